@@ -1,0 +1,112 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Logging
+
+/// A `LogHandler` that writes one JSON object per line to standard output.
+///
+/// Log shippers (journald's stdout capture, Docker's json-file driver, Promtail, Vector) index JSON
+/// lines without a parser configuration, so every event is a single self-contained line: time,
+/// level, logger label, message, and the merged metadata as top-level string fields.
+public struct JSONLogHandler: LogHandler {
+    /// Metadata merged into every event from this handler (e.g. `site`).
+    public var metadata: Logger.Metadata
+    /// Minimum level written.
+    public var logLevel: Logger.Level
+    /// Optional provider for task-local metadata.
+    public var metadataProvider: Logger.MetadataProvider?
+
+    private let label: String
+    private let sink: @Sendable (String) -> Void
+
+    /// Creates a handler; `sink` receives each finished line (tests capture it, production prints).
+    public init(
+        label: String,
+        level: Logger.Level = .info,
+        metadata: Logger.Metadata = [:],
+        sink: @escaping @Sendable (String) -> Void = JSONLogHandler.writeToStandardOutput
+    ) {
+        self.label = label
+        self.logLevel = level
+        self.metadata = metadata
+        self.sink = sink
+    }
+
+    /// Accesses one metadata value of this handler.
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    /// Formats and emits one event.
+    public func log(event: LogEvent) {
+        var merged = metadata
+        if let provided = metadataProvider?.get() {
+            merged.merge(provided) { _, new in new }
+        }
+        if let eventMetadata = event.metadata {
+            merged.merge(eventMetadata) { _, new in new }
+        }
+        var line = "{\"time\":\"\(Self.timestamp())\",\"level\":\"\(event.level.rawValue)\""
+        line += ",\"logger\":" + JSONString.quote(label)
+        line += ",\"message\":" + JSONString.quote(event.message.description)
+        for key in merged.keys.sorted() {
+            line += "," + JSONString.quote(key) + ":" + JSONString.quote(merged[key]!.description)
+        }
+        line += "}"
+        sink(line)
+    }
+
+    /// Writes a line to stdout with one unbuffered `write(2)`, so lines from concurrent requests
+    /// never interleave and a line survives a crash that follows it.
+    public static let writeToStandardOutput: @Sendable (String) -> Void = { line in
+        var bytes = Array(line.utf8)
+        bytes.append(UInt8(ascii: "\n"))
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+            if written <= 0 { return }
+            offset += written
+        }
+    }
+
+    /// RFC 3339 UTC time with milliseconds, computed without Foundation formatters.
+    static func timestamp() -> String {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        var seconds = now.tv_sec
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func pad(_ value: Int32, _ width: Int) -> String {
+            let digits = String(value)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        let millis = Int32(now.tv_nsec / 1_000_000)
+        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))"
+            + "T\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(millis, 3))Z"
+    }
+}
+
+/// Minimal JSON string quoting for log lines.
+enum JSONString {
+    /// Returns `text` as a quoted JSON string literal.
+    static func quote(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case let c where c.value < 0x20:
+                let hex = String(c.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}
