@@ -40,6 +40,10 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "FailoverCore",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "onprem-api",
             dependencies: [
@@ -60,6 +64,11 @@ let package = Package(
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FailoverCoreTests",
+            dependencies: ["FailoverCore"],
             swiftSettings: swiftSettings
         ),
     ]

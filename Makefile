@@ -1,0 +1,24 @@
+# Entry points a newcomer needs; see README.md.
+.PHONY: deps build image test unit-test integration-test lab
+
+deps:
+	scripts/install_deps.sh
+
+build:
+	swift build
+
+image: deps
+	scripts/with_dockerd.sh scripts/build_image.sh
+
+## Unit tests (swift test) and integration tests against real dockerd/HAProxy/Prometheus/Alertmanager.
+test: deps
+	swift build --build-tests
+	swift test --skip-build
+	scripts/with_dockerd.sh scripts/tests/run_all.sh
+
+unit-test:
+	swift test
+
+## The lab drill (until it exists: build the image and run on-prem and cloud copies on loopback).
+lab: deps
+	scripts/with_dockerd.sh scripts/lab.sh

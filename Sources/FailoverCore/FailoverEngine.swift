@@ -1,0 +1,198 @@
+import FoundationEssentials
+
+/// The answer to "when do we start and stop the cloud copy?", as pure logic.
+///
+/// Values in, decisions out: no I/O and no clock of its own (every call takes `now`), so every
+/// rule is unit-tested with exact times. failoverd owns one engine inside an actor.
+public struct FailoverEngine: Sendable {
+    /// The rules.
+    public let policy: FailoverPolicy
+    /// The remembered state; persisted after every change.
+    public private(set) var state: FailoverState
+
+    /// How long resolved records are kept to recognise stale notices.
+    public static let resolvedRetention: TimeInterval = 24 * 3600
+
+    /// Creates an engine from a policy and a (restored) state.
+    public init(policy: FailoverPolicy, state: FailoverState = FailoverState()) {
+        self.policy = policy
+        self.state = state
+    }
+
+    // MARK: Notices
+
+    /// Applies every alert of a webhook, per fingerprint, and returns what changed.
+    ///
+    /// The group's top-level status is deliberately not used: a group can mix firing and
+    /// resolved alerts, and only per-fingerprint facts decide.
+    public mutating func apply(_ webhook: AlertmanagerWebhook, now: Date) -> WebhookDecision {
+        let wasFiring = !state.firingAlerts.isEmpty
+        var verdicts: [NoticeVerdict] = []
+        for alert in webhook.alerts {
+            guard policy.isTrigger(alert.labels) else {
+                verdicts.append(NoticeVerdict(fingerprint: alert.fingerprint, status: alert.status, outcome: .notATrigger))
+                continue
+            }
+            let outcome = Self.classify(alert, against: state.alerts[alert.fingerprint])
+            if outcome == .applied || outcome == .duplicate {
+                state.alerts[alert.fingerprint] = TrackedAlert(
+                    fingerprint: alert.fingerprint,
+                    status: alert.status,
+                    labels: alert.labels,
+                    startsAt: alert.startsAt,
+                    endsAt: alert.endsAt,
+                    receivedAt: now
+                )
+            }
+            verdicts.append(NoticeVerdict(fingerprint: alert.fingerprint, status: alert.status, outcome: outcome))
+        }
+        let firing = state.firingAlerts
+        if let first = firing.first {
+            state.holdDownUntil = nil
+            if state.failedOverSince == nil { state.failedOverSince = now }
+            state.reason = "failed over: \(first.alertname) firing (\(firing.count) trigger alert\(firing.count == 1 ? "" : "s"))"
+        } else if wasFiring {
+            state.holdDownUntil = now.addingTimeInterval(policy.holdDown)
+            state.reason = "all trigger alerts resolved; holding down before stopping the cloud copy"
+        }
+        pruneResolved(now: now)
+        return WebhookDecision(verdicts: verdicts, desired: desired(at: now), truncatedAlerts: webhook.truncatedAlerts)
+    }
+
+    /// Orders a notice against the latest accepted one of the same fingerprint.
+    ///
+    /// `startsAt` identifies a firing episode: a later episode always wins, an earlier one is
+    /// stale. Within one episode resolved is final, so a firing that arrives after its own
+    /// resolution is a reordered old message.
+    static func classify(_ alert: Alert, against existing: TrackedAlert?) -> NoticeVerdict.Outcome {
+        guard let existing else { return .applied }
+        if alert.startsAt > existing.startsAt { return .applied }
+        if alert.startsAt < existing.startsAt { return .stale }
+        switch (existing.status, alert.status) {
+        case (.firing, .firing), (.resolved, .resolved): return .duplicate
+        case (.firing, .resolved): return .applied
+        case (.resolved, .firing): return .stale
+        }
+    }
+
+    private mutating func pruneResolved(now: Date) {
+        state.alerts = state.alerts.filter { _, alert in
+            alert.status == .firing || now.timeIntervalSince(alert.receivedAt) < Self.resolvedRetention
+        }
+    }
+
+    // MARK: Decisions
+
+    /// Whether the cloud copy should run at `now`.
+    public func desired(at now: Date) -> DesiredState {
+        if !state.firingAlerts.isEmpty { return .running }
+        if let until = state.holdDownUntil, now < until { return .running }
+        return .stopped
+    }
+
+    /// The one action that moves `actual` toward the desired state, if any.
+    public func plan(actual: ActualState, now: Date) -> PlannedAction {
+        let wanted = desired(at: now)
+        switch (wanted, actual) {
+        case (.running, .running), (.stopped, .stopped), (.stopped, .missing):
+            return .nothing
+        case _ where state.paused:
+            return .paused
+        case (.running, .stopped), (.running, .missing):
+            return .start
+        case (.stopped, .running):
+            if let until = stopBudgetBlocksUntil(now: now) { return .waitForStopBudget(until: until) }
+            return .stop
+        }
+    }
+
+    /// When the stop budget is used up, the time a stop becomes allowed again.
+    func stopBudgetBlocksUntil(now: Date) -> Date? {
+        let windowStart = now.addingTimeInterval(-policy.stopBudgetWindow)
+        let inWindow = state.recentStops.filter { $0 > windowStart }.sorted()
+        guard inWindow.count >= policy.maximumStopsPerWindow, let oldest = inWindow.first else { return nil }
+        return oldest.addingTimeInterval(policy.stopBudgetWindow)
+    }
+
+    // MARK: Recording what happened
+
+    /// Records a completed stop: back to standby.
+    public mutating func recordStop(at now: Date) {
+        let windowStart = now.addingTimeInterval(-policy.stopBudgetWindow)
+        state.recentStops = state.recentStops.filter { $0 > windowStart } + [now]
+        state.failedOverSince = nil
+        state.holdDownUntil = nil
+        state.reason = "standby: cloud copy stopped after hold-down"
+    }
+
+    /// Pauses or resumes automation; alerts are still tracked while paused.
+    public mutating func setPaused(_ paused: Bool) {
+        state.paused = paused
+    }
+
+    /// Adopts a cloud copy found running without state to explain it (first start, corrupt
+    /// state file): keep it for one hold-down, so a still-firing alert re-sent by Alertmanager
+    /// keeps it, and an idle one is stopped.
+    public mutating func adoptRunningContainer(now: Date) {
+        guard state.firingAlerts.isEmpty, state.holdDownUntil == nil else { return }
+        state.holdDownUntil = now.addingTimeInterval(policy.holdDown)
+        state.failedOverSince = now
+        state.reason = "adopted a running cloud copy without recorded alerts; holding down"
+    }
+}
+
+/// Whether the cloud copy should run.
+public enum DesiredState: String, Codable, Sendable, Equatable {
+    case running
+    case stopped
+}
+
+/// What Docker says about the cloud container.
+public enum ActualState: String, Codable, Sendable, Equatable {
+    /// Running (health is the runtime's concern).
+    case running
+    /// Exists but is not running (created, exited, dead).
+    case stopped
+    /// Does not exist.
+    case missing
+}
+
+/// The action the engine asks for.
+public enum PlannedAction: Sendable, Equatable {
+    case nothing
+    case start
+    case stop
+    /// A stop is due but the stop budget is used up until then.
+    case waitForStopBudget(until: Date)
+    /// An action is due but automation is paused.
+    case paused
+}
+
+/// What happened to one alert of a webhook.
+public struct NoticeVerdict: Sendable, Equatable, Encodable {
+    /// The outcome kinds.
+    public enum Outcome: String, Sendable, Equatable, Encodable {
+        case applied
+        case duplicate
+        case stale
+        case notATrigger = "not_a_trigger"
+    }
+
+    /// The alert's fingerprint.
+    public var fingerprint: String
+    /// The status the notice claimed.
+    public var status: AlertStatus
+    /// How it was taken.
+    public var outcome: Outcome
+}
+
+
+/// The engine's answer to one webhook.
+public struct WebhookDecision: Sendable, Equatable {
+    /// Per-alert outcomes, in payload order.
+    public var verdicts: [NoticeVerdict]
+    /// Desired state after applying the webhook.
+    public var desired: DesiredState
+    /// Alerts Alertmanager left out; never read as resolutions.
+    public var truncatedAlerts: Int
+}

@@ -1,0 +1,45 @@
+import FoundationEssentials
+
+/// Everything the engine remembers; persisted by failoverd so a restart loses nothing.
+public struct FailoverState: Codable, Sendable, Equatable {
+    /// Latest accepted notice per trigger fingerprint. Resolved records are kept for a while so
+    /// a late, reordered firing of the same episode is recognised as stale.
+    public var alerts: [String: TrackedAlert] = [:]
+    /// When the cloud copy may be stopped, set when the last trigger resolves.
+    public var holdDownUntil: Date?
+    /// Operator switch: while paused nothing is started or stopped.
+    public var paused = false
+    /// Times of recent stops, for the stop budget.
+    public var recentStops: [Date] = []
+    /// When the cloud copy was first wanted in the current failover, nil in standby.
+    public var failedOverSince: Date?
+    /// A human reason for the current desired state.
+    public var reason: String = "standby: no trigger alert has fired"
+
+    /// An empty state: standby.
+    public init() {}
+
+    /// Trigger alerts currently firing, oldest first.
+    public var firingAlerts: [TrackedAlert] {
+        alerts.values.filter { $0.status == .firing }.sorted { ($0.startsAt, $0.fingerprint) < ($1.startsAt, $1.fingerprint) }
+    }
+}
+
+/// The latest accepted notice for one fingerprint.
+public struct TrackedAlert: Codable, Sendable, Equatable {
+    /// Alertmanager's fingerprint.
+    public var fingerprint: String
+    /// Firing or resolved.
+    public var status: AlertStatus
+    /// The alert's labels, kept for status output and logs.
+    public var labels: [String: String]
+    /// Start of the firing episode.
+    public var startsAt: Date
+    /// End of the episode, when known.
+    public var endsAt: Date?
+    /// When failoverd received this notice.
+    public var receivedAt: Date
+
+    /// The alert name, for one-line summaries.
+    public var alertname: String { labels["alertname"] ?? "?" }
+}

@@ -1,0 +1,153 @@
+/// One label matcher in Alertmanager's syntax: `name="value"`, `name!="value"`, `name=~"re"`,
+/// `name!~"re"`. Regexes are anchored at both ends, as in Alertmanager.
+public struct LabelMatcher: Sendable, Equatable, CustomStringConvertible {
+    /// The comparison a matcher makes.
+    public enum Operation: String, Sendable, Equatable {
+        case equal = "="
+        case notEqual = "!="
+        case regexMatch = "=~"
+        case regexNoMatch = "!~"
+    }
+
+    /// The label compared.
+    public var name: String
+    /// The comparison.
+    public var operation: Operation
+    /// The literal value or regex source.
+    public var value: String
+
+    /// Parses one matcher; throws naming what is wrong.
+    public init(parsing text: String) throws(MatcherSyntaxError) {
+        let trimmed = text.trimmingWhitespace()
+        guard let operatorStart = trimmed.firstIndex(where: { $0 == "=" || $0 == "!" }) else {
+            throw MatcherSyntaxError(matcher: text, problem: "no operator; use =, !=, =~ or !~")
+        }
+        name = String(trimmed[..<operatorStart]).trimmingWhitespace()
+        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }), !(name.first!.isNumber) else {
+            throw MatcherSyntaxError(matcher: text, problem: "label name must be [A-Za-z_][A-Za-z0-9_]*")
+        }
+        let rest = trimmed[operatorStart...]
+        let symbol: Operation
+        if rest.hasPrefix("=~") { symbol = .regexMatch }
+        else if rest.hasPrefix("!~") { symbol = .regexNoMatch }
+        else if rest.hasPrefix("!=") { symbol = .notEqual }
+        else if rest.hasPrefix("=") { symbol = .equal }
+        else { throw MatcherSyntaxError(matcher: text, problem: "unknown operator; use =, !=, =~ or !~") }
+        operation = symbol
+        var raw = String(rest.dropFirst(symbol.rawValue.count)).trimmingWhitespace()
+        if raw.count >= 2, raw.first == "\"", raw.last == "\"" {
+            raw = String(raw.dropFirst().dropLast())
+                .replacingOccurrencesOfEscapedQuotes()
+        } else if raw.contains("\"") {
+            throw MatcherSyntaxError(matcher: text, problem: "unbalanced quotes in value")
+        }
+        value = raw
+        if operation == .regexMatch || operation == .regexNoMatch {
+            do {
+                _ = try Regex("^(?:\(value))$")
+            } catch {
+                throw MatcherSyntaxError(matcher: text, problem: "invalid regular expression: \(error)")
+            }
+        }
+    }
+
+    /// Whether a label set satisfies this matcher (a missing label counts as the empty string).
+    public func matches(_ labels: [String: String]) -> Bool {
+        let actual = labels[name] ?? ""
+        switch operation {
+        case .equal: return actual == value
+        case .notEqual: return actual != value
+        case .regexMatch: return regexMatches(actual)
+        case .regexNoMatch: return !regexMatches(actual)
+        }
+    }
+
+    private func regexMatches(_ actual: String) -> Bool {
+        // Validated at parse time, so compiling again cannot fail.
+        guard let regex = try? Regex("^(?:\(value))$") else { return false }
+        return (try? regex.wholeMatch(in: actual)) != nil
+    }
+
+    /// The matcher in Alertmanager syntax.
+    public var description: String { "\(name)\(operation.rawValue)\"\(value)\"" }
+}
+
+/// A set of matchers that must all match: `{alertname="OnPremDown",severity=~"page|critical"}`.
+public struct AlertSelector: Sendable, Equatable, CustomStringConvertible {
+    /// The matchers, all required.
+    public var matchers: [LabelMatcher]
+
+    /// Parses a selector with or without braces; commas separate matchers outside quotes.
+    public init(parsing text: String) throws(MatcherSyntaxError) {
+        var body = text.trimmingWhitespace()
+        if body.hasPrefix("{") && body.hasSuffix("}") {
+            body = String(body.dropFirst().dropLast())
+        }
+        var parts: [String] = []
+        var current = ""
+        var inQuotes = false
+        var escaped = false
+        for character in body {
+            if escaped { current.append(character); escaped = false; continue }
+            if character == "\\" { escaped = true; current.append(character); continue }
+            if character == "\"" { inQuotes.toggle() }
+            if character == "," && !inQuotes {
+                parts.append(current)
+                current = ""
+            } else {
+                current.append(character)
+            }
+        }
+        parts.append(current)
+        let nonEmpty = parts.filter { !$0.trimmingWhitespace().isEmpty }
+        guard !nonEmpty.isEmpty else {
+            throw MatcherSyntaxError(matcher: text, problem: "a trigger needs at least one matcher, e.g. alertname=\"OnPremDown\"")
+        }
+        var parsed: [LabelMatcher] = []
+        for part in nonEmpty {
+            parsed.append(try LabelMatcher(parsing: part))
+        }
+        matchers = parsed
+    }
+
+    /// Whether every matcher matches.
+    public func matches(_ labels: [String: String]) -> Bool {
+        matchers.allSatisfy { $0.matches(labels) }
+    }
+
+    /// The selector in Alertmanager syntax.
+    public var description: String { "{" + matchers.map(\.description).joined(separator: ",") + "}" }
+}
+
+/// A trigger or matcher that cannot be parsed.
+public struct MatcherSyntaxError: Error, Equatable, CustomStringConvertible {
+    /// The text that failed.
+    public var matcher: String
+    /// What is wrong.
+    public var problem: String
+
+    /// `matcher 'x': problem`.
+    public var description: String { "matcher '\(matcher)': \(problem)" }
+}
+
+extension StringProtocol {
+    func trimmingWhitespace() -> String {
+        String(drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+    }
+
+    fileprivate func replacingOccurrencesOfEscapedQuotes() -> String {
+        var out = ""
+        var escaped = false
+        for character in self {
+            if escaped {
+                out.append(character == "n" ? "\n" : character)
+                escaped = false
+            } else if character == "\\" {
+                escaped = true
+            } else {
+                out.append(character)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,27 @@
+import FailoverCore
+import Testing
+
+@Suite("Trigger matchers (Alertmanager syntax)")
+struct LabelMatcherTests {
+    @Test(arguments: [
+        (#"alertname="OnPremDown""#, ["alertname": "OnPremDown"], true),
+        (#"alertname="OnPremDown""#, ["alertname": "OnPremDownish"], false),
+        (#"{alertname="OnPremDown", severity=~"page|critical"}"#, ["alertname": "OnPremDown", "severity": "critical"], true),
+        (#"{alertname="OnPremDown", severity=~"page|critical"}"#, ["alertname": "OnPremDown", "severity": "ticket"], false),
+        (#"site!="lab""#, ["site": "dc1"], true),
+        (#"site!="lab""#, [:], true),
+        (#"site!~"lab.*""#, ["site": "lab-2"], false),
+        (#"site=~"dc.""#, ["site": "dc12"], false),
+        (#"env="""#, [:], true),
+        (#"msg="a,b""#, ["msg": "a,b"], true),
+        (#"msg="say \"hi\"""#, ["msg": #"say "hi""#], true),
+    ])
+    func selectorsMatchLikeAlertmanager(_ selector: String, _ labels: [String: String], _ expected: Bool) throws {
+        #expect(try AlertSelector(parsing: selector).matches(labels) == expected)
+    }
+
+    @Test(arguments: ["", "{}", "alertname", #"1abc="x""#, #"a=~"(""#, #"a<"x""#, #"a="x"#])
+    func malformedSelectorsAreRejected(_ selector: String) {
+        #expect(throws: MatcherSyntaxError.self) { try AlertSelector(parsing: selector) }
+    }
+}

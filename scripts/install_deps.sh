@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the kit's build, tests and lab use; a no-op when all are present.
+set -euo pipefail
+packages=(docker.io haproxy prometheus prometheus-alertmanager libsystemd-dev systemd wrk curl python3 make binutils)
+missing=()
+for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+    echo "installing: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

@@ -1,0 +1,34 @@
+# Shared helpers for the shell integration tests: a tiny pass/fail ledger and loopback ports.
+# Source it; call `finish` last. Every check prints one line, the summary prints 'N passed, N failed'.
+passed=0
+failed=0
+
+# check "what the user expects" command...: runs the command, records the outcome.
+check() {
+    local check_label=$1; shift
+    if "$@" >/tmp/check.$$.out 2>&1; then
+        passed=$((passed + 1)); echo "ok   - $check_label"
+    else
+        failed=$((failed + 1)); echo "FAIL - $check_label"; sed 's/^/       /' /tmp/check.$$.out | tail -20
+    fi
+    rm -f /tmp/check.$$.out
+}
+
+# A TCP port on 127.0.0.1 that nothing listens on right now.
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# wait_for SECONDS command...: retries every 0.1 s until the command succeeds or time runs out.
+wait_for() {
+    local deadline=$((SECONDS + $1)); shift
+    until "$@" >/dev/null 2>&1; do
+        [ "$SECONDS" -ge "$deadline" ] && return 1
+        sleep 0.1
+    done
+}
+
+finish() {
+    echo "$(basename "$0"): $passed passed, $failed failed"
+    [ "$failed" -eq 0 ]
+}
