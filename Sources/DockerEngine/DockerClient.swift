@@ -1,0 +1,237 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// A Docker Engine API client over the unix socket; no docker CLI, no shell.
+///
+/// Every call has a deadline so a wedged dockerd cannot hang a webhook reply, and every error
+/// names the call, the container and Docker's answer.
+public struct DockerClient: Sendable {
+    /// The newest API version this client was written against; older daemons are spoken to in
+    /// their own version (negotiated from `/_ping`), down to `minimumAPIVersion`.
+    public static let preferredAPIVersion = APIVersion(major: 1, minor: 43)
+    /// Oldest API with everything used here.
+    public static let minimumAPIVersion = APIVersion(major: 1, minor: 40)
+
+    private let http: HTTPClient
+    private let socketPath: String
+    private let callTimeout: TimeAmount
+    /// The API version used in request paths.
+    public let apiVersion: APIVersion
+
+    /// Connects: pings dockerd and negotiates the API version.
+    public static func connect(http: HTTPClient, socketPath: String, callTimeout: Duration = .seconds(5)) async throws(DockerError) -> DockerClient {
+        let probe = DockerClient(http: http, socketPath: socketPath, callTimeout: .init(callTimeout), apiVersion: minimumAPIVersion)
+        let ping = try await probe.send(.GET, "/_ping", versioned: false)
+        guard ping.status == 200 else {
+            throw DockerError(kind: .api, call: "GET /_ping", status: ping.status, message: ping.text)
+        }
+        guard let advertised = ping.headers.first(name: "API-Version").flatMap(APIVersion.init(parsing:)) else {
+            throw DockerError(kind: .badResponse, call: "GET /_ping", message: "no API-Version header")
+        }
+        guard advertised >= minimumAPIVersion else {
+            throw DockerError(kind: .api, call: "GET /_ping", message: "dockerd speaks API \(advertised), need at least \(minimumAPIVersion)")
+        }
+        return DockerClient(http: http, socketPath: socketPath, callTimeout: .init(callTimeout), apiVersion: min(advertised, preferredAPIVersion))
+    }
+
+    private init(http: HTTPClient, socketPath: String, callTimeout: TimeAmount, apiVersion: APIVersion) {
+        self.http = http
+        self.socketPath = socketPath
+        self.callTimeout = callTimeout
+        self.apiVersion = apiVersion
+    }
+
+    // MARK: Containers
+
+    /// Inspects a container by name or id; nil when it does not exist.
+    public func inspectContainer(_ nameOrID: String) async throws(DockerError) -> ContainerInspection? {
+        let call = "GET /containers/{id}/json"
+        let response = try await send(.GET, "/containers/\(escape(nameOrID))/json", call: call, container: nameOrID)
+        switch response.status {
+        case 200: return try response.decode(ContainerInspection.self, call: call, container: nameOrID)
+        case 404: return nil
+        default: throw response.error(call: call, container: nameOrID)
+        }
+    }
+
+    /// Creates a container (not started) and returns its id.
+    public func createContainer(_ spec: ContainerSpec, labels extraLabels: [String: String] = [:]) async throws(DockerError) -> String {
+        let call = "POST /containers/create"
+        let body = CreateContainerBody(spec: spec, extraLabels: extraLabels)
+        let data: Data
+        do { data = try JSONEncoder().encode(body) } catch {
+            throw DockerError(kind: .badResponse, call: call, container: spec.name, message: "cannot encode create body: \(error)")
+        }
+        let response = try await send(.POST, "/containers/create?name=\(escape(spec.name))", body: data, call: call, container: spec.name)
+        switch response.status {
+        case 201:
+            struct Created: Decodable { let Id: String }
+            return try response.decode(Created.self, call: call, container: spec.name).Id
+        case 404:
+            throw DockerError(kind: .imageMissing, call: call, container: spec.name, status: 404,
+                              message: "image '\(spec.image)' is not on this host; load it (docker load) or build it before failover is needed")
+        default:
+            throw response.error(call: call, container: spec.name)
+        }
+    }
+
+    /// Starts a container; already running (304) counts as success.
+    public func startContainer(id: String) async throws(DockerError) {
+        let call = "POST /containers/{id}/start"
+        let response = try await send(.POST, "/containers/\(escape(id))/start", call: call, container: id)
+        guard response.status == 204 || response.status == 304 else { throw response.error(call: call, container: id) }
+    }
+
+    /// Stops a container gracefully; already stopped (304) counts as success.
+    public func stopContainer(id: String, timeoutSeconds: Int) async throws(DockerError) {
+        let call = "POST /containers/{id}/stop"
+        // Docker waits up to `t` seconds before SIGKILL; our own deadline must outlast that.
+        let response = try await send(.POST, "/containers/\(escape(id))/stop?t=\(timeoutSeconds)", call: call, container: id,
+                                      timeout: callTimeout + .seconds(Int64(timeoutSeconds)))
+        guard response.status == 204 || response.status == 304 else { throw response.error(call: call, container: id) }
+    }
+
+    /// Removes a container (forcefully, also when running).
+    public func removeContainer(id: String) async throws(DockerError) {
+        let call = "DELETE /containers/{id}"
+        let response = try await send(.DELETE, "/containers/\(escape(id))?force=true", call: call, container: id)
+        guard response.status == 204 || response.status == 404 else { throw response.error(call: call, container: id) }
+    }
+
+    /// Whether an image is present locally.
+    public func imageExists(_ reference: String) async throws(DockerError) -> Bool {
+        let call = "GET /images/{name}/json"
+        let response = try await send(.GET, "/images/\(escape(reference))/json", call: call)
+        switch response.status {
+        case 200: return true
+        case 404: return false
+        default: throw response.error(call: call, container: nil)
+        }
+    }
+
+    // MARK: Transport
+
+    private func escape(_ component: String) -> String {
+        component.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/?&=#"))) ?? component
+    }
+
+    private func send(
+        _ method: HTTPMethod,
+        _ path: String,
+        versioned: Bool = true,
+        body: Data? = nil,
+        call: String? = nil,
+        container: String? = nil,
+        timeout: TimeAmount? = nil
+    ) async throws(DockerError) -> EngineResponse {
+        let callName = call ?? "\(method.rawValue) \(path)"
+        let uri = versioned ? "/v\(apiVersion)\(path)" : path
+        guard let url = URL(httpURLWithSocketPath: socketPath, uri: uri) else {
+            throw DockerError(kind: .unreachable, call: callName, container: container, message: "bad socket path \(socketPath)")
+        }
+        var request = HTTPClientRequest(url: url.absoluteString)
+        request.method = method
+        // The unix-socket URL has no host; dockerd still requires a Host header.
+        request.headers.add(name: "Host", value: "docker")
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        do {
+            let response = try await http.execute(request, timeout: timeout ?? callTimeout)
+            let bytes = try await response.body.collect(upTo: 4 << 20)
+            return EngineResponse(status: Int(response.status.code), headers: response.headers, body: Data(bytes.readableBytesView))
+        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
+            throw DockerError(kind: .timeout, call: callName, container: container, message: "no answer from dockerd within the deadline")
+        } catch {
+            throw DockerError(kind: .unreachable, call: callName, container: container, message: "cannot reach dockerd at \(socketPath): \(error)")
+        }
+    }
+}
+
+/// A Docker answer, kept whole so errors can quote it.
+private struct EngineResponse {
+    let status: Int
+    let headers: HTTPHeaders
+    let body: Data
+
+    var text: String { String(decoding: body, as: UTF8.self) }
+
+    func decode<T: Decodable>(_ type: T.Type, call: String, container: String?) throws(DockerError) -> T {
+        do { return try JSONDecoder().decode(type, from: body) } catch {
+            throw DockerError(kind: .badResponse, call: call, container: container, status: status, message: "unreadable answer: \(error)")
+        }
+    }
+
+    /// Docker's error body is `{"message": "..."}`.
+    func error(call: String, container: String?) -> DockerError {
+        struct Message: Decodable { let message: String }
+        let message = (try? JSONDecoder().decode(Message.self, from: body).message) ?? text
+        return DockerError(kind: .api, call: call, container: container, status: status, message: message)
+    }
+}
+
+/// The body of `POST /containers/create`.
+private struct CreateContainerBody: Encodable {
+    let spec: ContainerSpec
+    let extraLabels: [String: String]
+
+    enum CodingKeys: String, CodingKey { case Image, Env, Labels, ExposedPorts, HostConfig, StopTimeout }
+    struct HostConfig: Encodable {
+        let NetworkMode: String
+        let PortBindings: [String: [Binding]]
+        let RestartPolicy: [String: String]
+    }
+    struct Binding: Encodable { let HostIp: String; let HostPort: String }
+    struct Empty: Encodable {}
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(spec.image, forKey: .Image)
+        try container.encode(spec.environment, forKey: .Env)
+        try container.encode(spec.labels.merging(extraLabels) { _, new in new }, forKey: .Labels)
+        try container.encode(spec.stopTimeoutSeconds, forKey: .StopTimeout)
+        var bindings: [String: [Binding]] = [:]
+        if spec.networkMode != "host" {
+            for mapping in spec.ports {
+                let parts = mapping.split(separator: ":").map(String.init)
+                guard parts.count == 2 else { continue }
+                bindings["\(parts[1])/tcp", default: []].append(Binding(HostIp: "", HostPort: parts[0]))
+            }
+        }
+        try container.encode(Dictionary(uniqueKeysWithValues: bindings.keys.map { ($0, Empty()) }), forKey: .ExposedPorts)
+        // Restart policy "no": failoverd alone decides when the cloud copy runs, including after
+        // a host reboot; a Docker restart policy would start it behind the daemon's back.
+        try container.encode(HostConfig(NetworkMode: spec.networkMode, PortBindings: bindings, RestartPolicy: ["Name": "no"]), forKey: .HostConfig)
+    }
+}
+
+/// A Docker Engine API version such as 1.41.
+public struct APIVersion: Sendable, Comparable, CustomStringConvertible {
+    /// Major part.
+    public var major: Int
+    /// Minor part.
+    public var minor: Int
+
+    /// Creates a version.
+    public init(major: Int, minor: Int) {
+        self.major = major
+        self.minor = minor
+    }
+
+    /// Parses `1.41`.
+    public init?(parsing text: String) {
+        let parts = text.split(separator: ".")
+        guard parts.count == 2, let major = Int(parts[0]), let minor = Int(parts[1]) else { return nil }
+        self.init(major: major, minor: minor)
+    }
+
+    public static func < (lhs: APIVersion, rhs: APIVersion) -> Bool {
+        (lhs.major, lhs.minor) < (rhs.major, rhs.minor)
+    }
+
+    public var description: String { "\(major).\(minor)" }
+}

@@ -1,0 +1,97 @@
+import AsyncHTTPClient
+import DockerEngine
+import FailoverCore
+import Hummingbird
+import HummingbirdCore
+import NIOCore
+import Logging
+import Prometheus
+import ServiceLifecycle
+
+/// What a failoverd process is built from; tests supply their own runtime and registry.
+public struct FailoverdDependencies: Sendable {
+    /// The cloud container adapter (Docker in production).
+    public var runtime: any CloudContainerRuntime
+    /// Registry served on `/metrics`.
+    public var registry: PrometheusCollectorRegistry
+    /// Logger for everything.
+    public var logger: Logger
+    /// Called with the status line on every change and with readiness (systemd integration).
+    public var onReady: @Sendable () -> Void
+    /// Called with every new one-line status.
+    public var onStatus: @Sendable (String) -> Void
+
+    /// Creates the dependencies.
+    public init(
+        runtime: any CloudContainerRuntime,
+        registry: PrometheusCollectorRegistry,
+        logger: Logger,
+        onReady: @escaping @Sendable () -> Void = {},
+        onStatus: @escaping @Sendable (String) -> Void = { _ in }
+    ) {
+        self.runtime = runtime
+        self.registry = registry
+        self.logger = logger
+        self.onReady = onReady
+        self.onStatus = onStatus
+    }
+}
+
+/// A built daemon: the controller (for tests and the CLI) and the application serving it.
+public struct Failoverd<App: ApplicationProtocol>: Sendable {
+    /// The decision actor.
+    public let controller: FailoverController
+    /// The HTTP application with the reconcile loop attached.
+    public let application: App
+}
+
+/// Builds the daemon from a validated configuration and token. State is loaded and the
+/// container pre-created before the listener accepts, so readiness means ready.
+public func buildFailoverd(
+    configuration: FailoverdConfiguration,
+    token: String,
+    dependencies: FailoverdDependencies
+) async throws -> Failoverd<some ApplicationProtocol> {
+    let metrics = DaemonMetrics(registry: dependencies.registry)
+    let controller = FailoverController(
+        policy: try configuration.policy(),
+        runtime: dependencies.runtime,
+        store: StateStore(directory: configuration.stateDirectory),
+        metrics: metrics,
+        logger: dependencies.logger
+    )
+    try await controller.bootstrap()
+    await controller.onStatusChange(dependencies.onStatus)
+
+    let router = Router(context: BasicRequestContext.self)
+    FailoverdRoutes(
+        controller: controller,
+        authenticator: WebhookAuthenticator(token: token, basicUsername: configuration.basicAuthUsername),
+        metrics: metrics,
+        maximumBodyBytes: configuration.maximumBodyBytes,
+        replyDeadline: .milliseconds(Int(configuration.replyDeadlineSeconds * 1000))
+    ).register(on: router)
+
+    let reconcile = ReconcileService(
+        controller: controller,
+        interval: .milliseconds(Int(configuration.reconcileIntervalSeconds * 1000)),
+        maximumBackoff: .milliseconds(Int(configuration.maximumBackoffSeconds * 1000)),
+        logger: dependencies.logger
+    )
+    let logger = dependencies.logger
+    let onReady = dependencies.onReady
+    // Idle connections are closed after 30 s so slow or stuck clients cannot pile up.
+    let server: HTTPServerBuilder = .http1(configuration: .init(idleTimeout: .seconds(30)))
+    let application = Application(
+        router: router,
+        server: server,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "failoverd"),
+        services: [reconcile],
+        onServerRunning: { channel in
+            logger.info("listening", metadata: ["address": .string(channel.localAddress?.description ?? "unknown")])
+            onReady()
+        },
+        logger: logger
+    )
+    return Failoverd(controller: controller, application: application)
+}

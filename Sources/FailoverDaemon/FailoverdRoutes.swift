@@ -1,0 +1,130 @@
+import FailoverCore
+import FoundationEssentials
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// The reply to a webhook: a short summary Alertmanager logs and an operator can read.
+struct WebhookReply: ResponseEncodable {
+    let desired: DesiredState
+    let result: String
+    let alerts: [NoticeVerdict]
+    let truncatedAlerts: Int
+    let summary: String
+
+    enum CodingKeys: String, CodingKey {
+        case desired, result, alerts, summary
+        case truncatedAlerts = "truncated_alerts"
+    }
+}
+
+/// Dependencies of the HTTP surface.
+struct FailoverdRoutes: Sendable {
+    let controller: FailoverController
+    let authenticator: WebhookAuthenticator
+    let metrics: DaemonMetrics
+    let maximumBodyBytes: Int
+    let replyDeadline: Duration
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("/health") { _, _ in "ok\n" }
+        router.get("/metrics") { _, _ -> Response in
+            Response(
+                status: .ok,
+                headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: .init(string: metrics.registry.emitToString()))
+            )
+        }
+        router.post("/failover") { request, context -> Response in
+            try await counted { try await webhook(request, context: context) }
+        }
+        router.get("/status") { request, _ -> StatusReport in
+            try authorize(request)
+            return await controller.report()
+        }
+        router.post("/pause") { request, _ -> StatusReport in
+            try await setPaused(true, request)
+        }
+        router.post("/resume") { request, _ -> StatusReport in
+            try await setPaused(false, request)
+        }
+    }
+
+    private func authorize(_ request: Request) throws {
+        guard authenticator.isAuthorized(request.headers[.authorization]) else {
+            throw HTTPError(.unauthorized, headers: [.wwwAuthenticate: #"Bearer realm="failoverd""#], message: "missing or wrong credentials: send Authorization: Bearer <token from the token file>")
+        }
+    }
+
+    private func setPaused(_ paused: Bool, _ request: Request) async throws -> StatusReport {
+        try authorize(request)
+        guard await controller.setPaused(paused) else {
+            throw HTTPError(.serviceUnavailable, message: "state could not be saved; see failoverd's log")
+        }
+        return await controller.report()
+    }
+
+    /// Counts every webhook reply by status code, errors included.
+    private func counted(_ body: () async throws -> Response) async throws -> Response {
+        do {
+            let response = try await body()
+            metrics.webhookRequest(code: response.status.code)
+            return response
+        } catch let error as HTTPError {
+            metrics.webhookRequest(code: error.status.code)
+            throw error
+        }
+    }
+
+    /// 4xx for what the sender must fix (Alertmanager does not retry those), 503 only where a
+    /// retry can help (Docker or the disk failed, or Docker is still working).
+    private func webhook(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        try authorize(request)
+        let contentType = request.headers[.contentType]?.lowercased() ?? ""
+        guard contentType.hasPrefix("application/json") else {
+            throw HTTPError(.unsupportedMediaType, message: "Content-Type must be application/json, got '\(contentType)'")
+        }
+        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > maximumBodyBytes {
+            throw HTTPError(.contentTooLarge, message: "body of \(declared) bytes exceeds the \(maximumBodyBytes)-byte limit; lower max_alerts on the receiver")
+        }
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: maximumBodyBytes)
+        } catch {
+            throw HTTPError(.contentTooLarge, message: "body exceeds the \(maximumBodyBytes)-byte limit; lower max_alerts on the receiver")
+        }
+        let payload: AlertmanagerWebhook
+        do {
+            payload = try WebhookPayloadError.decode(body.readableBytesView)
+        } catch {
+            context.logger.warning("webhook rejected", metadata: ["reason": .string(error.description)])
+            throw HTTPError(.badRequest, message: error.description)
+        }
+
+        let outcome = await controller.receive(payload, deadline: replyDeadline)
+        let summary = await controller.report().summary
+        let reply = { (result: String) in
+            WebhookReply(desired: outcome.decision.desired, result: result, alerts: outcome.decision.verdicts,
+                         truncatedAlerts: outcome.decision.truncatedAlerts, summary: summary)
+        }
+        guard outcome.persisted else {
+            throw HTTPError(.serviceUnavailable, message: "state could not be saved; retry")
+        }
+        switch outcome.convergence {
+        case .none:
+            throw HTTPError(.serviceUnavailable, message: "Docker is still converging after \(replyDeadline); retry to confirm")
+        case .failed(let error):
+            throw HTTPError(.serviceUnavailable, message: "Docker failed: \(error.description)")
+        case .inSync:
+            return try reply("in_sync").response(from: request, context: context)
+        case .acted(let action):
+            return try reply(action == "start" ? "started" : "stopped").response(from: request, context: context)
+        case .paused:
+            return try reply("paused: no action taken").response(from: request, context: context)
+        case .deferred(let until):
+            return try reply("stop deferred until \(RFC3339.format(until)) by the stop budget").response(from: request, context: context)
+        }
+    }
+}
+
+extension StatusReport: ResponseEncodable {}

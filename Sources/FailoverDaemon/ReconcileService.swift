@@ -1,0 +1,26 @@
+import Logging
+import ServiceLifecycle
+
+/// Runs reconcile passes forever: at startup, then every interval, backing off exponentially
+/// while Docker keeps failing so a dead dockerd is not hammered.
+struct ReconcileService: Service {
+    let controller: FailoverController
+    let interval: Duration
+    let maximumBackoff: Duration
+    let logger: Logger
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                _ = await controller.reconcile()
+                let failures = await controller.consecutiveFailures
+                let delay = failures == 0 ? interval : min(interval * (1 << min(failures, 16)), maximumBackoff)
+                do {
+                    try await Task.sleep(for: delay)
+                } catch {
+                    return
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,109 @@
+import FailoverCore
+import FoundationEssentials
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Persists the engine state as JSON in the state directory, atomically and durably.
+///
+/// Write path: temp file → fsync → rename over the old file → fsync the directory, so a crash or
+/// SIGKILL at any point leaves either the old or the new state, never a torn file.
+public struct StateStore: Sendable {
+    /// What `load` found.
+    public enum Loaded: Sendable, Equatable {
+        /// No state file yet (first start).
+        case fresh
+        /// A readable state.
+        case restored(FailoverState)
+        /// An unreadable file, moved aside to the given path.
+        case corrupt(movedTo: String, reason: String)
+    }
+
+    /// A file-system failure, naming the path and errno text.
+    public struct Failure: Error, CustomStringConvertible {
+        /// What failed and where.
+        public var description: String
+    }
+
+    /// The directory holding `state.json`.
+    public let directory: String
+    /// The state file's path.
+    public var path: String { directory + "/state.json" }
+
+    /// Creates a store in `directory` (created on first save if missing).
+    public init(directory: String) {
+        self.directory = directory
+    }
+
+    /// Reads the state; a corrupt file is renamed aside so the daemon can rebuild and an operator can inspect it.
+    public func load(now: Date) throws(Failure) -> Loaded {
+        guard let bytes = try readFile(path) else { return .fresh }
+        do {
+            return .restored(try JSONDecoder().decode(FailoverState.self, from: bytes))
+        } catch {
+            let aside = "\(path).corrupt-\(Int(now.timeIntervalSince1970))"
+            guard rename(path, aside) == 0 else { throw failure("rename \(path) -> \(aside)") }
+            return .corrupt(movedTo: aside, reason: "\(error)")
+        }
+    }
+
+    /// Writes the state atomically and durably.
+    public func save(_ state: FailoverState) throws(Failure) {
+        let data: Data
+        do {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+            data = try encoder.encode(state)
+        } catch {
+            throw Failure(description: "cannot encode state: \(error)")
+        }
+        mkdir(directory, 0o700)
+        let temporary = "\(path).tmp-\(getpid())"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw failure("open \(temporary)") }
+        var written = 0
+        let ok = data.withUnsafeBytes { buffer -> Bool in
+            while written < buffer.count {
+                let n = write(fd, buffer.baseAddress! + written, buffer.count - written)
+                if n <= 0 { return false }
+                written += n
+            }
+            return fsync(fd) == 0
+        }
+        close(fd)
+        guard ok else {
+            let error = failure("write \(temporary)")
+            unlink(temporary)
+            throw error
+        }
+        guard rename(temporary, path) == 0 else { throw failure("rename \(temporary) -> \(path)") }
+        let directoryFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if directoryFD >= 0 {
+            fsync(directoryFD)
+            close(directoryFD)
+        }
+    }
+
+    private func readFile(_ path: String) throws(Failure) -> Data? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            if errno == ENOENT { return nil }
+            throw failure("open \(path)")
+        }
+        defer { close(fd) }
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let n = read(fd, &buffer, buffer.count)
+            if n < 0 { throw failure("read \(path)") }
+            if n == 0 { break }
+            data.append(contentsOf: buffer[..<n])
+        }
+        return data
+    }
+
+    private func failure(_ what: String) -> Failure {
+        Failure(description: "\(what): \(String(cString: strerror(errno)))")
+    }
+}

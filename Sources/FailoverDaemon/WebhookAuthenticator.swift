@@ -1,0 +1,46 @@
+import FoundationEssentials
+
+/// Checks `Authorization` against the shared token: `Bearer <token>`, or `Basic` with the
+/// configured user and the token as password (Alertmanager's `http_config` supports both).
+public struct WebhookAuthenticator: Sendable {
+    private let token: [UInt8]
+    private let basicUsername: String
+
+    /// Creates an authenticator for `token`.
+    public init(token: String, basicUsername: String) {
+        self.token = Array(token.utf8)
+        self.basicUsername = basicUsername
+    }
+
+    /// Whether the header carries the right credentials.
+    public func isAuthorized(_ header: String?) -> Bool {
+        guard let header else { return false }
+        if header.hasPrefix("Bearer ") {
+            return Self.constantTimeEquals(Array(header.dropFirst(7).utf8), token)
+        }
+        if header.hasPrefix("Basic "),
+            let decoded = Data(base64Encoded: String(header.dropFirst(6))).map({ String(decoding: $0, as: UTF8.self) }),
+            let colon = decoded.firstIndex(of: ":")
+        {
+            let user = String(decoded[..<colon])
+            let password = Array(decoded[decoded.index(after: colon)...].utf8)
+            // Evaluate both comparisons so timing does not reveal which part was wrong.
+            let userMatches = Self.constantTimeEquals(Array(user.utf8), Array(basicUsername.utf8))
+            let passwordMatches = Self.constantTimeEquals(password, token)
+            return userMatches && passwordMatches
+        }
+        return false
+    }
+
+    /// Compares without an early exit, so response time does not leak how many bytes matched.
+    static func constantTimeEquals(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
+        var difference = UInt8(lhs.count == rhs.count ? 0 : 1)
+        let length = max(lhs.count, rhs.count)
+        for index in 0..<length {
+            let a = index < lhs.count ? lhs[index] : 0
+            let b = index < rhs.count ? rhs[index] : 0
+            difference |= a ^ b
+        }
+        return difference == 0
+    }
+}
