@@ -127,17 +127,7 @@ public actor FailoverController {
         }
         let persisted = persist()
         publish()
-        let task = scheduleConvergence()
-        let convergence = await withTaskGroup(of: Convergence?.self) { group in
-            group.addTask { await task.value }
-            group.addTask {
-                try? await Task.sleep(for: deadline)
-                return nil
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
-        }
+        let convergence = await scheduleConvergence().value(within: deadline)
         return WebhookOutcome(decision: decision, convergence: convergence, persisted: persisted)
     }
 

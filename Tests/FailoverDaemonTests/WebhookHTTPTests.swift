@@ -1,0 +1,194 @@
+import DockerEngine
+import FailoverCore
+import FailoverDaemon
+import FoundationEssentials
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@Suite("failoverd HTTP contract")
+struct WebhookHTTPTests {
+    @Test func firingWebhookStartsTheCloudCopyAndAnswers200() async throws {
+        let runtime = FakeCloudContainer()
+        let directory = makeStateDirectory()
+        defer { removeDirectory(directory) }
+        let daemon = try await makeDaemon(runtime, stateDirectory: directory)
+        #expect(runtime.actual == .stopped, "bootstrap pre-creates the container")
+        try await daemon.application.test(.router) { client in
+            let response = try await client.postWebhook(webhookBody("firing"))
+            #expect(response.status == .ok)
+            let reply = try JSONDecoder().decode([String: JSONValue].self, from: Data(String(buffer: response.body).utf8))
+            #expect(reply["result"] == .string("started"))
+            #expect(reply["desired"] == .string("running"))
+        }
+        #expect(runtime.starts == 1)
+    }
+
+    @Test(arguments: [
+        ("{not json", "body is not valid JSON"),
+        (#"{"version":"3","status":"firing","alerts":[]}"#, "version: expected \"4\""),
+        (#"{"version":"4","status":"firing","alerts":"x"}"#, "alerts: wrong type"),
+        (#"{"version":"4","alerts":[]}"#, "status: required field is missing"),
+    ])
+    func malformedPayloadsGet400WithTheReason(_ body: String, _ reason: String) async throws {
+        let runtime = FakeCloudContainer()
+        let directory = makeStateDirectory()
+        defer { removeDirectory(directory) }
+        try await makeDaemon(runtime, stateDirectory: directory).application.test(.router) { client in
+            let response = try await client.postWebhook(body)
+            #expect(response.status == .badRequest)
+            #expect(String(buffer: response.body).contains(reason.replacingOccurrences(of: "\"", with: "\\\"")))
+        }
+        #expect(runtime.starts == 0)
+    }
+
+    @Test func oversizedBodyGets413() async throws {
+        let directory = makeStateDirectory()
+        defer { removeDirectory(directory) }
+        try await makeDaemon(FakeCloudContainer(), stateDirectory: directory).application.test(.router) { client in
+            let response = try await client.postWebhook(String(repeating: " ", count: 5000) + webhookBody("firing"))
+            #expect(response.status == .contentTooLarge)
+        }
+    }
+
+    @Test func wrongContentTypeGets415() async throws {
+        let directory = makeStateDirectory()
+        defer { removeDirectory(directory) }
+        try await makeDaemon(FakeCloudContainer(), stateDirectory: directory).application.test(.router) { client in
+            let response = try await client.postWebhook(webhookBody("firing"), contentType: "text/plain")
+            #expect(response.status == .unsupportedMediaType)
+        }
+    }
+
+    @Test(arguments: [nil, "Bearer wrong-token-0123456789", "Bearer \(testToken)x", "Basic " + Data("alertmanager:nope".utf8).base64EncodedString(), "Token \(testToken)"])
+    func missingOrWrongCredentialsGet401AndChangeNothing(_ authorization: String?) async throws {
+        let runtime = FakeCloudContainer()
+        let directory = makeStateDirectory()
+        defer { removeDirectory(directory) }
+        try await makeDaemon(runtime, stateDirectory: directory).application.test(.router) { client in
+            let response = try await client.postWebhook(webhookBody("firing"), authorization: authorization)
+            #expect(response.status == .unauthorized)
+            #expect(response.headers[.wwwAuthenticate] != nil)
+        }
+        #expect(runtime.starts == 0)
+    }
+
+    @Test func basicAuthWithTheTokenAsPasswordIsAccepted() async throws {
+        let runtime = FakeCloudContainer()
+        let directory = makeStateDirectory()
+        defer { removeDirectory(directory) }
+        try await makeDaemon(runtime, stateDirectory: directory).application.test(.router) { client in
+            let credentials = "Basic " + Data("alertmanager:\(testToken)".utf8).base64EncodedString()
+            let result1 = try await client.postWebhook(webhookBody("firing"), authorization: credentials).status
+            #expect(result1 == .ok)
+        }
+        #expect(runtime.starts == 1)
+    }
+
+    @Test func dockerFailureGets503SoAlertmanagerRetriesThenRecovers() async throws {
+        let runtime = FakeCloudContainer()
+        let directory = makeStateDirectory()
+        defer { removeDirectory(directory) }
+        let daemon = try await makeDaemon(runtime, stateDirectory: directory)
+        runtime.set { $0.failure = .dockerDown }
+        try await daemon.application.test(.router) { client in
+            let failed = try await client.postWebhook(webhookBody("firing"))
+            #expect(failed.status == .serviceUnavailable)
+            #expect(String(buffer: failed.body).contains("Docker failed"))
+            let status = await daemon.controller.report()
+            #expect(status.actual.contains("docker unreachable"))
+            #expect(status.lastError?.what.contains("connection refused") == true)
+
+            runtime.set { $0.failure = nil }
+            let retried = try await client.postWebhook(webhookBody("firing"))
+            #expect(retried.status == .ok)
+        }
+        #expect(runtime.starts == 1)
+    }
+
+    @Test func slowDockerGets503BeforeAlertmanagersTimeout() async throws {
+        let runtime = FakeCloudContainer()
+        let directory = makeStateDirectory()
+        defer { removeDirectory(directory) }
+        let daemon = try await makeDaemon(runtime, stateDirectory: directory)
+        runtime.set { $0.startDelay = .seconds(3) }
+        try await daemon.application.test(.router) { client in
+            let started = ContinuousClock.now
+            let response = try await client.postWebhook(webhookBody("firing"))
+            #expect(response.status == .serviceUnavailable)
+            #expect(ContinuousClock.now - started < .seconds(3))
+            #expect(String(buffer: response.body).contains("still converging"))
+        }
+    }
+
+    @Test func healthNeedsNoAuthButStatusDoes() async throws {
+        let directory = makeStateDirectory()
+        defer { removeDirectory(directory) }
+        try await makeDaemon(FakeCloudContainer(), stateDirectory: directory).application.test(.router) { client in
+            let result2 = try await client.execute(uri: "/health", method: .get).status
+            #expect(result2 == .ok)
+            let result3 = try await client.execute(uri: "/status", method: .get).status
+            #expect(result3 == .unauthorized)
+            let status = try await client.execute(uri: "/status", method: .get, headers: [.authorization: "Bearer \(testToken)"])
+            #expect(status.status == .ok)
+            let report = try JSONDecoder().decode(StatusReport.self, from: Data(String(buffer: status.body).utf8))
+            #expect(report.desired == .stopped)
+            #expect(report.summary.hasPrefix("standby"))
+        }
+    }
+
+    @Test func pausedDaemonActsOnNothingAndSaysSo() async throws {
+        let runtime = FakeCloudContainer()
+        let directory = makeStateDirectory()
+        defer { removeDirectory(directory) }
+        try await makeDaemon(runtime, stateDirectory: directory).application.test(.router) { client in
+            let auth: HTTPFields = [.authorization: "Bearer \(testToken)"]
+            let result4 = try await client.execute(uri: "/pause", method: .post, headers: auth).status
+            #expect(result4 == .ok)
+            let response = try await client.postWebhook(webhookBody("firing"))
+            #expect(response.status == .ok)
+            #expect(String(buffer: response.body).contains("paused"))
+            let status = try await client.execute(uri: "/status", method: .get, headers: auth)
+            #expect(String(buffer: status.body).contains("PAUSED"))
+            #expect(runtime.starts == 0)
+
+            let result5 = try await client.execute(uri: "/resume", method: .post, headers: auth).status
+            #expect(result5 == .ok)
+            let result6 = try await client.postWebhook(webhookBody("firing")).status
+            #expect(result6 == .ok)
+        }
+        #expect(runtime.starts == 1)
+    }
+
+    @Test func metricsCountRepliesActionsAndState() async throws {
+        let directory = makeStateDirectory()
+        defer { removeDirectory(directory) }
+        try await makeDaemon(FakeCloudContainer(), stateDirectory: directory).application.test(.router) { client in
+            _ = try await client.postWebhook(webhookBody("firing"))
+            _ = try await client.postWebhook("{", authorization: "Bearer \(testToken)")
+            _ = try await client.postWebhook(webhookBody("firing"), authorization: nil)
+            let text = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+            #expect(text.contains(#"failoverd_webhook_requests_total{code="200"} 1"#))
+            #expect(text.contains(#"failoverd_webhook_requests_total{code="400"} 1"#))
+            #expect(text.contains(#"failoverd_webhook_requests_total{code="401"} 1"#))
+            #expect(text.contains(#"failoverd_actions_total{action="start",result="success"} 1"#))
+            #expect(text.contains("failoverd_desired_running 1"))
+            #expect(text.contains("failoverd_firing_trigger_alerts 1"))
+            #expect(text.contains(#"failoverd_docker_operation_duration_seconds_count{operation="start"} 1"#))
+        }
+    }
+}
+
+/// Just enough JSON to compare reply fields.
+enum JSONValue: Decodable, Equatable {
+    case string(String), number(Double), bool(Bool), other
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let value = try? container.decode(String.self) { self = .string(value) }
+        else if let value = try? container.decode(Double.self) { self = .number(value) }
+        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
+        else { self = .other }
+    }
+}
