@@ -13,7 +13,6 @@ image: deps
 ## Unit tests (swift test) and integration tests against real dockerd/HAProxy/Prometheus/Alertmanager.
 test: deps
 	swift build --build-tests
-	swift test --skip-build
 	scripts/with_dockerd.sh scripts/tests/run_all.sh
 
 unit-test:

@@ -120,6 +120,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "DockerIntegrationTests",
+            dependencies: [
+                "DockerEngine",
+                "FailoverDaemon",
+                "FailoverCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "FailoverCoreTests",
             dependencies: ["FailoverCore"],
             swiftSettings: swiftSettings

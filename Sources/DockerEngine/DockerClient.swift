@@ -129,6 +129,11 @@ public struct DockerClient: Sendable {
     ) async throws(DockerError) -> EngineResponse {
         let callName = call ?? "\(method.rawValue) \(path)"
         let uri = versioned ? "/v\(apiVersion)\(path)" : path
+        // AsyncHTTPClient retries failed connects until the deadline; a missing socket file
+        // (dockerd stopped cleanly) is known at once, so say so at once.
+        guard FileManager.default.fileExists(atPath: socketPath) else {
+            throw DockerError(kind: .unreachable, call: callName, container: container, message: "no Docker socket at \(socketPath); is dockerd running?")
+        }
         guard let url = URL(httpURLWithSocketPath: socketPath, uri: uri) else {
             throw DockerError(kind: .unreachable, call: callName, container: container, message: "bad socket path \(socketPath)")
         }

@@ -1,0 +1,69 @@
+import AsyncHTTPClient
+import DockerEngine
+import Testing
+
+@Suite("Docker Engine client against a real dockerd", .enabled(if: RealDocker.enabled))
+struct DockerClientTests {
+    @Test func negotiatesAnAPIVersionTheDaemonSpeaks() async throws {
+        try await RealDocker.withClient { client, _ in
+            #expect(client.apiVersion >= DockerClient.minimumAPIVersion)
+            #expect(client.apiVersion <= DockerClient.preferredAPIVersion)
+        }
+    }
+
+    @Test func createStartStopRemoveWithIdempotent304Paths() async throws {
+        let name = RealDocker.uniqueName("dc-lifecycle")
+        try await RealDocker.withClient(removing: [name]) { client, _ in
+            let spec = ContainerSpec(name: name, image: RealDocker.image, environment: ["PORT=\(RealDocker.freePort())", "SITE=cloud", "SHUTDOWN_DRAIN_SECONDS=0"], stopTimeoutSeconds: 5)
+            let id = try await client.createContainer(spec, labels: ["test": "yes"])
+
+            let observed1 = try await client.inspectContainer(name)
+            let created = try #require(observed1)
+            #expect(created.id == id)
+            #expect(created.state.status == "created")
+            #expect(created.labels["test"] == "yes")
+
+            try await client.startContainer(id: id)
+            try await client.startContainer(id: id)  // 304: already started
+            let observed2 = try await client.inspectContainer(id)?.state.running
+            #expect(observed2 == true)
+
+            try await client.stopContainer(id: id, timeoutSeconds: 5)
+            try await client.stopContainer(id: id, timeoutSeconds: 5)  // 304: already stopped
+            let observed3 = try await client.inspectContainer(id)
+            let stopped = try #require(observed3)
+            #expect(stopped.state.running == false)
+            #expect(stopped.state.exitCode == 0, "onprem-api exits 0 on SIGTERM")
+
+            try await client.removeContainer(id: id)
+            let observed4 = try await client.inspectContainer(id)
+            #expect(observed4 == nil)
+        }
+    }
+
+    @Test func missingImageIsAClearError() async throws {
+        try await RealDocker.withClient { client, _ in
+            let spec = ContainerSpec(name: RealDocker.uniqueName("dc-noimage"), image: "no-such-image-\(UInt32.random(in: 0...UInt32.max)):v1")
+            await #expect {
+                _ = try await client.createContainer(spec)
+            } throws: { error in
+                guard let error = error as? DockerError else { return false }
+                return error.kind == .imageMissing && error.description.contains(spec.image) && error.container == spec.name
+            }
+            let observed5 = try await client.imageExists(spec.image)
+            #expect(observed5 == false)
+            let observed6 = try await client.imageExists(RealDocker.image)
+            #expect(observed6 == true)
+        }
+    }
+
+    @Test func unreachableSocketIsReportedAsUnreachable() async throws {
+        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        await #expect {
+            _ = try await DockerClient.connect(http: http, socketPath: "/tmp/no-dockerd-here.sock")
+        } throws: { error in
+            (error as? DockerError)?.kind == .unreachable
+        }
+        try await http.shutdown()
+    }
+}
