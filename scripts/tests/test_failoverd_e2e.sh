@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# End to end: a real Alertmanager delivers alerts (posted to its API) to the failoverd binary with
+# bearer auth; failoverd drives a private dockerd. Covers firing → running, a container killed
+# behind the daemon's back, failoverd SIGKILLed and restarted, dockerd stopped mid-run, and
+# resolved → stopped after the hold-down. Loopback only; every process is stopped by its PID.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+. scripts/tests/lib.sh
+
+failoverd_bin="$(swift build --show-bin-path)/failoverd"
+[ -x "$failoverd_bin" ] || swift build --product failoverd >/dev/null
+work=$(mktemp -d /tmp/failoverd-e2e.XXXXXX)
+docker_sock="$work/docker.sock"
+dockerd_pid=""; failoverd_pid=""; am_pid=""
+container="cloud-e2e-$$"
+failoverd_port=$(free_port); am_port=$(free_port); cloud_port=$(free_port)
+
+start_private_dockerd() {
+    dockerd --bridge=none --iptables=false --ip6tables=false --host "unix://$docker_sock" \
+        --data-root "$work/docker-data" --exec-root "$work/docker-exec" --pidfile "$work/docker.pid" \
+        >>"$work/dockerd.log" 2>&1 &
+    dockerd_pid=$!
+    wait_for 30 docker -H "unix://$docker_sock" info
+}
+stop_private_dockerd() {
+    [ -n "$dockerd_pid" ] && kill "$dockerd_pid" 2>/dev/null && wait "$dockerd_pid" 2>/dev/null
+    dockerd_pid=""
+}
+start_failoverd() {
+    "$failoverd_bin" serve --config "$work/failoverd.yml" >>"$work/failoverd.log" 2>&1 &
+    failoverd_pid=$!
+    wait_for 20 curl -fsS "http://127.0.0.1:$failoverd_port/health"
+}
+cleanup() {
+    [ -n "$failoverd_pid" ] && kill "$failoverd_pid" 2>/dev/null && wait "$failoverd_pid" 2>/dev/null
+    [ -n "$am_pid" ] && kill "$am_pid" 2>/dev/null && wait "$am_pid" 2>/dev/null
+    [ -n "$dockerd_pid" ] && docker -H "unix://$docker_sock" rm -f "$container" >/dev/null 2>&1
+    stop_private_dockerd
+    if [ "$failed" -gt 0 ]; then
+        echo "--- failoverd log (tail)"; tail -20 "$work/failoverd.log"
+        echo "--- alertmanager log (tail)"; tail -10 "$work/alertmanager.log"
+    fi
+    rm -rf "$work" 2>/dev/null || true
+}
+trap cleanup EXIT
+
+dock() { docker -H "unix://$docker_sock" "$@"; }
+state_of() { dock inspect -f '{{.State.Status}}' "$container" 2>/dev/null; }
+status_json() { curl -fsS -H "Authorization: Bearer $(cat "$work/token")" "http://127.0.0.1:$failoverd_port/status"; }
+now() { date -u +%Y-%m-%dT%H:%M:%S.%3NZ; }
+alert_started=$(now)
+post_alert() {  # post_alert firing|resolved
+    local ends='"endsAt":"'"$(date -u -d '+1 hour' +%Y-%m-%dT%H:%M:%SZ)"'"'
+    [ "$1" = resolved ] && ends='"endsAt":"'"$(now)"'"'
+    curl -fsS -X POST -H 'Content-Type: application/json' "http://127.0.0.1:$am_port/api/v2/alerts" \
+        -d '[{"labels":{"alertname":"OnPremDown","site":"dc1","severity":"page"},"startsAt":"'"$alert_started"'",'"$ends"'}]'
+}
+
+# --- setup: private dockerd with the image, failoverd, Alertmanager
+head -c 32 /dev/urandom | base64 | tr -d '\n' >"$work/token"
+check "private dockerd starts (socket $docker_sock)" start_private_dockerd
+check "image loads into the private dockerd without a registry" bash -o pipefail -c "docker save onprem-api:latest | docker -H 'unix://$docker_sock' load -q"
+
+cat >"$work/failoverd.yml" <<YAML
+listen: {host: 127.0.0.1, port: $failoverd_port}
+auth: {token_file: $work/token}
+triggers: ['alertname="OnPremDown"']
+hold_down_seconds: 3
+reconcile_interval_seconds: 0.5
+max_backoff_seconds: 2
+docker: {socket: $docker_sock}
+state_directory: $work/state
+container:
+  name: $container
+  image: onprem-api:latest
+  env: [SITE=cloud, PORT=$cloud_port, SHUTDOWN_DRAIN_SECONDS=0]
+  network_mode: host
+  stop_timeout_seconds: 5
+YAML
+cat >"$work/alertmanager.yml" <<YAML
+route:
+  receiver: failoverd
+  group_by: [alertname, site]
+  group_wait: 0s
+  group_interval: 1s
+  repeat_interval: 1m
+receivers:
+  - name: failoverd
+    webhook_configs:
+      - url: http://127.0.0.1:$failoverd_port/failover
+        send_resolved: true
+        http_config:
+          authorization: {type: Bearer, credentials_file: $work/token}
+YAML
+check "failoverd check-config accepts the configuration" "$failoverd_bin" check-config --config "$work/failoverd.yml"
+check "failoverd starts and answers /health" start_failoverd
+check "the cloud container is pre-created, not started" wait_for 10 bash -c "[ \"\$(docker -H 'unix://$docker_sock' inspect -f '{{.State.Status}}' '$container')\" = created ]"
+check "amtool accepts the Alertmanager configuration" amtool check-config "$work/alertmanager.yml"
+prometheus-alertmanager --config.file="$work/alertmanager.yml" --storage.path="$work/am-data" \
+    --web.listen-address="127.0.0.1:$am_port" --cluster.listen-address= >"$work/alertmanager.log" 2>&1 &
+am_pid=$!
+check "Alertmanager starts on loopback" wait_for 20 curl -fsS "http://127.0.0.1:$am_port/-/ready"
+
+# --- firing → running
+fired_ns=$(date +%s%N)
+check "firing alert is accepted by Alertmanager" post_alert firing
+check "Alertmanager's webhook makes failoverd start the cloud container" wait_for 20 bash -c "[ \"\$(docker -H 'unix://$docker_sock' inspect -f '{{.State.Status}}' '$container')\" = running ]"
+check "the cloud copy answers /health" wait_for 20 curl -fsS "http://127.0.0.1:$cloud_port/health"
+echo "       alert posted to Alertmanager → cloud /health 200: $((($(date +%s%N) - fired_ns) / 1000000)) ms"
+check "the webhook was authenticated and answered 200 (after Docker reported healthy)" wait_for 20 bash -c "curl -fsS http://127.0.0.1:$failoverd_port/metrics | grep -q 'failoverd_webhook_requests_total{code=\"200\"}'"
+check "status names the firing trigger alert" bash -o pipefail -c "$(declare -f status_json); work='$work' failoverd_port=$failoverd_port status_json | python3 -c 'import json,sys; s=json.load(sys.stdin); assert s[\"desired\"]==\"running\" and s[\"firing_trigger_alerts\"][0][\"labels\"][\"site\"]==\"dc1\", s'"
+
+# --- killed behind the daemon's back → reconcile restarts it
+dock kill "$container" >/dev/null
+check "a container killed behind failoverd's back is restarted by reconcile" wait_for 20 bash -c "[ \"\$(docker -H 'unix://$docker_sock' inspect -f '{{.State.Status}}' '$container')\" = running ]"
+
+# --- SIGKILL and restart: state intact
+kill -9 "$failoverd_pid"; wait "$failoverd_pid" 2>/dev/null; failoverd_pid=""
+check "failoverd restarts after SIGKILL" start_failoverd
+check "the firing alert survived the SIGKILL (state file)" bash -o pipefail -c "$(declare -f status_json); work='$work' failoverd_port=$failoverd_port status_json | grep -q '\"site\":\"dc1\"'"
+check "the cloud copy kept running across the daemon restart" bash -c "[ \"\$(docker -H 'unix://$docker_sock' inspect -f '{{.State.Status}}' '$container')\" = running ]"
+
+# --- dockerd stopped mid-run: 503 so Alertmanager retries, then recovery
+stop_private_dockerd
+webhook='{"version":"4","status":"firing","receiver":"failoverd","groupKey":"e2e","truncatedAlerts":0,"alerts":[{"status":"firing","labels":{"alertname":"OnPremDown","site":"dc1"},"startsAt":"'"$alert_started"'","endsAt":"0001-01-01T00:00:00Z","fingerprint":"e2e-direct"}]}'
+check "with dockerd stopped, a webhook gets 503 (retryable)" bash -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Authorization: Bearer $(cat "$work/token")' -H 'Content-Type: application/json' -d '$webhook' http://127.0.0.1:$failoverd_port/failover)\" = 503 ]"
+check "status says Docker is unreachable" bash -o pipefail -c "$(declare -f status_json); work='$work' failoverd_port=$failoverd_port status_json | grep -q 'Docker unreachable'"
+check "private dockerd comes back" start_private_dockerd
+check "once dockerd is back, reconcile brings the cloud copy up again" wait_for 30 bash -c "[ \"\$(docker -H 'unix://$docker_sock' inspect -f '{{.State.Status}}' '$container')\" = running ]"
+
+# --- resolved → stopped after the hold-down (both fingerprints must resolve)
+resolve_direct='{"version":"4","status":"resolved","receiver":"failoverd","groupKey":"e2e","truncatedAlerts":0,"alerts":[{"status":"resolved","labels":{"alertname":"OnPremDown","site":"dc1"},"startsAt":"'"$alert_started"'","endsAt":"'"$(now)"'","fingerprint":"e2e-direct"}]}'
+curl -fsS -o /dev/null -X POST -H "Authorization: Bearer $(cat "$work/token")" -H 'Content-Type: application/json' -d "$resolve_direct" "http://127.0.0.1:$failoverd_port/failover"
+resolved_ns=$(date +%s%N)
+check "resolved alert is accepted by Alertmanager" post_alert resolved
+check "the cloud copy keeps running during the 3 s hold-down" bash -c "sleep 1.5; [ \"\$(docker -H 'unix://$docker_sock' inspect -f '{{.State.Status}}' '$container')\" = running ]"
+check "after the hold-down the cloud copy is stopped" wait_for 30 bash -c "[ \"\$(docker -H 'unix://$docker_sock' inspect -f '{{.State.Status}}' '$container')\" = exited ]"
+echo "       resolved posted → cloud stopped: $((($(date +%s%N) - resolved_ns) / 1000000)) ms (hold-down 3000 ms)"
+check "status is back to standby" bash -o pipefail -c "$(declare -f status_json); work='$work' failoverd_port=$failoverd_port status_json | python3 -c 'import json,sys; s=json.load(sys.stdin); assert s[\"desired\"]==\"stopped\" and s[\"summary\"].startswith(\"standby\"), s'"
+check "logs hold one structured event per action with the container id" bash -c "grep '\"failover.action\":\"start\"' '$work/failoverd.log' | grep -q '\"container.id\":\"[0-9a-f]\{64\}\"' && grep -q '\"failover.action\":\"stop\"' '$work/failoverd.log'"
+
+finish
