@@ -1,0 +1,78 @@
+import FailoverDaemon
+import FoundationEssentials
+import ServiceSupport
+import Testing
+
+@Suite("failoverd configuration")
+struct FailoverdConfigurationTests {
+    /// The shipped example must stay valid.
+    @Test func shippedExampleLoadsAndValidates() throws {
+        let path = #filePath.components(separatedBy: "/Tests/")[0] + "/systemd/failoverd.yml"
+        let configuration = try FailoverdConfiguration.load(file: path, environment: ["CREDENTIALS_DIRECTORY": "/run/credentials/failoverd.service"])
+        try configuration.validate()
+        #expect(configuration.port == 9095)
+        #expect(configuration.container.image == "onprem-api:latest")
+        #expect(configuration.tokenFile == "/run/credentials/failoverd.service/webhook-token")
+        #expect(configuration.holdDownSeconds == 120)
+    }
+
+    @Test func environmentOverridesTheFile() throws {
+        let directory = makeStateDirectory()
+        defer { removeDirectory(directory) }
+        let path = directory + "/c.yml"
+        FileManager.default.createFile(atPath: path, contents: Data("listen: {port: 1000}\ncontainer: {image: a:1}\n".utf8))
+        let configuration = try FailoverdConfiguration.load(file: path, environment: [
+            "FAILOVERD_PORT": "2000", "FAILOVERD_CONTAINER_IMAGE": "b:2", "FAILOVERD_TOKEN_FILE": "/t",
+        ])
+        #expect(configuration.port == 2000)
+        #expect(configuration.container.image == "b:2")
+        #expect(configuration.tokenFile == "/t")
+    }
+
+    @Test(arguments: [
+        ("triggers: ['alertname']\ncontainer: {image: x}\nauth: {token_file: /t}", "triggers"),
+        ("container: {image: x}", "auth.token_file"),
+        ("auth: {token_file: /t}", "container.image"),
+        ("reply_deadline_seconds: 12\ncontainer: {image: x}\nauth: {token_file: /t}", "reply_deadline_seconds"),
+        ("tls: {certificate: /c}\ncontainer: {image: x}\nauth: {token_file: /t}", "tls"),
+    ])
+    func invalidFilesNameTheKey(_ yaml: String, _ key: String) throws {
+        let directory = makeStateDirectory()
+        defer { removeDirectory(directory) }
+        let path = directory + "/c.yml"
+        FileManager.default.createFile(atPath: path, contents: Data(yaml.utf8))
+        let configuration = try FailoverdConfiguration.load(file: path, environment: [:])
+        #expect {
+            try configuration.validate()
+        } throws: { error in
+            (error as? ConfigurationError)?.key == key
+        }
+    }
+
+    @Test func malformedYAMLIsRejectedNamingTheFile() {
+        #expect {
+            _ = try FailoverdConfiguration.load(file: "/dev/null/none.yml", environment: [:])
+        } throws: { error in
+            (error as? ConfigurationError)?.description.contains("/dev/null/none.yml") == true
+        }
+    }
+
+    @Test func redactedDescriptionHidesEnvironmentValues() throws {
+        var configuration = FailoverdConfiguration()
+        configuration.container.environment = ["DB_PASSWORD=hunter2", "SITE=cloud"]
+        let text = configuration.redactedDescription()
+        #expect(!text.contains("hunter2"))
+        #expect(text.contains("DB_PASSWORD=<redacted>"))
+    }
+
+    @Test func shortTokensAreRefused() throws {
+        let directory = makeStateDirectory()
+        defer { removeDirectory(directory) }
+        FileManager.default.createFile(atPath: directory + "/token", contents: Data("short\n".utf8))
+        var configuration = FailoverdConfiguration()
+        configuration.tokenFile = directory + "/token"
+        #expect(throws: ConfigurationError.self) { try configuration.readToken() }
+        FileManager.default.createFile(atPath: directory + "/token", contents: Data("0123456789abcdef0123\n".utf8))
+        #expect(try configuration.readToken() == "0123456789abcdef0123")
+    }
+}

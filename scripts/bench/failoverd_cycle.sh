@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Failover speed and memory of failoverd, against the baseline an SRE would script by hand.
+#   failoverd: webhook received → cloud /health 200, with the container pre-created (one `start`).
+#   baseline:  `docker run -d` of the same image → /health 200 (create + start on the failover path).
+# Then failoverd's resident memory idle and after a burst of webhooks. Loopback only.
+# Usage: RUNS=10 BURST=2000 scripts/bench/failoverd_cycle.sh [path/to/failoverd]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+. scripts/tests/lib.sh
+runs="${RUNS:-10}"; burst="${BURST:-2000}"
+failoverd_bin="${1:-$(swift build -c release --show-bin-path)/failoverd}"
+work=$(mktemp -d /tmp/failoverd-bench.XXXXXX)
+container="cloud-bench-$$"; baseline="baseline-bench-$$"
+port=$(free_port); cloud_port=$(free_port)
+head -c 32 /dev/urandom | base64 | tr -d '\n' >"$work/token"; token=$(cat "$work/token")
+pid=""
+cleanup() {
+    [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+    docker rm -f "$container" "$baseline" >/dev/null 2>&1 || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+cat >"$work/failoverd.yml" <<YAML
+listen: {host: 127.0.0.1, port: $port}
+auth: {token_file: $work/token}
+hold_down_seconds: 0
+stop_budget: {max_stops: 1000, window_seconds: 60}
+reconcile_interval_seconds: 0.2
+state_directory: $work/state
+container:
+  name: $container
+  image: onprem-api:latest
+  env: [SITE=cloud, PORT=$cloud_port, SHUTDOWN_DRAIN_SECONDS=0]
+  stop_timeout_seconds: 5
+YAML
+"$failoverd_bin" serve --config "$work/failoverd.yml" >"$work/log" 2>&1 &
+pid=$!
+wait_for 20 curl -fsS "http://127.0.0.1:$port/health"
+wait_for 20 bash -c "[ \"\$(docker inspect -f '{{.State.Status}}' $container)\" = created ]"
+
+webhook() {  # webhook firing|resolved STARTS
+    local ends="0001-01-01T00:00:00Z"; [ "$1" = resolved ] && ends=$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)
+    curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+        "http://127.0.0.1:$port/failover" -d '{"version":"4","status":"'"$1"'","receiver":"b","groupKey":"b","truncatedAlerts":0,"alerts":[{"status":"'"$1"'","labels":{"alertname":"OnPremDown"},"startsAt":"'"$2"'","endsAt":"'"$ends"'","fingerprint":"bench"}]}'
+}
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+rss_kib() { awk '/VmRSS/ {print $2}' "/proc/$pid/status"; }
+
+failover=(); replies=(); base=()
+for i in $(seq 1 "$runs"); do
+    starts=$(date -u -d "+$i seconds" +%Y-%m-%dT%H:%M:%SZ)
+    t0=$(date +%s%N)
+    webhook firing "$starts" >"$work/code" &
+    until curl -fsS "http://127.0.0.1:$cloud_port/health" >/dev/null 2>&1; do sleep 0.002; done
+    failover+=($((($(date +%s%N) - t0) / 1000000)))
+    wait; replies+=("$(cat "$work/code")")
+    webhook resolved "$starts" >/dev/null
+    wait_for 30 bash -c "[ \"\$(docker inspect -f '{{.State.Status}}' $container)\" = exited ]"
+
+    t0=$(date +%s%N)
+    docker run -d --name "$baseline" --network host -e PORT="$cloud_port" onprem-api:latest >/dev/null
+    until curl -fsS "http://127.0.0.1:$cloud_port/health" >/dev/null 2>&1; do sleep 0.002; done
+    base+=($((($(date +%s%N) - t0) / 1000000)))
+    docker rm -f "$baseline" >/dev/null
+done
+idle=$(rss_kib)
+starts=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+webhook firing "$starts" >/dev/null
+burst_started=$(date +%s%N)
+seq 1 "$burst" | xargs -P 8 -I{} curl -s -o /dev/null -X POST -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+    "http://127.0.0.1:$port/failover" -d '{"version":"4","status":"firing","receiver":"b","groupKey":"b","truncatedAlerts":0,"alerts":[{"status":"firing","labels":{"alertname":"OnPremDown"},"startsAt":"'"$starts"'","endsAt":"0001-01-01T00:00:00Z","fingerprint":"bench"}]}'
+burst_ms=$((($(date +%s%N) - burst_started) / 1000000))
+after=$(rss_kib)
+starts_total=$(curl -fsS "http://127.0.0.1:$port/metrics" | awk '/^failoverd_actions_total\{action="start",result="success"\}/ {print $2}')
+
+fm=$(median "${failover[@]}"); bm=$(median "${base[@]}")
+echo "runs: $runs   failoverd binary: $failoverd_bin"
+echo "webhook → cloud /health 200 (failoverd, pre-created): median ${fm} ms   runs: ${failover[*]}   replies: ${replies[*]}"
+echo "docker run → /health 200 (baseline, create+start):    median ${bm} ms   runs: ${base[*]}"
+echo "ratio failoverd / baseline: $(python3 -c "print(f'{$fm/$bm:.2f}')")"
+echo "resident memory idle after $runs cycles: $((idle / 1024)) MiB"
+echo "burst: $burst duplicate firing webhooks (8 concurrent) in ${burst_ms} ms; resident after: $((after / 1024)) MiB; starts total: ${starts_total} (one per cycle + 1 for the burst = $((runs + 1)))"
