@@ -51,9 +51,10 @@ for i in $(seq 1 "$runs"); do
     starts=$(date -u -d "+$i seconds" +%Y-%m-%dT%H:%M:%SZ)
     t0=$(date +%s%N)
     webhook firing "$starts" >"$work/code" &
+    webhook_pid=$!
     until curl -fsS "http://127.0.0.1:$cloud_port/health" >/dev/null 2>&1; do sleep 0.002; done
     failover+=($((($(date +%s%N) - t0) / 1000000)))
-    wait; replies+=("$(cat "$work/code")")
+    wait "$webhook_pid"; replies+=("$(cat "$work/code")")
     webhook resolved "$starts" >/dev/null
     wait_for 30 bash -c "[ \"\$(docker inspect -f '{{.State.Status}}' $container)\" = exited ]"
 
@@ -64,7 +65,7 @@ for i in $(seq 1 "$runs"); do
     docker rm -f "$baseline" >/dev/null
 done
 idle=$(rss_kib)
-starts=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+starts=$(date -u -d "+$((runs + 60)) seconds" +%Y-%m-%dT%H:%M:%SZ)  # a newer episode than every cycle above
 webhook firing "$starts" >/dev/null
 burst_started=$(date +%s%N)
 seq 1 "$burst" | xargs -P 8 -I{} curl -s -o /dev/null -X POST -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
