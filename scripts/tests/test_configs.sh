@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Every shipped ops config checked by its own tool, and the alert rules unit-tested.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+. scripts/tests/lib.sh
+
+haproxy_env=(HAPROXY_BIND=127.0.0.1:18000 HAPROXY_METRICS_BIND=127.0.0.1:18405 ONPREM_ADDR=127.0.0.1:18080
+    CLOUD_ADDR=127.0.0.1:18081 HAPROXY_STATS_SOCKET=/tmp/haproxy-check.sock)
+check "haproxy -c accepts haproxy/haproxy.cfg" env "${haproxy_env[@]}" haproxy -c -f haproxy/haproxy.cfg
+check "haproxy -c rejects the file when an address variable is missing" \
+    bash -c "! env ${haproxy_env[*]:0:3} HAPROXY_STATS_SOCKET=/tmp/x.sock CLOUD_ADDR= haproxy -c -f haproxy/haproxy.cfg"
+check "promtool check config accepts prometheus/prometheus.yml" promtool check config prometheus/prometheus.yml
+check "promtool check rules accepts every rule file" promtool check rules prometheus/rules/failover.yml prometheus/rules/slo.yml
+check "promtool test rules: failover alerts" promtool test rules prometheus/tests/failover_test.yml
+check "promtool test rules: SLO recording rules and burn-rate alerts" promtool test rules prometheus/tests/slo_test.yml
+check "amtool check-config accepts prometheus/alertmanager.yml" amtool check-config prometheus/alertmanager.yml
+
+route() {  # route "expected,receivers" label=value...
+    local expected=$1; shift
+    amtool config routes test --config.file=prometheus/alertmanager.yml --verify.receivers="$expected" "$@"
+}
+check "OnPremDown reaches failoverd and pages people (continue: true)" route failoverd,people-page alertname=OnPremDown severity=page site=dc1
+check "the Watchdog reaches only the dead man's switch" route deadmans-switch alertname=Watchdog severity=none
+check "CloudCopyDown pages people, not failoverd" route people-page alertname=CloudCopyDown severity=page
+check "a slow error-budget burn opens a ticket" route people-ticket alertname=APIErrorBudgetBurnSlow severity=ticket slo=api-availability
+check "an unknown alert falls back to the ticket queue" route people-ticket alertname=SomethingNew
+check "a misrouted expectation is caught (the checker can fail)" bash -c "! amtool config routes test --config.file=prometheus/alertmanager.yml --verify.receivers=people-ticket alertname=OnPremDown severity=page"
+
+finish

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Real HAProxy (the shipped haproxy.cfg) in front of two onprem-api containers on loopback:
+# on-prem primary, cloud backup (already running; failoverd is not involved here). Under steady
+# probing: crash on-prem and measure until the cloud serves; bring on-prem back and require zero
+# failed probes during failback; drain on-prem with `docker stop` and require zero failed probes.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+. scripts/tests/lib.sh
+
+work=$(mktemp -d /tmp/haproxy-test.XXXXXX)
+onprem="haproxy-test-onprem-$$"; cloud="haproxy-test-cloud-$$"
+api_port=$(free_port); metrics_port=$(free_port); onprem_port=$(free_port); cloud_port=$(free_port)
+haproxy_pid=""
+cleanup() {
+    [ -n "$haproxy_pid" ] && kill "$haproxy_pid" 2>/dev/null && wait "$haproxy_pid" 2>/dev/null
+    docker rm -f "$onprem" "$cloud" >/dev/null 2>&1
+    [ "$failed" -gt 0 ] && { echo "--- haproxy log (tail)"; tail -15 "$work/haproxy.log"; }
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+run_copy() {  # run_copy NAME SITE PORT
+    docker run -d --name "$1" --network host -e SITE="$2" -e PORT="$3" -e FAULT_INJECTION=true \
+        -e SHUTDOWN_DRAIN_SECONDS=2 onprem-api:latest >/dev/null
+}
+check "on-prem copy runs" run_copy "$onprem" onprem "$onprem_port"
+check "cloud copy runs" run_copy "$cloud" cloud "$cloud_port"
+
+HAPROXY_BIND="127.0.0.1:$api_port" HAPROXY_METRICS_BIND="127.0.0.1:$metrics_port" \
+ONPREM_ADDR="127.0.0.1:$onprem_port" CLOUD_ADDR="127.0.0.1:$cloud_port" HAPROXY_STATS_SOCKET="$work/admin.sock" \
+    haproxy -db -f haproxy/haproxy.cfg >"$work/haproxy.log" 2>&1 &
+haproxy_pid=$!
+api="http://127.0.0.1:$api_port/"
+check "HAProxy sends traffic to on-prem while it is healthy" \
+    python3 scripts/lib/probe.py --url "$api" --until-site onprem --timeout 20 --settle 1 --max-failures 0
+check "HAProxy's Prometheus exporter serves backend state" \
+    bash -o pipefail -c "curl -fsS http://127.0.0.1:$metrics_port/metrics | grep -q 'haproxy_backend_active_servers{proxy=\"api\"} 1'"
+check "the metrics listener exposes no stats or admin page" \
+    bash -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$metrics_port/stats)\" = 404 ]"
+check "the admin interface is a root-only unix socket" bash -c "[ \"\$(stat -c %a '$work/admin.sock')\" = 600 ]"
+
+check "on-prem crash (docker kill): the cloud copy serves" \
+    bash -o pipefail -c "scripts/simulate_onprem_down.sh --container '$onprem' --probe-url '$api' --timeout 20 --json > '$work/down.json'"
+echo "       $(cat "$work/down.json")"
+check "on-prem back (docker start): failback with zero failed probes" \
+    bash -o pipefail -c "scripts/simulate_onprem_up.sh --container '$onprem' --probe-url '$api' --timeout 30 --max-failures 0 --json > '$work/up.json'"
+echo "       $(cat "$work/up.json")"
+
+# Planned maintenance: SIGTERM turns /health to 503 for 2 s before the listener closes; HAProxy
+# must notice within that window, so no client sees an error.
+python3 scripts/lib/probe.py --url "$api" --until-site cloud --timeout 20 --settle 2 --max-failures 0 --json >"$work/drain.json" 2>/dev/null &
+probe_pid=$!
+sleep 0.5
+docker stop -t 10 "$onprem" >/dev/null
+check "planned drain (docker stop): traffic moves to the cloud copy with zero failed probes" wait "$probe_pid"
+echo "       $(cat "$work/drain.json")"
+
+finish
