@@ -1,0 +1,177 @@
+#!/usr/bin/env python3
+"""Builds the lab drill's report from what the components recorded.
+
+Reads, from the drill's work directory: requests.jsonl (failover-drill), drill.json (when the
+script took on-prem down and brought it back), prometheus_alerts.json (Prometheus' own ALERTS
+series), failoverd.log (its JSON event log), cloud_inspect.json (Docker's start and finish times).
+Writes report.json and timeline.svg there and prints a short summary.
+"""
+import json
+import math
+import sys
+from datetime import datetime
+from xml.sax.saxutils import escape
+
+
+def rfc3339(text):
+    """Seconds since the epoch for RFC 3339 times with up to nanosecond fractions."""
+    if not text or text.startswith("0001-"):
+        return None
+    text = text.replace("Z", "+00:00")
+    if "." in text:
+        head, rest = text.split(".", 1)
+        digits = "".join(c for c in rest if c.isdigit())
+        zone = rest[len(digits):]
+        text = f"{head}.{digits[:6].ljust(6, '0')}{zone}"
+    return datetime.fromisoformat(text).timestamp()
+
+
+def first(values):
+    values = [v for v in values if v is not None]
+    return min(values) if values else None
+
+
+def load(work):
+    requests = [json.loads(line) for line in open(f"{work}/requests.jsonl") if line.strip()]
+    drill = json.load(open(f"{work}/drill.json"))
+    alerts = json.load(open(f"{work}/prometheus_alerts.json"))
+    inspect = json.load(open(f"{work}/cloud_inspect.json"))[0]
+    events = []
+    for line in open(f"{work}/failoverd.log"):
+        try:
+            events.append(json.loads(line))
+        except ValueError:
+            pass
+    return requests, drill, alerts, inspect, events
+
+
+def phases(requests, drill, alerts, inspect, events):
+    down, back = drill["onprem_down"], drill["onprem_back"]
+    firing_samples = [float(t) for series in alerts["data"]["result"] for t, _ in series["values"]]
+    webhook = first(rfc3339(e["time"]) for e in events
+                    if e.get("message") == "alert notice" and e.get("alert.status") == "firing" and rfc3339(e["time"]) >= down)
+    started = rfc3339(inspect["State"]["StartedAt"])
+    finished = rfc3339(inspect["State"]["FinishedAt"])
+    answered = lambda r: r["time"] + r["latency"]
+    first_cloud = first(answered(r) for r in requests if r["status"] == 200 and r.get("site") == "cloud" and r["time"] >= down)
+    failback = first(answered(r) for r in requests if r["status"] == 200 and r.get("site") == "onprem" and r["time"] >= back)
+    return {
+        "onprem_down": down,
+        "alert_firing": min(firing_samples) if firing_samples else None,
+        "webhook_received": webhook,
+        "container_running": started if started and started >= down else None,
+        "first_cloud_200": first_cloud,
+        "onprem_back": back,
+        "failback": failback,
+        "alert_resolved": max(firing_samples) if firing_samples else None,
+        "cloud_stopped": finished if finished and finished >= back else None,
+    }
+
+
+def figures(requests, times):
+    def span(a, b):
+        return round(times[b] - times[a], 3) if times.get(a) and times.get(b) else None
+
+    def failed_between(start, end):
+        if start is None or end is None:
+            return None
+        return sum(1 for r in requests if start <= r["time"] < end and r["status"] != 200)
+
+    failback_window_end = (times["cloud_stopped"] or times["onprem_back"]) + 2
+    return {
+        "rto_seconds": span("onprem_down", "first_cloud_200"),
+        "detection_seconds": span("onprem_down", "alert_firing"),
+        "alert_to_webhook_seconds": span("alert_firing", "webhook_received"),
+        "webhook_to_container_running_seconds": span("webhook_received", "container_running"),
+        "container_running_to_first_cloud_200_seconds": span("container_running", "first_cloud_200"),
+        "failed_requests_during_failover": failed_between(times["onprem_down"], times["onprem_back"]),
+        "failed_requests_during_failback": failed_between(times["onprem_back"], failback_window_end),
+        "time_to_failback_seconds": span("onprem_back", "failback"),
+        "cloud_uptime_seconds": span("container_running", "cloud_stopped"),
+        "requests_total": len(requests),
+        "requests_failed_total": sum(1 for r in requests if r["status"] != 200),
+    }
+
+
+def timeline_svg(requests, times, profile):
+    """Requests per second by serving site, errors, p95 latency and phase markers."""
+    start = times["onprem_down"] - 5
+    end = max(r["time"] for r in requests) + 1
+    seconds = max(1, int(math.ceil(end - start)))
+    buckets = [{"onprem": 0, "cloud": 0, "error": 0, "latency": []} for _ in range(seconds)]
+    for r in requests:
+        index = int(r["time"] - start)
+        if 0 <= index < seconds:
+            bucket = buckets[index]
+            key = "error" if r["status"] != 200 else ("cloud" if r.get("site") == "cloud" else "onprem")
+            bucket[key] += 1
+            bucket["latency"].append(r["latency"] * 1000)
+    width, height, left, right, top, bottom = 1100, 440, 60, 70, 40, 60
+    plot_w, plot_h = width - left - right, height - top - bottom
+    peak = max(1, max(b["onprem"] + b["cloud"] + b["error"] for b in buckets))
+    p95 = [sorted(b["latency"])[int(0.95 * (len(b["latency"]) - 1))] if b["latency"] else 0 for b in buckets]
+    peak_ms = max(10.0, max(p95))
+    x = lambda s: left + plot_w * s / seconds
+    y = lambda v: top + plot_h - plot_h * v / peak
+    y_ms = lambda v: top + plot_h - plot_h * v / peak_ms
+    bar = plot_w / seconds
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" font-size="11">',
+             f'<rect width="{width}" height="{height}" fill="white"/>',
+             f'<text x="{left}" y="20" font-size="14" font-weight="bold">Failover drill ({escape(profile)} profile): requests per second by serving site, errors and p95 latency</text>',
+             f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" stroke="black"/>',
+             f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" stroke="black"/>']
+    for i, b in enumerate(buckets):
+        base = 0
+        for key, color in (("onprem", "#2b6cb0"), ("cloud", "#dd6b20"), ("error", "#c53030")):
+            if b[key]:
+                parts.append(f'<rect x="{x(i):.1f}" y="{y(base + b[key]):.1f}" width="{max(bar - 0.5, 0.5):.1f}" '
+                             f'height="{y(base) - y(base + b[key]):.1f}" fill="{color}"/>')
+                base += b[key]
+    points = " ".join(f"{x(i + 0.5):.1f},{y_ms(v):.1f}" for i, v in enumerate(p95))
+    parts.append(f'<polyline points="{points}" fill="none" stroke="#2f855a" stroke-width="1.5"/>')
+    for tick in range(0, seconds + 1, max(1, seconds // 12)):
+        parts.append(f'<text x="{x(tick):.1f}" y="{top + plot_h + 15}" text-anchor="middle">{tick - 5}s</text>')
+    parts.append(f'<text x="{left - 8}" y="{top + 4}" text-anchor="end">{peak}</text><text x="{left - 8}" y="{top + plot_h}" text-anchor="end">0</text>')
+    parts.append(f'<text x="{left + plot_w + 6}" y="{top + 4}" fill="#2f855a">{peak_ms:.0f} ms</text>')
+    parts.append(f'<text x="{left + plot_w / 2}" y="{height - 30}" text-anchor="middle">seconds since on-prem went down</text>')
+    labels = {"onprem_down": "on-prem down", "alert_firing": "alert firing", "webhook_received": "webhook",
+              "container_running": "cloud running", "first_cloud_200": "first cloud 200", "onprem_back": "on-prem back",
+              "failback": "failback", "alert_resolved": "alert resolved", "cloud_stopped": "cloud stopped"}
+    for n, (key, label) in enumerate(labels.items()):
+        if times.get(key) is None:
+            continue
+        px = x(times[key] - start)
+        parts.append(f'<line x1="{px:.1f}" y1="{top}" x2="{px:.1f}" y2="{top + plot_h}" stroke="#4a5568" stroke-dasharray="3,3"/>')
+        parts.append(f'<text x="{px + 2:.1f}" y="{top + 12 + 12 * (n % 5)}" fill="#4a5568">{escape(label)}</text>')
+    legend = [("#2b6cb0", "served by on-prem"), ("#dd6b20", "served by cloud"), ("#c53030", "failed"), ("#2f855a", "p95 latency")]
+    for n, (color, text) in enumerate(legend):
+        parts.append(f'<rect x="{left + n * 170}" y="{height - 18}" width="12" height="12" fill="{color}"/>'
+                     f'<text x="{left + n * 170 + 16}" y="{height - 8}">{text}</text>')
+    parts.append("</svg>")
+    return "\n".join(parts)
+
+
+def main(work):
+    requests, drill, alerts, inspect, events = load(work)
+    times = phases(requests, drill, alerts, inspect, events)
+    report = {"profile": drill["profile"], "hold_down_seconds": drill["hold_down_seconds"], "rate": drill["rate"],
+              "phases": times, "figures": figures(requests, times)}
+    json.dump(report, open(f"{work}/report.json", "w"), indent=2)
+    open(f"{work}/timeline.svg", "w").write(timeline_svg(requests, times, drill["profile"]))
+    f = report["figures"]
+    rel = lambda key: f"{times[key] - times['onprem_down']:+.2f} s" if times.get(key) else "not seen"
+    lines = [f"Drill ({drill['profile']} profile)",
+             *(f"  {key:<18} {rel(key)}" for key in times),
+             f"  RTO (on-prem down -> first cloud 200): {f['rto_seconds']} s",
+             f"    detection {f['detection_seconds']} s, alert->webhook {f['alert_to_webhook_seconds']} s, "
+             f"webhook->running {f['webhook_to_container_running_seconds']} s, running->first 200 {f['container_running_to_first_cloud_200_seconds']} s",
+             f"  failed requests: during failover {f['failed_requests_during_failover']}, during failback {f['failed_requests_during_failback']} "
+             f"(of {f['requests_total']} sent)",
+             f"  time to failback: {f['time_to_failback_seconds']} s, cloud copy uptime: {f['cloud_uptime_seconds']} s"]
+    summary = "\n".join(lines)
+    open(f"{work}/summary.txt", "w").write(summary + "\n")
+    print(summary)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
