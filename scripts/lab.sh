@@ -86,7 +86,7 @@ def edit(path, *subs):
 edit(f"{work}/prometheus/prometheus.yml", ("scrape_interval: 1s\n    scrape_timeout: 800ms", "scrape_interval: 15s\n    scrape_timeout: 10s"))
 edit(f"{work}/prometheus/rules/failover.yml", ("interval: 1s", "interval: 1m"), ("for: 3s", "for: 15s"))
 edit(f"{work}/alertmanager.yml", ("group_wait: 0s\n      group_interval: 5s", "group_wait: 10s\n      group_interval: 5s"))
-edit(f"{work}/haproxy.cfg", ("check inter 500ms fastinter 250ms downinter 500ms fall 2 rise 2", "check inter 2s fall 3 rise 2"))
+edit(f"{work}/haproxy.cfg", ("check inter 500ms fastinter 250ms downinter 500ms fall 2 rise 2", "check inter 2s fall 3 rise 2"), ("backup rise 1", "backup"))
 PY
 fi
 cat >"$work/failoverd.yml" <<YAML

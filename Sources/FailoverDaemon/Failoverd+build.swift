@@ -3,6 +3,7 @@ import DockerEngine
 import FailoverCore
 import Hummingbird
 import HummingbirdCore
+import HummingbirdTLS
 import NIOCore
 import Logging
 import Prometheus
@@ -81,7 +82,8 @@ public func buildFailoverd(
     let logger = dependencies.logger
     let onReady = dependencies.onReady
     // Idle connections are closed after 30 s so slow or stuck clients cannot pile up.
-    let server: HTTPServerBuilder = .http1(configuration: .init(idleTimeout: .seconds(30)))
+    let http1: HTTPServerBuilder = .http1(configuration: .init(idleTimeout: .seconds(30)))
+    let server = try configuration.tlsServerConfiguration().map { try HTTPServerBuilder.tls(http1, tlsConfiguration: $0) } ?? http1
     let application = Application(
         router: router,
         server: server,

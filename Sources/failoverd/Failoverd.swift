@@ -96,6 +96,7 @@ struct CheckConfig: ParsableCommand {
         do {
             let configuration = try options.load()
             _ = try configuration.readToken()
+            _ = try configuration.tlsServerConfiguration()
             print(configuration.redactedDescription())
             print("# configuration OK")
         } catch {
@@ -115,7 +116,9 @@ struct DaemonClient {
         var request = HTTPClientRequest(url: "\(scheme)://127.0.0.1:\(configuration.port)\(path)")
         request.method = method
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        var clientConfiguration = HTTPClient.Configuration()
+        clientConfiguration.tlsConfiguration = try configuration.tlsLoopbackClientConfiguration()
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
         do {
             let response = try await client.execute(request, timeout: .seconds(5))
             let body = try await response.body.collect(upTo: 1 << 20)

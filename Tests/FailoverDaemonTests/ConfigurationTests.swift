@@ -20,7 +20,7 @@ struct FailoverdConfigurationTests {
         let directory = makeStateDirectory()
         defer { removeDirectory(directory) }
         let path = directory + "/c.yml"
-        FileManager.default.createFile(atPath: path, contents: Data("listen: {port: 1000}\ncontainer: {image: a:1}\n".utf8))
+        try #require(FileManager.default.createFile(atPath: path, contents: Data("listen: {port: 1000}\ncontainer: {image: a:1}\n".utf8)))
         let configuration = try FailoverdConfiguration.load(file: path, environment: [
             "FAILOVERD_PORT": "2000", "FAILOVERD_CONTAINER_IMAGE": "b:2", "FAILOVERD_TOKEN_FILE": "/t",
         ])
@@ -40,7 +40,7 @@ struct FailoverdConfigurationTests {
         let directory = makeStateDirectory()
         defer { removeDirectory(directory) }
         let path = directory + "/c.yml"
-        FileManager.default.createFile(atPath: path, contents: Data(yaml.utf8))
+        try #require(FileManager.default.createFile(atPath: path, contents: Data(yaml.utf8)))
         let configuration = try FailoverdConfiguration.load(file: path, environment: [:])
         #expect {
             try configuration.validate()
@@ -68,11 +68,11 @@ struct FailoverdConfigurationTests {
     @Test func shortTokensAreRefused() throws {
         let directory = makeStateDirectory()
         defer { removeDirectory(directory) }
-        FileManager.default.createFile(atPath: directory + "/token", contents: Data("short\n".utf8))
+        try #require(FileManager.default.createFile(atPath: directory + "/token", contents: Data("short\n".utf8)))
         var configuration = FailoverdConfiguration()
         configuration.tokenFile = directory + "/token"
         #expect(throws: ConfigurationError.self) { try configuration.readToken() }
-        FileManager.default.createFile(atPath: directory + "/token", contents: Data("0123456789abcdef0123\n".utf8))
+        try #require(FileManager.default.createFile(atPath: directory + "/token", contents: Data("0123456789abcdef0123\n".utf8)))
         #expect(try configuration.readToken() == "0123456789abcdef0123")
     }
 }

@@ -45,7 +45,7 @@ struct ControllerTests {
         let directory = makeStateDirectory()
         defer { removeDirectory(directory) }
         let garbage = "{\"alerts\": [trunc"
-        FileManager.default.createFile(atPath: directory + "/state.json", contents: Data(garbage.utf8))
+        try #require(FileManager.default.createFile(atPath: directory + "/state.json", contents: Data(garbage.utf8)))
 
         let daemon = try await makeDaemon(runtime, stateDirectory: directory, holdDown: 60)
         let report = await daemon.controller.report()
@@ -84,7 +84,7 @@ struct ControllerTests {
         guard getuid() != 0 else {
             // root ignores permission bits; make the path a file instead so rename fails.
             removeDirectory(directory)
-            FileManager.default.createFile(atPath: directory, contents: Data())
+            try #require(FileManager.default.createFile(atPath: directory, contents: Data()))
             let outcome = await daemon.controller.receive(try WebhookPayloadError.decode(Array(webhookBody("firing").utf8)), deadline: .seconds(5))
             #expect(outcome.persisted == false)
             #expect(await daemon.controller.report().lastError?.what.contains("state not saved") == true)

@@ -1,0 +1,34 @@
+import HummingbirdTLS
+import NIOSSL
+import ServiceSupport
+
+extension FailoverdConfiguration {
+    /// The server TLS configuration from the PEM files, or nil when TLS is off.
+    ///
+    /// Alertmanager usually reaches failoverd across the internet, so HTTPS keeps the bearer
+    /// token and the alert contents off the wire in clear text.
+    public func tlsServerConfiguration() throws(ConfigurationError) -> TLSConfiguration? {
+        guard let certificatePath = tlsCertificatePath, let keyPath = tlsKeyPath else { return nil }
+        do {
+            let chain = try NIOSSLCertificate.fromPEMFile(certificatePath).map { NIOSSLCertificateSource.certificate($0) }
+            let key = try NIOSSLPrivateKey(file: keyPath, format: .pem)
+            return TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
+        } catch {
+            throw ConfigurationError(key: "tls", problem: "cannot load certificate \(certificatePath) or key \(keyPath): \(error)")
+        }
+    }
+
+    /// A client TLS configuration for talking to this daemon on loopback (the CLI): trusts the
+    /// daemon's own certificate and skips the host name check, since 127.0.0.1 is rarely a SAN.
+    public func tlsLoopbackClientConfiguration() throws(ConfigurationError) -> TLSConfiguration? {
+        guard let certificatePath = tlsCertificatePath else { return nil }
+        do {
+            var client = TLSConfiguration.makeClientConfiguration()
+            client.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(certificatePath))
+            client.certificateVerification = .noHostnameVerification
+            return client
+        } catch {
+            throw ConfigurationError(key: "tls.certificate", problem: "cannot load \(certificatePath): \(error)")
+        }
+    }
+}
