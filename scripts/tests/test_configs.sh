@@ -26,4 +26,14 @@ check "a slow error-budget burn opens a ticket" route people-ticket alertname=AP
 check "an unknown alert falls back to the ticket queue" route people-ticket alertname=SomethingNew
 check "a misrouted expectation is caught (the checker can fail)" bash -c "! amtool config routes test --config.file=prometheus/alertmanager.yml --verify.receivers=people-ticket alertname=OnPremDown severity=page"
 
+# systemd unit: verified on this host's unit set; the only change to the shipped file is ExecStart
+# pointing at the freshly built binary instead of /usr/local/bin (not installed by tests).
+unit_dir=$(mktemp -d)
+sed "s|/usr/local/bin/failoverd|$(swift build --show-bin-path)/failoverd|" systemd/failoverd.service >"$unit_dir/failoverd.service"
+check "systemd-analyze verify finds nothing wrong with systemd/failoverd.service" \
+    bash -c "out=\$(systemd-analyze verify '$unit_dir/failoverd.service' 2>&1); echo \"\$out\"; [ -z \"\$out\" ]"
+rm -rf "$unit_dir"
+check "systemd-analyze security --offline rates the unit's exposure at most 2.0" \
+    bash -o pipefail -c "systemd-analyze security --offline=true --threshold=20 systemd/failoverd.service | tail -1 | tee /dev/stderr | grep -q 'Overall exposure level for failoverd.service: [01]\.[0-9]\|Overall exposure level for failoverd.service: 2\.0 '"
+
 finish
