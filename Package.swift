@@ -88,6 +88,7 @@ let package = Package(
         .target(
             name: "DrillLoad",
             dependencies: [
+                "ServiceSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import FoundationEssentials
 import NIOCore
+import ServiceSupport
 
 /// Open-loop load at a fixed rate: request *n* is sent at start + n/rate whether or not earlier
 /// ones finished, so an outage shows up as errors and latency rather than as fewer requests.
@@ -49,14 +50,11 @@ public struct LoadGenerator: Sendable {
     private func send(client: HTTPClient) async -> RequestRecord? {
         let sent = Date().timeIntervalSince1970
         let started = ContinuousClock.now
-        func elapsed() -> Double {
-            let d = ContinuousClock.now - started
-            return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-        }
+        func elapsed() -> Double { (ContinuousClock.now - started).inSeconds }
         var request = HTTPClientRequest(url: url)
         request.headers.add(name: "User-Agent", value: "failover-drill")
         do {
-            let response = try await client.execute(request, timeout: .nanoseconds(Int64(requestTimeout.components.seconds * 1_000_000_000 + requestTimeout.components.attoseconds / 1_000_000_000)))
+            let response = try await client.execute(request, timeout: TimeAmount(requestTimeout))
             let body = try await response.body.collect(upTo: 1 << 16)
             struct Identity: Decodable { let site: String? }
             let site = response.status == .ok ? (try? JSONDecoder().decode(Identity.self, from: Data(body.readableBytesView)))?.site : nil

@@ -258,10 +258,7 @@ public actor FailoverController {
 
     private func timed(_ operation: String, _ body: @Sendable () async throws(DockerError) -> ContainerSnapshot) async throws(DockerError) -> ContainerSnapshot {
         let started = ContinuousClock.now
-        defer {
-            let elapsed = ContinuousClock.now - started
-            metrics.dockerOperation(operation, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
-        }
+        defer { metrics.dockerOperation(operation, seconds: (ContinuousClock.now - started).inSeconds) }
         return try await body()
     }
 

@@ -17,7 +17,7 @@ public struct FailoverdDependencies: Sendable {
     public var registry: PrometheusCollectorRegistry
     /// Logger for everything.
     public var logger: Logger
-    /// Called with the status line on every change and with readiness (systemd integration).
+    /// Called once the listener accepts, after state is loaded (systemd READY=1).
     public var onReady: @Sendable () -> Void
     /// Called with every new one-line status.
     public var onStatus: @Sendable (String) -> Void
@@ -70,14 +70,13 @@ public func buildFailoverd(
         authenticator: WebhookAuthenticator(token: token, basicUsername: configuration.basicAuthUsername),
         metrics: metrics,
         maximumBodyBytes: configuration.maximumBodyBytes,
-        replyDeadline: .milliseconds(Int(configuration.replyDeadlineSeconds * 1000))
+        replyDeadline: .seconds(configuration.replyDeadlineSeconds)
     ).register(on: router)
 
     let reconcile = ReconcileService(
         controller: controller,
-        interval: .milliseconds(Int(configuration.reconcileIntervalSeconds * 1000)),
-        maximumBackoff: .milliseconds(Int(configuration.maximumBackoffSeconds * 1000)),
-        logger: dependencies.logger
+        interval: .seconds(configuration.reconcileIntervalSeconds),
+        maximumBackoff: .seconds(configuration.maximumBackoffSeconds)
     )
     let logger = dependencies.logger
     let onReady = dependencies.onReady

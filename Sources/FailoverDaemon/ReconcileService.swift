@@ -1,4 +1,3 @@
-import Logging
 import ServiceLifecycle
 
 /// Runs reconcile passes forever: at startup, then every interval, backing off exponentially
@@ -7,7 +6,6 @@ struct ReconcileService: Service {
     let controller: FailoverController
     let interval: Duration
     let maximumBackoff: Duration
-    let logger: Logger
 
     func run() async throws {
         await cancelWhenGracefulShutdown {

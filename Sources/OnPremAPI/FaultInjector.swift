@@ -58,7 +58,7 @@ public struct FaultInjector: Sendable {
             throw HTTPError(.badRequest, message: "seconds must be a number above 0 and at most \(maximum), got '\(raw ?? "")'")
         }
         let clock = ContinuousClock()
-        let deadline = clock.now + .milliseconds(Int(seconds * 1000))
+        let deadline = clock.now + .seconds(seconds)
         while clock.now < deadline {
             let slice = clock.now + .milliseconds(5)
             while clock.now < slice {}

@@ -33,8 +33,7 @@ struct ObservabilityMiddleware: RouterMiddleware {
         }
         response.headers[.requestID] = context.requestID
 
-        let elapsed = ContinuousClock.now - started
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = (ContinuousClock.now - started).inSeconds
         let route = context.endpointPath ?? "unmatched"
         metrics.recordRequest(method: request.method.rawValue, route: route, status: response.status.code, seconds: seconds)
         context.logger.info(

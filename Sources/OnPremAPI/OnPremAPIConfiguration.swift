@@ -48,7 +48,7 @@ public struct OnPremAPIConfiguration: Sendable, Equatable {
         guard (0...65535).contains(port) else {
             throw ConfigurationError(key: "PORT", problem: "must be 0...65535, got \(port)")
         }
-        guard !site.isEmpty, RequestLabel.isSafe(site) else {
+        guard ASCIIToken.isValid(site, maximumLength: 64, punctuation: "_.-") else {
             throw ConfigurationError(key: "SITE", problem: "must be 1-64 characters of [A-Za-z0-9_.-], got '\(site)'")
         }
         guard (0...1).contains(failureRate) else {
@@ -63,21 +63,5 @@ public struct OnPremAPIConfiguration: Sendable, Equatable {
                 problem: "must be >= 0 and below SHUTDOWN_TIMEOUT_SECONDS (\(shutdownTimeout)), got \(shutdownDrain)"
             )
         }
-    }
-}
-
-/// Characters allowed in label-like values (site names), so they are safe in metrics and logs.
-enum RequestLabel {
-    static func isSafe(_ value: String) -> Bool {
-        value.utf8.count <= 64
-            && value.utf8.allSatisfy { byte in
-                switch byte {
-                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                    UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "-"):
-                    return true
-                default:
-                    return false
-                }
-            }
     }
 }

@@ -21,17 +21,7 @@ public enum RequestID {
 
     /// Whether a client-provided id can be used as it is.
     public static func isSane(_ candidate: String) -> Bool {
-        guard (1...maximumLength).contains(candidate.utf8.count) else { return false }
-        return candidate.utf8.allSatisfy { byte in
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "_"),
-                UInt8(ascii: ":"), UInt8(ascii: "-"):
-                return true
-            default:
-                return false
-            }
-        }
+        ASCIIToken.isValid(candidate, maximumLength: maximumLength, punctuation: "._:-")
     }
 
     /// A new random id (lower-case UUID).

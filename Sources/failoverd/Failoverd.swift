@@ -59,7 +59,7 @@ struct Serve: AsyncParsableCommand {
             spec: configuration.container,
             http: http,
             socketPath: configuration.dockerSocket,
-            readyTimeout: .milliseconds(Int(configuration.readyTimeoutSeconds * 1000)),
+            readyTimeout: .seconds(configuration.readyTimeoutSeconds),
             logger: logger
         )
         let daemon = try await buildFailoverd(
