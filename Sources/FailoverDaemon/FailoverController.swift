@@ -34,6 +34,8 @@ public actor FailoverController {
     private var lastError: StatusReport.Event?
     private var dockerUp = false
     private var convergenceTail: Task<Convergence, Never>?
+    /// When the convergence now talking to Docker began; nil between convergences.
+    private var convergenceStartedAt: ContinuousClock.Instant?
     private var statusObservers: [@Sendable (String) -> Void] = []
     /// Consecutive failed convergences; the reconcile loop backs off on it.
     public private(set) var consecutiveFailures = 0
@@ -194,6 +196,24 @@ public actor FailoverController {
         return parts.joined(separator: "; ")
     }
 
+    // MARK: Liveness
+
+    /// Whether the decision loop is making progress.
+    public enum Liveness: Sendable, Equatable {
+        /// No convergence, or one still within its time limit.
+        case alive
+        /// One convergence has been running longer than any healthy one can (a hung Docker call).
+        case stalled(for: Duration)
+    }
+
+    /// Answering at all proves the actor is not blocked; the answer says whether the convergence
+    /// in flight, if any, is older than `limit`. The systemd watchdog pings only on `.alive`.
+    public func liveness(limit: Duration) -> Liveness {
+        guard let started = convergenceStartedAt else { return .alive }
+        let elapsed = ContinuousClock.now - started
+        return elapsed > limit ? .stalled(for: elapsed) : .alive
+    }
+
     // MARK: Convergence
 
     private func scheduleConvergence() -> Task<Convergence, Never> {
@@ -207,6 +227,8 @@ public actor FailoverController {
     }
 
     private func convergeOnce() async -> Convergence {
+        convergenceStartedAt = .now
+        defer { convergenceStartedAt = nil }
         do {
             let observed = try await timed("observe") { () async throws(DockerError) in try await self.runtime.observe() }
             recordDockerSuccess(observed)

@@ -19,8 +19,10 @@ public struct FailoverdDependencies: Sendable {
     public var logger: Logger
     /// Called once the listener accepts, after state is loaded (systemd READY=1).
     public var onReady: @Sendable () -> Void
-    /// Called with every new one-line status.
+    /// Called with every new one-line status (systemd STATUS=).
     public var onStatus: @Sendable (String) -> Void
+    /// systemd's watchdog, when the unit sets `WatchdogSec=`.
+    public var watchdog: WatchdogHook?
 
     /// Creates the dependencies.
     public init(
@@ -28,13 +30,29 @@ public struct FailoverdDependencies: Sendable {
         registry: PrometheusCollectorRegistry,
         logger: Logger,
         onReady: @escaping @Sendable () -> Void = {},
-        onStatus: @escaping @Sendable (String) -> Void = { _ in }
+        onStatus: @escaping @Sendable (String) -> Void = { _ in },
+        watchdog: WatchdogHook? = nil
     ) {
         self.runtime = runtime
         self.registry = registry
         self.logger = logger
         self.onReady = onReady
         self.onStatus = onStatus
+        self.watchdog = watchdog
+    }
+}
+
+/// How to keep a service manager's watchdog fed: call `ping` every `interval`.
+public struct WatchdogHook: Sendable {
+    /// Time between pings (half the watchdog timeout).
+    public var interval: Duration
+    /// Sends one keep-alive (systemd `WATCHDOG=1`).
+    public var ping: @Sendable () -> Void
+
+    /// Creates the hook.
+    public init(interval: Duration, ping: @escaping @Sendable () -> Void) {
+        self.interval = interval
+        self.ping = ping
     }
 }
 
@@ -78,6 +96,13 @@ public func buildFailoverd(
         interval: .seconds(configuration.reconcileIntervalSeconds),
         maximumBackoff: .seconds(configuration.maximumBackoffSeconds)
     )
+    var services: [any Service] = [reconcile]
+    if let hook = dependencies.watchdog {
+        services.append(WatchdogService(
+            controller: controller, hook: hook,
+            convergenceLimit: .seconds(configuration.convergenceLimitSeconds), logger: dependencies.logger
+        ))
+    }
     let logger = dependencies.logger
     let onReady = dependencies.onReady
     // Idle connections are closed after 30 s so slow or stuck clients cannot pile up.
@@ -87,7 +112,7 @@ public func buildFailoverd(
         router: router,
         server: server,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "failoverd"),
-        services: [reconcile],
+        services: services,
         onServerRunning: { channel in
             logger.info("listening", metadata: ["address": .string(channel.localAddress?.description ?? "unknown")])
             onReady()

@@ -36,6 +36,14 @@ public struct FailoverdConfiguration: Sendable, Equatable {
     public var replyDeadlineSeconds: Double = 8
     /// Longest a start waits for the container to be running and healthy.
     public var readyTimeoutSeconds: Double = 30
+
+    /// The longest a healthy convergence can take: observe, then either start and wait for
+    /// health, or stop with Docker's grace period, each Docker call bounded by its own timeout.
+    /// A convergence running longer is hung, and the systemd watchdog stops being fed.
+    public var convergenceLimitSeconds: Double {
+        readyTimeoutSeconds + Double(container.stopTimeoutSeconds) + 30
+    }
+
     /// Largest accepted webhook body.
     public var maximumBodyBytes = 1 << 20
     /// Docker Engine socket.

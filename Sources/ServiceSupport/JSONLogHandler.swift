@@ -42,13 +42,7 @@ public struct JSONLogHandler: LogHandler {
 
     /// Formats and emits one event.
     public func log(event: LogEvent) {
-        var merged = metadata
-        if let provided = metadataProvider?.get() {
-            merged.merge(provided) { _, new in new }
-        }
-        if let eventMetadata = event.metadata {
-            merged.merge(eventMetadata) { _, new in new }
-        }
+        let merged = event.mergedMetadata(handler: metadata, provider: metadataProvider)
         var line = "{\"time\":\"\(Self.timestamp())\",\"level\":\"\(event.level.rawValue)\""
         line += ",\"logger\":" + JSONString.quote(label)
         line += ",\"message\":" + JSONString.quote(event.message.description)
@@ -90,9 +84,9 @@ public struct JSONLogHandler: LogHandler {
 }
 
 /// Minimal JSON string quoting for log lines.
-enum JSONString {
+package enum JSONString {
     /// Returns `text` as a quoted JSON string literal.
-    static func quote(_ text: String) -> String {
+    package static func quote(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

@@ -8,6 +8,7 @@ import NIOHTTP1
 import Prometheus
 import ServiceLifecycle
 import ServiceSupport
+import SystemdSupport
 
 /// `failoverd`: starts the cloud copy when Alertmanager says on-prem is down, and stops it after
 /// on-prem is back.
@@ -51,8 +52,17 @@ struct Serve: AsyncParsableCommand {
         } catch {
             throw ValidationError("invalid configuration: \(error)")
         }
-        LoggingSystem.bootstrap { label in JSONLogHandler(label: label) }
+        let environment = ProcessInfoEnvironment.snapshot()
+        let journal = JournalStream.isConnected(environment: environment)
+        LoggingSystem.bootstrap { label -> any LogHandler in
+            journal ? JournalLogHandler(identifier: "failoverd", label: label, fallback: JSONLogHandler(label: label)) : JSONLogHandler(label: label)
+        }
         let logger = Logger(label: "failoverd")
+        let notifier = SystemdNotifier.fromEnvironment(environment)
+        logger.info("service manager integration", metadata: [
+            "systemd.notify": .stringConvertible(notifier != nil), "systemd.journal": .stringConvertible(journal),
+            "systemd.watchdog_ping_seconds": .string(notifier?.watchdogInterval.map { "\($0.inSeconds)" } ?? "off"),
+        ])
 
         let http = HTTPClient(eventLoopGroupProvider: .singleton)
         let runtime = DockerCloudContainer(
@@ -65,11 +75,20 @@ struct Serve: AsyncParsableCommand {
         let daemon = try await buildFailoverd(
             configuration: configuration,
             token: token,
-            dependencies: FailoverdDependencies(runtime: runtime, registry: PrometheusCollectorRegistry(), logger: logger)
+            dependencies: FailoverdDependencies(
+                runtime: runtime,
+                registry: PrometheusCollectorRegistry(),
+                logger: logger,
+                onReady: { notifier?.notify(.ready) },
+                onStatus: { notifier?.notify(.status($0)) },
+                watchdog: notifier?.watchdogInterval.map { interval in WatchdogHook(interval: interval) { notifier?.notify(.watchdog) } }
+            )
         )
+        var services: [any Service] = [HTTPClientService(client: http), daemon.application]
+        if let notifier { services.append(ServiceManagerShutdownNotice(notifier: notifier)) }
         let group = ServiceGroup(
             configuration: .init(
-                services: [HTTPClientService(client: http), daemon.application],
+                services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )
