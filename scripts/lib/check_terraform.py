@@ -1,0 +1,134 @@
+#!/usr/bin/env python3
+"""Structural checks of terraform/ with python-hcl2 (its own venv: checkov vendors another hcl2).
+
+usage: check_terraform.py TERRAFORM_DIR CHECK; CHECK is one of the functions in CHECKS. Exits 1
+with the reason when the check fails. Terraform itself is not installable here, so these read
+the code the way terraform would parse it and assert what the issue promises.
+"""
+import glob
+import os
+import re
+import sys
+
+import hcl2
+
+
+def unquote(value):
+    """python-hcl2 keeps string quotes; strip them everywhere."""
+    if isinstance(value, str) and len(value) >= 2 and value[0] == value[-1] == '"':
+        return value[1:-1]
+    if isinstance(value, list):
+        return [unquote(v) for v in value]
+    if isinstance(value, dict):
+        return {unquote(k): unquote(v) for k, v in value.items()}
+    return value
+
+
+def load(directory):
+    merged = {}
+    for path in sorted(glob.glob(os.path.join(directory, "*.tf"))):
+        with open(path) as handle:
+            for block, items in unquote(hcl2.load(handle)).items():
+                merged.setdefault(block, []).extend(items)
+    return merged
+
+
+def resources(tf, kind):
+    found = {}
+    for entry in tf.get("resource", []):
+        for name, body in entry.get(kind, {}).items():
+            found[name] = body
+    return found
+
+
+def named(tf, block):
+    return {name: body for entry in tf.get(block, []) for name, body in entry.items()}
+
+
+def versions_are_pinned(tf):
+    settings = tf["terraform"][0]
+    required = settings["required_version"]
+    assert "<" in required, f"required_version has no upper bound: {required}"
+    aws = settings["required_providers"][0]["aws"]
+    assert re.match(r"^(~>\s*\d+\.\d+\.\d+|=?\s*\d+\.\d+\.\d+)$", aws["version"]), f"aws provider not pinned to a patch series: {aws['version']}"
+
+
+def instance_is_hardened(tf):
+    instance = resources(tf, "aws_instance")["failoverd"]
+    metadata = instance["metadata_options"][0]
+    assert metadata["http_tokens"] == "required", "IMDSv1 allowed"
+    assert metadata["http_put_response_hop_limit"] == 1, "containers could reach instance credentials"
+    root = instance["root_block_device"][0]
+    assert root["encrypted"] is True, "root volume not encrypted"
+    assert "aws_iam_instance_profile.failoverd" in instance["iam_instance_profile"]
+
+
+def nothing_is_open_to_the_world_by_default(tf):
+    variables = named(tf, "variable")
+    for required in ("alertmanager_cidrs", "haproxy_cidrs"):
+        assert "default" not in variables[required], f"{required} must be an input, not defaulted"
+        assert "0.0.0.0/0" in str(variables[required]["validation"]), f"{required} does not refuse 0.0.0.0/0"
+    assert variables["ssh_cidrs"]["default"] == [], "SSH must be closed unless asked for"
+    rules = resources(tf, "aws_vpc_security_group_ingress_rule")
+    sources = {name: rule["for_each"] for name, rule in rules.items()}
+    assert sources == {
+        "webhook": "${toset(var.alertmanager_cidrs)}",
+        "api": "${toset(var.haproxy_cidrs)}",
+        "ssh": "${toset(var.ssh_cidrs)}",
+    }, f"unexpected ingress sources: {sources}"
+    ports = {name: rule["from_port"] for name, rule in rules.items()}
+    assert ports == {"webhook": "${var.webhook_port}", "api": "${var.api_port}", "ssh": 22}, ports
+
+
+def address_is_stable(tf):
+    assert "failoverd" in resources(tf, "aws_eip")
+    association = resources(tf, "aws_eip_association")["failoverd"]
+    assert association["allocation_id"] == "${aws_eip.failoverd.id}"
+
+
+def role_reads_only_its_artifacts_and_token(tf):
+    document = named(tf, "data")["aws_iam_policy_document"]["failoverd"]
+    actions = sorted(a for statement in document["statement"] for a in statement["actions"])
+    assert actions == ["s3:GetObject", "ssm:GetParameter"], actions
+    dynamic = document["dynamic"][0]["statement"]["content"][0]
+    assert dynamic["actions"] == ["kms:Decrypt"]
+    for statement in document["statement"]:
+        for resource in statement["resources"]:
+            assert "*" not in resource, f"wildcard resource {resource}"
+
+
+def user_data_holds_no_secret(tf):
+    user_data = resources(tf, "aws_instance")["failoverd"]["user_data"]
+    assert "templatefile(" in user_data, "user data must come from templatefile()"
+    assert 'token_url = "ssm:${var.webhook_token_parameter}"' in user_data, "the token must come from SSM at boot"
+    passed = re.findall(r"[{,]\s*([a-z_0-9]+)\s*=", user_data)
+    assert not [name for name in passed if "token" in name and name != "token_url"], f"a token value is passed: {passed}"
+
+
+def outputs_serve_the_on_prem_side(tf):
+    outputs = named(tf, "output")
+    for name in ("webhook_url", "haproxy_backup_server", "alertmanager_receiver"):
+        assert name in outputs, f"missing output {name}"
+    assert outputs["webhook_url"]["value"].startswith("https://")
+    assert " backup" in outputs["haproxy_backup_server"]["value"]
+
+
+def print_templatefile_variables(tf):
+    """Not a check: prints the keys main.tf passes to templatefile(), one per line."""
+    user_data = resources(tf, "aws_instance")["failoverd"]["user_data"]
+    for name in re.findall(r"[{,]\s*([a-z_0-9]+)\s*=", user_data):
+        print(name)
+
+
+CHECKS = {f.__name__: f for f in (
+    versions_are_pinned, instance_is_hardened, nothing_is_open_to_the_world_by_default, address_is_stable,
+    role_reads_only_its_artifacts_and_token, user_data_holds_no_secret, outputs_serve_the_on_prem_side,
+    print_templatefile_variables,
+)}
+
+if __name__ == "__main__":
+    directory, check = sys.argv[1], sys.argv[2]
+    try:
+        CHECKS[check](load(directory))
+    except AssertionError as failure:
+        raise SystemExit(f"{check}: {failure}")

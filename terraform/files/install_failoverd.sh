@@ -1,0 +1,116 @@
+# --- install_failoverd.sh: appended to the rendered user data; expects the variables above. ---
+# Installs Docker (unless the image already has it), the failoverd binary and the onprem-api
+# image (both checked against their SHA-256), the webhook token, a TLS certificate for the
+# Elastic IP, the config and the hardened unit; then starts failoverd and waits for READY=1.
+# Safe to run again: every step replaces or keeps what the last run left.
+set -euo pipefail
+umask 022
+log() { echo "failoverd-install: $*"; }
+die() { echo "failoverd-install: FAILED: $*" >&2; exit 1; }
+
+needs_aws=false
+for url in "$FAILOVERD_URL" "$IMAGE_URL" "$TOKEN_URL"; do
+    case "$url" in s3://* | ssm:*) needs_aws=true ;; esac
+done
+packages=()
+[ "$INSTALL_DOCKER" = true ] && ! command -v dockerd >/dev/null && packages+=(docker.io)
+$needs_aws && ! command -v aws >/dev/null && packages+=(awscli)
+command -v curl >/dev/null || packages+=(curl ca-certificates)
+command -v openssl >/dev/null || packages+=(openssl)
+if [ "${#packages[@]}" -gt 0 ]; then
+    log "installing ${packages[*]}"
+    apt-get update -q
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${packages[@]}"
+fi
+if [ "$INSTALL_DOCKER" = true ]; then
+    systemctl enable --now docker.socket docker.service
+fi
+
+# fetch URL DEST: s3://bucket/key and ssm:/parameter with the instance role; https:// and
+# file:// with curl (file:// is how a test or an air-gapped image supplies local artifacts).
+fetch() {
+    case "$1" in
+        s3://*) aws s3 cp --only-show-errors "$1" "$2" ;;
+        ssm:*) aws ssm get-parameter --with-decryption --name "${1#ssm:}" --query Parameter.Value --output text >"$2" ;;
+        https://* | file://*) curl -fsS --proto '=https,file' -o "$2" "$1" ;;
+        *) die "unsupported URL scheme: $1" ;;
+    esac
+}
+verify() {
+    echo "$1  $2" | sha256sum --check --quiet - || die "$2 does not match SHA-256 $1; refusing to install it"
+}
+docker_api() {
+    curl -fsS --unix-socket /var/run/docker.sock "$@"
+}
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+log "failoverd binary from $FAILOVERD_URL"
+fetch "$FAILOVERD_URL" "$work/failoverd"
+verify "$FAILOVERD_SHA256" "$work/failoverd"
+install -m 0755 -o root -g root "$work/failoverd" /usr/local/bin/failoverd
+
+log "waiting for dockerd"
+for _ in $(seq 1 60); do
+    docker_api http://docker/_ping >/dev/null 2>&1 && break
+    sleep 1
+done
+docker_api http://docker/_ping >/dev/null || die "dockerd does not answer on /var/run/docker.sock"
+getent group docker >/dev/null || die "no docker group: failoverd reaches the socket through it"
+
+log "image $IMAGE from $IMAGE_URL"
+fetch "$IMAGE_URL" "$work/image.tar"
+verify "$IMAGE_SHA256" "$work/image.tar"
+docker_api -X POST -H 'Content-Type: application/x-tar' --data-binary @"$work/image.tar" \
+    "http://docker/images/load?quiet=1" >/dev/null
+docker_api "http://docker/images/$IMAGE/json" >/dev/null || die "image $IMAGE is not in $IMAGE_URL"
+
+install -d -m 0755 /etc/failoverd /etc/failoverd/tls
+log "webhook token from $TOKEN_URL"
+(umask 077 && fetch "$TOKEN_URL" "$work/token")
+[ "$(tr -d '[:space:]' <"$work/token" | wc -c)" -ge 16 ] || die "the webhook token must be at least 16 characters"
+install -m 0600 -o root -g root "$work/token" /etc/failoverd/webhook-token
+
+# Self-signed, for the Elastic IP; kept across runs so Alertmanager's pinned copy stays valid.
+if [ ! -s /etc/failoverd/tls/key.pem ]; then
+    log "TLS certificate for $PUBLIC_IP"
+    (umask 077 && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 825 \
+        -subj "/CN=failoverd" -addext "subjectAltName=IP:$PUBLIC_IP" \
+        -keyout /etc/failoverd/tls/key.pem -out /etc/failoverd/tls/cert.pem 2>/dev/null)
+    chmod 0644 /etc/failoverd/tls/cert.pem
+fi
+
+cat >/etc/failoverd/failoverd.yml <<CONFIG
+# Written by the cloud host's user data (terraform/files/install_failoverd.sh).
+listen: {host: 0.0.0.0, port: $WEBHOOK_PORT}
+tls:
+  certificate: /etc/failoverd/tls/cert.pem
+  key: /run/credentials/failoverd.service/tls-key   # LoadCredential in the drop-in
+auth: {basic_username: alertmanager}
+triggers: ['alertname="OnPremDown"']
+hold_down_seconds: $HOLD_DOWN_SECONDS
+state_directory: /var/lib/failoverd
+container:
+  name: cloud-api
+  image: $IMAGE
+  env: [SITE=cloud, PORT=$API_PORT]
+  network_mode: host
+CONFIG
+FAILOVERD_TOKEN_FILE=/etc/failoverd/webhook-token FAILOVERD_TLS_KEY=/etc/failoverd/tls/key.pem \
+    /usr/local/bin/failoverd check-config --config /etc/failoverd/failoverd.yml >/dev/null ||
+    die "failoverd check-config rejected /etc/failoverd/failoverd.yml"
+
+printf '%s\n' "$FAILOVERD_UNIT" >/etc/systemd/system/failoverd.service
+install -d -m 0755 /etc/systemd/system/failoverd.service.d
+cat >/etc/systemd/system/failoverd.service.d/tls.conf <<'DROPIN'
+[Service]
+LoadCredential=tls-key:/etc/failoverd/tls/key.pem
+DROPIN
+
+systemctl daemon-reload
+systemctl enable failoverd.service
+# Type=notify: this returns once failoverd sent READY=1, or fails if it never does.
+systemctl restart failoverd.service
+systemctl --no-pager --lines=0 status failoverd.service
+log "done: failoverd is $(systemctl is-active failoverd.service)"

@@ -1,0 +1,190 @@
+data "aws_ami" "debian12" {
+  most_recent = true
+  owners      = ["136693071363"] # Debian's official cloud images
+
+  filter {
+    name   = "name"
+    values = ["debian-12-amd64-*"]
+  }
+
+  filter {
+    name   = "architecture"
+    values = ["x86_64"]
+  }
+}
+
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+
+locals {
+  artifact_url = "s3://${var.artifact_bucket}/${var.artifact_prefix}"
+  token_parameter_arn = format("arn:%s:ssm:%s:%s:parameter%s",
+  data.aws_partition.current.partition, var.region, data.aws_caller_identity.current.account_id, var.webhook_token_parameter)
+}
+
+# The address Alertmanager and HAProxy are configured with. Allocated apart from the instance so
+# replacing the host keeps it, and the on-prem configs never drift.
+resource "aws_eip" "failoverd" {
+  domain = "vpc"
+  tags   = { Name = var.name }
+}
+
+resource "aws_eip_association" "failoverd" {
+  instance_id   = aws_instance.failoverd.id
+  allocation_id = aws_eip.failoverd.id
+}
+
+resource "aws_security_group" "failoverd" {
+  name        = var.name
+  description = "failoverd cloud standby: webhook from Alertmanager, API from HAProxy"
+  vpc_id      = var.vpc_id
+  tags        = { Name = var.name }
+}
+
+resource "aws_vpc_security_group_ingress_rule" "webhook" {
+  for_each          = toset(var.alertmanager_cidrs)
+  security_group_id = aws_security_group.failoverd.id
+  description       = "Alertmanager webhook to failoverd"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = var.webhook_port
+  to_port           = var.webhook_port
+}
+
+resource "aws_vpc_security_group_ingress_rule" "api" {
+  for_each          = toset(var.haproxy_cidrs)
+  security_group_id = aws_security_group.failoverd.id
+  description       = "HAProxy requests and health checks to the cloud copy"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = var.api_port
+  to_port           = var.api_port
+}
+
+resource "aws_vpc_security_group_ingress_rule" "ssh" {
+  for_each          = toset(var.ssh_cidrs)
+  security_group_id = aws_security_group.failoverd.id
+  description       = "Operator SSH"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 22
+  to_port           = 22
+}
+
+resource "aws_vpc_security_group_egress_rule" "https" {
+  for_each          = toset(var.egress_cidrs)
+  security_group_id = aws_security_group.failoverd.id
+  description       = "HTTPS to S3, SSM and Debian mirrors"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+
+resource "aws_vpc_security_group_egress_rule" "http" {
+  for_each          = toset(var.egress_cidrs)
+  security_group_id = aws_security_group.failoverd.id
+  description       = "HTTP to Debian mirrors (apt verifies signatures)"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 80
+  to_port           = 80
+}
+
+# The instance may read its two artifacts and its one secret; nothing else.
+data "aws_iam_policy_document" "assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["ec2.amazonaws.com"]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "failoverd" {
+  statement {
+    sid     = "ReadArtifacts"
+    actions = ["s3:GetObject"]
+    resources = [
+      "arn:${data.aws_partition.current.partition}:s3:::${var.artifact_bucket}/${var.artifact_prefix}/failoverd",
+      "arn:${data.aws_partition.current.partition}:s3:::${var.artifact_bucket}/${var.artifact_prefix}/onprem-api.tar",
+    ]
+  }
+
+  statement {
+    sid       = "ReadWebhookToken"
+    actions   = ["ssm:GetParameter"]
+    resources = [local.token_parameter_arn]
+  }
+
+  dynamic "statement" {
+    for_each = var.webhook_token_kms_key_arn == null ? [] : [var.webhook_token_kms_key_arn]
+    content {
+      sid       = "DecryptWebhookToken"
+      actions   = ["kms:Decrypt"]
+      resources = [statement.value]
+    }
+  }
+}
+
+resource "aws_iam_role" "failoverd" {
+  name               = var.name
+  assume_role_policy = data.aws_iam_policy_document.assume.json
+}
+
+resource "aws_iam_role_policy" "failoverd" {
+  name   = "${var.name}-artifacts-and-token"
+  role   = aws_iam_role.failoverd.id
+  policy = data.aws_iam_policy_document.failoverd.json
+}
+
+resource "aws_iam_instance_profile" "failoverd" {
+  name = var.name
+  role = aws_iam_role.failoverd.name
+}
+
+resource "aws_instance" "failoverd" {
+  ami                    = coalesce(var.ami_id, data.aws_ami.debian12.id)
+  instance_type          = var.instance_type
+  subnet_id              = var.subnet_id
+  vpc_security_group_ids = [aws_security_group.failoverd.id]
+  iam_instance_profile   = aws_iam_instance_profile.failoverd.name
+  key_name               = var.ssh_key_name
+  monitoring             = true
+  ebs_optimized          = true
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required" # IMDSv2 only
+    http_put_response_hop_limit = 1          # containers cannot reach the instance's credentials
+    instance_metadata_tags      = "disabled"
+  }
+
+  root_block_device {
+    encrypted             = true
+    volume_type           = "gp3"
+    volume_size           = 16
+    delete_on_termination = true
+  }
+
+  # No secrets in here: the token is fetched from SSM by the instance role at boot.
+  user_data = templatefile("${path.module}/templates/user_data.sh.tftpl", {
+    failoverd_url       = "${local.artifact_url}/failoverd"
+    failoverd_sha256    = var.failoverd_sha256
+    image_url           = "${local.artifact_url}/onprem-api.tar"
+    image_sha256        = var.onprem_image_sha256
+    image               = var.onprem_image
+    token_url           = "ssm:${var.webhook_token_parameter}"
+    install_docker      = "true"
+    public_ip           = aws_eip.failoverd.public_ip
+    webhook_port        = var.webhook_port
+    api_port            = var.api_port
+    hold_down_seconds   = var.hold_down_seconds
+    failoverd_unit      = file("${path.module}/../systemd/failoverd.service")
+    install_script      = file("${path.module}/files/install_failoverd.sh")
+  })
+  user_data_replace_on_change = true
+
+  tags = { Name = var.name }
+}

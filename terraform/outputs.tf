@@ -1,0 +1,31 @@
+output "public_ip" {
+  description = "The cloud host's stable address (Elastic IP)."
+  value       = aws_eip.failoverd.public_ip
+}
+
+output "webhook_url" {
+  description = "Alertmanager's webhook_configs url for the failover receiver."
+  value       = "https://${aws_eip.failoverd.public_ip}:${var.webhook_port}/failover"
+}
+
+output "haproxy_backup_server" {
+  description = "The backup server line for haproxy/haproxy.cfg (or CLOUD_ADDR=ip:port)."
+  value       = "server cloud ${aws_eip.failoverd.public_ip}:${var.api_port} backup rise 1"
+}
+
+output "alertmanager_receiver" {
+  description = "The receiver for prometheus/alertmanager.yml. Fetch the host's self-signed certificate once into ca_file (see README)."
+  value       = <<-EOT
+    - name: failoverd
+      webhook_configs:
+        - url: https://${aws_eip.failoverd.public_ip}:${var.webhook_port}/failover
+          send_resolved: true
+          max_alerts: 0
+          http_config:
+            authorization:
+              type: Bearer
+              credentials_file: /etc/alertmanager/failoverd-token
+            tls_config:
+              ca_file: /etc/alertmanager/failoverd-ca.pem
+  EOT
+}

@@ -1,0 +1,167 @@
+variable "region" {
+  description = "AWS region of the cloud standby."
+  type        = string
+}
+
+variable "name" {
+  description = "Name prefix for every resource."
+  type        = string
+  default     = "failoverd"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{0,30}$", var.name))
+    error_message = "name: lower-case letters, digits and dashes, at most 31 characters."
+  }
+}
+
+variable "vpc_id" {
+  description = "VPC of the cloud host."
+  type        = string
+}
+
+variable "subnet_id" {
+  description = "Public subnet of the cloud host (it gets an Elastic IP)."
+  type        = string
+}
+
+variable "instance_type" {
+  description = "EC2 instance type (x86_64: the failoverd binary and image are amd64)."
+  type        = string
+  default     = "t3.small"
+}
+
+variable "ami_id" {
+  description = "AMI to use; null picks the newest official Debian 12 amd64 image."
+  type        = string
+  default     = null
+}
+
+variable "alertmanager_cidrs" {
+  description = "Where Alertmanager's webhooks come from (on-prem egress addresses). Only these reach the webhook port."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.alertmanager_cidrs) > 0 && alltrue([for c in var.alertmanager_cidrs : can(cidrhost(c, 0)) && !contains(["0.0.0.0/0", "::/0"], c)])
+    error_message = "alertmanager_cidrs: give at least one CIDR, and not 0.0.0.0/0 or ::/0 (the webhook starts containers)."
+  }
+}
+
+variable "haproxy_cidrs" {
+  description = "Where HAProxy's requests and health checks come from. Only these reach the API port."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.haproxy_cidrs) > 0 && alltrue([for c in var.haproxy_cidrs : can(cidrhost(c, 0)) && !contains(["0.0.0.0/0", "::/0"], c)])
+    error_message = "haproxy_cidrs: give at least one CIDR, and not 0.0.0.0/0 or ::/0."
+  }
+}
+
+variable "ssh_cidrs" {
+  description = "Who may SSH in. Empty (the default) opens no SSH port at all."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for c in var.ssh_cidrs : can(cidrhost(c, 0)) && !contains(["0.0.0.0/0", "::/0"], c)])
+    error_message = "ssh_cidrs: CIDRs only, and never 0.0.0.0/0 or ::/0."
+  }
+}
+
+variable "ssh_key_name" {
+  description = "EC2 key pair for SSH; null for none."
+  type        = string
+  default     = null
+}
+
+variable "egress_cidrs" {
+  description = "Where the host may connect on 80/443: Debian mirrors, S3 and SSM. Narrow it to VPC endpoints or a proxy when you have them."
+  type        = list(string)
+  default     = ["0.0.0.0/0"]
+}
+
+variable "webhook_port" {
+  description = "failoverd's HTTPS port for Alertmanager."
+  type        = number
+  default     = 9095
+}
+
+variable "api_port" {
+  description = "Port the cloud copy of the API serves on (HAProxy's backup server)."
+  type        = number
+  default     = 8080
+}
+
+variable "artifact_bucket" {
+  description = "S3 bucket holding the failoverd binary and the onprem-api image tarball (no registry is used)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.artifact_bucket))
+    error_message = "artifact_bucket: an S3 bucket name."
+  }
+}
+
+variable "artifact_prefix" {
+  description = "Key prefix of the artifacts in the bucket: PREFIX/failoverd and PREFIX/onprem-api.tar."
+  type        = string
+  default     = "failoverd"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9._/-]+$", var.artifact_prefix))
+    error_message = "artifact_prefix: letters, digits, '.', '_', '/' and '-' only."
+  }
+}
+
+variable "failoverd_sha256" {
+  description = "SHA-256 of the failoverd binary; the host refuses any other."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[0-9a-f]{64}$", var.failoverd_sha256))
+    error_message = "failoverd_sha256: 64 lower-case hex digits (sha256sum's output)."
+  }
+}
+
+variable "onprem_image_sha256" {
+  description = "SHA-256 of the onprem-api image tarball (docker save); the host refuses any other."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[0-9a-f]{64}$", var.onprem_image_sha256))
+    error_message = "onprem_image_sha256: 64 lower-case hex digits (sha256sum's output)."
+  }
+}
+
+variable "onprem_image" {
+  description = "Image name:tag inside the tarball, run as the cloud copy."
+  type        = string
+  default     = "onprem-api:latest"
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9._/-]*:[A-Za-z0-9._-]+$", var.onprem_image))
+    error_message = "onprem_image: name:tag."
+  }
+}
+
+variable "webhook_token_parameter" {
+  description = "Name of the SSM SecureString holding the webhook token (create it yourself, so the token is in neither user data nor Terraform state)."
+  type        = string
+  default     = "/failoverd/webhook-token"
+
+  validation {
+    condition     = can(regex("^/[A-Za-z0-9._/-]+$", var.webhook_token_parameter))
+    error_message = "webhook_token_parameter: an absolute SSM parameter name."
+  }
+}
+
+variable "webhook_token_kms_key_arn" {
+  description = "Customer-managed KMS key encrypting the token parameter; null when it uses aws/ssm."
+  type        = string
+  default     = null
+}
+
+variable "hold_down_seconds" {
+  description = "How long the cloud copy keeps running after on-prem recovers. Keep it above Alertmanager's repeat_interval for the failover route."
+  type        = number
+  default     = 120
+}
