@@ -99,7 +99,18 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings,
+            // The Swift runtime and Foundation are linked in, so the cloud host needs only glibc,
+            // libstdc++ and libsystemd0 (every Debian has them), in every build configuration: the
+            // binary CI tests under systemd is the kind that ships. The group lists Foundation's
+            // static archives, whose order autolinking gets wrong. Not -static-executable: Debian
+            // has no static libsystemd.
+            linkerSettings: [.unsafeFlags([
+                "-static-stdlib", "-Xlinker", "--start-group",
+                "-lFoundation", "-lCoreFoundation", "-l_FoundationICU", "-lFoundationEssentials",
+                "-lFoundationInternationalization", "-l_FoundationCShims", "-l_FoundationCollections",
+                "-Xlinker", "--end-group",
+            ])]
         ),
         .target(
             name: "DrillLoad",

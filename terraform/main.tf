@@ -175,6 +175,7 @@ resource "aws_instance" "failoverd" {
     image_url           = "${local.artifact_url}/onprem-api.tar"
     image_sha256        = var.onprem_image_sha256
     image               = var.onprem_image
+    container_name      = var.cloud_container_name
     token_url           = "ssm:${var.webhook_token_parameter}"
     install_docker      = "true"
     public_ip           = aws_eip.failoverd.public_ip

@@ -143,6 +143,17 @@ variable "onprem_image" {
   }
 }
 
+variable "cloud_container_name" {
+  description = "Name of the cloud copy's container on the host."
+  type        = string
+  default     = "cloud-api"
+
+  validation {
+    condition     = can(regex("^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$", var.cloud_container_name))
+    error_message = "cloud_container_name: a Docker container name."
+  }
+}
+
 variable "webhook_token_parameter" {
   description = "Name of the SSM SecureString holding the webhook token (create it yourself, so the token is in neither user data nor Terraform state)."
   type        = string

@@ -83,8 +83,6 @@ public struct FailoverdConfiguration: Sendable, Equatable {
         if let value = reader.string("FAILOVERD_HOST") { host = value }
         if let value = try reader.int("FAILOVERD_PORT") { port = value }
         if let value = reader.string("FAILOVERD_TOKEN_FILE") { tokenFile = value }
-        if let value = reader.string("FAILOVERD_TLS_CERTIFICATE") { tlsCertificatePath = value }
-        if let value = reader.string("FAILOVERD_TLS_KEY") { tlsKeyPath = value }
         if let value = reader.string("FAILOVERD_STATE_DIRECTORY") { stateDirectory = value }
         if let value = reader.string("FAILOVERD_DOCKER_SOCKET") { dockerSocket = value }
         if let value = try reader.double("FAILOVERD_HOLD_DOWN_SECONDS") { holdDownSeconds = value }

@@ -66,11 +66,14 @@ docker_api -X POST -H 'Content-Type: application/x-tar' --data-binary @"$work/im
     "http://docker/images/load?quiet=1" >/dev/null
 docker_api "http://docker/images/$IMAGE/json" >/dev/null || die "image $IMAGE is not in $IMAGE_URL"
 
+# Secrets are readable by root and the failoverd-secrets group only (the unit's
+# SupplementaryGroups), never by other users, and never in the environment or the unit.
+getent group failoverd-secrets >/dev/null || groupadd --system failoverd-secrets
 install -d -m 0755 /etc/failoverd /etc/failoverd/tls
 log "webhook token from $TOKEN_URL"
 (umask 077 && fetch "$TOKEN_URL" "$work/token")
 [ "$(tr -d '[:space:]' <"$work/token" | wc -c)" -ge 16 ] || die "the webhook token must be at least 16 characters"
-install -m 0600 -o root -g root "$work/token" /etc/failoverd/webhook-token
+install -m 0640 -o root -g failoverd-secrets "$work/token" /etc/failoverd/webhook-token
 
 # Self-signed, for the Elastic IP; kept across runs so Alertmanager's pinned copy stays valid.
 if [ ! -s /etc/failoverd/tls/key.pem ]; then
@@ -78,35 +81,29 @@ if [ ! -s /etc/failoverd/tls/key.pem ]; then
     (umask 077 && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 825 \
         -subj "/CN=failoverd" -addext "subjectAltName=IP:$PUBLIC_IP" \
         -keyout /etc/failoverd/tls/key.pem -out /etc/failoverd/tls/cert.pem 2>/dev/null)
-    chmod 0644 /etc/failoverd/tls/cert.pem
 fi
+chown root:failoverd-secrets /etc/failoverd/tls/key.pem
+chmod 0640 /etc/failoverd/tls/key.pem
+chmod 0644 /etc/failoverd/tls/cert.pem
 
 cat >/etc/failoverd/failoverd.yml <<CONFIG
 # Written by the cloud host's user data (terraform/files/install_failoverd.sh).
 listen: {host: 0.0.0.0, port: $WEBHOOK_PORT}
-tls:
-  certificate: /etc/failoverd/tls/cert.pem
-  key: /run/credentials/failoverd.service/tls-key   # LoadCredential in the drop-in
-auth: {basic_username: alertmanager}
+tls: {certificate: /etc/failoverd/tls/cert.pem, key: /etc/failoverd/tls/key.pem}
+auth: {token_file: /etc/failoverd/webhook-token, basic_username: alertmanager}
 triggers: ['alertname="OnPremDown"']
 hold_down_seconds: $HOLD_DOWN_SECONDS
 state_directory: /var/lib/failoverd
 container:
-  name: cloud-api
+  name: $CONTAINER_NAME
   image: $IMAGE
   env: [SITE=cloud, PORT=$API_PORT]
   network_mode: host
 CONFIG
-FAILOVERD_TOKEN_FILE=/etc/failoverd/webhook-token FAILOVERD_TLS_KEY=/etc/failoverd/tls/key.pem \
-    /usr/local/bin/failoverd check-config --config /etc/failoverd/failoverd.yml >/dev/null ||
+/usr/local/bin/failoverd check-config --config /etc/failoverd/failoverd.yml >/dev/null ||
     die "failoverd check-config rejected /etc/failoverd/failoverd.yml"
 
 printf '%s\n' "$FAILOVERD_UNIT" >/etc/systemd/system/failoverd.service
-install -d -m 0755 /etc/systemd/system/failoverd.service.d
-cat >/etc/systemd/system/failoverd.service.d/tls.conf <<'DROPIN'
-[Service]
-LoadCredential=tls-key:/etc/failoverd/tls/key.pem
-DROPIN
 
 systemctl daemon-reload
 systemctl enable failoverd.service

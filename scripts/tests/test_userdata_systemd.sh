@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# The proof that the cloud host's user data works: render terraform's template with local
+# artifacts (file:// URLs instead of S3/SSM), run it as root inside a container whose PID 1 is
+# a real systemd (Debian bookworm), with the host's Docker socket mounted, and check what an
+# operator relies on: the unit is active, `systemctl status` shows failoverd's own status line,
+# a webhook starts the cloud container, kill -9 and a wedged (SIGSTOPped) daemon are both
+# restarted by systemd with state intact, and the journal holds the structured fields.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+source scripts/tests/lib.sh
+
+host=failoverd-proof-host-$$
+cloud=failoverd-proof-cloud-$$
+work=$(mktemp -d /tmp/failoverd-proof.XXXXXX)
+cleanup() {
+    docker rm -f "$host" "$cloud" >/dev/null 2>&1
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+scripts/systemd_host_image.sh || { echo "FAIL - cannot build the systemd host image"; exit 1; }
+# The test build's binary: it links the Swift runtime in like the release one (Package.swift),
+# so it runs on a bare Debian; scripts/build_failoverd.sh makes the release binary to ship.
+swift build --product failoverd >/dev/null || { echo "FAIL - cannot build failoverd"; exit 1; }
+binary="$(swift build --product failoverd --show-bin-path)/failoverd"
+docker image inspect onprem-api:latest >/dev/null 2>&1 || scripts/build_image.sh >/dev/null || exit 1
+
+socket_gid=$(stat -c %g /var/run/docker.sock)
+if [ "$socket_gid" = 0 ]; then
+    echo "FAIL - /var/run/docker.sock belongs to group root; start dockerd with a docker group"
+    exit 1
+fi
+
+mkdir -p "$work/artifacts"
+cp "$binary" "$work/artifacts/failoverd"
+docker save onprem-api:latest -o "$work/artifacts/onprem-api.tar"
+token=proof-token-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
+echo "$token" >"$work/artifacts/webhook-token"
+chmod -R a+rX "$work/artifacts"
+webhook_port=$(free_port)
+api_port=$(free_port)
+python3 scripts/lib/render_tftpl.py terraform/templates/user_data.sh.tftpl \
+    failoverd_url=file:///artifacts/failoverd \
+    failoverd_sha256="$(sha256sum "$work/artifacts/failoverd" | cut -d' ' -f1)" \
+    image_url=file:///artifacts/onprem-api.tar \
+    image_sha256="$(sha256sum "$work/artifacts/onprem-api.tar" | cut -d' ' -f1)" \
+    image=onprem-api:latest \
+    container_name="$cloud" \
+    token_url=file:///artifacts/webhook-token \
+    install_docker=false \
+    public_ip=127.0.0.1 \
+    webhook_port="$webhook_port" \
+    api_port="$api_port" \
+    hold_down_seconds=600 \
+    failoverd_unit=@systemd/failoverd.service \
+    install_script=@terraform/files/install_failoverd.sh >"$work/user-data.sh" || exit 1
+
+docker run -d --name "$host" --hostname failoverd-proof \
+    --cap-add SYS_ADMIN --cgroupns=private --network host \
+    --tmpfs /run --tmpfs /run/lock --stop-signal SIGRTMIN+3 \
+    -v /var/run/docker.sock:/var/run/docker.sock \
+    -v "$work/artifacts:/artifacts:ro" -v "$work/user-data.sh:/var/lib/cloud/user-data.sh:ro" \
+    failoverd-systemd-host:bookworm /sbin/init >/dev/null || exit 1
+in_host() { docker exec "$host" "$@"; }
+booted() { in_host systemctl is-system-running 2>/dev/null | grep -Eq '^(running|degraded)$'; }
+check "systemd boots as PID 1 in the bookworm host container" wait_for 60 booted
+# The AMI's Docker is replaced by the host's dockerd; its group id must match the socket's.
+in_host groupadd --system --gid "$socket_gid" docker
+
+check "the rendered user data runs to completion as root" in_host bash /var/lib/cloud/user-data.sh
+in_host cat /etc/failoverd/tls/cert.pem >"$work/cert.pem" 2>/dev/null
+
+property() { in_host systemctl show -P "$1" failoverd.service; }
+check "systemctl is-active failoverd says active" test "$(in_host systemctl is-active failoverd.service)" = active
+check "the unit is Type=notify with a 30 s watchdog" test "$(property Type) $(property WatchdogUSec)" = "notify 30s"
+status_line() { in_host systemctl status --no-pager --lines=0 failoverd.service | sed -n 's/^ *Status: "\(.*\)"$/\1/p'; }
+standby() { status_line | grep -q '^standby: cloud copy'; }
+check "systemctl status shows failoverd's own status line (standby)" standby
+
+api() { # api METHOD PATH [BODY]: HTTPS to failoverd with the token and the host's own cert
+    curl -fsS --max-time 10 --cacert "$work/cert.pem" -X "$1" -H "Authorization: Bearer $token" \
+        -H 'Content-Type: application/json' ${3:+--data "$3"} "https://127.0.0.1:$webhook_port$2"
+}
+firing='{"version":"4","status":"firing","receiver":"failoverd","groupKey":"{}:{alertname=\"OnPremDown\"}","truncatedAlerts":0,"groupLabels":{},"commonLabels":{},"commonAnnotations":{},"externalURL":"http://127.0.0.1:9093","alerts":[{"status":"firing","labels":{"alertname":"OnPremDown","site":"dc1"},"annotations":{},"startsAt":"2026-11-23T10:00:00Z","endsAt":"0001-01-01T00:00:00Z","generatorURL":"","fingerprint":"proof0001"}]}'
+check "a webhook over HTTPS (the host's self-signed cert) is accepted" api POST /failover "$firing"
+cloud_running() { test "$(docker inspect -f '{{.State.Running}}' "$cloud" 2>/dev/null)" = true; }
+check "the webhook started the cloud container on the host's dockerd" wait_for 30 cloud_running
+cloud_serves() { curl -fsS --max-time 2 "http://127.0.0.1:$api_port/health"; }
+check "the cloud copy answers /health on the API port" wait_for 30 cloud_serves
+failed_over() { status_line | grep -q '^failed over since .*OnPremDown firing'; }
+check "the status line follows the change (failed over, why)" wait_for 10 failed_over
+
+journal_json() { in_host journalctl -u failoverd.service -o json --no-pager "$@"; }
+starts_logged() { journal_json FAILOVER_ACTION=start | python3 -c '
+import json, sys
+entries = [json.loads(line) for line in sys.stdin if line.strip()]
+assert len(entries) == int(sys.argv[1]), f"{len(entries)} start entries"
+entry = entries[-1]
+assert entry["CONTAINER_ID"] == sys.argv[2], entry.get("CONTAINER_ID")
+assert entry["PRIORITY"] == "5" and entry["SYSLOG_IDENTIFIER"] == "failoverd", entry
+assert entry["MESSAGE"].startswith("cloud container started"), entry["MESSAGE"]
+' "$1" "$(docker inspect -f '{{.Id}}' "$cloud")"; }
+check "journalctl -u failoverd FAILOVER_ACTION=start finds the start, with CONTAINER_ID and PRIORITY" starts_logged 1
+alert_logged() { journal_json ALERT_FINGERPRINT=proof0001 | grep -c '"DECISION_OUTCOME"'; }
+check "journalctl ALERT_FINGERPRINT=... finds the alert's decision" alert_logged
+
+main_pid() { property MainPID; }
+restarted_from() { local pid; pid=$(main_pid); [ "$pid" != 0 ] && [ "$pid" != "$1" ] && test "$(in_host systemctl is-active failoverd.service)" = active; }
+state_intact() { api GET /status | python3 -c '
+import json, sys
+status = json.load(sys.stdin)
+assert [a["fingerprint"] for a in status["firing_trigger_alerts"]] == ["proof0001"], status
+assert status["desired"] == "running" and status["actual"] == "running", status
+assert status["container_id"] == sys.argv[1], "a different container: " + status["container_id"]' "$(docker inspect -f '{{.Id}}' "$cloud")"; }
+
+before=$(main_pid)
+in_host systemctl kill --kill-whom=main --signal=SIGKILL failoverd.service
+check "kill -9: systemd restarts failoverd (Restart=on-failure)" wait_for 30 restarted_from "$before"
+check "after the restart the firing alert and the running copy are still known" wait_for 15 state_intact
+check "the restart did not start the copy a second time" starts_logged 1
+check "systemd counts the restart" test "$(property NRestarts)" -ge 1
+
+before=$(main_pid)
+in_host systemctl kill --kill-whom=main --signal=SIGSTOP failoverd.service
+echo "       (SIGSTOP: waiting up to 50 s for the 30 s watchdog)"
+check "a wedged daemon (SIGSTOP) misses its watchdog pings and systemd restarts it" wait_for 50 restarted_from "$before"
+watchdog_logged() { in_host journalctl -u failoverd.service --no-pager | grep -c 'Watchdog timeout'; }
+check "the journal says why: Watchdog timeout" watchdog_logged
+check "state is intact after the watchdog restart too" wait_for 15 state_intact
+
+exposure() { in_host systemd-analyze security failoverd.service --no-pager | sed -n 's/.*Overall exposure level for failoverd.service: \([0-9.]*\).*/\1/p'; }
+score=$(exposure)
+check "systemd-analyze security on the live unit (booted systemd): exposure ${score:-?} <= 2.0" \
+    python3 -c "import sys; sys.exit(0 if '$score' and float('$score') <= 2.0 else 1)"
+
+health_now() { curl -fsS --max-time 2 --cacert "$work/cert.pem" "https://127.0.0.1:$webhook_port/health"; }
+ready_means_serving() { in_host systemctl restart failoverd.service && health_now; }
+check "READY=1 means serving: the port answers the moment systemctl restart returns" ready_means_serving
+
+in_host systemctl stop failoverd.service
+check "systemctl stop ends cleanly (Result=success, no SIGKILL)" test "$(property Result)" = success
+check "the cloud copy keeps running when failoverd stops" cloud_running
+
+if [ "$failed" -gt 0 ]; then
+    echo "       --- journal (last 40 lines) ---"
+    in_host journalctl -u failoverd.service --no-pager -n 40 | sed 's/^/       /'
+fi
+finish
