@@ -3,7 +3,7 @@
 # user-data template rendered with exactly the variables main.tf passes, then shellchecked.
 # Each tool gets its own venv under .cache/ (checkov vendors a conflicting hcl2).
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 source scripts/tests/lib.sh
 
 venv() { # venv NAME PACKAGE==VERSION: prints the venv's python, creating it once

@@ -6,7 +6,7 @@
 # a webhook starts the cloud container, kill -9 and a wedged (SIGSTOPped) daemon are both
 # restarted by systemd with state intact, and the journal holds the structured fields.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 source scripts/tests/lib.sh
 
 host=failoverd-proof-host-$$
