@@ -12,8 +12,13 @@ struct FailoverdConfigurationTests {
         try configuration.validate()
         #expect(configuration.port == 9095)
         #expect(configuration.container.image == "onprem-api:latest")
-        #expect(configuration.tokenFile == "/run/credentials/failoverd.service/webhook-token")
+        #expect(configuration.tokenFile == "/etc/failoverd/webhook-token", "the file's token_file wins over LoadCredential's directory")
         #expect(configuration.holdDownSeconds == 120)
+    }
+
+    @Test func withoutATokenFileSystemdCredentialsAreUsed() throws {
+        let configuration = try FailoverdConfiguration.load(file: nil, environment: ["CREDENTIALS_DIRECTORY": "/run/credentials/failoverd.service"])
+        #expect(configuration.tokenFile == "/run/credentials/failoverd.service/webhook-token")
     }
 
     @Test func environmentOverridesTheFile() throws {

@@ -34,6 +34,6 @@ check "systemd-analyze verify finds nothing wrong with systemd/failoverd.service
     bash -c "out=\$(systemd-analyze verify '$unit_dir/failoverd.service' 2>&1); echo \"\$out\"; [ -z \"\$out\" ]"
 rm -rf "$unit_dir"
 check "systemd-analyze security --offline rates the unit's exposure at most 2.0" \
-    bash -o pipefail -c "systemd-analyze security --offline=true --threshold=20 systemd/failoverd.service | tail -1 | tee /dev/stderr | grep -q 'Overall exposure level for failoverd.service: [01]\.[0-9]\|Overall exposure level for failoverd.service: 2\.0 '"
+    bash -o pipefail -c "systemd-analyze security --offline=true --threshold=20 systemd/failoverd.service | tail -1 | tee /dev/stderr | grep -c 'Overall exposure level for failoverd.service: [01]\.[0-9]\|Overall exposure level for failoverd.service: 2\.0 '"
 
 finish

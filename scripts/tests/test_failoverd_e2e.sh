@@ -117,14 +117,14 @@ check "a container killed behind failoverd's back is restarted by reconcile" wai
 # --- SIGKILL and restart: state intact
 kill -9 "$failoverd_pid"; wait "$failoverd_pid" 2>/dev/null; failoverd_pid=""
 check "failoverd restarts after SIGKILL" start_failoverd
-check "the firing alert survived the SIGKILL (state file)" bash -o pipefail -c "$(declare -f status_json); work='$work' failoverd_port=$failoverd_port status_json | grep -q '\"site\":\"dc1\"'"
+check "the firing alert survived the SIGKILL (state file)" bash -o pipefail -c "$(declare -f status_json); work='$work' failoverd_port=$failoverd_port status_json | grep -c '\"site\":\"dc1\"'"
 check "the cloud copy kept running across the daemon restart" bash -c "[ \"\$(docker -H 'unix://$docker_sock' inspect -f '{{.State.Status}}' '$container')\" = running ]"
 
 # --- dockerd stopped mid-run: 503 so Alertmanager retries, then recovery
 stop_private_dockerd
 webhook='{"version":"4","status":"firing","receiver":"failoverd","groupKey":"e2e","truncatedAlerts":0,"alerts":[{"status":"firing","labels":{"alertname":"OnPremDown","site":"dc1"},"startsAt":"'"$alert_started"'","endsAt":"0001-01-01T00:00:00Z","fingerprint":"e2e-direct"}]}'
 check "with dockerd stopped, a webhook gets 503 (retryable)" bash -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Authorization: Bearer $(cat "$work/token")' -H 'Content-Type: application/json' -d '$webhook' http://127.0.0.1:$failoverd_port/failover)\" = 503 ]"
-check "status says Docker is unreachable" bash -o pipefail -c "$(declare -f status_json); work='$work' failoverd_port=$failoverd_port status_json | grep -q 'Docker unreachable'"
+check "status says Docker is unreachable" bash -o pipefail -c "$(declare -f status_json); work='$work' failoverd_port=$failoverd_port status_json | grep -c 'Docker unreachable'"
 check "private dockerd comes back" start_private_dockerd
 check "once dockerd is back, reconcile brings the cloud copy up again" wait_for 30 bash -c "[ \"\$(docker -H 'unix://$docker_sock' inspect -f '{{.State.Status}}' '$container')\" = running ]"
 

@@ -34,7 +34,7 @@ api="http://127.0.0.1:$api_port/"
 check "HAProxy sends traffic to on-prem while it is healthy" \
     python3 scripts/lib/probe.py --url "$api" --until-site onprem --timeout 20 --settle 1 --max-failures 0
 check "HAProxy's Prometheus exporter serves backend state" \
-    bash -o pipefail -c "curl -fsS http://127.0.0.1:$metrics_port/metrics | grep -q 'haproxy_backend_active_servers{proxy=\"api\"} 1'"
+    bash -o pipefail -c "curl -fsS http://127.0.0.1:$metrics_port/metrics | grep -c 'haproxy_backend_active_servers{proxy=\"api\"} 1'"
 check "the metrics listener exposes no stats or admin page" \
     bash -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$metrics_port/stats)\" = 404 ]"
 check "the admin interface is a root-only unix socket" bash -c "[ \"\$(stat -c %a '$work/admin.sock')\" = 600 ]"

@@ -23,16 +23,16 @@ check "container starts with --network host" run_container
 check "/health answers 200 on loopback" wait_for 20 curl -fsS "http://127.0.0.1:$port/health"
 check "docker reports the container healthy (HEALTHCHECK without a shell)" \
     wait_for 30 bash -o pipefail -c "[ \"\$(docker inspect -f '{{.State.Health.Status}}' '$name')\" = healthy ]"
-check "GET / names the site" bash -o pipefail -c "curl -fsS http://127.0.0.1:$port/ | grep -q '\"site\":\"cloud\"'"
-check "request id is echoed" bash -o pipefail -c "curl -fsS -D - -o /dev/null -H 'X-Request-ID: drill-123' http://127.0.0.1:$port/ | grep -qi '^x-request-id: drill-123'"
+check "GET / names the site" bash -o pipefail -c "curl -fsS http://127.0.0.1:$port/ | grep -c '\"site\":\"cloud\"'"
+check "request id is echoed" bash -o pipefail -c "curl -fsS -D - -o /dev/null -H 'X-Request-ID: drill-123' http://127.0.0.1:$port/ | grep -ci '^x-request-id: drill-123'"
 check "/metrics serves request counters and the 0.2 s bucket" \
-    bash -o pipefail -c "curl -fsS http://127.0.0.1:$port/metrics | grep -q 'http_requests_total{site=\"cloud\"' && curl -fsS http://127.0.0.1:$port/metrics | grep -q 'le=\"0.2\"'"
+    bash -o pipefail -c "curl -fsS http://127.0.0.1:$port/metrics | grep -c 'http_requests_total{site=\"cloud\"' && curl -fsS http://127.0.0.1:$port/metrics | grep -q 'le=\"0.2\"'"
 check "logs are JSON lines carrying the request id" bash -o pipefail -c "docker logs '$name' | grep '\"request_id\":\"drill-123\"' | python3 -c 'import json,sys; lines=[json.loads(l) for l in sys.stdin]; assert lines and lines[0][\"http.route\"]==\"/\"'"
 
 stop_started=$(date +%s%N)
 check "docker stop is graceful (exit 0)" bash -o pipefail -c "docker stop -t 10 '$name' >/dev/null && [ \"\$(docker inspect -f '{{.State.ExitCode}}' '$name')\" = 0 ]"
 stop_ms=$((($(date +%s%N) - stop_started) / 1000000))
-check "graceful stop drains then exits before Docker's SIGKILL (${stop_ms} ms)" bash -o pipefail -c "[ $stop_ms -lt 9000 ] && docker logs '$name' | grep -q '\"message\":\"draining\"'"
+check "graceful stop drains then exits before Docker's SIGKILL (${stop_ms} ms)" bash -o pipefail -c "[ $stop_ms -lt 9000 ] && docker logs '$name' | grep -c '\"message\":\"draining\"'"
 
 docker rm -f "$name" >/dev/null
 check "container restarts for the crash test" run_container
