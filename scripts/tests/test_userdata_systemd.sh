@@ -90,6 +90,9 @@ check "the cloud copy answers /health on the API port" wait_for 30 cloud_serves
 failed_over() { status_line | grep -c '^failed over since .*OnPremDown firing'; }
 check "the status line follows the change (failed over, why)" wait_for 10 failed_over
 
+cli_status() { in_host failoverd status --config /etc/failoverd/failoverd.yml | grep -c '^failoverd: failed over since'; }
+check "the operator's CLI on the host (failoverd status, as root) reads it over TLS" cli_status
+
 journal_json() { in_host journalctl -u failoverd.service -o json --no-pager "$@"; }
 starts_logged() { journal_json FAILOVER_ACTION=start | python3 -c '
 import json, sys
