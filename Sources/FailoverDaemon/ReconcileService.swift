@@ -8,17 +8,10 @@ struct ReconcileService: Service {
     let maximumBackoff: Duration
 
     func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                _ = await controller.reconcile()
-                let failures = await controller.consecutiveFailures
-                let delay = failures == 0 ? interval : min(interval * (1 << min(failures, 16)), maximumBackoff)
-                do {
-                    try await Task.sleep(for: delay)
-                } catch {
-                    return
-                }
-            }
+        await repeatUntilShutdown {
+            _ = await controller.reconcile()
+            let failures = await controller.consecutiveFailures
+            return failures == 0 ? interval : min(interval * (1 << min(failures, 16)), maximumBackoff)
         }
     }
 }

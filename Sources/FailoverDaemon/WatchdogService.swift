@@ -13,23 +13,17 @@ struct WatchdogService: Service {
     let logger: Logger
 
     func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                switch await controller.liveness(limit: convergenceLimit) {
-                case .alive:
-                    hook.ping()
-                case .stalled(let elapsed):
-                    logger.critical("decision loop stalled; withholding the watchdog ping so systemd restarts failoverd", metadata: [
-                        "stalled_seconds": .stringConvertible(Int(elapsed.inSeconds)),
-                        "limit_seconds": .stringConvertible(Int(convergenceLimit.inSeconds)),
-                    ])
-                }
-                do {
-                    try await Task.sleep(for: hook.interval)
-                } catch {
-                    return
-                }
+        await repeatUntilShutdown {
+            switch await controller.liveness(limit: convergenceLimit) {
+            case .alive:
+                hook.ping()
+            case .stalled(let elapsed):
+                logger.critical("decision loop stalled; withholding the watchdog ping so systemd restarts failoverd", metadata: [
+                    "stalled_seconds": .stringConvertible(Int(elapsed.inSeconds)),
+                    "limit_seconds": .stringConvertible(Int(convergenceLimit.inSeconds)),
+                ])
             }
+            return hook.interval
         }
     }
 }
