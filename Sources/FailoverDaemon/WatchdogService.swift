@@ -8,7 +8,7 @@ import ServiceSupport
 struct WatchdogService: Service {
     let controller: FailoverController
     let hook: WatchdogHook
-    /// Longer than any healthy convergence can take; see `FailoverdConfiguration.convergenceLimit`.
+    /// Longer than any healthy convergence can take; see `FailoverdConfiguration.convergenceLimitSeconds`.
     let convergenceLimit: Duration
     let logger: Logger
 
