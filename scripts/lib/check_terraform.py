@@ -97,11 +97,16 @@ def role_reads_only_its_artifacts_and_token(tf):
             assert "*" not in resource, f"wildcard resource {resource}"
 
 
+def templatefile_variables(user_data):
+    """The names main.tf passes in templatefile()'s variable map."""
+    return re.findall(r"[{,]\s*([a-z_0-9]+)\s*=", user_data)
+
+
 def user_data_holds_no_secret(tf):
     user_data = resources(tf, "aws_instance")["failoverd"]["user_data"]
     assert "templatefile(" in user_data, "user data must come from templatefile()"
     assert 'token_url = "ssm:${var.webhook_token_parameter}"' in user_data, "the token must come from SSM at boot"
-    passed = re.findall(r"[{,]\s*([a-z_0-9]+)\s*=", user_data)
+    passed = templatefile_variables(user_data)
     assert not [name for name in passed if "token" in name and name != "token_url"], f"a token value is passed: {passed}"
 
 
@@ -115,8 +120,7 @@ def outputs_serve_the_on_prem_side(tf):
 
 def print_templatefile_variables(tf):
     """Not a check: prints the keys main.tf passes to templatefile(), one per line."""
-    user_data = resources(tf, "aws_instance")["failoverd"]["user_data"]
-    for name in re.findall(r"[{,]\s*([a-z_0-9]+)\s*=", user_data):
+    for name in templatefile_variables(resources(tf, "aws_instance")["failoverd"]["user_data"]):
         print(name)
 
 

@@ -28,6 +28,11 @@ wait_for() {
     done
 }
 
+# Milliseconds since the epoch, for timing a step of a test.
+millis() {
+    echo $(($(date +%s%N) / 1000000))
+}
+
 finish() {
     echo "$(basename "$0"): $passed passed, $failed failed"
     [ "$failed" -eq 0 ]

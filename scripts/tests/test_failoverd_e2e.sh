@@ -102,11 +102,11 @@ am_pid=$!
 check "Alertmanager starts on loopback" wait_for 20 curl -fsS "http://127.0.0.1:$am_port/-/ready"
 
 # --- firing → running
-fired_ns=$(date +%s%N)
+fired_ms=$(millis)
 check "firing alert is accepted by Alertmanager" post_alert firing
 check "Alertmanager's webhook makes failoverd start the cloud container" wait_for 20 bash -c "[ \"\$(docker -H 'unix://$docker_sock' inspect -f '{{.State.Status}}' '$container')\" = running ]"
 check "the cloud copy answers /health" wait_for 20 curl -fsS "http://127.0.0.1:$cloud_port/health"
-echo "       alert posted to Alertmanager → cloud /health 200: $((($(date +%s%N) - fired_ns) / 1000000)) ms"
+echo "       alert posted to Alertmanager → cloud /health 200: $(($(millis) - fired_ms)) ms"
 check "the webhook was authenticated and answered 200 (after Docker reported healthy)" wait_for 20 bash -c "curl -fsS http://127.0.0.1:$failoverd_port/metrics | grep -q 'failoverd_webhook_requests_total{code=\"200\"}'"
 check "status names the firing trigger alert" bash -o pipefail -c "$(declare -f status_json); work='$work' failoverd_port=$failoverd_port status_json | python3 -c 'import json,sys; s=json.load(sys.stdin); assert s[\"desired\"]==\"running\" and s[\"firing_trigger_alerts\"][0][\"labels\"][\"site\"]==\"dc1\", s'"
 
@@ -131,11 +131,11 @@ check "once dockerd is back, reconcile brings the cloud copy up again" wait_for 
 # --- resolved → stopped after the hold-down (both fingerprints must resolve)
 resolve_direct='{"version":"4","status":"resolved","receiver":"failoverd","groupKey":"e2e","truncatedAlerts":0,"alerts":[{"status":"resolved","labels":{"alertname":"OnPremDown","site":"dc1"},"startsAt":"'"$alert_started"'","endsAt":"'"$(now)"'","fingerprint":"e2e-direct"}]}'
 curl -fsS -o /dev/null -X POST -H "Authorization: Bearer $(cat "$work/token")" -H 'Content-Type: application/json' -d "$resolve_direct" "http://127.0.0.1:$failoverd_port/failover"
-resolved_ns=$(date +%s%N)
+resolved_ms=$(millis)
 check "resolved alert is accepted by Alertmanager" post_alert resolved
 check "the cloud copy keeps running during the 3 s hold-down" bash -c "sleep 1.5; [ \"\$(docker -H 'unix://$docker_sock' inspect -f '{{.State.Status}}' '$container')\" = running ]"
 check "after the hold-down the cloud copy is stopped" wait_for 30 bash -c "[ \"\$(docker -H 'unix://$docker_sock' inspect -f '{{.State.Status}}' '$container')\" = exited ]"
-echo "       resolved posted → cloud stopped: $((($(date +%s%N) - resolved_ns) / 1000000)) ms (hold-down 3000 ms)"
+echo "       resolved posted → cloud stopped: $(($(millis) - resolved_ms)) ms (hold-down 3000 ms)"
 check "status is back to standby" bash -o pipefail -c "$(declare -f status_json); work='$work' failoverd_port=$failoverd_port status_json | python3 -c 'import json,sys; s=json.load(sys.stdin); assert s[\"desired\"]==\"stopped\" and s[\"summary\"].startswith(\"standby\"), s'"
 check "logs hold one structured event per action with the container id" bash -c "grep '\"failover.action\":\"start\"' '$work/failoverd.log' | grep -q '\"container.id\":\"[0-9a-f]\{64\}\"' && grep -q '\"failover.action\":\"stop\"' '$work/failoverd.log'"
 

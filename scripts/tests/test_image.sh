@@ -29,9 +29,9 @@ check "/metrics serves request counters and the 0.2 s bucket" \
     bash -o pipefail -c "curl -fsS http://127.0.0.1:$port/metrics | grep -c 'http_requests_total{site=\"cloud\"' && curl -fsS http://127.0.0.1:$port/metrics | grep -q 'le=\"0.2\"'"
 check "logs are JSON lines carrying the request id" bash -o pipefail -c "docker logs '$name' | grep '\"request_id\":\"drill-123\"' | python3 -c 'import json,sys; lines=[json.loads(l) for l in sys.stdin]; assert lines and lines[0][\"http.route\"]==\"/\"'"
 
-stop_started=$(date +%s%N)
+stop_started=$(millis)
 check "docker stop is graceful (exit 0)" bash -o pipefail -c "docker stop -t 10 '$name' >/dev/null && [ \"\$(docker inspect -f '{{.State.ExitCode}}' '$name')\" = 0 ]"
-stop_ms=$((($(date +%s%N) - stop_started) / 1000000))
+stop_ms=$(($(millis) - stop_started))
 check "graceful stop drains then exits before Docker's SIGKILL (${stop_ms} ms)" bash -o pipefail -c "[ $stop_ms -lt 9000 ] && docker logs '$name' | grep -c '\"message\":\"draining\"'"
 
 docker rm -f "$name" >/dev/null

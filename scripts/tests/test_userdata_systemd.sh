@@ -116,7 +116,6 @@ assert [a["fingerprint"] for a in status["firing_trigger_alerts"]] == ["proof000
 assert status["desired"] == "running" and status["actual"] == "running", status
 assert status["container_id"] == sys.argv[1], "a different container: " + status["container_id"]' "$(docker inspect -f '{{.Id}}' "$cloud")"; }
 
-millis() { echo $(($(date +%s%N) / 1000000)); }
 before=$(main_pid)
 in_host systemctl kill --kill-whom=main --signal=SIGKILL failoverd.service
 killed_at=$(millis)
