@@ -140,6 +140,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "TestFixtures",
+            path: "Tests/Fixtures",
+            exclude: ["alertmanager"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "OnPremAPITests",
             dependencies: [
@@ -155,6 +161,7 @@ let package = Package(
             name: "FailoverDaemonTests",
             dependencies: [
                 "FailoverDaemon",
+                "TestFixtures",
                 "FailoverCore",
                 "DockerEngine",
                 "ServiceSupport",
@@ -186,7 +193,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FailoverCoreTests",
-            dependencies: ["FailoverCore"],
+            dependencies: ["FailoverCore", "TestFixtures"],
             swiftSettings: swiftSettings
         ),
     ]

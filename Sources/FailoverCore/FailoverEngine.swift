@@ -49,10 +49,14 @@ public struct FailoverEngine: Sendable {
         let firing = state.firingAlerts
         if let first = firing.first {
             state.holdDownUntil = nil
-            if state.failedOverSince == nil { state.failedOverSince = now }
+            if state.failedOverSince == nil {
+                state.failedOverSince = now
+                state.lastFailover = FailoverEpisode(triggeredAt: now)
+            }
             state.reason = "failed over: \(first.alertname) firing (\(firing.count) trigger alert\(firing.count == 1 ? "" : "s"))"
         } else if wasFiring {
             state.holdDownUntil = now.addingTimeInterval(policy.holdDown)
+            state.lastFailover?.recoveredAt = now
             state.reason = "all trigger alerts resolved; holding down before stopping the cloud copy"
         }
         pruneResolved(now: now)
@@ -116,12 +120,19 @@ public struct FailoverEngine: Sendable {
 
     // MARK: Recording what happened
 
+    /// Records a completed start: the cloud copy runs (the first start of an episode counts).
+    public mutating func recordStart(at now: Date) {
+        guard state.failedOverSince != nil, state.lastFailover?.runningAt == nil else { return }
+        state.lastFailover?.runningAt = now
+    }
+
     /// Records a completed stop: back to standby.
     public mutating func recordStop(at now: Date) {
         let windowStart = now.addingTimeInterval(-policy.stopBudgetWindow)
         state.recentStops = state.recentStops.filter { $0 > windowStart } + [now]
         state.failedOverSince = nil
         state.holdDownUntil = nil
+        state.lastFailover?.stoppedAt = now
         state.reason = "standby: cloud copy stopped after hold-down"
     }
 
@@ -137,6 +148,9 @@ public struct FailoverEngine: Sendable {
         guard state.firingAlerts.isEmpty, state.holdDownUntil == nil else { return }
         state.holdDownUntil = now.addingTimeInterval(policy.holdDown)
         state.failedOverSince = now
+        state.lastFailover = FailoverEpisode(triggeredAt: now)
+        state.lastFailover?.runningAt = now
+        state.lastFailover?.recoveredAt = now
         state.reason = "adopted a running cloud copy without recorded alerts; holding down"
     }
 }

@@ -15,9 +15,24 @@ public struct FailoverState: Codable, Sendable, Equatable {
     public var failedOverSince: Date?
     /// A human reason for the current desired state.
     public var reason: String = "standby: no trigger alert has fired"
+    /// The phases of the current or most recent failover; nil until the first one.
+    public var lastFailover: FailoverEpisode?
 
     /// An empty state: standby.
     public init() {}
+
+    /// Decodes a saved state; fields added in later versions default, so an upgrade keeps
+    /// the state an older failoverd wrote.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        alerts = try container.decode([String: TrackedAlert].self, forKey: .alerts)
+        holdDownUntil = try container.decodeIfPresent(Date.self, forKey: .holdDownUntil)
+        paused = try container.decode(Bool.self, forKey: .paused)
+        recentStops = try container.decode([Date].self, forKey: .recentStops)
+        failedOverSince = try container.decodeIfPresent(Date.self, forKey: .failedOverSince)
+        reason = try container.decode(String.self, forKey: .reason)
+        lastFailover = try container.decodeIfPresent(FailoverEpisode.self, forKey: .lastFailover)
+    }
 
     /// Trigger alerts currently firing, oldest first.
     public var firingAlerts: [TrackedAlert] {
@@ -42,4 +57,22 @@ public struct TrackedAlert: Codable, Sendable, Equatable {
 
     /// The alert name, for one-line summaries.
     public var alertname: String { labels["alertname"] ?? "?" }
+}
+
+/// When each phase of one failover happened, as failoverd saw it: the evidence an operator
+/// (and the lab drill's report) reads instead of log text.
+public struct FailoverEpisode: Codable, Sendable, Equatable {
+    /// The first firing trigger notice that made the cloud copy wanted.
+    public var triggeredAt: Date
+    /// When the cloud copy was confirmed running (and healthy) after a start.
+    public var runningAt: Date?
+    /// When the last trigger alert resolved and the hold-down began.
+    public var recoveredAt: Date?
+    /// When the cloud copy was stopped again.
+    public var stoppedAt: Date?
+
+    /// Starts an episode at its trigger.
+    public init(triggeredAt: Date) {
+        self.triggeredAt = triggeredAt
+    }
 }

@@ -11,8 +11,8 @@ import ServiceLifecycle
 
 /// What a failoverd process is built from; tests supply their own runtime and registry.
 public struct FailoverdDependencies: Sendable {
-    /// The cloud container adapter (Docker in production).
-    public var runtime: any CloudContainerRuntime
+    /// The cloud runtime adapter (Docker in production).
+    public var runtime: any CloudRuntime
     /// Registry served on `/metrics`.
     public var registry: PrometheusCollectorRegistry
     /// Logger for everything.
@@ -23,15 +23,18 @@ public struct FailoverdDependencies: Sendable {
     public var onStatus: @Sendable (String) -> Void
     /// systemd's watchdog, when the unit sets `WatchdogSec=`.
     public var watchdog: WatchdogHook?
+    /// Time; tests pass a clock they advance.
+    public var clock: any DaemonClock
 
     /// Creates the dependencies.
     public init(
-        runtime: any CloudContainerRuntime,
+        runtime: any CloudRuntime,
         registry: PrometheusCollectorRegistry,
         logger: Logger,
         onReady: @escaping @Sendable () -> Void = {},
         onStatus: @escaping @Sendable (String) -> Void = { _ in },
-        watchdog: WatchdogHook? = nil
+        watchdog: WatchdogHook? = nil,
+        clock: any DaemonClock = SystemDaemonClock()
     ) {
         self.runtime = runtime
         self.registry = registry
@@ -39,6 +42,7 @@ public struct FailoverdDependencies: Sendable {
         self.onReady = onReady
         self.onStatus = onStatus
         self.watchdog = watchdog
+        self.clock = clock
     }
 }
 
@@ -77,7 +81,8 @@ public func buildFailoverd(
         runtime: dependencies.runtime,
         store: StateStore(directory: configuration.stateDirectory),
         metrics: metrics,
-        logger: dependencies.logger
+        logger: dependencies.logger,
+        clock: dependencies.clock
     )
     try await controller.bootstrap()
     await controller.onStatusChange(dependencies.onStatus)
@@ -88,19 +93,19 @@ public func buildFailoverd(
         authenticator: WebhookAuthenticator(token: token, basicUsername: configuration.basicAuthUsername),
         metrics: metrics,
         maximumBodyBytes: configuration.maximumBodyBytes,
-        replyDeadline: .seconds(configuration.replyDeadlineSeconds)
+        replyDeadline: configuration.replyDeadline
     ).register(on: router)
 
     let reconcile = ReconcileService(
         controller: controller,
-        interval: .seconds(configuration.reconcileIntervalSeconds),
-        maximumBackoff: .seconds(configuration.maximumBackoffSeconds)
+        interval: configuration.reconcileInterval,
+        maximumBackoff: configuration.maximumBackoff
     )
     var services: [any Service] = [reconcile]
     if let hook = dependencies.watchdog {
         services.append(WatchdogService(
             controller: controller, hook: hook,
-            convergenceLimit: .seconds(configuration.convergenceLimitSeconds), logger: dependencies.logger
+            convergenceLimit: configuration.convergenceLimit, logger: dependencies.logger
         ))
     }
     let logger = dependencies.logger

@@ -1,6 +1,5 @@
 import ArgumentParser
 import AsyncHTTPClient
-import DockerEngine
 import FailoverDaemon
 import Foundation
 import Logging
@@ -22,25 +21,23 @@ struct FailoverdCommand: AsyncParsableCommand {
     )
 }
 
-/// Options every subcommand shares: where the configuration is, and flag overrides.
+/// Where the configuration is; the configuration keys' own flags (see `failoverd check-config
+/// --keys`) are passed through to the key table.
 struct ConfigurationOptions: ParsableArguments {
     @Option(name: .long, help: "YAML or JSON configuration file.") var config: String?
-    @Option(help: "Listen port (overrides file and FAILOVERD_PORT).") var port: Int?
-    @Option(help: "State directory (overrides file and FAILOVERD_STATE_DIRECTORY).") var stateDirectory: String?
-    @Option(help: "Hold-down seconds before the cloud copy stops (overrides file and env).") var holdDownSeconds: Double?
+    @Argument(parsing: .allUnrecognized, help: .hidden) var keyFlags: [String] = []
 
     func load() throws -> FailoverdConfiguration {
-        var configuration = try FailoverdConfiguration.load(file: config, environment: ProcessInfoEnvironment.snapshot())
-        if let port { configuration.port = port }
-        if let stateDirectory { configuration.stateDirectory = stateDirectory }
-        if let holdDownSeconds { configuration.holdDownSeconds = holdDownSeconds }
+        let configuration = try FailoverdConfiguration.load(file: config, environment: ProcessInfoEnvironment.snapshot(), flags: keyFlags)
         try configuration.validate()
         return configuration
     }
+
+    static let discussion = "Configuration flags (override the file and FAILOVERD_* variables): \(FailoverdConfiguration.flagSummary)."
 }
 
 struct Serve: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Run the daemon (default).")
+    static let configuration = CommandConfiguration(abstract: "Run the daemon (default).", discussion: ConfigurationOptions.discussion)
     @OptionGroup var options: ConfigurationOptions
 
     func run() async throws {
@@ -65,18 +62,11 @@ struct Serve: AsyncParsableCommand {
         ])
 
         let http = HTTPClient(eventLoopGroupProvider: .singleton)
-        let runtime = DockerCloudContainer(
-            spec: configuration.container,
-            http: http,
-            socketPath: configuration.dockerSocket,
-            readyTimeout: .seconds(configuration.readyTimeoutSeconds),
-            logger: logger
-        )
         let daemon = try await buildFailoverd(
             configuration: configuration,
             token: token,
             dependencies: FailoverdDependencies(
-                runtime: runtime,
+                runtime: DockerCloudContainer(configuration: configuration, http: http, logger: logger),
                 registry: PrometheusCollectorRegistry(),
                 logger: logger,
                 onReady: { notifier?.notify(.ready) },
@@ -86,13 +76,7 @@ struct Serve: AsyncParsableCommand {
         )
         var services: [any Service] = [HTTPClientService(client: http), daemon.application]
         if let notifier { services.append(ServiceManagerShutdownNotice(notifier: notifier)) }
-        let group = ServiceGroup(
-            configuration: .init(
-                services: services,
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger
-            )
-        )
+        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 }
@@ -108,15 +92,23 @@ struct HTTPClientService: Service {
 }
 
 struct CheckConfig: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "check-config", abstract: "Validate the configuration and print it, secrets redacted.")
+    static let configuration = CommandConfiguration(
+        commandName: "check-config", abstract: "Validate the configuration and print it, secrets redacted.",
+        discussion: ConfigurationOptions.discussion
+    )
     @OptionGroup var options: ConfigurationOptions
+    @Flag(help: "Print the table of configuration keys (Markdown) instead.") var keys = false
 
     func run() throws {
+        if keys {
+            print(FailoverdConfiguration.keyReference())
+            return
+        }
         do {
             let configuration = try options.load()
             _ = try configuration.readToken()
             _ = try configuration.tlsServerConfiguration()
-            print(configuration.redactedDescription())
+            print(configuration.redactedDescription(), terminator: "")
             print("# configuration OK")
         } catch {
             print("configuration error: \(error)")
@@ -125,52 +117,8 @@ struct CheckConfig: ParsableCommand {
     }
 }
 
-/// Talks to a running daemon on loopback with the configured token.
-struct DaemonClient {
-    let configuration: FailoverdConfiguration
-
-    func call(_ method: HTTPMethod, _ path: String) async throws -> StatusReport {
-        let token = try configuration.readToken()
-        let scheme = configuration.tlsCertificatePath == nil ? "http" : "https"
-        var request = HTTPClientRequest(url: "\(scheme)://127.0.0.1:\(configuration.port)\(path)")
-        request.method = method
-        request.headers.add(name: "Authorization", value: "Bearer \(token)")
-        var clientConfiguration = HTTPClient.Configuration()
-        clientConfiguration.tlsConfiguration = try configuration.tlsLoopbackClientConfiguration()
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
-        do {
-            let response = try await client.execute(request, timeout: .seconds(5))
-            let body = try await response.body.collect(upTo: 1 << 20)
-            try await client.shutdown()
-            guard response.status == .ok else {
-                throw ValidationError("failoverd answered \(response.status.code): \(String(buffer: body))")
-            }
-            return try JSONDecoder().decode(StatusReport.self, from: Data(body.readableBytesView))
-        } catch {
-            try? await client.shutdown()
-            throw error
-        }
-    }
-
-    static func render(_ status: StatusReport) -> String {
-        var lines = [
-            "failoverd: \(status.summary)",
-            "  desired: \(status.desired.rawValue)   actual: \(status.actual)\(status.health.map { " (\($0))" } ?? "")   paused: \(status.paused)",
-            "  reason: \(status.reason)",
-        ]
-        if let container = status.containerID { lines.append("  container: \(container.prefix(12))") }
-        if let until = status.holdDownUntil { lines.append("  hold-down until: \(until) (\(Int(status.holdDownRemainingSeconds ?? 0)) s left)") }
-        for alert in status.firingTriggerAlerts {
-            lines.append("  firing: \(alert.alertname) \(alert.labels.filter { $0.key != "alertname" }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")) since \(alert.startsAt) [\(alert.fingerprint)]")
-        }
-        if let action = status.lastAction { lines.append("  last action: \(action.what) at \(action.at)") }
-        if let error = status.lastError { lines.append("  last error: \(error.what) at \(error.at)") }
-        return lines.joined(separator: "\n")
-    }
-}
-
 struct Status: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Ask the running daemon what it is doing.")
+    static let configuration = CommandConfiguration(abstract: "Ask the running daemon what it is doing.", discussion: ConfigurationOptions.discussion)
     @OptionGroup var options: ConfigurationOptions
     @Flag(help: "Print the raw JSON.") var json = false
 
@@ -181,25 +129,27 @@ struct Status: AsyncParsableCommand {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             print(String(decoding: try encoder.encode(status), as: UTF8.self))
         } else {
-            print(DaemonClient.render(status))
+            print(status.rendered())
         }
     }
 }
 
 struct Pause: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Pause automation: nothing is started or stopped until resume.")
+    static let configuration = CommandConfiguration(
+        abstract: "Pause automation: nothing is started or stopped until resume.", discussion: ConfigurationOptions.discussion
+    )
     @OptionGroup var options: ConfigurationOptions
 
     func run() async throws {
-        print(DaemonClient.render(try await DaemonClient(configuration: try options.load()).call(.POST, "/pause")))
+        print(try await DaemonClient(configuration: try options.load()).call(.POST, "/pause").rendered())
     }
 }
 
 struct Resume: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Resume automation.")
+    static let configuration = CommandConfiguration(abstract: "Resume automation.", discussion: ConfigurationOptions.discussion)
     @OptionGroup var options: ConfigurationOptions
 
     func run() async throws {
-        print(DaemonClient.render(try await DaemonClient(configuration: try options.load()).call(.POST, "/resume")))
+        print(try await DaemonClient(configuration: try options.load()).call(.POST, "/resume").rendered())
     }
 }

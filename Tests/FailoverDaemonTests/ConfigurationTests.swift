@@ -13,7 +13,7 @@ struct FailoverdConfigurationTests {
         #expect(configuration.port == 9095)
         #expect(configuration.container.image == "onprem-api:latest")
         #expect(configuration.tokenFile == "/etc/failoverd/webhook-token", "the file's token_file wins over LoadCredential's directory")
-        #expect(configuration.holdDownSeconds == 120)
+        #expect(configuration.holdDown == .seconds(120))
     }
 
     @Test func withoutATokenFileSystemdCredentialsAreUsed() throws {

@@ -5,6 +5,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import Prometheus
+import TestFixtures
 
 #if canImport(Glibc)
 import Glibc
@@ -23,33 +24,46 @@ func removeDirectory(_ path: String) {
     _ = try? FileManager.default.removeItem(atPath: path)
 }
 
-/// A configuration for tests: loopback, tiny hold-down, fast reconcile.
-func testConfiguration(stateDirectory: String, holdDown: Double = 0.3) -> FailoverdConfiguration {
+/// A configuration for tests: loopback, short hold-down, fast reconcile.
+func testConfiguration(stateDirectory: String, holdDown: Duration = .seconds(30)) -> FailoverdConfiguration {
     var configuration = FailoverdConfiguration()
     configuration.host = "127.0.0.1"
     configuration.port = 0
     configuration.stateDirectory = stateDirectory
-    configuration.holdDownSeconds = holdDown
-    configuration.reconcileIntervalSeconds = 0.05
-    configuration.replyDeadlineSeconds = 1
+    configuration.holdDown = holdDown
+    configuration.reconcileInterval = .milliseconds(50)
+    configuration.replyDeadline = .seconds(1)
     configuration.maximumBodyBytes = 4096
     configuration.tokenFile = "/unused"
     configuration.container.image = "onprem-api:latest"
     return configuration
 }
 
-/// Builds a daemon around a fake runtime.
-func makeDaemon(_ runtime: FakeCloudContainer, stateDirectory: String, holdDown: Double = 0.3) async throws -> Failoverd<some ApplicationProtocol> {
+/// Builds a daemon around a fake runtime and a clock the test advances.
+func makeDaemon(
+    _ runtime: FakeCloudRuntime,
+    stateDirectory: String,
+    holdDown: Duration = .seconds(30),
+    clock: ManualClock = ManualClock()
+) async throws -> Failoverd<some ApplicationProtocol> {
     try await buildFailoverd(
         configuration: testConfiguration(stateDirectory: stateDirectory, holdDown: holdDown),
         token: testToken,
-        dependencies: FailoverdDependencies(runtime: runtime, registry: PrometheusCollectorRegistry(), logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        dependencies: FailoverdDependencies(
+            runtime: runtime, registry: PrometheusCollectorRegistry(),
+            logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, clock: clock
+        )
     )
 }
 
-/// A webhook body as Alertmanager would send it.
-func webhookBody(_ status: String, fingerprint: String = "fp1", startsAt: String = "2026-11-23T10:00:00Z", endsAt: String = "0001-01-01T00:00:00Z", alertname: String = "OnPremDown") -> String {
-    #"{"version":"4","status":"\#(status)","receiver":"failoverd","groupKey":"{}","truncatedAlerts":0,"alerts":[{"status":"\#(status)","labels":{"alertname":"\#(alertname)","site":"dc1"},"annotations":{},"startsAt":"\#(startsAt)","endsAt":"\#(endsAt)","generatorURL":"","fingerprint":"\#(fingerprint)"}]}"#
+/// The shared OnPremDown fixture as Alertmanager sends it, firing or resolved.
+func webhookBody(_ status: String, endsAt: String? = nil) -> String {
+    AlertmanagerFixture.body(status: status, endsAt: endsAt)
+}
+
+/// The fixture, decoded as the daemon decodes it.
+func webhook(_ status: String, endsAt: String? = nil) throws -> AlertmanagerWebhook {
+    try WebhookPayloadError.decode(Array(webhookBody(status, endsAt: endsAt).utf8))
 }
 
 extension TestClientProtocol {

@@ -13,36 +13,39 @@ private final class PingCounter: Sendable {
 
 @Suite("systemd watchdog")
 struct WatchdogTests {
-    @Test func aHungDockerCallStarvesTheWatchdogUntilTheCallReturns() async throws {
-        let runtime = FakeCloudContainer()
+    @Test func aHungRuntimeCallStarvesTheWatchdogUntilTheCallReturns() async throws {
+        // setup
+        let runtime = FakeCloudRuntime()
+        let clock = ManualClock()
         let directory = makeStateDirectory()
         defer { removeDirectory(directory) }
-        let daemon = try await makeDaemon(runtime, stateDirectory: directory)
+        let daemon = try await makeDaemon(runtime, stateDirectory: directory, clock: clock)
         let pings = PingCounter()
-        let limit = Duration.milliseconds(100)
+        let limit = Duration.seconds(90)
         let watchdog = WatchdogService(
             controller: daemon.controller,
-            hook: WatchdogHook(interval: .milliseconds(10)) { pings.ping() },
+            hook: WatchdogHook(interval: .seconds(15)) { pings.ping() },
             convergenceLimit: limit,
             logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
         )
-        let running = Task { try await watchdog.run() }
-        defer { running.cancel() }
+        #expect(await watchdog.check(), "an idle daemon feeds the watchdog")
 
-        try await Task.sleep(for: .milliseconds(100))
-        #expect(pings.value > 0, "an idle daemon feeds the watchdog")
+        // act: a start that hangs
+        runtime.set { $0.holdStarts = true }
+        let reply = await daemon.controller.receive(try webhook("firing"), deadline: .milliseconds(10))
+        #expect(reply.convergence == nil, "the webhook is answered before the hung start returns")
+        clock.advance(by: .seconds(60))
+        #expect(await watchdog.check(), "a slow start within its limit still feeds the watchdog")
+        clock.advance(by: .seconds(31))
 
-        runtime.set { $0.startDelay = .milliseconds(900) }
-        _ = await daemon.controller.receive(try WebhookPayloadError.decode(Array(webhookBody("firing").utf8)), deadline: .milliseconds(10))
-        try await Task.sleep(for: .milliseconds(300))
-        let liveness = await daemon.controller.liveness(limit: limit)
-        #expect(liveness != .alive)
-        let starved = pings.value
-        try await Task.sleep(for: .milliseconds(200))
-        #expect(pings.value == starved, "no ping while a convergence is past its limit")
+        // check
+        #expect(await daemon.controller.liveness(limit: limit) == .stalled(for: .seconds(91)))
+        #expect(await watchdog.check() == false, "no ping while a convergence is past its limit")
+        #expect(pings.value == 2)
 
-        try await Task.sleep(for: .milliseconds(700))
+        runtime.releaseStarts()
+        #expect(await daemon.controller.reconcile() == .inSync, "the held start finished; the copy runs")
         #expect(runtime.starts == 1)
-        #expect(pings.value > starved, "pings resume once the call returns")
+        #expect(await watchdog.check(), "pings resume once the call returns")
     }
 }

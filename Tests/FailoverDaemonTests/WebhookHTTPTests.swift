@@ -10,7 +10,7 @@ import Testing
 @Suite("failoverd HTTP contract")
 struct WebhookHTTPTests {
     @Test func firingWebhookStartsTheCloudCopyAndAnswers200() async throws {
-        let runtime = FakeCloudContainer()
+        let runtime = FakeCloudRuntime()
         let directory = makeStateDirectory()
         defer { removeDirectory(directory) }
         let daemon = try await makeDaemon(runtime, stateDirectory: directory)
@@ -32,7 +32,7 @@ struct WebhookHTTPTests {
         (#"{"version":"4","alerts":[]}"#, "status: required field is missing"),
     ])
     func malformedPayloadsGet400WithTheReason(_ body: String, _ reason: String) async throws {
-        let runtime = FakeCloudContainer()
+        let runtime = FakeCloudRuntime()
         let directory = makeStateDirectory()
         defer { removeDirectory(directory) }
         try await makeDaemon(runtime, stateDirectory: directory).application.test(.router) { client in
@@ -46,7 +46,7 @@ struct WebhookHTTPTests {
     @Test func oversizedBodyGets413() async throws {
         let directory = makeStateDirectory()
         defer { removeDirectory(directory) }
-        try await makeDaemon(FakeCloudContainer(), stateDirectory: directory).application.test(.router) { client in
+        try await makeDaemon(FakeCloudRuntime(), stateDirectory: directory).application.test(.router) { client in
             let response = try await client.postWebhook(String(repeating: " ", count: 5000) + webhookBody("firing"))
             #expect(response.status == .contentTooLarge)
         }
@@ -55,7 +55,7 @@ struct WebhookHTTPTests {
     @Test func wrongContentTypeGets415() async throws {
         let directory = makeStateDirectory()
         defer { removeDirectory(directory) }
-        try await makeDaemon(FakeCloudContainer(), stateDirectory: directory).application.test(.router) { client in
+        try await makeDaemon(FakeCloudRuntime(), stateDirectory: directory).application.test(.router) { client in
             let response = try await client.postWebhook(webhookBody("firing"), contentType: "text/plain")
             #expect(response.status == .unsupportedMediaType)
         }
@@ -63,7 +63,7 @@ struct WebhookHTTPTests {
 
     @Test(arguments: [nil, "Bearer wrong-token-0123456789", "Bearer \(testToken)x", "Basic " + Data("alertmanager:nope".utf8).base64EncodedString(), "Token \(testToken)"])
     func missingOrWrongCredentialsGet401AndChangeNothing(_ authorization: String?) async throws {
-        let runtime = FakeCloudContainer()
+        let runtime = FakeCloudRuntime()
         let directory = makeStateDirectory()
         defer { removeDirectory(directory) }
         try await makeDaemon(runtime, stateDirectory: directory).application.test(.router) { client in
@@ -75,7 +75,7 @@ struct WebhookHTTPTests {
     }
 
     @Test func basicAuthWithTheTokenAsPasswordIsAccepted() async throws {
-        let runtime = FakeCloudContainer()
+        let runtime = FakeCloudRuntime()
         let directory = makeStateDirectory()
         defer { removeDirectory(directory) }
         try await makeDaemon(runtime, stateDirectory: directory).application.test(.router) { client in
@@ -87,7 +87,7 @@ struct WebhookHTTPTests {
     }
 
     @Test func dockerFailureGets503SoAlertmanagerRetriesThenRecovers() async throws {
-        let runtime = FakeCloudContainer()
+        let runtime = FakeCloudRuntime()
         let directory = makeStateDirectory()
         defer { removeDirectory(directory) }
         let daemon = try await makeDaemon(runtime, stateDirectory: directory)
@@ -108,7 +108,7 @@ struct WebhookHTTPTests {
     }
 
     @Test func slowDockerGets503BeforeAlertmanagersTimeout() async throws {
-        let runtime = FakeCloudContainer()
+        let runtime = FakeCloudRuntime()
         let directory = makeStateDirectory()
         defer { removeDirectory(directory) }
         let daemon = try await makeDaemon(runtime, stateDirectory: directory)
@@ -125,7 +125,7 @@ struct WebhookHTTPTests {
     @Test func healthNeedsNoAuthButStatusDoes() async throws {
         let directory = makeStateDirectory()
         defer { removeDirectory(directory) }
-        try await makeDaemon(FakeCloudContainer(), stateDirectory: directory).application.test(.router) { client in
+        try await makeDaemon(FakeCloudRuntime(), stateDirectory: directory).application.test(.router) { client in
             let result2 = try await client.execute(uri: "/health", method: .get).status
             #expect(result2 == .ok)
             let result3 = try await client.execute(uri: "/status", method: .get).status
@@ -139,7 +139,7 @@ struct WebhookHTTPTests {
     }
 
     @Test func pausedDaemonActsOnNothingAndSaysSo() async throws {
-        let runtime = FakeCloudContainer()
+        let runtime = FakeCloudRuntime()
         let directory = makeStateDirectory()
         defer { removeDirectory(directory) }
         try await makeDaemon(runtime, stateDirectory: directory).application.test(.router) { client in
@@ -164,7 +164,7 @@ struct WebhookHTTPTests {
     @Test func metricsCountRepliesActionsAndState() async throws {
         let directory = makeStateDirectory()
         defer { removeDirectory(directory) }
-        try await makeDaemon(FakeCloudContainer(), stateDirectory: directory).application.test(.router) { client in
+        try await makeDaemon(FakeCloudRuntime(), stateDirectory: directory).application.test(.router) { client in
             _ = try await client.postWebhook(webhookBody("firing"))
             _ = try await client.postWebhook("{", authorization: "Bearer \(testToken)")
             _ = try await client.postWebhook(webhookBody("firing"), authorization: nil)

@@ -4,20 +4,6 @@ import HTTPTypes
 import Hummingbird
 import Logging
 
-/// The reply to a webhook: a short summary Alertmanager logs and an operator can read.
-struct WebhookReply: ResponseEncodable {
-    let desired: DesiredState
-    let result: String
-    let alerts: [NoticeVerdict]
-    let truncatedAlerts: Int
-    let summary: String
-
-    enum CodingKeys: String, CodingKey {
-        case desired, result, alerts, summary
-        case truncatedAlerts = "truncated_alerts"
-    }
-}
-
 /// Dependencies of the HTTP surface.
 struct FailoverdRoutes: Sendable {
     let controller: FailoverController
@@ -102,28 +88,7 @@ struct FailoverdRoutes: Sendable {
         }
 
         let outcome = await controller.receive(payload, deadline: replyDeadline)
-        let summary = await controller.report().summary
-        let reply = { (result: String) in
-            WebhookReply(desired: outcome.decision.desired, result: result, alerts: outcome.decision.verdicts,
-                         truncatedAlerts: outcome.decision.truncatedAlerts, summary: summary)
-        }
-        guard outcome.persisted else {
-            throw HTTPError(.serviceUnavailable, message: "state could not be saved; retry")
-        }
-        switch outcome.convergence {
-        case .none:
-            throw HTTPError(.serviceUnavailable, message: "Docker is still converging after \(replyDeadline); retry to confirm")
-        case .failed(let error):
-            throw HTTPError(.serviceUnavailable, message: "Docker failed: \(error.description)")
-        case .inSync:
-            return try reply("in_sync").response(from: request, context: context)
-        case .acted(let action):
-            return try reply(action == "start" ? "started" : "stopped").response(from: request, context: context)
-        case .paused:
-            return try reply("paused: no action taken").response(from: request, context: context)
-        case .deferred(let until):
-            return try reply("stop deferred until \(RFC3339.format(until)) by the stop budget").response(from: request, context: context)
-        }
+        return try WebhookReply(outcome, replyDeadline: replyDeadline).response(from: request, context: context)
     }
 }
 

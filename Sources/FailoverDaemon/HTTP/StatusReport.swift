@@ -17,6 +17,25 @@ public struct StatusReport: Codable, Sendable, Equatable {
         public var what: String
     }
 
+    /// When each phase of the current or last failover happened (RFC 3339), as failoverd saw it.
+    public struct Episode: Codable, Sendable, Equatable {
+        /// The first firing trigger notice of the failover.
+        public var triggeredAt: String
+        /// The cloud copy confirmed running after its start.
+        public var runningAt: String?
+        /// The last trigger resolved; the hold-down began.
+        public var recoveredAt: String?
+        /// The cloud copy stopped again.
+        public var stoppedAt: String?
+
+        enum CodingKeys: String, CodingKey {
+            case triggeredAt = "triggered_at"
+            case runningAt = "running_at"
+            case recoveredAt = "recovered_at"
+            case stoppedAt = "stopped_at"
+        }
+    }
+
     public var desired: DesiredState
     public var actual: String
     public var containerID: String?
@@ -29,6 +48,8 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var reason: String
     public var lastAction: Event?
     public var lastError: Event?
+    /// The phases of the current or last failover; nil before the first.
+    public var lastFailover: Episode?
     /// The one line systemd shows as `Status:`.
     public var summary: String
 
@@ -41,5 +62,6 @@ public struct StatusReport: Codable, Sendable, Equatable {
         case failedOverSince = "failed_over_since"
         case lastAction = "last_action"
         case lastError = "last_error"
+        case lastFailover = "last_failover"
     }
 }

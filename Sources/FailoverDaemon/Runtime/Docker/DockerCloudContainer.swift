@@ -7,7 +7,7 @@ import Logging
 ///
 /// An actor because the Docker connection is made lazily: dockerd may be down when failoverd
 /// starts, and the daemon must still come up, answer 503 and recover when dockerd returns.
-public actor DockerCloudContainer: CloudContainerRuntime {
+public actor DockerCloudContainer: CloudRuntime {
     /// Label marking containers failoverd manages.
     public static let managedLabel = "io.failoverd.managed"
     /// Label holding the spec fingerprint the container was created from.
@@ -37,29 +37,32 @@ public actor DockerCloudContainer: CloudContainerRuntime {
         return connected
     }
 
-    /// Runs a call, forgetting the connection when dockerd is unreachable so the next call renegotiates.
-    private func withDocker<T: Sendable>(_ body: (DockerClient) async throws(DockerError) -> T) async throws(DockerError) -> T {
+    /// Runs a call, forgetting the connection when dockerd is unreachable so the next call
+    /// renegotiates, and speaks the runtime port's failure type.
+    private func withDocker<T: Sendable>(_ body: (DockerClient) async throws(DockerError) -> T) async throws(RuntimeFailure) -> T {
         do {
             return try await body(try await docker())
         } catch {
             if error.kind == .unreachable { client = nil }
-            throw error
+            throw RuntimeFailure(error)
         }
     }
 
-    public func observe() async throws(DockerError) -> ContainerSnapshot {
+    public nonisolated var engineName: String { "Docker" }
+
+    public func observe() async throws(RuntimeFailure) -> RuntimeSnapshot {
         try await withDocker { docker throws(DockerError) in
             Self.snapshot(try await docker.inspectContainer(spec.name))
         }
     }
 
-    public func prepare() async throws(DockerError) -> ContainerSnapshot {
+    public func prepare() async throws(RuntimeFailure) -> RuntimeSnapshot {
         try await withDocker { docker throws(DockerError) in
             Self.snapshot(try await ensureCreated(docker))
         }
     }
 
-    public func start() async throws(DockerError) -> ContainerSnapshot {
+    public func start() async throws(RuntimeFailure) -> RuntimeSnapshot {
         try await withDocker { docker throws(DockerError) in
             let container = try await ensureCreated(docker)
             try await docker.startContainer(id: container.id)
@@ -67,10 +70,10 @@ public actor DockerCloudContainer: CloudContainerRuntime {
         }
     }
 
-    public func stop() async throws(DockerError) -> ContainerSnapshot {
+    public func stop() async throws(RuntimeFailure) -> RuntimeSnapshot {
         try await withDocker { docker throws(DockerError) in
             guard let container = try await docker.inspectContainer(spec.name) else {
-                return ContainerSnapshot(id: nil, actual: .missing, status: "missing")
+                return RuntimeSnapshot.missing
             }
             try await docker.stopContainer(id: container.id, timeoutSeconds: spec.stopTimeoutSeconds)
             return Self.snapshot(try await docker.inspectContainer(container.id))
@@ -101,7 +104,7 @@ public actor DockerCloudContainer: CloudContainerRuntime {
     }
 
     /// Polls until running (and healthy when a HEALTHCHECK exists); fails fast if it exits.
-    private func waitUntilReady(_ docker: DockerClient, id: String) async throws(DockerError) -> ContainerSnapshot {
+    private func waitUntilReady(_ docker: DockerClient, id: String) async throws(DockerError) -> RuntimeSnapshot {
         let deadline = ContinuousClock.now + readyTimeout
         while true {
             guard let container = try await docker.inspectContainer(id) else {
@@ -121,13 +124,23 @@ public actor DockerCloudContainer: CloudContainerRuntime {
         }
     }
 
-    static func snapshot(_ container: ContainerInspection?) -> ContainerSnapshot {
-        guard let container else { return ContainerSnapshot(id: nil, actual: .missing, status: "missing") }
-        return ContainerSnapshot(
+    static func snapshot(_ container: ContainerInspection?) -> RuntimeSnapshot {
+        guard let container else { return .missing }
+        return RuntimeSnapshot(
             id: container.id,
             actual: container.state.running ? .running : .stopped,
             status: container.state.status,
             health: container.state.health
+        )
+    }
+}
+
+extension DockerCloudContainer {
+    /// The adapter for the container and socket a failoverd configuration names.
+    public init(configuration: FailoverdConfiguration, http: HTTPClient, logger: Logger) {
+        self.init(
+            spec: configuration.container, http: http, socketPath: configuration.dockerSocket,
+            readyTimeout: configuration.readyTimeout, logger: logger
         )
     }
 }

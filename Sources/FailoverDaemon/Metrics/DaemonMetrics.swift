@@ -31,24 +31,25 @@ public struct DaemonMetrics: Sendable {
     }
 
     /// One container action, by kind and result.
-    func action(_ kind: String, result: String) {
+    func action(_ action: RuntimeAction, succeeded: Bool) {
         registry.makeCounter(
             descriptor: .init(metricName: "failoverd_actions", unitName: "total", helpText: "Container actions by kind (start, stop) and result (success, failure)."),
-            labels: [("action", kind), ("result", result)]
+            labels: [("action", action.rawValue), ("result", succeeded ? "success" : "failure")]
         ).increment()
     }
 
-    /// Latency of one Docker operation.
-    func dockerOperation(_ operation: String, seconds: Double) {
+    /// Latency of one runtime operation. The name keeps "docker" so dashboards built on it
+    /// keep working; the Docker runtime is the only one today.
+    func runtimeOperation(_ operation: RuntimeOperation, seconds: Double) {
         registry.makeValueHistogram(
             descriptor: .init(metricName: "failoverd_docker_operation_duration", unitName: "seconds", helpText: "Docker operation latency (observe, prepare, start incl. readiness wait, stop)."),
-            labels: [("operation", operation)],
+            labels: [("operation", operation.rawValue)],
             buckets: Self.dockerBuckets
         ).record(seconds)
     }
 
     /// Gauges describing the current state.
-    func state(desiredRunning: Bool, actualRunning: Bool?, firing: Int, holdDownRemaining: Double, paused: Bool, dockerUp: Bool) {
+    func state(desiredRunning: Bool, actualRunning: Bool?, firing: Int, holdDownRemaining: Double, paused: Bool, engineUp: Bool) {
         func gauge(_ name: String, _ help: String) -> Gauge {
             registry.makeGauge(descriptor: .init(metricName: name, unitName: "", helpText: help))
         }
@@ -60,6 +61,6 @@ public struct DaemonMetrics: Sendable {
         registry.makeGauge(descriptor: .init(metricName: "failoverd_hold_down_remaining", unitName: "seconds", helpText: "Seconds until the cloud copy may be stopped; 0 when no hold-down runs."))
             .set(holdDownRemaining)
         gauge("failoverd_paused", "1 while automation is paused by an operator.").set(Double(paused ? 1 : 0))
-        gauge("failoverd_docker_up", "1 when the last Docker call succeeded.").set(Double(dockerUp ? 1 : 0))
+        gauge("failoverd_docker_up", "1 when the last Docker call succeeded.").set(Double(engineUp ? 1 : 0))
     }
 }

@@ -1,0 +1,218 @@
+import DockerEngine
+import FailoverCore
+import FoundationEssentials
+import ServiceSupport
+import Yams
+
+/// failoverd's configuration: a YAML (or JSON) file, overridden by `FAILOVERD_*` environment
+/// variables, overridden by flags. Every key, its default and its rules are declared once in
+/// `FailoverdConfiguration.keys`; the properties here hold the values.
+public struct FailoverdConfiguration: Sendable, Equatable {
+    /// Address the webhook listener binds.
+    public var host = "0.0.0.0"
+    /// Port the webhook listener binds.
+    public var port = 9095
+    /// PEM certificate chain; with `tlsKeyPath`, serves HTTPS (Alertmanager reaches us across the internet).
+    public var tlsCertificatePath: String?
+    /// PEM private key.
+    public var tlsKeyPath: String?
+    /// File holding the shared secret (bearer token, or basic-auth password). Under systemd the
+    /// default is `$CREDENTIALS_DIRECTORY/webhook-token` (LoadCredential=).
+    public var tokenFile: String?
+    /// Basic-auth user name accepted with the token as password.
+    public var basicAuthUsername = "alertmanager"
+    /// Trigger selectors in Alertmanager matcher syntax; any match makes an alert a trigger.
+    public var triggers = [#"alertname="OnPremDown""#]
+    /// Time with no firing trigger before the cloud copy stops.
+    public var holdDown: Duration = .seconds(120)
+    /// Stop budget: at most this many stops per window.
+    public var maximumStopsPerWindow = 3
+    /// Stop budget window.
+    public var stopBudgetWindow: Duration = .seconds(3600)
+    /// Time between reconcile passes.
+    public var reconcileInterval: Duration = .seconds(5)
+    /// Longest backoff between failing reconcile passes.
+    public var maximumBackoff: Duration = .seconds(60)
+    /// Longest a webhook waits for the runtime before answering 503; below Alertmanager's 10 s minimum timeout.
+    public var replyDeadline: Duration = .seconds(8)
+    /// Longest a start waits for the copy to be running and healthy.
+    public var readyTimeout: Duration = .seconds(30)
+    /// Largest accepted webhook body.
+    public var maximumBodyBytes = 1 << 20
+    /// Docker Engine socket.
+    public var dockerSocket = "/var/run/docker.sock"
+    /// Where state.json lives (systemd: StateDirectory=).
+    public var stateDirectory = "/var/lib/failoverd"
+    /// The cloud container.
+    public var container = ContainerSpec(name: "cloud-api", image: "", environment: ["SITE=cloud"])
+
+    /// All defaults.
+    public init() {}
+
+    /// The longest a healthy convergence can take: observe, then either start and wait for
+    /// health, or stop with Docker's grace period, each runtime call bounded by its own timeout.
+    /// A convergence running longer is hung, and the systemd watchdog stops being fed.
+    public var convergenceLimit: Duration {
+        readyTimeout + .seconds(container.stopTimeoutSeconds) + .seconds(30)
+    }
+
+    /// Reads the file (if any) over the defaults, then the environment, then the flags.
+    ///
+    /// `flags` are `--name value` or `--name=value` pairs of the keys that declare a flag.
+    public static func load(
+        file path: String?,
+        environment: [String: String],
+        flags: [String] = []
+    ) throws(ConfigurationError) -> FailoverdConfiguration {
+        var configuration = FailoverdConfiguration()
+        if let path {
+            try configuration.applyFile(at: path)
+        }
+        try configuration.applyEnvironment(environment)
+        try configuration.applyFlags(flags)
+        return configuration
+    }
+
+    private mutating func applyFile(at path: String) throws(ConfigurationError) {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigurationError(key: "--config", problem: "cannot read \(path): \(error.localizedDescription)")
+        }
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch {
+            throw ConfigurationError(key: path, problem: "not valid YAML or JSON: \(error)")
+        }
+        guard let root else { return }
+        guard root.mapping != nil else { throw ConfigurationError(key: path, problem: "expected a map of keys at the top level") }
+        for key in Self.keys {
+            guard let node = root.value(at: key.path) else { continue }
+            do {
+                try key.read(node, into: &self)
+            } catch {
+                throw ConfigurationError(key: error.key, problem: "\(error.problem) (in \(path))")
+            }
+        }
+    }
+
+    mutating func applyEnvironment(_ environment: [String: String]) throws(ConfigurationError) {
+        let reader = EnvironmentReader(environment)
+        for key in Self.keys {
+            guard let text = reader.string(key.environmentName) else { continue }
+            do {
+                try key.read(text: text, into: &self)
+            } catch {
+                throw ConfigurationError(key: key.environmentName, problem: error.problem)
+            }
+        }
+        if tokenFile == nil, let credentials = reader.string("CREDENTIALS_DIRECTORY") {
+            tokenFile = credentials + "/webhook-token"
+        }
+    }
+
+    private mutating func applyFlags(_ arguments: [String]) throws(ConfigurationError) {
+        var remaining = arguments[...]
+        while let argument = remaining.popFirst() {
+            guard argument.hasPrefix("--") else {
+                throw ConfigurationError(key: argument, problem: "unexpected argument")
+            }
+            let parts = argument.dropFirst(2).split(separator: "=", maxSplits: 1).map(String.init)
+            guard let name = parts.first, let key = Self.keys.first(where: { $0.flag == name }) else {
+                let known = Self.keys.compactMap { $0.flag.map { "--\($0)" } }.joined(separator: ", ")
+                throw ConfigurationError(key: argument, problem: "unknown option; configuration flags are \(known)")
+            }
+            guard let value = parts.count == 2 ? parts[1] : remaining.popFirst() else {
+                throw ConfigurationError(key: argument, problem: "needs a value")
+            }
+            do {
+                try key.read(text: value, into: &self)
+            } catch {
+                throw ConfigurationError(key: "--\(name)", problem: error.problem)
+            }
+        }
+    }
+
+    /// The engine policy these settings describe.
+    public func policy() throws(ConfigurationError) -> FailoverPolicy {
+        var selectors: [AlertSelector] = []
+        for trigger in triggers {
+            do {
+                selectors.append(try AlertSelector(parsing: trigger))
+            } catch {
+                throw ConfigurationError(key: "triggers", problem: "\(error)")
+            }
+        }
+        return FailoverPolicy(
+            triggers: selectors,
+            holdDown: holdDown.inSeconds,
+            maximumStopsPerWindow: maximumStopsPerWindow,
+            stopBudgetWindow: stopBudgetWindow.inSeconds
+        )
+    }
+
+    /// Checks every value, naming the key and the fix.
+    public func validate() throws(ConfigurationError) {
+        for key in Self.keys {
+            try key.validate(self)
+        }
+        _ = try policy()
+        guard tokenFile != nil else {
+            throw ConfigurationError(key: "auth.token_file", problem: "required: set auth.token_file, FAILOVERD_TOKEN_FILE or systemd LoadCredential=webhook-token:...")
+        }
+        guard (tlsCertificatePath == nil) == (tlsKeyPath == nil) else {
+            throw ConfigurationError(key: "tls", problem: "set both tls.certificate and tls.key, or neither")
+        }
+    }
+
+    /// Reads the token, trimming a trailing newline; refuses an empty one.
+    public func readToken() throws(ConfigurationError) -> String {
+        guard let tokenFile else { throw ConfigurationError(key: "auth.token_file", problem: "not set") }
+        let raw: String
+        do {
+            raw = try String(contentsOfFile: tokenFile, encoding: .utf8)
+        } catch {
+            throw ConfigurationError(key: "auth.token_file", problem: "cannot read \(tokenFile)")
+        }
+        let token = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard token.count >= 16 else { throw ConfigurationError(key: "auth.token_file", problem: "token must be at least 16 characters") }
+        return token
+    }
+
+    /// The effective configuration as YAML a file could hold, secrets redacted (the token
+    /// itself is never loaded here; container environment values may be secrets).
+    public func redactedDescription() -> String {
+        var root = Node([(Node, Node)](), .implicit, .block)
+        for key in Self.keys {
+            root.setValue(key.printed(self), at: key.path)
+        }
+        return (try? Yams.serialize(node: root, sortKeys: false)) ?? ""
+    }
+}
+
+extension Node {
+    /// The node at a dotted path of mapping keys, or nil when any step is missing.
+    fileprivate func value(at path: String) -> Node? {
+        var node: Node? = self
+        for component in path.split(separator: ".") {
+            node = node?.mapping?[String(component)]
+        }
+        return node
+    }
+
+    /// Sets the node at a dotted path, creating block mappings on the way.
+    fileprivate mutating func setValue(_ value: Node, at path: String) {
+        let components = path.split(separator: ".").map(String.init)
+        guard var mapping = self.mapping, let first = components.first else { return }
+        if components.count == 1 {
+            mapping[first] = value
+        } else {
+            var child = mapping[first] ?? Node([(Node, Node)](), .implicit, .block)
+            child.setValue(value, at: components.dropFirst().joined(separator: "."))
+            mapping[first] = child
+        }
+        self = .mapping(mapping)
+    }
+}

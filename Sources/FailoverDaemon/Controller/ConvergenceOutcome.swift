@@ -1,0 +1,30 @@
+import FailoverCore
+import FoundationEssentials
+
+/// An action the controller takes on the cloud copy.
+public enum RuntimeAction: String, Sendable, Equatable {
+    case start
+    case stop
+
+    /// The past tense, for log messages and replies.
+    public var pastTense: String {
+        switch self {
+        case .start: "started"
+        case .stop: "stopped"
+        }
+    }
+}
+
+/// How one convergence (observe, then at most one action) ended.
+public enum ConvergenceOutcome: Sendable, Equatable {
+    /// Actual already matched desired.
+    case inSync
+    /// An action ran and succeeded.
+    case acted(RuntimeAction)
+    /// An action is due but automation is paused.
+    case paused
+    /// A stop is due but waits for the stop budget.
+    case deferred(until: Date)
+    /// The runtime failed; a retry can help.
+    case failed(RuntimeFailure)
+}

@@ -1,0 +1,92 @@
+import FailoverCore
+import FoundationEssentials
+import Logging
+
+/// Records what the controller decided and did: one log line with dotted metadata keys (which
+/// journald turns into fields such as `FAILOVER_ACTION`) and the matching counter.
+///
+/// Kept apart from the controller so the actor reads as state and convergence only.
+struct DecisionJournal: Sendable {
+    let logger: Logger
+    let metrics: DaemonMetrics
+
+    func loaded(_ loaded: StateStore.Loaded, from path: String) {
+        switch loaded {
+        case .fresh:
+            logger.info("no saved state; starting in standby", metadata: ["state.path": .string(path)])
+        case .restored(let state):
+            logger.info("state restored", metadata: [
+                "state.path": .string(path), "firing": .stringConvertible(state.firingAlerts.count),
+                "paused": .stringConvertible(state.paused),
+            ])
+        case .corrupt(let aside, let reason):
+            logger.error("state file unreadable; moved aside, rebuilding from Docker", metadata: [
+                "state.moved_to": .string(aside), "error": .string(reason),
+            ])
+        }
+    }
+
+    func adopted(_ snapshot: RuntimeSnapshot) {
+        logger.notice("adopted a running cloud copy without recorded alerts", metadata: ["container.id": .string(snapshot.id ?? "")])
+    }
+
+    func decided(_ decision: WebhookDecision, groupKey: String) {
+        for verdict in decision.verdicts {
+            metrics.notice(verdict.outcome)
+            logger.info("alert notice", metadata: [
+                "alert.fingerprint": .string(verdict.fingerprint), "alert.status": .string(verdict.status.rawValue),
+                "decision.outcome": .string(verdict.outcome.rawValue), "alertmanager.group_key": .string(groupKey),
+            ])
+        }
+        if decision.truncatedAlerts > 0 {
+            logger.warning("Alertmanager truncated alerts; raise max_alerts on the failover receiver", metadata: [
+                "alertmanager.truncated_alerts": .stringConvertible(decision.truncatedAlerts),
+            ])
+        }
+    }
+
+    func pauseChanged(_ paused: Bool) {
+        logger.notice(paused ? "automation paused by operator" : "automation resumed by operator")
+    }
+
+    func stopDeferred(until: Date) {
+        logger.notice("stop deferred: stop budget used up (on-prem is flapping)", metadata: ["until": .string(RFC3339.format(until))])
+    }
+
+    func acted(_ action: RuntimeAction, result: RuntimeSnapshot, reason: String) {
+        metrics.action(action, succeeded: true)
+        logger.notice("cloud container \(action.pastTense)", metadata: [
+            "failover.action": .string(action.rawValue), "container.id": .string(result.id ?? ""),
+            "container.health": .string(result.health ?? "none"), "reason": .string(reason),
+        ])
+    }
+
+    func actionFailed(_ action: RuntimeAction) {
+        metrics.action(action, succeeded: false)
+    }
+
+    func timed(_ operation: RuntimeOperation, elapsed: Duration) {
+        metrics.runtimeOperation(operation, seconds: elapsed.inSeconds)
+    }
+
+    func engineReachable(_ engineName: String) {
+        logger.info("\(engineName.lowercased()) reachable")
+    }
+
+    func runtimeFailed(_ failure: RuntimeFailure, during phase: ConvergencePhase) {
+        var metadata: Logger.Metadata = [
+            "phase": .string(phase.rawValue), "runtime.error_kind": .string(failure.kind.rawValue),
+            "container.id": .string(failure.target ?? ""), "error": .string(failure.detail),
+        ]
+        for (key, value) in failure.context { metadata[key] = .string(value) }
+        logger.error("runtime call failed", metadata: metadata)
+    }
+
+    func notSaved(_ error: StateStore.Failure, path: String) {
+        logger.error("state not saved", metadata: ["state.path": .string(path), "error": .string("\(error)")])
+    }
+
+    func unexpected(_ error: any Error, during phase: String) {
+        logger.error("unexpected error", metadata: ["phase": .string(phase), "error": .string("\(error)")])
+    }
+}

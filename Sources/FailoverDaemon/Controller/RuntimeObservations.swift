@@ -1,0 +1,28 @@
+import FailoverCore
+
+/// What the controller has seen of the runtime: the latest snapshot, whether the engine
+/// answers, and the last action and error, for `/status` and the status line.
+struct RuntimeObservations: Sendable {
+    /// The latest snapshot, nil before the runtime answered once.
+    var snapshot: RuntimeSnapshot?
+    /// Whether the last call reached the engine.
+    var engineUp = false
+    /// The last action taken, successful or not.
+    var lastAction: StatusReport.Event?
+    /// The last error, from the runtime or the state store.
+    var lastError: StatusReport.Event?
+}
+
+/// A runtime call, as timed in `failoverd_docker_operation_duration_seconds`.
+enum RuntimeOperation: String, Sendable {
+    case observe
+    case prepare
+    case start
+    case stop
+}
+
+/// Where in the controller a runtime failure happened, for the log.
+enum ConvergencePhase: String, Sendable {
+    case prepare
+    case converge
+}

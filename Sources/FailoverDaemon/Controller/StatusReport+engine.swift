@@ -1,0 +1,63 @@
+import FailoverCore
+import FoundationEssentials
+
+extension StatusReport {
+    /// The status as the controller knows it at `now`.
+    init(engine: FailoverEngine, observations: RuntimeObservations, engineName: String, now: Date) {
+        let state = engine.state
+        let desired = engine.desired(at: now)
+        let remaining = state.holdDownUntil.map { max(0, $0.timeIntervalSince(now)) }
+        self.init(
+            desired: desired,
+            actual: observations.engineUp
+                ? (observations.snapshot?.status ?? "unknown") : "unknown (\(engineName.lowercased()) unreachable)",
+            containerID: observations.snapshot?.id,
+            health: observations.snapshot?.health,
+            paused: state.paused,
+            firingTriggerAlerts: state.firingAlerts.map {
+                FiringAlert(fingerprint: $0.fingerprint, alertname: $0.alertname, labels: $0.labels, startsAt: RFC3339.format($0.startsAt))
+            },
+            holdDownUntil: state.holdDownUntil.map(RFC3339.format),
+            holdDownRemainingSeconds: remaining,
+            failedOverSince: state.failedOverSince.map(RFC3339.format),
+            reason: state.reason,
+            lastAction: observations.lastAction,
+            lastError: observations.lastError,
+            lastFailover: state.lastFailover.map(Episode.init),
+            summary: Self.summaryLine(state: state, desired: desired, remaining: remaining, observations: observations, engineName: engineName)
+        )
+    }
+
+    /// The one line systemd shows: what failoverd is doing, most urgent first.
+    private static func summaryLine(
+        state: FailoverState, desired: DesiredState, remaining: Double?, observations: RuntimeObservations, engineName: String
+    ) -> String {
+        var parts: [String] = []
+        if state.paused { parts.append("PAUSED by operator") }
+        if !observations.engineUp { parts.append("\(engineName) unreachable") }
+        if let since = state.failedOverSince, desired == .running {
+            let firing = state.firingAlerts
+            if let first = firing.first {
+                parts.append("failed over since \(RFC3339.format(since)): \(first.alertname) firing (\(firing.count))")
+            } else if let remaining {
+                parts.append("failed over since \(RFC3339.format(since)); on-prem recovered, stopping cloud in \(Int(remaining.rounded(.up))) s")
+            } else {
+                parts.append("failed over since \(RFC3339.format(since))")
+            }
+        } else {
+            parts.append("standby: cloud copy \(observations.snapshot?.status ?? "unknown")")
+        }
+        return parts.joined(separator: "; ")
+    }
+}
+
+extension StatusReport.Episode {
+    init(_ episode: FailoverEpisode) {
+        self.init(
+            triggeredAt: RFC3339.format(episode.triggeredAt),
+            runningAt: episode.runningAt.map(RFC3339.format),
+            recoveredAt: episode.recoveredAt.map(RFC3339.format),
+            stoppedAt: episode.stoppedAt.map(RFC3339.format)
+        )
+    }
+}

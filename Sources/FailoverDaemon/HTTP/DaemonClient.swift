@@ -1,0 +1,49 @@
+import AsyncHTTPClient
+import FoundationEssentials
+import NIOCore
+import NIOHTTP1
+
+/// The CLI's half of the status contract: talks to a running daemon on loopback with the
+/// configured token (`failoverd status|pause|resume`).
+public struct DaemonClient: Sendable {
+    /// The daemon answered, but not with a status report.
+    public struct Refused: Error, CustomStringConvertible {
+        /// The HTTP status code.
+        public var code: UInt
+        /// The daemon's explanation.
+        public var message: String
+
+        public var description: String { "failoverd answered \(code): \(message)" }
+    }
+
+    let configuration: FailoverdConfiguration
+
+    /// Creates a client for the daemon this configuration describes.
+    public init(configuration: FailoverdConfiguration) {
+        self.configuration = configuration
+    }
+
+    /// Sends one request and decodes the status report the daemon answers with.
+    public func call(_ method: HTTPMethod, _ path: String) async throws -> StatusReport {
+        let token = try configuration.readToken()
+        let scheme = configuration.tlsCertificatePath == nil ? "http" : "https"
+        var request = HTTPClientRequest(url: "\(scheme)://127.0.0.1:\(configuration.port)\(path)")
+        request.method = method
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        var clientConfiguration = HTTPClient.Configuration()
+        clientConfiguration.tlsConfiguration = try configuration.tlsLoopbackClientConfiguration()
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
+        do {
+            let response = try await client.execute(request, timeout: .seconds(5))
+            let body = try await response.body.collect(upTo: 1 << 20)
+            try await client.shutdown()
+            guard response.status == .ok else {
+                throw Refused(code: response.status.code, message: String(buffer: body))
+            }
+            return try JSONDecoder().decode(StatusReport.self, from: Data(body.readableBytesView))
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+    }
+}

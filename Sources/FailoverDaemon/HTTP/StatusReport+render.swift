@@ -1,0 +1,23 @@
+extension StatusReport {
+    /// The report as `failoverd status` prints it: the summary line, then one fact per line.
+    public func rendered() -> String {
+        var lines = [
+            "failoverd: \(summary)",
+            "  desired: \(desired.rawValue)   actual: \(actual)\(health.map { " (\($0))" } ?? "")   paused: \(paused)",
+            "  reason: \(reason)",
+        ]
+        if let containerID { lines.append("  container: \(containerID.prefix(12))") }
+        if let holdDownUntil { lines.append("  hold-down until: \(holdDownUntil) (\(Int(holdDownRemainingSeconds ?? 0)) s left)") }
+        for alert in firingTriggerAlerts {
+            let labels = alert.labels.filter { $0.key != "alertname" }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            lines.append("  firing: \(alert.alertname) \(labels.joined(separator: ",")) since \(alert.startsAt) [\(alert.fingerprint)]")
+        }
+        if let lastAction { lines.append("  last action: \(lastAction.what) at \(lastAction.at)") }
+        if let lastError { lines.append("  last error: \(lastError.what) at \(lastError.at)") }
+        if let episode = lastFailover {
+            let phases = [("triggered", episode.triggeredAt), ("running", episode.runningAt), ("recovered", episode.recoveredAt), ("stopped", episode.stoppedAt)]
+            lines.append("  last failover: " + phases.compactMap { name, at in at.map { "\(name) \($0)" } }.joined(separator: ", "))
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,38 @@
+import Logging
+import ServiceLifecycle
+import ServiceSupport
+
+/// Pings systemd's watchdog only while the decision actor answers and its convergence is not
+/// stuck, so systemd restarts a wedged daemon (blocked actor, hung runtime call), not only a
+/// dead one.
+struct WatchdogService: Service {
+    let controller: FailoverController
+    let hook: WatchdogHook
+    /// Longer than any healthy convergence can take; see `FailoverdConfiguration.convergenceLimit`.
+    let convergenceLimit: Duration
+    let logger: Logger
+
+    func run() async throws {
+        await repeatUntilShutdown {
+            await check()
+            return hook.interval
+        }
+    }
+
+    /// One check: pings when the controller is alive, logs why not otherwise.
+    /// Returns whether it pinged.
+    @discardableResult
+    func check() async -> Bool {
+        switch await controller.liveness(limit: convergenceLimit) {
+        case .alive:
+            hook.ping()
+            return true
+        case .stalled(let elapsed):
+            logger.critical("decision loop stalled; withholding the watchdog ping so systemd restarts failoverd", metadata: [
+                "stalled_seconds": .stringConvertible(Int(elapsed.inSeconds)),
+                "limit_seconds": .stringConvertible(Int(convergenceLimit.inSeconds)),
+            ])
+            return false
+        }
+    }
+}

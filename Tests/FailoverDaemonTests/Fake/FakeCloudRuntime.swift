@@ -1,0 +1,89 @@
+import FailoverCore
+import FailoverDaemon
+import Synchronization
+
+/// An in-memory cloud runtime that counts actions and can be told to fail, to be slow, or to
+/// hold a start until the test releases it.
+final class FakeCloudRuntime: CloudRuntime, Sendable {
+    struct Recorded: Sendable {
+        var actual: ActualState = .missing
+        var starts = 0
+        var stops = 0
+        var failure: RuntimeFailure?
+        var startDelay: Duration = .zero
+        var startGate: CheckedContinuation<Void, Never>?
+        var holdStarts = false
+    }
+
+    let recorded = Mutex(Recorded())
+
+    var engineName: String { "Docker" }
+    var starts: Int { recorded.withLock { $0.starts } }
+    var stops: Int { recorded.withLock { $0.stops } }
+    var actual: ActualState { recorded.withLock { $0.actual } }
+
+    func set(_ change: (inout Recorded) -> Void) { recorded.withLock { change(&$0) } }
+
+    /// Lets a start held by `holdStarts` finish, and later starts run freely.
+    func releaseStarts() {
+        recorded.withLock { state -> CheckedContinuation<Void, Never>? in
+            state.holdStarts = false
+            return state.startGate.take()
+        }?.resume()
+    }
+
+    private func check() throws(RuntimeFailure) -> Recorded {
+        let current = recorded.withLock { $0 }
+        if let failure = current.failure { throw failure }
+        return current
+    }
+
+    private func snapshot(_ actual: ActualState) -> RuntimeSnapshot {
+        RuntimeSnapshot(
+            id: actual == .missing ? nil : "fake-id", actual: actual,
+            status: actual == .running ? "running" : actual == .missing ? "missing" : "created"
+        )
+    }
+
+    func observe() async throws(RuntimeFailure) -> RuntimeSnapshot {
+        snapshot(try check().actual)
+    }
+
+    func prepare() async throws(RuntimeFailure) -> RuntimeSnapshot {
+        _ = try check()
+        let actual = recorded.withLock { state in
+            if state.actual == .missing { state.actual = .stopped }
+            return state.actual
+        }
+        return snapshot(actual)
+    }
+
+    func start() async throws(RuntimeFailure) -> RuntimeSnapshot {
+        let current = try check()
+        if current.startDelay > .zero { try? await Task.sleep(for: current.startDelay) }
+        if current.holdStarts {
+            await withCheckedContinuation { continuation in
+                let held = recorded.withLock { state -> Bool in
+                    guard state.holdStarts else { return false }
+                    state.startGate = continuation
+                    return true
+                }
+                if !held { continuation.resume() }
+            }
+        }
+        recorded.withLock { $0.starts += 1; $0.actual = .running }
+        return snapshot(.running)
+    }
+
+    func stop() async throws(RuntimeFailure) -> RuntimeSnapshot {
+        _ = try check()
+        recorded.withLock { $0.stops += 1; $0.actual = .stopped }
+        return snapshot(.stopped)
+    }
+}
+
+extension RuntimeFailure {
+    static let dockerDown = RuntimeFailure(
+        kind: .unreachable, detail: "docker GET /containers/{id}/json: unreachable: cannot reach dockerd at /var/run/docker.sock: connection refused"
+    )
+}

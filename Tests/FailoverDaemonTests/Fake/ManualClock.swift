@@ -1,0 +1,22 @@
+import FailoverDaemon
+import FoundationEssentials
+import Synchronization
+
+/// A clock the test moves: both readings advance together, and only when told.
+final class ManualClock: DaemonClock {
+    private let offset = Mutex<Duration>(.zero)
+    private let wallOrigin = Date(timeIntervalSince1970: 1_795_428_000)
+    private let monotonicOrigin = ContinuousClock.now
+
+    func now() -> Date {
+        wallOrigin.addingTimeInterval(offset.withLock { $0 }.inSeconds)
+    }
+
+    func monotonicNow() -> ContinuousClock.Instant {
+        monotonicOrigin + offset.withLock { $0 }
+    }
+
+    func advance(by duration: Duration) {
+        offset.withLock { $0 += duration }
+    }
+}
