@@ -128,7 +128,7 @@ wait_for 30 curl -fsS "http://127.0.0.1:$failoverd_port/health" || { say "failov
 wait_for 30 curl -fsS "http://127.0.0.1:$am_port/-/ready" || { say "Alertmanager did not start"; exit 1; }
 wait_for 30 curl -fsS "http://127.0.0.1:$prom_port/-/ready" || { say "Prometheus did not start"; exit 1; }
 say "waiting for traffic through HAProxy to reach on-prem and Prometheus to see it up"
-python3 scripts/lib/probe.py --url "http://127.0.0.1:$api_port/" --until-site onprem --timeout 30 --settle 0 2>/dev/null >/dev/null \
+"$bin/failover-drill" probe --url "http://127.0.0.1:$api_port/" --until-site onprem --timeout 30 --settle 0 2>/dev/null >/dev/null \
     || { say "on-prem never served through HAProxy"; exit 1; }
 wait_for 60 bash -c "curl -fsS 'http://127.0.0.1:$prom_port/api/v1/query?query=up%7Bjob%3D%22onprem-api%22%2Csite%3D%22onprem%22%7D' | grep -q '\"1\"\]'" \
     || { say "Prometheus does not scrape on-prem"; exit 1; }
@@ -137,19 +137,19 @@ wait_for 60 bash -c "curl -fsS 'http://127.0.0.1:$prom_port/api/v1/query?query=u
 # The load runs until the drill stops it; 900 s (the generator's own bound) outlasts any phase wait.
 load_seconds=900
 say "steady load: $rate req/s through HAProxy, recorded to requests.jsonl"
-"$bin/failover-drill" --url "http://127.0.0.1:$api_port/" --rate "$rate" --duration "$load_seconds" --out "$work/requests.jsonl" &
+"$bin/failover-drill" load --url "http://127.0.0.1:$api_port/" --rate "$rate" --duration "$load_seconds" --out "$work/requests.jsonl" &
 load_pid=$!; pids+=($load_pid)
 sleep 5
 t_down=$(date +%s.%N)
 say "on-prem goes down (simulate_onprem_down.sh: docker kill); waiting for the cloud copy to serve"
-scripts/simulate_onprem_down.sh --container "$onprem" --probe-url "http://127.0.0.1:$api_port/" --timeout 240 --json >"$work/down.json" 2>"$work/down.log" \
+FAILOVER_DRILL="$bin/failover-drill" scripts/simulate_onprem_down.sh --container "$onprem" --probe-url "http://127.0.0.1:$api_port/" --timeout 240 --json >"$work/down.json" 2>"$work/down.log" \
     || { say "the cloud copy never served: $(cat "$work/down.log")"; exit 1; }
 say "cloud serves: $(cat "$work/down.log")"
 say "staying failed over for $down_seconds s"
 sleep "$down_seconds"
 t_up=$(date +%s.%N)
 say "on-prem comes back (simulate_onprem_up.sh: docker start)"
-scripts/simulate_onprem_up.sh --container "$onprem" --probe-url "http://127.0.0.1:$api_port/" --timeout 120 --max-failures 1000000 --json >"$work/up.json" 2>"$work/up.log" \
+FAILOVER_DRILL="$bin/failover-drill" scripts/simulate_onprem_up.sh --container "$onprem" --probe-url "http://127.0.0.1:$api_port/" --timeout 120 --max-failures 1000000 --json >"$work/up.json" 2>"$work/up.log" \
     || { say "on-prem never served again: $(cat "$work/up.log")"; exit 1; }
 say "on-prem serves again: $(cat "$work/up.log")"
 say "waiting for the alert to resolve and failoverd to stop the cloud copy after its ${hold_down}s hold-down"

@@ -7,7 +7,8 @@
 #   --pid PID          (env ONPREM_PID)        SIGKILL the on-prem process
 #   --kill-url URL     (env ONPREM_KILL_URL)   POST /kill (needs FAULT_INJECTION=true on-prem)
 # Probe: --probe-url URL (env PROBE_URL, default http://127.0.0.1:8000/), --timeout S (env
-# TIMEOUT, default 60), --json to print a JSON summary on stdout.
+# TIMEOUT, default 60), --json to print a JSON summary on stdout. Probes with `failover-drill probe`
+# ($FAILOVER_DRILL, else on PATH, else this checkout's .build/debug).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 container="${ONPREM_CONTAINER:-}"; pid="${ONPREM_PID:-}"; kill_url="${ONPREM_KILL_URL:-}"
@@ -20,7 +21,7 @@ while [ $# -gt 0 ]; do
         --probe-url) probe_url=$2; shift 2 ;;
         --timeout) timeout=$2; shift 2 ;;
         --json) json=(--json); shift ;;
-        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
         *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -38,4 +39,5 @@ else
     echo "say how to take on-prem down: --container, --pid or --kill-url (see --help)" >&2
     exit 2
 fi
-exec python3 "$here/lib/probe.py" --url "$probe_url" --until-site cloud --timeout "$timeout" "${json[@]}"
+. "$here/lib/failover_drill.sh"
+exec "$failover_drill" probe --url "$probe_url" --until-site cloud --timeout "$timeout" "${json[@]}"

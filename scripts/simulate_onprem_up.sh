@@ -8,6 +8,7 @@
 #   --start-cmd CMD    (env ONPREM_START_CMD)  run CMD in the background (e.g. a process)
 # Probe: --probe-url URL (env PROBE_URL, default http://127.0.0.1:8000/), --timeout S (env
 # TIMEOUT, default 60), --max-failures N (default 0), --json for a JSON summary on stdout.
+# Probes with `failover-drill probe` ($FAILOVER_DRILL, else on PATH, else .build/debug).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 container="${ONPREM_CONTAINER:-}"; start_cmd="${ONPREM_START_CMD:-}"
@@ -20,7 +21,7 @@ while [ $# -gt 0 ]; do
         --timeout) timeout=$2; shift 2 ;;
         --max-failures) max_failures=$2; shift 2 ;;
         --json) json=(--json); shift ;;
-        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
         *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -35,5 +36,6 @@ else
     echo "say how to bring on-prem back: --container or --start-cmd (see --help)" >&2
     exit 2
 fi
-exec python3 "$here/lib/probe.py" --url "$probe_url" --until-site onprem --timeout "$timeout" \
+. "$here/lib/failover_drill.sh"
+exec "$failover_drill" probe --url "$probe_url" --until-site onprem --timeout "$timeout" \
     --max-failures "$max_failures" "${json[@]}"

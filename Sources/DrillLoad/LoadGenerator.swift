@@ -39,30 +39,11 @@ public struct LoadGenerator: Sendable {
                 }
                 group.addTask {
                     // A request cut short because the run was stopped is not a client-visible error.
-                    if let result = await self.send(client: client), !Task.isCancelled {
+                    if let result = await DrillRequest(url: url, timeout: requestTimeout).send(client: client), !Task.isCancelled {
                         record(result)
                     }
                 }
             }
-        }
-    }
-
-    private func send(client: HTTPClient) async -> RequestRecord? {
-        let sent = Date().timeIntervalSince1970
-        let started = ContinuousClock.now
-        func elapsed() -> Double { (ContinuousClock.now - started).inSeconds }
-        var request = HTTPClientRequest(url: url)
-        request.headers.add(name: "User-Agent", value: "failover-drill")
-        do {
-            let response = try await client.execute(request, timeout: TimeAmount(requestTimeout))
-            let body = try await response.body.collect(upTo: 1 << 16)
-            struct Identity: Decodable { let site: String? }
-            let site = response.status == .ok ? (try? JSONDecoder().decode(Identity.self, from: Data(body.readableBytesView)))?.site : nil
-            return RequestRecord(time: sent, status: Int(response.status.code), latency: elapsed(), site: site, error: nil)
-        } catch is CancellationError {
-            return nil
-        } catch {
-            return RequestRecord(time: sent, status: 0, latency: elapsed(), site: nil, error: String(describing: error))
         }
     }
 }

@@ -1,22 +1,12 @@
 import FailoverCore
 import FoundationEssentials
+import TestFixtures
 import Testing
 
 @Suite("Alertmanager webhook payload")
 struct WebhookPayloadTests {
-    /// A payload shaped exactly as Alertmanager 0.25 sends it, with fields we do not use.
-    static let sample = #"""
-    {"receiver":"failoverd","status":"firing","alerts":[
-      {"status":"firing","labels":{"alertname":"OnPremDown","site":"dc1"},"annotations":{"summary":"x"},
-       "startsAt":"2026-11-23T10:00:00.123456789Z","endsAt":"0001-01-01T00:00:00Z",
-       "generatorURL":"http://prometheus/graph","fingerprint":"a1b2c3"},
-      {"status":"resolved","labels":{"alertname":"OnPremDown","site":"dc2"},"annotations":{},
-       "startsAt":"2026-11-23T09:00:00+01:00","endsAt":"2026-11-23T09:30:00.5Z",
-       "generatorURL":"","fingerprint":"d4e5f6"}],
-     "groupLabels":{"alertname":"OnPremDown"},"commonLabels":{},"commonAnnotations":{},
-     "externalURL":"http://alertmanager:9093","version":"4","groupKey":"{}:{alertname=\"OnPremDown\"}",
-     "truncatedAlerts":0,"futureField":{"nested":[1,2,3]}}
-    """#
+    /// A payload shaped exactly as Alertmanager sends it, with fields we do not use.
+    static let sample = AlertmanagerFixture.raw("mixed-group-with-unknown-fields")
 
     @Test func decodesAlertmanagersPayloadIgnoringUnknownFields() throws {
         let payload = try WebhookPayloadError.decode(Array(Self.sample.utf8))

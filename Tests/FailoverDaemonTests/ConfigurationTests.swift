@@ -80,4 +80,87 @@ struct FailoverdConfigurationTests {
         try #require(FileManager.default.createFile(atPath: directory + "/token", contents: Data("0123456789abcdef0123\n".utf8)))
         #expect(try configuration.readToken() == "0123456789abcdef0123")
     }
+
+    @Test func everyKeyHasAnEnvironmentVariableAndListsReadAsYAML() throws {
+        let configuration = try FailoverdConfiguration.load(file: nil, environment: [
+            "FAILOVERD_MAX_BACKOFF_SECONDS": "7.5", "FAILOVERD_STOP_BUDGET_MAX_STOPS": "9",
+            "FAILOVERD_TRIGGERS": #"['alertname="SiteDown"', 'severity="page"']"#, "FAILOVERD_CONTAINER_LABELS": "{team: sre}",
+        ])
+        #expect(configuration.maximumBackoff == .milliseconds(7500))
+        #expect(configuration.maximumStopsPerWindow == 9)
+        #expect(configuration.triggers == [#"alertname="SiteDown""#, #"severity="page""#])
+        #expect(configuration.container.labels == ["team": "sre"])
+    }
+
+    @Test func flagsOverrideTheEnvironment() throws {
+        let configuration = try FailoverdConfiguration.load(
+            file: nil, environment: ["FAILOVERD_PORT": "2000"], flags: ["--port", "3000", "--hold-down-seconds=0.5", "--state-directory", "/s"]
+        )
+        #expect(configuration.port == 3000)
+        #expect(configuration.holdDown == .milliseconds(500))
+        #expect(configuration.stateDirectory == "/s")
+    }
+
+    @Test(arguments: [
+        (["--prot", "3000"], "--prot"),
+        (["--port"], "--port"),
+        (["--port", "many"], "--port"),
+    ])
+    func badFlagsNameTheFlag(_ flags: [String], _ key: String) {
+        #expect {
+            _ = try FailoverdConfiguration.load(file: nil, environment: [:], flags: flags)
+        } throws: { error in
+            (error as? ConfigurationError)?.key == key
+        }
+    }
+
+    @Test func wrongTypesNameTheKeyTheFileAndTheValue() throws {
+        let directory = makeStateDirectory()
+        defer { removeDirectory(directory) }
+        let path = directory + "/c.yml"
+        try #require(FileManager.default.createFile(atPath: path, contents: Data("stop_budget: {max_stops: three}\n".utf8)))
+        #expect {
+            _ = try FailoverdConfiguration.load(file: path, environment: [:])
+        } throws: { error in
+            let error = error as? ConfigurationError
+            return error?.key == "stop_budget.max_stops" && error?.problem.contains("'three'") == true && error?.problem.contains(path) == true
+        }
+    }
+
+    @Test(arguments: [
+        ("max_backoff_seconds: 0", "max_backoff_seconds", "> 0"),
+        ("listen: {port: 70000}", "listen.port", "0–65535"),
+        ("max_body_bytes: 10", "max_body_bytes", "≥ 1024"),
+    ])
+    func outOfRangeValuesNameTheKeyTheValueAndTheRange(_ yaml: String, _ key: String, _ range: String) throws {
+        let directory = makeStateDirectory()
+        defer { removeDirectory(directory) }
+        let path = directory + "/c.yml"
+        try #require(FileManager.default.createFile(atPath: path, contents: Data((yaml + "\ncontainer: {image: x}\nauth: {token_file: /t}\n").utf8)))
+        let configuration = try FailoverdConfiguration.load(file: path, environment: [:])
+        #expect {
+            try configuration.validate()
+        } throws: { error in
+            let error = error as? ConfigurationError
+            return error?.key == key && error?.problem.contains(range) == true
+        }
+    }
+
+    @Test func checkConfigPrintsYAMLThatLoadsBackToTheSameConfiguration() throws {
+        let directory = makeStateDirectory()
+        defer { removeDirectory(directory) }
+        var configuration = testConfiguration(stateDirectory: directory)
+        configuration.tlsCertificatePath = "/etc/failoverd/cert.pem"
+        configuration.container.labels = ["team": "sre"]
+        configuration.container.ports = ["8081:8080"]
+        configuration.container.environment = []
+        let path = directory + "/printed.yml"
+        try #require(FileManager.default.createFile(atPath: path, contents: Data(configuration.redactedDescription().utf8)))
+        #expect(try FailoverdConfiguration.load(file: path, environment: [:]) == configuration)
+    }
+
+    @Test func readmeKeyTableIsTheGeneratedOne() throws {
+        let readme = try String(contentsOfFile: #filePath.components(separatedBy: "/Tests/")[0] + "/README.md", encoding: .utf8)
+        #expect(readme.contains(FailoverdConfiguration.keyReference()), "run `failoverd check-config --keys` and paste its table into README.md")
+    }
 }

@@ -41,7 +41,7 @@ wait_for 20 bash -c "[ \"\$(docker inspect -f '{{.State.Status}}' $container)\" 
 webhook() {  # webhook firing|resolved STARTS
     local ends="0001-01-01T00:00:00Z"; [ "$1" = resolved ] && ends=$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)
     curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-        "http://127.0.0.1:$port/failover" -d '{"version":"4","status":"'"$1"'","receiver":"b","groupKey":"b","truncatedAlerts":0,"alerts":[{"status":"'"$1"'","labels":{"alertname":"OnPremDown"},"startsAt":"'"$2"'","endsAt":"'"$ends"'","fingerprint":"bench"}]}'
+        "http://127.0.0.1:$port/failover" -d "$(python3 scripts/lib/webhook_body.py --status "$1" --fingerprint bench --starts-at "$2" --ends-at "$ends")"
 }
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 rss_kib() { awk '/VmRSS/ {print $2}' "/proc/$pid/status"; }
@@ -68,8 +68,9 @@ idle=$(rss_kib)
 starts=$(date -u -d "+$((runs + 60)) seconds" +%Y-%m-%dT%H:%M:%SZ)  # a newer episode than every cycle above
 webhook firing "$starts" >/dev/null
 burst_started=$(date +%s%N)
+python3 scripts/lib/webhook_body.py --status firing --fingerprint bench --starts-at "$starts" >"$work/burst.json"
 seq 1 "$burst" | xargs -P 8 -I{} curl -s -o /dev/null -X POST -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-    "http://127.0.0.1:$port/failover" -d '{"version":"4","status":"firing","receiver":"b","groupKey":"b","truncatedAlerts":0,"alerts":[{"status":"firing","labels":{"alertname":"OnPremDown"},"startsAt":"'"$starts"'","endsAt":"0001-01-01T00:00:00Z","fingerprint":"bench"}]}'
+    "http://127.0.0.1:$port/failover" --data-binary "@$work/burst.json"
 burst_ms=$((($(date +%s%N) - burst_started) / 1000000))
 after=$(rss_kib)
 starts_total=$(curl -fsS "http://127.0.0.1:$port/metrics" | awk '/^failoverd_actions_total\{action="start",result="success"\}/ {print $2}')

@@ -3,7 +3,8 @@
 
 Reads, from the drill's work directory: requests.jsonl (failover-drill), drill.json (when the
 script took on-prem down and brought it back), prometheus_alerts.json (Prometheus' own ALERTS
-series), failoverd.log (its JSON event log), cloud_inspect.json (Docker's start and finish times).
+series), failoverd_status.json (its /status, with the phases of the last failover),
+cloud_inspect.json (Docker's start and finish times).
 Writes report.json and timeline.svg there and prints a short summary.
 """
 import json
@@ -36,20 +37,15 @@ def load(work):
     drill = json.load(open(f"{work}/drill.json"))
     alerts = json.load(open(f"{work}/prometheus_alerts.json"))
     inspect = json.load(open(f"{work}/cloud_inspect.json"))[0]
-    events = []
-    for line in open(f"{work}/failoverd.log"):
-        try:
-            events.append(json.loads(line))
-        except ValueError:
-            pass
-    return requests, drill, alerts, inspect, events
+    status = json.load(open(f"{work}/failoverd_status.json"))
+    return requests, drill, alerts, inspect, status
 
 
-def phases(requests, drill, alerts, inspect, events):
+def phases(requests, drill, alerts, inspect, status):
     down, back = drill["onprem_down"], drill["onprem_back"]
     firing_samples = [float(t) for series in alerts["data"]["result"] for t, _ in series["values"]]
-    webhook = first(rfc3339(e["time"]) for e in events
-                    if e.get("message") == "alert notice" and e.get("alert.status") == "firing" and rfc3339(e["time"]) >= down)
+    triggered = rfc3339((status.get("last_failover") or {}).get("triggered_at"))
+    webhook = triggered if triggered and triggered >= down else None
     started = rfc3339(inspect["State"]["StartedAt"])
     finished = rfc3339(inspect["State"]["FinishedAt"])
     answered = lambda r: r["time"] + r["latency"]
@@ -152,8 +148,8 @@ def timeline_svg(requests, times, profile):
 
 
 def main(work):
-    requests, drill, alerts, inspect, events = load(work)
-    times = phases(requests, drill, alerts, inspect, events)
+    requests, drill, alerts, inspect, status = load(work)
+    times = phases(requests, drill, alerts, inspect, status)
     report = {"profile": drill["profile"], "hold_down_seconds": drill["hold_down_seconds"], "rate": drill["rate"],
               "phases": times, "figures": figures(requests, times)}
     json.dump(report, open(f"{work}/report.json", "w"), indent=2)

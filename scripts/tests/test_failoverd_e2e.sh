@@ -122,14 +122,14 @@ check "the cloud copy kept running across the daemon restart" bash -c "[ \"\$(do
 
 # --- dockerd stopped mid-run: 503 so Alertmanager retries, then recovery
 stop_private_dockerd
-webhook='{"version":"4","status":"firing","receiver":"failoverd","groupKey":"e2e","truncatedAlerts":0,"alerts":[{"status":"firing","labels":{"alertname":"OnPremDown","site":"dc1"},"startsAt":"'"$alert_started"'","endsAt":"0001-01-01T00:00:00Z","fingerprint":"e2e-direct"}]}'
+webhook=$(python3 scripts/lib/webhook_body.py --status firing --fingerprint e2e-direct --group-key e2e --starts-at "$alert_started")
 check "with dockerd stopped, a webhook gets 503 (retryable)" bash -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Authorization: Bearer $(cat "$work/token")' -H 'Content-Type: application/json' -d '$webhook' http://127.0.0.1:$failoverd_port/failover)\" = 503 ]"
 check "status says Docker is unreachable" bash -o pipefail -c "$(declare -f status_json); work='$work' failoverd_port=$failoverd_port status_json | grep -c 'Docker unreachable'"
 check "private dockerd comes back" start_private_dockerd
 check "once dockerd is back, reconcile brings the cloud copy up again" wait_for 30 bash -c "[ \"\$(docker -H 'unix://$docker_sock' inspect -f '{{.State.Status}}' '$container')\" = running ]"
 
 # --- resolved → stopped after the hold-down (both fingerprints must resolve)
-resolve_direct='{"version":"4","status":"resolved","receiver":"failoverd","groupKey":"e2e","truncatedAlerts":0,"alerts":[{"status":"resolved","labels":{"alertname":"OnPremDown","site":"dc1"},"startsAt":"'"$alert_started"'","endsAt":"'"$(now)"'","fingerprint":"e2e-direct"}]}'
+resolve_direct=$(python3 scripts/lib/webhook_body.py --status resolved --fingerprint e2e-direct --group-key e2e --starts-at "$alert_started" --ends-at "$(now)")
 curl -fsS -o /dev/null -X POST -H "Authorization: Bearer $(cat "$work/token")" -H 'Content-Type: application/json' -d "$resolve_direct" "http://127.0.0.1:$failoverd_port/failover"
 resolved_ms=$(millis)
 check "resolved alert is accepted by Alertmanager" post_alert resolved

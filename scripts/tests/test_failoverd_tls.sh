@@ -30,5 +30,5 @@ pid=$!
 check "failoverd answers /health over HTTPS with its certificate" wait_for 20 curl -fsS --cacert "$work/cert.pem" "https://127.0.0.1:$port/health"
 check "plain HTTP to the TLS port gets no answer" bash -c "! curl -fsS --max-time 2 http://127.0.0.1:$port/health"
 check "the failoverd CLI reads status over TLS" bash -c "'$bin' status --config '$work/failoverd.yml' | grep -q 'Docker unreachable'"
-check "an authenticated webhook over TLS gets 503 while Docker is unreachable" bash -c "[ \"\$(curl -s --cacert '$work/cert.pem' -o /dev/null -w '%{http_code}' -X POST -H 'Authorization: Bearer $(cat "$work/token")' -H 'Content-Type: application/json' -d '{\"version\":\"4\",\"status\":\"firing\",\"alerts\":[{\"status\":\"firing\",\"labels\":{\"alertname\":\"OnPremDown\"},\"startsAt\":\"2026-11-23T10:00:00Z\",\"endsAt\":\"0001-01-01T00:00:00Z\",\"fingerprint\":\"t\"}]}' https://127.0.0.1:$port/failover)\" = 503 ]"
+check "an authenticated webhook over TLS gets 503 while Docker is unreachable" bash -c "[ \"\$(curl -s --cacert '$work/cert.pem' -o /dev/null -w '%{http_code}' -X POST -H 'Authorization: Bearer $(cat "$work/token")' -H 'Content-Type: application/json' -d \"\$(python3 scripts/lib/webhook_body.py --fingerprint t)\" https://127.0.0.1:$port/failover)\" = 503 ]"
 finish

@@ -6,6 +6,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/tests/lib.sh
+. scripts/lib/failover_drill.sh
 
 work=$(mktemp -d /tmp/haproxy-test.XXXXXX)
 onprem="haproxy-test-onprem-$$"; cloud="haproxy-test-cloud-$$"
@@ -32,7 +33,7 @@ ONPREM_ADDR="127.0.0.1:$onprem_port" CLOUD_ADDR="127.0.0.1:$cloud_port" HAPROXY_
 haproxy_pid=$!
 api="http://127.0.0.1:$api_port/"
 check "HAProxy sends traffic to on-prem while it is healthy" \
-    python3 scripts/lib/probe.py --url "$api" --until-site onprem --timeout 20 --settle 1 --max-failures 0
+    "$failover_drill" probe --url "$api" --until-site onprem --timeout 20 --settle 1 --max-failures 0
 check "HAProxy's Prometheus exporter serves backend state" \
     bash -o pipefail -c "curl -fsS http://127.0.0.1:$metrics_port/metrics | grep -c 'haproxy_backend_active_servers{proxy=\"api\"} 1'"
 check "the metrics listener exposes no stats or admin page" \
@@ -48,7 +49,7 @@ echo "       $(cat "$work/up.json")"
 
 # Planned maintenance: SIGTERM turns /health to 503 for 2 s before the listener closes; HAProxy
 # must notice within that window, so no client sees an error.
-python3 scripts/lib/probe.py --url "$api" --until-site cloud --timeout 20 --settle 2 --max-failures 0 --json >"$work/drain.json" 2>/dev/null &
+"$failover_drill" probe --url "$api" --until-site cloud --timeout 20 --settle 2 --max-failures 0 --json >"$work/drain.json" 2>/dev/null &
 probe_pid=$!
 sleep 0.5
 docker stop -t 10 "$onprem" >/dev/null

@@ -81,7 +81,7 @@ api() { # api METHOD PATH [BODY]: HTTPS to failoverd with the token and the host
     curl -fsS --max-time 10 --cacert "$work/cert.pem" -X "$1" -H "Authorization: Bearer $token" \
         -H 'Content-Type: application/json' ${3:+--data "$3"} "https://127.0.0.1:$webhook_port$2"
 }
-firing='{"version":"4","status":"firing","receiver":"failoverd","groupKey":"{}:{alertname=\"OnPremDown\"}","truncatedAlerts":0,"groupLabels":{},"commonLabels":{},"commonAnnotations":{},"externalURL":"http://127.0.0.1:9093","alerts":[{"status":"firing","labels":{"alertname":"OnPremDown","site":"dc1"},"annotations":{},"startsAt":"2026-11-23T10:00:00Z","endsAt":"0001-01-01T00:00:00Z","generatorURL":"","fingerprint":"proof0001"}]}'
+firing=$(python3 scripts/lib/webhook_body.py --status firing --fingerprint proof0001)
 check "a webhook over HTTPS (the host's self-signed cert) is accepted" api POST /failover "$firing"
 cloud_running() { test "$(docker inspect -f '{{.State.Running}}' "$cloud" 2>/dev/null)" = true; }
 check "the webhook started the cloud container on the host's dockerd" wait_for 30 cloud_running
