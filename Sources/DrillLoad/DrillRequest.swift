@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import FoundationEssentials
 import NIOCore
+import NIOHTTP1
 import ServiceSupport
 
 /// One GET as a drill client makes it, recorded with the site that answered; shared by the

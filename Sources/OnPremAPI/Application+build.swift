@@ -2,6 +2,7 @@ import Hummingbird
 import Logging
 import Prometheus
 import ServiceLifecycle
+import UnixSignals
 
 /// The collaborators an `onprem-api` process is built from; tests pass their own.
 public struct OnPremAPIDependencies: Sendable {

@@ -8,6 +8,7 @@ import Prometheus
 import ServiceLifecycle
 import ServiceSupport
 import SystemdSupport
+import UnixSignals
 
 /// `failoverd`: starts the cloud copy when Alertmanager says on-prem is down, and stops it after
 /// on-prem is back.

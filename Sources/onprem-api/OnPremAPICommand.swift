@@ -2,6 +2,7 @@ import ArgumentParser
 import Logging
 import OnPremAPI
 import Prometheus
+import ServiceLifecycle
 import ServiceSupport
 
 #if canImport(Glibc)

@@ -1,3 +1,4 @@
+import DockerEngine
 import FailoverDaemon
 import FoundationEssentials
 import ServiceSupport

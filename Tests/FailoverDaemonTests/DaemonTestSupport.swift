@@ -1,4 +1,5 @@
 import FailoverCore
+import DockerEngine
 import FailoverDaemon
 import FoundationEssentials
 import Hummingbird

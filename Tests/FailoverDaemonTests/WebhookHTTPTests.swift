@@ -1,7 +1,7 @@
 import DockerEngine
 import FailoverCore
 import FailoverDaemon
-import FoundationEssentials
+import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting

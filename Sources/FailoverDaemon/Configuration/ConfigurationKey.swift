@@ -43,7 +43,7 @@ struct ConfigurationKey: Sendable {
         _ summary: String
     ) {
         self.path = path
-        self.environmentName = environment ?? "FAILOVERD_" + path.uppercased().replacingOccurrences(of: ".", with: "_")
+        self.environmentName = environment ?? "FAILOVERD_" + path.uppercased().replacing(".", with: "_")
         self.flag = flag
         self.summary = summary
         self.typeName = Value.typeName

@@ -59,7 +59,7 @@ extension FailoverdConfiguration {
                 "`\(key.path)`", "`\(key.environmentName)`", key.flag.map { "`--\($0)`" } ?? "", key.typeName,
                 "`\(key.defaultText(in: defaults))`", key.allowed, key.summary,
             ]
-            lines.append("| " + cells.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |")
+            lines.append("| " + cells.map { $0.replacing("|", with: "\\|") }.joined(separator: " | ") + " |")
         }
         return lines.joined(separator: "\n")
     }

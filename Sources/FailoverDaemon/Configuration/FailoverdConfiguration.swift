@@ -1,6 +1,6 @@
 import DockerEngine
 import FailoverCore
-import FoundationEssentials
+import Foundation
 import ServiceSupport
 import Yams
 

@@ -1,6 +1,7 @@
 import FailoverCore
 import FoundationEssentials
 import Logging
+import ServiceSupport
 
 /// Records what the controller decided and did: one log line with dotted metadata keys (which
 /// journald turns into fields such as `FAILOVER_ACTION`) and the matching counter.

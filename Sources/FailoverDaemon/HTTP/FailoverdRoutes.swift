@@ -3,6 +3,7 @@ import FoundationEssentials
 import HTTPTypes
 import Hummingbird
 import Logging
+import Prometheus
 
 /// Dependencies of the HTTP surface.
 struct FailoverdRoutes: Sendable {

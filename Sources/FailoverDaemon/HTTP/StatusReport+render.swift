@@ -1,3 +1,5 @@
+import FailoverCore
+
 extension StatusReport {
     /// The report as `failoverd status` prints it: the summary line, then one fact per line.
     public func rendered() -> String {

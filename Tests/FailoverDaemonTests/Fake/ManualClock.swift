@@ -1,5 +1,6 @@
 import FailoverDaemon
 import FoundationEssentials
+import ServiceSupport
 import Synchronization
 
 /// A clock the test moves: both readings advance together, and only when told.
