@@ -31,7 +31,7 @@ let package = Package(
         .target(
             name: "ServiceSupport",
             dependencies: [
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log")
             ],
             swiftSettings: swiftSettings
         ),
@@ -118,12 +118,14 @@ let package = Package(
             // binary CI tests under systemd is the kind that ships. The group lists Foundation's
             // static archives, whose order autolinking gets wrong. Not -static-executable: Debian
             // has no static libsystemd.
-            linkerSettings: [.unsafeFlags([
-                "-static-stdlib", "-Xlinker", "--start-group",
-                "-lFoundation", "-lCoreFoundation", "-l_FoundationICU", "-lFoundationEssentials",
-                "-lFoundationInternationalization", "-l_FoundationCShims", "-l_FoundationCollections",
-                "-Xlinker", "--end-group",
-            ])]
+            linkerSettings: [
+                .unsafeFlags([
+                    "-static-stdlib", "-Xlinker", "--start-group",
+                    "-lFoundation", "-lCoreFoundation", "-l_FoundationICU", "-lFoundationEssentials",
+                    "-lFoundationInternationalization", "-l_FoundationCShims", "-l_FoundationCollections",
+                    "-Xlinker", "--end-group",
+                ])
+            ]
         ),
         .target(
             name: "DrillLoad",

@@ -21,7 +21,10 @@ public struct ContainerInspection: Sendable, Equatable, Decodable {
         public var health: String?
 
         enum CodingKeys: String, CodingKey {
-            case status = "Status", running = "Running", exitCode = "ExitCode", health = "Health"
+            case status = "Status"
+            case running = "Running"
+            case exitCode = "ExitCode"
+            case health = "Health"
         }
         enum HealthKeys: String, CodingKey { case status = "Status" }
 
@@ -36,7 +39,12 @@ public struct ContainerInspection: Sendable, Equatable, Decodable {
         }
     }
 
-    enum CodingKeys: String, CodingKey { case id = "Id", name = "Name", state = "State", config = "Config" }
+    enum CodingKeys: String, CodingKey {
+        case id = "Id"
+        case name = "Name"
+        case state = "State"
+        case config = "Config"
+    }
     enum ConfigKeys: String, CodingKey { case labels = "Labels" }
 
     public init(from decoder: any Decoder) throws {

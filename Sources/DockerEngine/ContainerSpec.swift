@@ -38,7 +38,8 @@ public struct ContainerSpec: Sendable, Equatable, Codable {
     /// container re-created instead of silently running an old image or environment.
     public var fingerprint: String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        let canonical = [name, image, networkMode, String(stopTimeoutSeconds)]
+        let canonical =
+            [name, image, networkMode, String(stopTimeoutSeconds)]
             + environment.sorted() + ports.sorted() + labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
         for byte in canonical.joined(separator: "\u{1F}").utf8 {
             hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3

@@ -71,8 +71,13 @@ public struct DockerClient: Sendable {
             struct Created: Decodable { let Id: String }
             return try response.decode(Created.self, call: call, container: spec.name).Id
         case 404:
-            throw DockerError(kind: .imageMissing, call: call, container: spec.name, status: 404,
-                              message: "image '\(spec.image)' is not on this host; load it (docker load) or build it before failover is needed")
+            throw DockerError(
+                kind: .imageMissing,
+                call: call,
+                container: spec.name,
+                status: 404,
+                message: "image '\(spec.image)' is not on this host; load it (docker load) or build it before failover is needed"
+            )
         default:
             throw response.error(call: call, container: spec.name)
         }
@@ -89,8 +94,13 @@ public struct DockerClient: Sendable {
     public func stopContainer(id: String, timeoutSeconds: Int) async throws(DockerError) {
         let call = "POST /containers/{id}/stop"
         // Docker waits up to `t` seconds before SIGKILL; our own deadline must outlast that.
-        let response = try await send(.POST, "/containers/\(escape(id))/stop?t=\(timeoutSeconds)", call: call, container: id,
-                                      timeout: callTimeout + .seconds(Int64(timeoutSeconds)))
+        let response = try await send(
+            .POST,
+            "/containers/\(escape(id))/stop?t=\(timeoutSeconds)",
+            call: call,
+            container: id,
+            timeout: callTimeout + .seconds(Int64(timeoutSeconds))
+        )
         guard response.status == 204 || response.status == 304 else { throw response.error(call: call, container: id) }
     }
 
@@ -132,7 +142,12 @@ public struct DockerClient: Sendable {
         // AsyncHTTPClient retries failed connects until the deadline; a missing socket file
         // (dockerd stopped cleanly) is known at once, so say so at once.
         guard FileManager.default.fileExists(atPath: socketPath) else {
-            throw DockerError(kind: .unreachable, call: callName, container: container, message: "no Docker socket at \(socketPath); is dockerd running?")
+            throw DockerError(
+                kind: .unreachable,
+                call: callName,
+                container: container,
+                message: "no Docker socket at \(socketPath); is dockerd running?"
+            )
         }
         guard let url = URL(httpURLWithSocketPath: socketPath, uri: uri) else {
             throw DockerError(kind: .unreachable, call: callName, container: container, message: "bad socket path \(socketPath)")
@@ -190,7 +205,10 @@ private struct CreateContainerBody: Encodable {
         let PortBindings: [String: [Binding]]
         let RestartPolicy: [String: String]
     }
-    struct Binding: Encodable { let HostIp: String; let HostPort: String }
+    struct Binding: Encodable {
+        let HostIp: String
+        let HostPort: String
+    }
     struct Empty: Encodable {}
 
     func encode(to encoder: any Encoder) throws {

@@ -23,7 +23,14 @@ public struct AlertmanagerWebhook: Decodable, Sendable, Equatable {
     }
 
     /// Creates a payload (tests, tools).
-    public init(version: String = "4", groupKey: String = "{}", truncatedAlerts: Int = 0, status: AlertStatus, receiver: String = "failoverd", alerts: [Alert]) {
+    public init(
+        version: String = "4",
+        groupKey: String = "{}",
+        truncatedAlerts: Int = 0,
+        status: AlertStatus,
+        receiver: String = "failoverd",
+        alerts: [Alert]
+    ) {
         self.version = version
         self.groupKey = groupKey
         self.truncatedAlerts = truncatedAlerts
@@ -117,7 +124,9 @@ public struct WebhookPayloadError: Error, Equatable, CustomStringConvertible {
             throw WebhookPayloadError(description: "body is not valid JSON")
         }
         guard payload.version == AlertmanagerWebhook.supportedVersion else {
-            throw WebhookPayloadError(description: "version: expected \"4\", got \"\(payload.version)\"; this receiver speaks Alertmanager webhook payload version 4")
+            throw WebhookPayloadError(
+                description: "version: expected \"4\", got \"\(payload.version)\"; this receiver speaks Alertmanager webhook payload version 4"
+            )
         }
         return payload
     }

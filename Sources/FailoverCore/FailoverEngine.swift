@@ -200,7 +200,6 @@ public struct NoticeVerdict: Sendable, Equatable, Encodable {
     public var outcome: Outcome
 }
 
-
 /// The engine's answer to one webhook.
 public struct WebhookDecision: Sendable, Equatable {
     /// Per-alert outcomes, in payload order.

@@ -28,11 +28,17 @@ public struct LabelMatcher: Sendable, Equatable, CustomStringConvertible {
         }
         let rest = trimmed[operatorStart...]
         let symbol: Operation
-        if rest.hasPrefix("=~") { symbol = .regexMatch }
-        else if rest.hasPrefix("!~") { symbol = .regexNoMatch }
-        else if rest.hasPrefix("!=") { symbol = .notEqual }
-        else if rest.hasPrefix("=") { symbol = .equal }
-        else { throw MatcherSyntaxError(matcher: text, problem: "unknown operator; use =, !=, =~ or !~") }
+        if rest.hasPrefix("=~") {
+            symbol = .regexMatch
+        } else if rest.hasPrefix("!~") {
+            symbol = .regexNoMatch
+        } else if rest.hasPrefix("!=") {
+            symbol = .notEqual
+        } else if rest.hasPrefix("=") {
+            symbol = .equal
+        } else {
+            throw MatcherSyntaxError(matcher: text, problem: "unknown operator; use =, !=, =~ or !~")
+        }
         operation = symbol
         var raw = String(rest.dropFirst(symbol.rawValue.count)).trimmingWhitespace()
         if raw.count >= 2, raw.first == "\"", raw.last == "\"" {
@@ -88,8 +94,16 @@ public struct AlertSelector: Sendable, Equatable, CustomStringConvertible {
         var inQuotes = false
         var escaped = false
         for character in body {
-            if escaped { current.append(character); escaped = false; continue }
-            if character == "\\" { escaped = true; current.append(character); continue }
+            if escaped {
+                current.append(character)
+                escaped = false
+                continue
+            }
+            if character == "\\" {
+                escaped = true
+                current.append(character)
+                continue
+            }
             if character == "\"" { inQuotes.toggle() }
             if character == "," && !inQuotes {
                 parts.append(current)

@@ -4,8 +4,8 @@ import FailoverCore
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
-import NIOCore
 import Logging
+import NIOCore
 import Prometheus
 import ServiceLifecycle
 
@@ -103,10 +103,14 @@ public func buildFailoverd(
     )
     var services: [any Service] = [reconcile]
     if let hook = dependencies.watchdog {
-        services.append(WatchdogService(
-            controller: controller, hook: hook,
-            convergenceLimit: configuration.convergenceLimit, logger: dependencies.logger
-        ))
+        services.append(
+            WatchdogService(
+                controller: controller,
+                hook: hook,
+                convergenceLimit: configuration.convergenceLimit,
+                logger: dependencies.logger
+            )
+        )
     }
     let logger = dependencies.logger
     let onReady = dependencies.onReady

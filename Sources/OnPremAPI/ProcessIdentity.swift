@@ -23,7 +23,8 @@ public struct ProcessIdentity: Sendable {
     /// Reads the host name from the kernel.
     public static func current() -> ProcessIdentity {
         var buffer = [CChar](repeating: 0, count: 256)
-        let name = gethostname(&buffer, buffer.count) == 0
+        let name =
+            gethostname(&buffer, buffer.count) == 0
             ? String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             : "unknown"
         return ProcessIdentity(hostname: name, version: currentVersion)

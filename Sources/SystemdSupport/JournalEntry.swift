@@ -57,12 +57,14 @@ public enum JournalEntry {
     /// underscores, not starting with an underscore or digit (those are reserved or invalid),
     /// at most 64 characters, never one of the handler's own fields.
     public static func fieldName(forMetadataKey key: String) -> String {
-        var name = String(key.uppercased().unicodeScalars.map { scalar -> Character in
-            switch scalar {
-            case "A"..."Z", "0"..."9": Character(scalar)
-            default: "_"
+        var name = String(
+            key.uppercased().unicodeScalars.map { scalar -> Character in
+                switch scalar {
+                case "A"..."Z", "0"..."9": Character(scalar)
+                default: "_"
+                }
             }
-        })
+        )
         while name.hasPrefix("_") { name.removeFirst() }
         if name.isEmpty || name.first!.isNumber || reservedNames.contains(name) {
             name = "META_" + name

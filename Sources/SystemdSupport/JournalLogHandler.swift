@@ -1,9 +1,10 @@
 import CSystemd
+import Logging
+import ServiceSupport
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Logging
-import ServiceSupport
 
 /// A `LogHandler` that writes structured entries to journald through `sd_journal_sendv`.
 ///
@@ -59,7 +60,9 @@ public struct JournalLogHandler: LogHandler {
             _ = buffer.initialize(from: field.utf8)
             return buffer
         }
-        defer { buffers.forEach { $0.deallocate() } }
+        defer {
+            for buffer in buffers { buffer.deallocate() }
+        }
         let vectors = buffers.map { iovec(iov_base: UnsafeMutableRawPointer($0.baseAddress), iov_len: $0.count) }
         return vectors.withUnsafeBufferPointer { sd_journal_sendv($0.baseAddress, Int32($0.count)) }
     }

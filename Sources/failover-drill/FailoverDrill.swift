@@ -49,7 +49,7 @@ struct Load: AsyncParsableCommand {
             return source
         }
         await run.value
-        signals.forEach { $0.cancel() }
+        for signal in signals { signal.cancel() }
         try await client.shutdown()
         writer.close()
     }
@@ -80,7 +80,8 @@ struct Probe: AsyncParsableCommand {
         let summary = await probe.run(client: client)
         try await client.shutdown()
         let sites = summary.bySite.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
-        let outcome = summary.secondsUntilServed.map { "\(untilSite) serves after \(String(format: "%.3f", $0)) s" }
+        let outcome =
+            summary.secondsUntilServed.map { "\(untilSite) serves after \(String(format: "%.3f", $0)) s" }
             ?? "\(untilSite) did not serve within \(Int(timeout)) s"
         FileHandle.standardError.write(Data("\(outcome); \(summary.failed) of \(summary.probes) probes failed; answers by site: {\(sites)}\n".utf8))
         if json {

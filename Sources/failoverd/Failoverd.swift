@@ -57,10 +57,13 @@ struct Serve: AsyncParsableCommand {
         }
         let logger = Logger(label: "failoverd")
         let notifier = SystemdNotifier.fromEnvironment(environment)
-        logger.info("service manager integration", metadata: [
-            "systemd.notify": .stringConvertible(notifier != nil), "systemd.journal": .stringConvertible(journal),
-            "systemd.watchdog_ping_seconds": .string(notifier?.watchdogInterval.map { "\($0.inSeconds)" } ?? "off"),
-        ])
+        logger.info(
+            "service manager integration",
+            metadata: [
+                "systemd.notify": .stringConvertible(notifier != nil), "systemd.journal": .stringConvertible(journal),
+                "systemd.watchdog_ping_seconds": .string(notifier?.watchdogInterval.map { "\($0.inSeconds)" } ?? "off"),
+            ]
+        )
 
         let http = HTTPClient(eventLoopGroupProvider: .singleton)
         let daemon = try await buildFailoverd(
@@ -94,7 +97,8 @@ struct HTTPClientService: Service {
 
 struct CheckConfig: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "check-config", abstract: "Validate the configuration and print it, secrets redacted.",
+        commandName: "check-config",
+        abstract: "Validate the configuration and print it, secrets redacted.",
         discussion: ConfigurationOptions.discussion
     )
     @OptionGroup var options: ConfigurationOptions
@@ -137,7 +141,8 @@ struct Status: AsyncParsableCommand {
 
 struct Pause: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Pause automation: nothing is started or stopped until resume.", discussion: ConfigurationOptions.discussion
+        abstract: "Pause automation: nothing is started or stopped until resume.",
+        discussion: ConfigurationOptions.discussion
     )
     @OptionGroup var options: ConfigurationOptions
 

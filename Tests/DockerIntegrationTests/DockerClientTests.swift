@@ -14,7 +14,12 @@ struct DockerClientTests {
     @Test func createStartStopRemoveWithIdempotent304Paths() async throws {
         let name = RealDocker.uniqueName("dc-lifecycle")
         try await RealDocker.withClient(removing: [name]) { client, _ in
-            let spec = ContainerSpec(name: name, image: RealDocker.image, environment: ["PORT=\(RealDocker.freePort())", "SITE=cloud", "SHUTDOWN_DRAIN_SECONDS=0"], stopTimeoutSeconds: 5)
+            let spec = ContainerSpec(
+                name: name,
+                image: RealDocker.image,
+                environment: ["PORT=\(RealDocker.freePort())", "SITE=cloud", "SHUTDOWN_DRAIN_SECONDS=0"],
+                stopTimeoutSeconds: 5
+            )
             let id = try await client.createContainer(spec, labels: ["test": "yes"])
 
             let observed1 = try await client.inspectContainer(name)

@@ -8,15 +8,24 @@ import Testing
 @Suite("Cloud container on a real dockerd", .enabled(if: RealDocker.enabled))
 struct DockerCloudContainerTests {
     private func makeRuntime(_ spec: ContainerSpec, http: HTTPClient) -> DockerCloudContainer {
-        DockerCloudContainer(spec: spec, http: http, socketPath: RealDocker.socketPath, readyTimeout: .seconds(30),
-                             logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        DockerCloudContainer(
+            spec: spec,
+            http: http,
+            socketPath: RealDocker.socketPath,
+            readyTimeout: .seconds(30),
+            logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+        )
     }
 
     @Test func preparedContainerStartsHealthyAndStops() async throws {
         let name = RealDocker.uniqueName("cc-flow")
         try await RealDocker.withClient(removing: [name]) { client, http in
-            let spec = ContainerSpec(name: name, image: RealDocker.image,
-                                     environment: ["PORT=\(RealDocker.freePort())", "SITE=cloud", "SHUTDOWN_DRAIN_SECONDS=0"], stopTimeoutSeconds: 5)
+            let spec = ContainerSpec(
+                name: name,
+                image: RealDocker.image,
+                environment: ["PORT=\(RealDocker.freePort())", "SITE=cloud", "SHUTDOWN_DRAIN_SECONDS=0"],
+                stopTimeoutSeconds: 5
+            )
             let runtime = makeRuntime(spec, http: http)
 
             let prepared = try await runtime.prepare()
@@ -53,8 +62,12 @@ struct DockerCloudContainerTests {
     @Test func containerKilledBehindTheDaemonsBackIsSeenAsStopped() async throws {
         let name = RealDocker.uniqueName("cc-killed")
         try await RealDocker.withClient(removing: [name]) { client, http in
-            let spec = ContainerSpec(name: name, image: RealDocker.image,
-                                     environment: ["PORT=\(RealDocker.freePort())", "FAULT_INJECTION=true"], stopTimeoutSeconds: 5)
+            let spec = ContainerSpec(
+                name: name,
+                image: RealDocker.image,
+                environment: ["PORT=\(RealDocker.freePort())", "FAULT_INJECTION=true"],
+                stopTimeoutSeconds: 5
+            )
             let runtime = makeRuntime(spec, http: http)
             let started = try await runtime.start()
             try await client.removeContainer(id: started.id!)

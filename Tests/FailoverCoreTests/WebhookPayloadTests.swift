@@ -26,10 +26,22 @@ struct WebhookPayloadTests {
         (#"{"version":"4","status":"firing"}"#, "alerts: required field is missing"),
         (#"{"version":"4","status":"burning","alerts":[]}"#, "status:"),
         (#"{"version":"4","status":"firing","alerts":{}}"#, "alerts: wrong type"),
-        (#"{"version":"4","status":"firing","alerts":[{"status":"firing","labels":{},"startsAt":"yesterday","endsAt":"0001-01-01T00:00:00Z","fingerprint":"f"}]}"#, "alerts[0].startsAt: not an RFC 3339 time: 'yesterday'"),
-        (#"{"version":"4","status":"firing","alerts":[{"status":"firing","labels":{"a":1},"startsAt":"2026-01-01T00:00:00Z","endsAt":"0001-01-01T00:00:00Z","fingerprint":"f"}]}"#, "alerts[0].labels.a: wrong type"),
-        (#"{"version":"4","status":"firing","alerts":[{"status":"firing","labels":{},"startsAt":"2026-01-01T00:00:00Z","endsAt":"0001-01-01T00:00:00Z","fingerprint":""}]}"#, "alerts[0].fingerprint: must not be empty"),
-        (#"{"version":"4","status":"firing","alerts":[{"status":"firing","labels":{},"startsAt":"2026-01-01T00:00:00Z","endsAt":"0001-01-01T00:00:00Z"}]}"#, "alerts[0].fingerprint: required field is missing"),
+        (
+            #"{"version":"4","status":"firing","alerts":[{"status":"firing","labels":{},"startsAt":"yesterday","endsAt":"0001-01-01T00:00:00Z","fingerprint":"f"}]}"#,
+            "alerts[0].startsAt: not an RFC 3339 time: 'yesterday'"
+        ),
+        (
+            #"{"version":"4","status":"firing","alerts":[{"status":"firing","labels":{"a":1},"startsAt":"2026-01-01T00:00:00Z","endsAt":"0001-01-01T00:00:00Z","fingerprint":"f"}]}"#,
+            "alerts[0].labels.a: wrong type"
+        ),
+        (
+            #"{"version":"4","status":"firing","alerts":[{"status":"firing","labels":{},"startsAt":"2026-01-01T00:00:00Z","endsAt":"0001-01-01T00:00:00Z","fingerprint":""}]}"#,
+            "alerts[0].fingerprint: must not be empty"
+        ),
+        (
+            #"{"version":"4","status":"firing","alerts":[{"status":"firing","labels":{},"startsAt":"2026-01-01T00:00:00Z","endsAt":"0001-01-01T00:00:00Z"}]}"#,
+            "alerts[0].fingerprint: required field is missing"
+        ),
         ("{not json", "body is not valid JSON"),
         ("", "body is not valid JSON"),
     ])

@@ -27,9 +27,12 @@ struct FailoverdConfigurationTests {
         defer { removeDirectory(directory) }
         let path = directory + "/c.yml"
         try #require(FileManager.default.createFile(atPath: path, contents: Data("listen: {port: 1000}\ncontainer: {image: a:1}\n".utf8)))
-        let configuration = try FailoverdConfiguration.load(file: path, environment: [
-            "FAILOVERD_PORT": "2000", "FAILOVERD_CONTAINER_IMAGE": "b:2", "FAILOVERD_TOKEN_FILE": "/t",
-        ])
+        let configuration = try FailoverdConfiguration.load(
+            file: path,
+            environment: [
+                "FAILOVERD_PORT": "2000", "FAILOVERD_CONTAINER_IMAGE": "b:2", "FAILOVERD_TOKEN_FILE": "/t",
+            ]
+        )
         #expect(configuration.port == 2000)
         #expect(configuration.container.image == "b:2")
         #expect(configuration.tokenFile == "/t")
@@ -83,10 +86,13 @@ struct FailoverdConfigurationTests {
     }
 
     @Test func everyKeyHasAnEnvironmentVariableAndListsReadAsYAML() throws {
-        let configuration = try FailoverdConfiguration.load(file: nil, environment: [
-            "FAILOVERD_MAX_BACKOFF_SECONDS": "7.5", "FAILOVERD_STOP_BUDGET_MAX_STOPS": "9",
-            "FAILOVERD_TRIGGERS": #"['alertname="SiteDown"', 'severity="page"']"#, "FAILOVERD_CONTAINER_LABELS": "{team: sre}",
-        ])
+        let configuration = try FailoverdConfiguration.load(
+            file: nil,
+            environment: [
+                "FAILOVERD_MAX_BACKOFF_SECONDS": "7.5", "FAILOVERD_STOP_BUDGET_MAX_STOPS": "9",
+                "FAILOVERD_TRIGGERS": #"['alertname="SiteDown"', 'severity="page"']"#, "FAILOVERD_CONTAINER_LABELS": "{team: sre}",
+            ]
+        )
         #expect(configuration.maximumBackoff == .milliseconds(7500))
         #expect(configuration.maximumStopsPerWindow == 9)
         #expect(configuration.triggers == [#"alertname="SiteDown""#, #"severity="page""#])
@@ -95,7 +101,9 @@ struct FailoverdConfigurationTests {
 
     @Test func flagsOverrideTheEnvironment() throws {
         let configuration = try FailoverdConfiguration.load(
-            file: nil, environment: ["FAILOVERD_PORT": "2000"], flags: ["--port", "3000", "--hold-down-seconds=0.5", "--state-directory", "/s"]
+            file: nil,
+            environment: ["FAILOVERD_PORT": "2000"],
+            flags: ["--port", "3000", "--hold-down-seconds=0.5", "--state-directory", "/s"]
         )
         #expect(configuration.port == 3000)
         #expect(configuration.holdDown == .milliseconds(500))

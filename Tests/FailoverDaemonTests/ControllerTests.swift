@@ -102,7 +102,10 @@ struct ControllerTests {
     @Test func unwritableStateDirectoryIsReportedNotIgnored() async throws {
         let runtime = FakeCloudRuntime()
         let directory = makeStateDirectory()
-        defer { chmod(directory, 0o700); removeDirectory(directory) }
+        defer {
+            chmod(directory, 0o700)
+            removeDirectory(directory)
+        }
         let daemon = try await makeDaemon(runtime, stateDirectory: directory)
         guard getuid() != 0 else {
             // root ignores permission bits; make the path a file instead so rename fails.

@@ -1,5 +1,5 @@
-import FailoverCore
 import DockerEngine
+import FailoverCore
 import FailoverDaemon
 import FoundationEssentials
 import Hummingbird
@@ -51,8 +51,10 @@ func makeDaemon(
         configuration: testConfiguration(stateDirectory: stateDirectory, holdDown: holdDown),
         token: testToken,
         dependencies: FailoverdDependencies(
-            runtime: runtime, registry: PrometheusCollectorRegistry(),
-            logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, clock: clock
+            runtime: runtime,
+            registry: PrometheusCollectorRegistry(),
+            logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() },
+            clock: clock
         )
     )
 }
@@ -69,7 +71,11 @@ func webhook(_ status: String, endsAt: String? = nil) throws -> AlertmanagerWebh
 
 extension TestClientProtocol {
     /// POSTs a webhook with the test token.
-    func postWebhook(_ body: String, authorization: String? = "Bearer \(testToken)", contentType: String = "application/json") async throws -> TestResponse {
+    func postWebhook(
+        _ body: String,
+        authorization: String? = "Bearer \(testToken)",
+        contentType: String = "application/json"
+    ) async throws -> TestResponse {
         var headers: HTTPFields = [.contentType: contentType]
         if let authorization { headers[.authorization] = authorization }
         return try await execute(uri: "/failover", method: .post, headers: headers, body: ByteBuffer(string: body))

@@ -7,13 +7,13 @@ struct StatusRenderTests {
     @Test func statusPrintsTheSummaryFiringAlertsAndTheLastFailoverPhases() throws {
         // setup: a report as the daemon's /status sends it
         let json = #"""
-        {"desired":"running","actual":"running","health":"healthy","paused":false,"container_id":"0123456789abcdef",
-         "firing_trigger_alerts":[{"fingerprint":"fp1","alertname":"OnPremDown","labels":{"alertname":"OnPremDown","site":"dc1","job":"api"},"startsAt":"2026-11-23T10:00:00Z"}],
-         "failed_over_since":"2026-11-23T10:00:01Z","reason":"failed over: OnPremDown firing (1 trigger alert)",
-         "last_action":{"at":"2026-11-23T10:00:02Z","what":"start 0123456789ab"},
-         "last_failover":{"triggered_at":"2026-11-23T10:00:01Z","running_at":"2026-11-23T10:00:02Z"},
-         "summary":"failed over since 2026-11-23T10:00:01Z: OnPremDown firing (1)"}
-        """#
+            {"desired":"running","actual":"running","health":"healthy","paused":false,"container_id":"0123456789abcdef",
+             "firing_trigger_alerts":[{"fingerprint":"fp1","alertname":"OnPremDown","labels":{"alertname":"OnPremDown","site":"dc1","job":"api"},"startsAt":"2026-11-23T10:00:00Z"}],
+             "failed_over_since":"2026-11-23T10:00:01Z","reason":"failed over: OnPremDown firing (1 trigger alert)",
+             "last_action":{"at":"2026-11-23T10:00:02Z","what":"start 0123456789ab"},
+             "last_failover":{"triggered_at":"2026-11-23T10:00:01Z","running_at":"2026-11-23T10:00:02Z"},
+             "summary":"failed over since 2026-11-23T10:00:01Z: OnPremDown firing (1)"}
+            """#
         let report = try JSONDecoder().decode(StatusReport.self, from: Data(json.utf8))
 
         // act

@@ -1,8 +1,9 @@
 import FailoverCore
-@testable import FailoverDaemon
 import Logging
 import Synchronization
 import Testing
+
+@testable import FailoverDaemon
 
 /// Counts watchdog pings.
 private final class PingCounter: Sendable {

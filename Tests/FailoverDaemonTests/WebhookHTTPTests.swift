@@ -61,7 +61,10 @@ struct WebhookHTTPTests {
         }
     }
 
-    @Test(arguments: [nil, "Bearer wrong-token-0123456789", "Bearer \(testToken)x", "Basic " + Data("alertmanager:nope".utf8).base64EncodedString(), "Token \(testToken)"])
+    @Test(arguments: [
+        nil, "Bearer wrong-token-0123456789", "Bearer \(testToken)x", "Basic " + Data("alertmanager:nope".utf8).base64EncodedString(),
+        "Token \(testToken)",
+    ])
     func missingOrWrongCredentialsGet401AndChangeNothing(_ authorization: String?) async throws {
         let runtime = FakeCloudRuntime()
         let directory = makeStateDirectory()
@@ -182,13 +185,21 @@ struct WebhookHTTPTests {
 
 /// Just enough JSON to compare reply fields.
 enum JSONValue: Decodable, Equatable {
-    case string(String), number(Double), bool(Bool), other
+    case string(String)
+    case number(Double)
+    case bool(Bool)
+    case other
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
-        if let value = try? container.decode(String.self) { self = .string(value) }
-        else if let value = try? container.decode(Double.self) { self = .number(value) }
-        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
-        else { self = .other }
+        if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .number(value)
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else {
+            self = .other
+        }
     }
 }

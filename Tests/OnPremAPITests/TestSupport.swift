@@ -77,7 +77,10 @@ extension TestResponse {
 
     /// Hummingbird's error message for an `HTTPError`.
     func errorMessage() throws -> String {
-        struct Envelope: Decodable { struct Inner: Decodable { let message: String }; let error: Inner }
+        struct Envelope: Decodable {
+            struct Inner: Decodable { let message: String }
+            let error: Inner
+        }
         return try JSONDecoder().decode(Envelope.self, from: Data(text.utf8)).error.message
     }
 }

@@ -6,8 +6,14 @@ import Testing
 struct JournalEntryTests {
     private func fields(_ metadata: Logger.Metadata, level: Logger.Level = .notice, message: String = "cloud container started") -> [String: String] {
         let list = JournalEntry.fields(
-            identifier: "failoverd", label: "failoverd", level: level, message: message, metadata: metadata,
-            file: "FailoverDaemon/FailoverController.swift", function: "act(_:_:)", line: 42
+            identifier: "failoverd",
+            label: "failoverd",
+            level: level,
+            message: message,
+            metadata: metadata,
+            file: "FailoverDaemon/FailoverController.swift",
+            function: "act(_:_:)",
+            line: 42
         )
         var byName: [String: String] = [:]
         for field in list {

@@ -7,44 +7,86 @@ extension FailoverdConfiguration {
     static let keys: [ConfigurationKey] = [
         ConfigurationKey("listen.host", \.host, environment: "FAILOVERD_HOST", "Address the webhook listener binds."),
         ConfigurationKey(
-            "listen.port", \.port, environment: "FAILOVERD_PORT", flag: "port", allowed: .within(0...65535),
-            "Port the webhook listener binds (0: any free port)."),
+            "listen.port",
+            \.port,
+            environment: "FAILOVERD_PORT",
+            flag: "port",
+            allowed: .within(0...65535),
+            "Port the webhook listener binds (0: any free port)."
+        ),
         ConfigurationKey("tls.certificate", \.tlsCertificatePath, "PEM certificate chain; with tls.key, failoverd serves HTTPS."),
         ConfigurationKey("tls.key", \.tlsKeyPath, "PEM private key for tls.certificate."),
         ConfigurationKey(
-            "auth.token_file", \.tokenFile, environment: "FAILOVERD_TOKEN_FILE",
-            "File with the shared token (Bearer, or Basic password); default $CREDENTIALS_DIRECTORY/webhook-token."),
+            "auth.token_file",
+            \.tokenFile,
+            environment: "FAILOVERD_TOKEN_FILE",
+            "File with the shared token (Bearer, or Basic password); default $CREDENTIALS_DIRECTORY/webhook-token."
+        ),
         ConfigurationKey("auth.basic_username", \.basicAuthUsername, allowed: .nonEmpty, "User name accepted with the token as Basic password."),
         ConfigurationKey(
-            "triggers", \.triggers, allowed: .nonEmpty,
-            "Alertmanager matchers; an alert matching any of them drives failover."),
+            "triggers",
+            \.triggers,
+            allowed: .nonEmpty,
+            "Alertmanager matchers; an alert matching any of them drives failover."
+        ),
         ConfigurationKey(
-            "hold_down_seconds", \.holdDown, flag: "hold-down-seconds", allowed: .nonNegative,
-            "Time with no firing trigger before the cloud copy stops."),
+            "hold_down_seconds",
+            \.holdDown,
+            flag: "hold-down-seconds",
+            allowed: .nonNegative,
+            "Time with no firing trigger before the cloud copy stops."
+        ),
         ConfigurationKey("stop_budget.max_stops", \.maximumStopsPerWindow, allowed: .atLeast(1), "At most this many stops per window."),
         ConfigurationKey("stop_budget.window_seconds", \.stopBudgetWindow, allowed: .positive, "The window the stop budget counts over."),
         ConfigurationKey("reconcile_interval_seconds", \.reconcileInterval, allowed: .positive, "Time between reconcile passes."),
-        ConfigurationKey("max_backoff_seconds", \.maximumBackoff, allowed: .positive, "Longest wait between reconcile passes while the runtime fails."),
         ConfigurationKey(
-            "reply_deadline_seconds", \.replyDeadline, allowed: .between(.zero, .seconds(10)),
-            "Longest a webhook waits for the runtime before a 503; below Alertmanager's 10 s timeout."),
-        ConfigurationKey("ready_timeout_seconds", \.readyTimeout, allowed: .positive, "Longest a start waits for the cloud copy to run and be healthy."),
+            "max_backoff_seconds",
+            \.maximumBackoff,
+            allowed: .positive,
+            "Longest wait between reconcile passes while the runtime fails."
+        ),
+        ConfigurationKey(
+            "reply_deadline_seconds",
+            \.replyDeadline,
+            allowed: .between(.zero, .seconds(10)),
+            "Longest a webhook waits for the runtime before a 503; below Alertmanager's 10 s timeout."
+        ),
+        ConfigurationKey(
+            "ready_timeout_seconds",
+            \.readyTimeout,
+            allowed: .positive,
+            "Longest a start waits for the cloud copy to run and be healthy."
+        ),
         ConfigurationKey("max_body_bytes", \.maximumBodyBytes, allowed: .atLeast(1024), "Largest accepted webhook body (413 above)."),
         ConfigurationKey("docker.socket", \.dockerSocket, allowed: .nonEmpty, "Docker Engine API unix socket."),
         ConfigurationKey("state_directory", \.stateDirectory, flag: "state-directory", allowed: .nonEmpty, "Where state.json is kept."),
         ConfigurationKey("container.name", \.container.name, allowed: .nonEmpty, "Name of the cloud container."),
         ConfigurationKey(
-            "container.image", \.container.image, allowed: .nonEmpty,
-            "Local image of the cloud copy, e.g. onprem-api:latest (required; never pulled on failover)."),
+            "container.image",
+            \.container.image,
+            allowed: .nonEmpty,
+            "Local image of the cloud copy, e.g. onprem-api:latest (required; never pulled on failover)."
+        ),
         ConfigurationKey(
-            "container.env", \.container.environment, redaction: .valuesOfAssignments,
-            "Environment as NAME=value; check-config shows the names only."),
+            "container.env",
+            \.container.environment,
+            redaction: .valuesOfAssignments,
+            "Environment as NAME=value; check-config shows the names only."
+        ),
         ConfigurationKey("container.labels", \.container.labels, "Extra container labels."),
-        ConfigurationKey("container.network_mode", \.container.networkMode, allowed: .nonEmpty, "Docker network mode (host, bridge, none, a network)."),
+        ConfigurationKey(
+            "container.network_mode",
+            \.container.networkMode,
+            allowed: .nonEmpty,
+            "Docker network mode (host, bridge, none, a network)."
+        ),
         ConfigurationKey("container.ports", \.container.ports, "Port publications HOSTPORT:CONTAINERPORT (not with host networking)."),
         ConfigurationKey(
-            "container.stop_timeout_seconds", \.container.stopTimeoutSeconds, allowed: .atLeast(0),
-            "Seconds Docker waits after SIGTERM before SIGKILL."),
+            "container.stop_timeout_seconds",
+            \.container.stopTimeoutSeconds,
+            allowed: .atLeast(0),
+            "Seconds Docker waits after SIGTERM before SIGKILL."
+        ),
     ]
 
     /// The README's table of keys, generated so it cannot drift from the code.

@@ -160,7 +160,10 @@ public struct FailoverdConfiguration: Sendable, Equatable {
         }
         _ = try policy()
         guard tokenFile != nil else {
-            throw ConfigurationError(key: "auth.token_file", problem: "required: set auth.token_file, FAILOVERD_TOKEN_FILE or systemd LoadCredential=webhook-token:...")
+            throw ConfigurationError(
+                key: "auth.token_file",
+                problem: "required: set auth.token_file, FAILOVERD_TOKEN_FILE or systemd LoadCredential=webhook-token:..."
+            )
         }
         guard (tlsCertificatePath == nil) == (tlsKeyPath == nil) else {
             throw ConfigurationError(key: "tls", problem: "set both tls.certificate and tls.key, or neither")

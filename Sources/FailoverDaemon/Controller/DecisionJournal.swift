@@ -16,14 +16,20 @@ struct DecisionJournal: Sendable {
         case .fresh:
             logger.info("no saved state; starting in standby", metadata: ["state.path": .string(path)])
         case .restored(let state):
-            logger.info("state restored", metadata: [
-                "state.path": .string(path), "firing": .stringConvertible(state.firingAlerts.count),
-                "paused": .stringConvertible(state.paused),
-            ])
+            logger.info(
+                "state restored",
+                metadata: [
+                    "state.path": .string(path), "firing": .stringConvertible(state.firingAlerts.count),
+                    "paused": .stringConvertible(state.paused),
+                ]
+            )
         case .corrupt(let aside, let reason):
-            logger.error("state file unreadable; moved aside, rebuilding from Docker", metadata: [
-                "state.moved_to": .string(aside), "error": .string(reason),
-            ])
+            logger.error(
+                "state file unreadable; moved aside, rebuilding from Docker",
+                metadata: [
+                    "state.moved_to": .string(aside), "error": .string(reason),
+                ]
+            )
         }
     }
 
@@ -34,15 +40,21 @@ struct DecisionJournal: Sendable {
     func decided(_ decision: WebhookDecision, groupKey: String) {
         for verdict in decision.verdicts {
             metrics.notice(verdict.outcome)
-            logger.info("alert notice", metadata: [
-                "alert.fingerprint": .string(verdict.fingerprint), "alert.status": .string(verdict.status.rawValue),
-                "decision.outcome": .string(verdict.outcome.rawValue), "alertmanager.group_key": .string(groupKey),
-            ])
+            logger.info(
+                "alert notice",
+                metadata: [
+                    "alert.fingerprint": .string(verdict.fingerprint), "alert.status": .string(verdict.status.rawValue),
+                    "decision.outcome": .string(verdict.outcome.rawValue), "alertmanager.group_key": .string(groupKey),
+                ]
+            )
         }
         if decision.truncatedAlerts > 0 {
-            logger.warning("Alertmanager truncated alerts; raise max_alerts on the failover receiver", metadata: [
-                "alertmanager.truncated_alerts": .stringConvertible(decision.truncatedAlerts),
-            ])
+            logger.warning(
+                "Alertmanager truncated alerts; raise max_alerts on the failover receiver",
+                metadata: [
+                    "alertmanager.truncated_alerts": .stringConvertible(decision.truncatedAlerts)
+                ]
+            )
         }
     }
 
@@ -56,10 +68,13 @@ struct DecisionJournal: Sendable {
 
     func acted(_ action: RuntimeAction, result: RuntimeSnapshot, reason: String) {
         metrics.action(action, succeeded: true)
-        logger.notice("cloud container \(action.pastTense)", metadata: [
-            "failover.action": .string(action.rawValue), "container.id": .string(result.id ?? ""),
-            "container.health": .string(result.health ?? "none"), "reason": .string(reason),
-        ])
+        logger.notice(
+            "cloud container \(action.pastTense)",
+            metadata: [
+                "failover.action": .string(action.rawValue), "container.id": .string(result.id ?? ""),
+                "container.health": .string(result.health ?? "none"), "reason": .string(reason),
+            ]
+        )
     }
 
     func actionFailed(_ action: RuntimeAction) {

@@ -98,8 +98,11 @@ public actor FailoverController {
         publish()
         let convergence = await scheduleConvergence().value(within: deadline)
         return WebhookOutcome(
-            decision: decision, convergence: convergence, persisted: persisted,
-            summary: summary(), engineName: runtime.engineName
+            decision: decision,
+            convergence: convergence,
+            persisted: persisted,
+            summary: summary(),
+            engineName: runtime.engineName
         )
     }
 
@@ -205,7 +208,10 @@ public actor FailoverController {
             case .stop: engine.recordStop(at: clock.now())
             }
             consecutiveFailures = 0
-            observations.lastAction = .init(at: RFC3339.format(clock.now()), what: "\(action.rawValue) \(result.id.map { String($0.prefix(12)) } ?? "")")
+            observations.lastAction = .init(
+                at: RFC3339.format(clock.now()),
+                what: "\(action.rawValue) \(result.id.map { String($0.prefix(12)) } ?? "")"
+            )
             journal.acted(action, result: result, reason: engine.state.reason)
             _ = persist()
         } catch {

@@ -30,7 +30,11 @@ extension StatusReport {
 
     /// The one line systemd shows: what failoverd is doing, most urgent first.
     private static func summaryLine(
-        state: FailoverState, desired: DesiredState, remaining: Double?, observations: RuntimeObservations, engineName: String
+        state: FailoverState,
+        desired: DesiredState,
+        remaining: Double?,
+        observations: RuntimeObservations,
+        engineName: String
     ) -> String {
         var parts: [String] = []
         if state.paused { parts.append("PAUSED by operator") }

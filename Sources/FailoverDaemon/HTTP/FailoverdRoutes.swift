@@ -39,7 +39,11 @@ struct FailoverdRoutes: Sendable {
 
     private func authorize(_ request: Request) throws {
         guard authenticator.isAuthorized(request.headers[.authorization]) else {
-            throw HTTPError(.unauthorized, headers: [.wwwAuthenticate: #"Bearer realm="failoverd""#], message: "missing or wrong credentials: send Authorization: Bearer <token from the token file>")
+            throw HTTPError(
+                .unauthorized,
+                headers: [.wwwAuthenticate: #"Bearer realm="failoverd""#],
+                message: "missing or wrong credentials: send Authorization: Bearer <token from the token file>"
+            )
         }
     }
 
@@ -72,7 +76,10 @@ struct FailoverdRoutes: Sendable {
             throw HTTPError(.unsupportedMediaType, message: "Content-Type must be application/json, got '\(contentType)'")
         }
         if let declared = request.headers[.contentLength].flatMap(Int.init), declared > maximumBodyBytes {
-            throw HTTPError(.contentTooLarge, message: "body of \(declared) bytes exceeds the \(maximumBodyBytes)-byte limit; lower max_alerts on the receiver")
+            throw HTTPError(
+                .contentTooLarge,
+                message: "body of \(declared) bytes exceeds the \(maximumBodyBytes)-byte limit; lower max_alerts on the receiver"
+            )
         }
         let body: ByteBuffer
         do {

@@ -17,7 +17,10 @@ extension StatusReport {
         if let lastAction { lines.append("  last action: \(lastAction.what) at \(lastAction.at)") }
         if let lastError { lines.append("  last error: \(lastError.what) at \(lastError.at)") }
         if let episode = lastFailover {
-            let phases = [("triggered", episode.triggeredAt), ("running", episode.runningAt), ("recovered", episode.recoveredAt), ("stopped", episode.stoppedAt)]
+            let phases = [
+                ("triggered", episode.triggeredAt), ("running", episode.runningAt), ("recovered", episode.recoveredAt),
+                ("stopped", episode.stoppedAt),
+            ]
             lines.append("  last failover: " + phases.compactMap { name, at in at.map { "\(name) \($0)" } }.joined(separator: ", "))
         }
         return lines.joined(separator: "\n")

@@ -35,8 +35,11 @@ extension WebhookReply {
         case .deferred(let until): result = "stop deferred until \(RFC3339.format(until)) by the stop budget"
         }
         self.init(
-            desired: outcome.decision.desired, result: result, alerts: outcome.decision.verdicts,
-            truncatedAlerts: outcome.decision.truncatedAlerts, summary: outcome.summary
+            desired: outcome.decision.desired,
+            result: result,
+            alerts: outcome.decision.verdicts,
+            truncatedAlerts: outcome.decision.truncatedAlerts,
+            summary: outcome.summary
         )
     }
 }

@@ -25,7 +25,11 @@ public struct DaemonMetrics: Sendable {
     /// One alert notice, by how the engine took it.
     func notice(_ outcome: NoticeVerdict.Outcome) {
         registry.makeCounter(
-            descriptor: .init(metricName: "failoverd_alert_notices", unitName: "total", helpText: "Alert notices by outcome (applied, duplicate, stale, not_a_trigger)."),
+            descriptor: .init(
+                metricName: "failoverd_alert_notices",
+                unitName: "total",
+                helpText: "Alert notices by outcome (applied, duplicate, stale, not_a_trigger)."
+            ),
             labels: [("outcome", outcome.rawValue)]
         ).increment()
     }
@@ -33,7 +37,11 @@ public struct DaemonMetrics: Sendable {
     /// One container action, by kind and result.
     func action(_ action: RuntimeAction, succeeded: Bool) {
         registry.makeCounter(
-            descriptor: .init(metricName: "failoverd_actions", unitName: "total", helpText: "Container actions by kind (start, stop) and result (success, failure)."),
+            descriptor: .init(
+                metricName: "failoverd_actions",
+                unitName: "total",
+                helpText: "Container actions by kind (start, stop) and result (success, failure)."
+            ),
             labels: [("action", action.rawValue), ("result", succeeded ? "success" : "failure")]
         ).increment()
     }
@@ -42,7 +50,11 @@ public struct DaemonMetrics: Sendable {
     /// keep working; the Docker runtime is the only one today.
     func runtimeOperation(_ operation: RuntimeOperation, seconds: Double) {
         registry.makeValueHistogram(
-            descriptor: .init(metricName: "failoverd_docker_operation_duration", unitName: "seconds", helpText: "Docker operation latency (observe, prepare, start incl. readiness wait, stop)."),
+            descriptor: .init(
+                metricName: "failoverd_docker_operation_duration",
+                unitName: "seconds",
+                helpText: "Docker operation latency (observe, prepare, start incl. readiness wait, stop)."
+            ),
             labels: [("operation", operation.rawValue)],
             buckets: Self.dockerBuckets
         ).record(seconds)
@@ -58,8 +70,14 @@ public struct DaemonMetrics: Sendable {
             gauge("failoverd_actual_running", "1 while Docker reports the cloud copy running.").set(Double(actualRunning ? 1 : 0))
         }
         gauge("failoverd_firing_trigger_alerts", "Trigger alerts currently firing.").set(Double(firing))
-        registry.makeGauge(descriptor: .init(metricName: "failoverd_hold_down_remaining", unitName: "seconds", helpText: "Seconds until the cloud copy may be stopped; 0 when no hold-down runs."))
-            .set(holdDownRemaining)
+        registry.makeGauge(
+            descriptor: .init(
+                metricName: "failoverd_hold_down_remaining",
+                unitName: "seconds",
+                helpText: "Seconds until the cloud copy may be stopped; 0 when no hold-down runs."
+            )
+        )
+        .set(holdDownRemaining)
         gauge("failoverd_paused", "1 while automation is paused by an operator.").set(Double(paused ? 1 : 0))
         gauge("failoverd_docker_up", "1 when the last Docker call succeeded.").set(Double(engineUp ? 1 : 0))
     }

@@ -28,10 +28,13 @@ struct WatchdogService: Service {
             hook.ping()
             return true
         case .stalled(let elapsed):
-            logger.critical("decision loop stalled; withholding the watchdog ping so systemd restarts failoverd", metadata: [
-                "stalled_seconds": .stringConvertible(Int(elapsed.inSeconds)),
-                "limit_seconds": .stringConvertible(Int(convergenceLimit.inSeconds)),
-            ])
+            logger.critical(
+                "decision loop stalled; withholding the watchdog ping so systemd restarts failoverd",
+                metadata: [
+                    "stalled_seconds": .stringConvertible(Int(elapsed.inSeconds)),
+                    "limit_seconds": .stringConvertible(Int(convergenceLimit.inSeconds)),
+                ]
+            )
             return false
         }
     }

@@ -40,7 +40,8 @@ final class FakeCloudRuntime: CloudRuntime, Sendable {
 
     private func snapshot(_ actual: ActualState) -> RuntimeSnapshot {
         RuntimeSnapshot(
-            id: actual == .missing ? nil : "fake-id", actual: actual,
+            id: actual == .missing ? nil : "fake-id",
+            actual: actual,
             status: actual == .running ? "running" : actual == .missing ? "missing" : "created"
         )
     }
@@ -71,19 +72,26 @@ final class FakeCloudRuntime: CloudRuntime, Sendable {
                 if !held { continuation.resume() }
             }
         }
-        recorded.withLock { $0.starts += 1; $0.actual = .running }
+        recorded.withLock {
+            $0.starts += 1
+            $0.actual = .running
+        }
         return snapshot(.running)
     }
 
     func stop() async throws(RuntimeFailure) -> RuntimeSnapshot {
         _ = try check()
-        recorded.withLock { $0.stops += 1; $0.actual = .stopped }
+        recorded.withLock {
+            $0.stops += 1
+            $0.actual = .stopped
+        }
         return snapshot(.stopped)
     }
 }
 
 extension RuntimeFailure {
     static let dockerDown = RuntimeFailure(
-        kind: .unreachable, detail: "docker GET /containers/{id}/json: unreachable: cannot reach dockerd at /var/run/docker.sock: connection refused"
+        kind: .unreachable,
+        detail: "docker GET /containers/{id}/json: unreachable: cannot reach dockerd at /var/run/docker.sock: connection refused"
     )
 }

@@ -87,8 +87,10 @@ public actor DockerCloudContainer: CloudRuntime {
             let current = existing.labels[Self.specLabel] == spec.fingerprint
             if current || existing.state.running {
                 if !current {
-                    logger.warning("cloud container runs an outdated spec; it is re-created at its next stop",
-                                   metadata: ["container.id": .string(existing.id)])
+                    logger.warning(
+                        "cloud container runs an outdated spec; it is re-created at its next stop",
+                        metadata: ["container.id": .string(existing.id)]
+                    )
                 }
                 return existing
             }
@@ -113,12 +115,20 @@ public actor DockerCloudContainer: CloudRuntime {
             let ready = container.state.running && (container.state.health == nil || container.state.health == "healthy")
             if ready { return Self.snapshot(container) }
             if !container.state.running && container.state.status != "created" {
-                throw DockerError(kind: .api, call: "wait for ready", container: id,
-                                  message: "container \(container.state.status) with exit code \(container.state.exitCode) while starting")
+                throw DockerError(
+                    kind: .api,
+                    call: "wait for ready",
+                    container: id,
+                    message: "container \(container.state.status) with exit code \(container.state.exitCode) while starting"
+                )
             }
             if ContinuousClock.now >= deadline {
-                throw DockerError(kind: .timeout, call: "wait for ready", container: id,
-                                  message: "not ready within \(readyTimeout) (status \(container.state.status), health \(container.state.health ?? "none"))")
+                throw DockerError(
+                    kind: .timeout,
+                    call: "wait for ready",
+                    container: id,
+                    message: "not ready within \(readyTimeout) (status \(container.state.status), health \(container.state.health ?? "none"))"
+                )
             }
             try? await Task.sleep(for: .milliseconds(100))
         }
@@ -139,8 +149,11 @@ extension DockerCloudContainer {
     /// The adapter for the container and socket a failoverd configuration names.
     public init(configuration: FailoverdConfiguration, http: HTTPClient, logger: Logger) {
         self.init(
-            spec: configuration.container, http: http, socketPath: configuration.dockerSocket,
-            readyTimeout: configuration.readyTimeout, logger: logger
+            spec: configuration.container,
+            http: http,
+            socketPath: configuration.dockerSocket,
+            readyTimeout: configuration.readyTimeout,
+            logger: logger
         )
     }
 }
