@@ -21,19 +21,6 @@ public struct FailoverState: Codable, Sendable, Equatable {
     /// An empty state: standby.
     public init() {}
 
-    /// Decodes a saved state; fields added in later versions default, so an upgrade keeps
-    /// the state an older failoverd wrote.
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        alerts = try container.decode([String: TrackedAlert].self, forKey: .alerts)
-        holdDownUntil = try container.decodeIfPresent(Date.self, forKey: .holdDownUntil)
-        paused = try container.decode(Bool.self, forKey: .paused)
-        recentStops = try container.decode([Date].self, forKey: .recentStops)
-        failedOverSince = try container.decodeIfPresent(Date.self, forKey: .failedOverSince)
-        reason = try container.decode(String.self, forKey: .reason)
-        lastFailover = try container.decodeIfPresent(FailoverEpisode.self, forKey: .lastFailover)
-    }
-
     /// Trigger alerts currently firing, oldest first.
     public var firingAlerts: [TrackedAlert] {
         alerts.values.filter { $0.status == .firing }.sorted { ($0.startsAt, $0.fingerprint) < ($1.startsAt, $1.fingerprint) }

@@ -39,6 +39,27 @@ struct ControllerTests {
         #expect(report.desired == .running)
     }
 
+    @Test func stateWrittenBeforeFailoverPhasesWereRecordedIsRestored() async throws {
+        // setup: a state file as the previous release wrote it, without `lastFailover`
+        let directory = makeStateDirectory()
+        defer { removeDirectory(directory) }
+        let older = #"""
+            {"alerts":{"fp1":{"fingerprint":"fp1","status":"firing","labels":{"alertname":"OnPremDown"},
+             "startsAt":785000000,"receivedAt":785000001}},"paused":true,"recentStops":[],"failedOverSince":785000001,
+             "reason":"failed over: OnPremDown firing (1 trigger alert)"}
+            """#
+        try #require(FileManager.default.createFile(atPath: directory + "/state.json", contents: Data(older.utf8)))
+
+        // act
+        let report = try await makeDaemon(FakeCloudRuntime(), stateDirectory: directory).controller.report()
+
+        // check
+        #expect(report.firingTriggerAlerts.map(\.fingerprint) == ["fp1"])
+        #expect(report.paused)
+        #expect(report.lastFailover == nil)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).allSatisfy { !$0.contains("corrupt") })
+    }
+
     @Test func corruptStateIsMovedAsideAndARunningCopyIsAdopted() async throws {
         let runtime = FakeCloudRuntime()
         runtime.set { $0.actual = .running }

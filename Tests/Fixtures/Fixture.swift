@@ -12,32 +12,14 @@ public enum AlertmanagerFixture {
         try! String(contentsOfFile: "\(directory)/\(name).json", encoding: .utf8)
     }
 
-    /// A fixture with its first alert changed: `status` applies to the group and every alert,
-    /// the rest to the first alert. The same options as `webhook_body.py`.
-    public static func body(
-        _ name: String = "onprem-down",
-        status: String? = nil,
-        fingerprint: String? = nil,
-        startsAt: String? = nil,
-        endsAt: String? = nil,
-        alertname: String? = nil,
-        groupKey: String? = nil
-    ) -> String {
+    /// A fixture with its status (of the group and every alert) and its first alert's end
+    /// changed, as `webhook_body.py --status --ends-at` does.
+    public static func body(_ name: String = "onprem-down", status: String, endsAt: String? = nil) -> String {
         var payload = try! JSONSerialization.jsonObject(with: Data(raw(name).utf8)) as! [String: Any]
         var alerts = payload["alerts"] as! [[String: Any]]
-        if let status {
-            payload["status"] = status
-            for index in alerts.indices { alerts[index]["status"] = status }
-        }
-        if let fingerprint { alerts[0]["fingerprint"] = fingerprint }
-        if let startsAt { alerts[0]["startsAt"] = startsAt }
+        payload["status"] = status
+        for index in alerts.indices { alerts[index]["status"] = status }
         if let endsAt { alerts[0]["endsAt"] = endsAt }
-        if let alertname {
-            var labels = alerts[0]["labels"] as! [String: String]
-            labels["alertname"] = alertname
-            alerts[0]["labels"] = labels
-        }
-        if let groupKey { payload["groupKey"] = groupKey }
         payload["alerts"] = alerts
         return String(decoding: try! JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys]), as: UTF8.self)
     }

@@ -1,3 +1,5 @@
+import DockerEngine
+
 extension FailoverdConfiguration {
     /// Every configuration key, in the order the README and `check-config` show them.
     ///

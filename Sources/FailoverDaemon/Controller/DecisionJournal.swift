@@ -11,7 +11,7 @@ struct DecisionJournal: Sendable {
     let logger: Logger
     let metrics: DaemonMetrics
 
-    func loaded(_ loaded: StateStore.Loaded, from path: String) {
+    func loaded(_ loaded: StateStore.Loaded, from path: String, engineName: String) {
         switch loaded {
         case .fresh:
             logger.info("no saved state; starting in standby", metadata: ["state.path": .string(path)])
@@ -25,7 +25,7 @@ struct DecisionJournal: Sendable {
             )
         case .corrupt(let aside, let reason):
             logger.error(
-                "state file unreadable; moved aside, rebuilding from Docker",
+                "state file unreadable; moved aside, rebuilding from \(engineName)",
                 metadata: [
                     "state.moved_to": .string(aside), "error": .string(reason),
                 ]

@@ -52,7 +52,7 @@ public actor FailoverController {
     /// prepares the target so a failover is a single `start`. The runtime being down is not fatal.
     public func bootstrap() async throws(StateStore.Failure) {
         let loaded = try store.load(now: clock.now())
-        journal.loaded(loaded, from: store.path)
+        journal.loaded(loaded, from: store.path, engineName: runtime.engineName)
         if case .restored(let state) = loaded {
             engine = FailoverEngine(policy: engine.policy, state: state)
         }
@@ -194,9 +194,8 @@ public actor FailoverController {
 
     /// Runs one action, records it in the engine, the journal and the metrics.
     private func act(_ action: RuntimeAction) async throws(RuntimeFailure) {
-        let operation: RuntimeOperation = action == .start ? .start : .stop
         do {
-            let result = try await timed(operation) { () async throws(RuntimeFailure) in
+            let result = try await timed(RuntimeOperation(action)) { () async throws(RuntimeFailure) in
                 switch action {
                 case .start: try await self.runtime.start()
                 case .stop: try await self.runtime.stop()

@@ -19,6 +19,14 @@ enum RuntimeOperation: String, Sendable {
     case prepare
     case start
     case stop
+
+    /// The call an action makes.
+    init(_ action: RuntimeAction) {
+        switch action {
+        case .start: self = .start
+        case .stop: self = .stop
+        }
+    }
 }
 
 /// Where in the controller a runtime failure happened, for the log.
