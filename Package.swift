@@ -35,6 +35,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .systemLibrary(name: "CMalloc"),
         .systemLibrary(
             name: "CSystemd",
             pkgConfig: "libsystemd",
@@ -84,6 +85,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                "CMalloc",
                 "FailoverCore",
                 "DockerEngine",
                 "ServiceSupport",

@@ -122,6 +122,45 @@ public struct DockerClient: Sendable {
         }
     }
 
+    // MARK: Events
+
+    /// Follows dockerd's event stream for one container (by name, so it survives re-creation):
+    /// calls `onOpen` once dockerd accepted the subscription, then `onEvent` with each event's
+    /// action (`die`, `start`, `destroy`, `exec_start: ...`), until dockerd closes the stream.
+    /// No deadline: the stream is meant to stay open; cancelling the task ends it.
+    public func followEvents(
+        container name: String,
+        onOpen: @Sendable () async -> Void,
+        onEvent: @Sendable (String) async -> Void
+    ) async throws(DockerError) {
+        let call = "GET /events"
+        let filters = #"{"type":["container"],"container":["\#(name)"]}"#
+        let query = filters.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? filters
+        let response = try await open(.GET, "/events?filters=\(query)", call: call, container: name, deadline: .distantFuture)
+        guard response.status == .ok else {
+            let body = try? await response.body.collect(upTo: 64 << 10)
+            throw EngineResponse(status: Int(response.status.code), headers: response.headers, body: Data(body?.readableBytesView ?? []))
+                .error(call: call, container: name)
+        }
+        await onOpen()
+        struct Event: Decodable { let Action: String }
+        var pending = ByteBuffer()
+        do {
+            for try await chunk in response.body {
+                pending.writeImmutableBuffer(chunk)
+                // dockerd writes one JSON object per line.
+                while let newline = pending.readableBytesView.firstIndex(of: UInt8(ascii: "\n")) {
+                    let line = pending.readSlice(length: newline - pending.readerIndex + 1)!
+                    guard let event = try? JSONDecoder().decode(Event.self, from: Data(line.readableBytesView)) else { continue }
+                    await onEvent(event.Action)
+                }
+                pending.discardReadBytes()
+            }
+        } catch {
+            throw transportError(error, call: call, container: name)
+        }
+    }
+
     // MARK: Transport
 
     private func escape(_ component: String) -> String {
@@ -138,6 +177,26 @@ public struct DockerClient: Sendable {
         timeout: TimeAmount? = nil
     ) async throws(DockerError) -> EngineResponse {
         let callName = call ?? "\(method.rawValue) \(path)"
+        let deadline = NIODeadline.now() + (timeout ?? callTimeout)
+        let response = try await open(method, path, versioned: versioned, body: body, call: callName, container: container, deadline: deadline)
+        do {
+            let bytes = try await response.body.collect(upTo: 4 << 20)
+            return EngineResponse(status: Int(response.status.code), headers: response.headers, body: Data(bytes.readableBytesView))
+        } catch {
+            throw transportError(error, call: callName, container: container)
+        }
+    }
+
+    /// Sends a request and returns once dockerd answered with its head; the body is the caller's.
+    private func open(
+        _ method: HTTPMethod,
+        _ path: String,
+        versioned: Bool = true,
+        body: Data? = nil,
+        call callName: String,
+        container: String?,
+        deadline: NIODeadline
+    ) async throws(DockerError) -> HTTPClientResponse {
         let uri = versioned ? "/v\(apiVersion)\(path)" : path
         // AsyncHTTPClient retries failed connects until the deadline; a missing socket file
         // (dockerd stopped cleanly) is known at once, so say so at once.
@@ -161,14 +220,17 @@ public struct DockerClient: Sendable {
             request.body = .bytes(ByteBuffer(bytes: body))
         }
         do {
-            let response = try await http.execute(request, timeout: timeout ?? callTimeout)
-            let bytes = try await response.body.collect(upTo: 4 << 20)
-            return EngineResponse(status: Int(response.status.code), headers: response.headers, body: Data(bytes.readableBytesView))
-        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
-            throw DockerError(kind: .timeout, call: callName, container: container, message: "no answer from dockerd within the deadline")
+            return try await http.execute(request, deadline: deadline)
         } catch {
-            throw DockerError(kind: .unreachable, call: callName, container: container, message: "cannot reach dockerd at \(socketPath): \(error)")
+            throw transportError(error, call: callName, container: container)
         }
+    }
+
+    private func transportError(_ error: any Error, call: String, container: String?) -> DockerError {
+        if let error = error as? HTTPClientError, error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
+            return DockerError(kind: .timeout, call: call, container: container, message: "no answer from dockerd within the deadline")
+        }
+        return DockerError(kind: .unreachable, call: call, container: container, message: "cannot reach dockerd at \(socketPath): \(error)")
     }
 }
 

@@ -116,12 +116,10 @@ public struct WebhookPayloadError: Error, Equatable, CustomStringConvertible {
     /// Decodes and checks a body. Throws with a reason naming the offending field.
     public static func decode(_ body: some Collection<UInt8>) throws(WebhookPayloadError) -> AlertmanagerWebhook {
         let payload: AlertmanagerWebhook
-        do {
-            payload = try JSONDecoder().decode(AlertmanagerWebhook.self, from: Data(body))
-        } catch let error as DecodingError {
-            throw WebhookPayloadError(description: Self.describe(error))
-        } catch {
-            throw WebhookPayloadError(description: "body is not valid JSON")
+        if let scanned = body.withContiguousStorageIfAvailable({ WebhookScanner.read(UnsafeRawBufferPointer($0)) }) ?? nil {
+            payload = scanned
+        } else {
+            payload = try decodeWithJSONDecoder(body)
         }
         guard payload.version == AlertmanagerWebhook.supportedVersion else {
             throw WebhookPayloadError(
@@ -129,6 +127,17 @@ public struct WebhookPayloadError: Error, Equatable, CustomStringConvertible {
             )
         }
         return payload
+    }
+
+    /// The reference reader: every body the scanner leaves, and every error message.
+    package static func decodeWithJSONDecoder(_ body: some Collection<UInt8>) throws(WebhookPayloadError) -> AlertmanagerWebhook {
+        do {
+            return try JSONDecoder().decode(AlertmanagerWebhook.self, from: Data(body))
+        } catch let error as DecodingError {
+            throw WebhookPayloadError(description: Self.describe(error))
+        } catch {
+            throw WebhookPayloadError(description: "body is not valid JSON")
+        }
     }
 
     private static func describe(_ error: DecodingError) -> String {

@@ -25,16 +25,21 @@ public struct FailoverEngine: Sendable {
     ///
     /// The group's top-level status is deliberately not used: a group can mix firing and
     /// resolved alerts, and only per-fingerprint facts decide.
+    ///
+    /// A duplicate changes nothing, not even the time it was received, so the caller can tell
+    /// from `stateChanged` that there is nothing to save and nothing to do.
     public mutating func apply(_ webhook: AlertmanagerWebhook, now: Date) -> WebhookDecision {
+        let before = state
         let wasFiring = !state.firingAlerts.isEmpty
         var verdicts: [NoticeVerdict] = []
+        verdicts.reserveCapacity(webhook.alerts.count)
         for alert in webhook.alerts {
             guard policy.isTrigger(alert.labels) else {
                 verdicts.append(NoticeVerdict(fingerprint: alert.fingerprint, status: alert.status, outcome: .notATrigger))
                 continue
             }
             let outcome = Self.classify(alert, against: state.alerts[alert.fingerprint])
-            if outcome == .applied || outcome == .duplicate {
+            if outcome == .applied {
                 state.alerts[alert.fingerprint] = TrackedAlert(
                     fingerprint: alert.fingerprint,
                     status: alert.status,
@@ -60,7 +65,12 @@ public struct FailoverEngine: Sendable {
             state.reason = "all trigger alerts resolved; holding down before stopping the cloud copy"
         }
         pruneResolved(now: now)
-        return WebhookDecision(verdicts: verdicts, desired: desired(at: now), truncatedAlerts: webhook.truncatedAlerts)
+        return WebhookDecision(
+            verdicts: verdicts,
+            desired: desired(at: now),
+            truncatedAlerts: webhook.truncatedAlerts,
+            stateChanged: state != before
+        )
     }
 
     /// Orders a notice against the latest accepted one of the same fingerprint.
@@ -80,9 +90,12 @@ public struct FailoverEngine: Sendable {
     }
 
     private mutating func pruneResolved(now: Date) {
-        state.alerts = state.alerts.filter { _, alert in
-            alert.status == .firing || now.timeIntervalSince(alert.receivedAt) < Self.resolvedRetention
+        func expired(_ alert: TrackedAlert) -> Bool {
+            alert.status == .resolved && now.timeIntervalSince(alert.receivedAt) >= Self.resolvedRetention
         }
+        // Checked first so a webhook with nothing to prune does not rebuild the dictionary.
+        guard state.alerts.values.contains(where: expired) else { return }
+        state.alerts = state.alerts.filter { !expired($1) }
     }
 
     // MARK: Decisions
@@ -185,7 +198,7 @@ public enum PlannedAction: Sendable, Equatable {
 /// What happened to one alert of a webhook.
 public struct NoticeVerdict: Sendable, Equatable, Encodable {
     /// The outcome kinds.
-    public enum Outcome: String, Sendable, Equatable, Encodable {
+    public enum Outcome: String, Sendable, Equatable, Encodable, CaseIterable {
         case applied
         case duplicate
         case stale
@@ -208,4 +221,12 @@ public struct WebhookDecision: Sendable, Equatable {
     public var desired: DesiredState
     /// Alerts Alertmanager left out; never read as resolutions.
     public var truncatedAlerts: Int
+    /// Whether the webhook changed the state: only then is there anything to save.
+    public var stateChanged: Bool
+
+    /// Whether any alert of the webhook was a trigger notice that is neither stale nor foreign,
+    /// i.e. one whose sender expects the reply to confirm the cloud copy's state.
+    public var concernsTheCloudCopy: Bool {
+        verdicts.contains { $0.outcome == .applied || $0.outcome == .duplicate }
+    }
 }

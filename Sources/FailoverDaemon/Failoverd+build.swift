@@ -101,7 +101,18 @@ public func buildFailoverd(
         interval: configuration.reconcileInterval,
         maximumBackoff: configuration.maximumBackoff
     )
-    var services: [any Service] = [reconcile]
+    HeapTrimService.limitArenas()
+    var services: [any Service] = [reconcile, HeapTrimService()]
+    if configuration.followDockerEvents {
+        services.append(
+            RuntimeWatchService(
+                controller: controller,
+                runtime: dependencies.runtime,
+                maximumBackoff: configuration.maximumBackoff,
+                logger: dependencies.logger
+            )
+        )
+    }
     if let hook = dependencies.watchdog {
         services.append(
             WatchdogService(

@@ -32,6 +32,12 @@ struct DockerClientTests {
             try await client.startContainer(id: id)  // 304: already started
             let observed2 = try await client.inspectContainer(id)?.state.running
             #expect(observed2 == true)
+            // A SIGTERM that lands before the service has installed its handler is dropped
+            // (PID 1 ignores unhandled signals) and Docker kills it after the timeout: wait
+            // until it serves, as a cloud copy being stopped after its hold-down always does.
+            for _ in 0..<100 where try await client.inspectContainer(id)?.state.health != "healthy" {
+                try await Task.sleep(for: .milliseconds(100))
+            }
 
             try await client.stopContainer(id: id, timeoutSeconds: 5)
             try await client.stopContainer(id: id, timeoutSeconds: 5)  // 304: already stopped

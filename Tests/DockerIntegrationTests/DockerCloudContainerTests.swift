@@ -3,6 +3,7 @@ import DockerEngine
 import FailoverCore
 import FailoverDaemon
 import Logging
+import Synchronization
 import Testing
 
 @Suite("Cloud container on a real dockerd", .enabled(if: RealDocker.enabled))
@@ -42,6 +43,53 @@ struct DockerCloudContainerTests {
             let stopped = try await runtime.stop()
             #expect(stopped.actual == .stopped)
         }
+    }
+
+    @Test func watchReportsARemovedContainerButNotItsHealthChecks() async throws {
+        let name = RealDocker.uniqueName("cc-watch")
+        try await RealDocker.withClient(removing: [name]) { client, http in
+            // setup: a healthy copy (its HEALTHCHECK runs an exec every 2 s) and a live feed
+            let spec = ContainerSpec(
+                name: name,
+                image: RealDocker.image,
+                environment: ["PORT=\(RealDocker.freePort())", "SITE=cloud"],
+                stopTimeoutSeconds: 1
+            )
+            let runtime = makeRuntime(spec, http: http)
+            let started = try await runtime.start()
+            let subscribed = Atomic<Bool>(false)
+            let changes = Atomic<Int>(0)
+            let watching = Task {
+                try await runtime.watch(
+                    onSubscribed: { subscribed.store(true, ordering: .sequentiallyConsistent) },
+                    onChange: { changes.add(1, ordering: .sequentiallyConsistent) }
+                )
+            }
+            defer { watching.cancel() }
+            #expect(await eventually { subscribed.load(ordering: .sequentiallyConsistent) })
+
+            // act: health-check intervals pass, then the copy is removed behind failoverd's back
+            try await Task.sleep(for: .seconds(5))
+            let changesWhileHealthy = changes.load(ordering: .sequentiallyConsistent)
+            let removed = ContinuousClock.now
+            try await client.removeContainer(id: started.id ?? name)
+            let reported = await eventually { changes.load(ordering: .sequentiallyConsistent) > 0 }
+
+            // check
+            #expect(changesWhileHealthy == 0, "health-check execs are not changes")
+            #expect(reported, "the removal is reported")
+            #expect(ContinuousClock.now - removed < .seconds(2))
+            #expect(try await runtime.observe().actual == .missing)
+        }
+    }
+
+    /// Polls `condition` every 20 ms for up to 5 s.
+    private func eventually(_ condition: () -> Bool) async -> Bool {
+        for _ in 0..<250 {
+            if condition() { return true }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return condition()
     }
 
     @Test func changedSpecRecreatesAStoppedContainer() async throws {

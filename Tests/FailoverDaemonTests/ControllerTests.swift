@@ -1,6 +1,9 @@
 import FailoverCore
 import FailoverDaemon
-import FoundationEssentials
+import Foundation
+import HummingbirdTesting
+import Synchronization
+import TestFixtures
 import Testing
 
 #if canImport(Glibc)
@@ -135,11 +138,150 @@ struct ControllerTests {
             let outcome = await daemon.controller.receive(try webhook("firing"), deadline: .seconds(5))
             #expect(outcome.persisted == false)
             #expect(await daemon.controller.report().lastError?.what.contains("state not saved") == true)
+
+            // Alertmanager retries the 503 with the same notice: a duplicate, which must still save.
             removeDirectory(directory)
+            let retried = await daemon.controller.receive(try webhook("firing"), deadline: .seconds(5))
+            #expect(retried.persisted)
+            #expect(FileManager.default.fileExists(atPath: directory + "/state.json"))
             return
         }
         chmod(directory, 0o500)
         let outcome = await daemon.controller.receive(try webhook("firing"), deadline: .seconds(5))
         #expect(outcome.persisted == false)
     }
+
+    // MARK: The webhook path does only the work a webhook calls for
+
+    @Test func webhooksThatChangeNothingNeitherCallTheRuntimeNorRewriteTheState() async throws {
+        // setup: failed over, with the runtime's change feed live
+        let runtime = FakeCloudRuntime()
+        let directory = makeStateDirectory()
+        defer { removeDirectory(directory) }
+        let daemon = try await makeDaemon(runtime, stateDirectory: directory)
+        _ = await daemon.controller.receive(try webhook("firing"), deadline: .seconds(5))
+        _ = await daemon.controller.runtimeWatchConnected()
+        let callsBefore = runtime.calls
+        let fileBefore = try stateFileIdentity(directory)
+
+        // act: Alertmanager repeats the trigger and sends an unrelated group, 50 times each
+        var outcomes: [FailoverController.WebhookOutcome] = []
+        for _ in 0..<50 {
+            outcomes.append(await daemon.controller.receive(try webhook("firing"), deadline: .seconds(5)))
+            outcomes.append(await daemon.controller.receive(try foreignWebhook(), deadline: .seconds(5)))
+        }
+
+        // check
+        #expect(runtime.calls == callsBefore, "no observe, start or stop")
+        #expect(try stateFileIdentity(directory) == fileBefore, "state.json was not rewritten")
+        #expect(outcomes.allSatisfy { $0.convergence == .inSync && $0.persisted })
+    }
+
+    @Test func webhooksDuringAStartShareItAndForeignOnesDoNotWaitForIt() async throws {
+        // setup: the first trigger's start hangs until released
+        let runtime = FakeCloudRuntime()
+        runtime.set { $0.holdStarts = true }
+        let directory = makeStateDirectory()
+        defer { removeDirectory(directory) }
+        let daemon = try await makeDaemon(runtime, stateDirectory: directory)
+        let first = Task { await daemon.controller.receive(try webhook("firing"), deadline: .seconds(5)) }
+        #expect(await eventually { runtime.recorded.withLock { $0.startGate != nil } })
+
+        // act
+        let foreign = await daemon.controller.receive(try foreignWebhook(), deadline: .seconds(5))
+        let duplicates = (0..<200).map { _ in
+            Task { await daemon.controller.receive(try webhook("firing"), deadline: .seconds(5)) }
+        }
+        runtime.releaseStarts()
+        var duplicateOutcomes: [ConvergenceOutcome?] = []
+        for duplicate in duplicates { duplicateOutcomes.append(try await duplicate.value.convergence) }
+
+        // check
+        #expect(foreign.convergence == nil, "answered at once (200 pending), not after the start")
+        #expect(try await first.value.convergence == .acted(.start))
+        #expect(duplicateOutcomes.allSatisfy { $0 == .acted(.start) || $0 == .inSync })
+        #expect(runtime.starts == 1)
+        #expect(runtime.observes == 1, "one convergence: no follow-up for notices that changed nothing")
+    }
+
+    @Test func aChangedStateIsCheckedWithTheRuntimeOnlyWhileItsFeedIsDown() async throws {
+        // setup: failed over, feed not connected
+        let runtime = FakeCloudRuntime()
+        let directory = makeStateDirectory()
+        defer { removeDirectory(directory) }
+        let daemon = try await makeDaemon(runtime, stateDirectory: directory)
+        _ = await daemon.controller.receive(try webhook("firing"), deadline: .seconds(5))
+        let secondTrigger = try WebhookPayloadError.decode(Array(AlertmanagerFixture.raw("mixed-group-with-unknown-fields").utf8))
+
+        // act + check: a new trigger alert changes the state; without the feed, failoverd looks
+        let observesBefore = runtime.observes
+        #expect(await daemon.controller.receive(secondTrigger, deadline: .seconds(5)).convergence == .inSync)
+        #expect(runtime.observes == observesBefore + 1)
+
+        // with the feed live, the last observation is current and answers the next change
+        _ = await daemon.controller.runtimeWatchConnected()
+        let observesLive = runtime.observes
+        #expect(
+            await daemon.controller.receive(try webhook("resolved", endsAt: "2026-11-23T10:05:00Z"), deadline: .seconds(5)).convergence == .inSync
+        )
+        #expect(runtime.observes == observesLive)
+        #expect(runtime.starts == 1)
+    }
+
+    @Test func theCloudCopyStopsWhenTheHoldDownEndsNotAtTheNextReconcilePass() async throws {
+        // setup: an hour between reconcile passes, a hold-down of 300 ms
+        let runtime = FakeCloudRuntime()
+        let clock = ManualClock()
+        let directory = makeStateDirectory()
+        defer { removeDirectory(directory) }
+        let daemon = try await makeDaemon(
+            runtime,
+            stateDirectory: directory,
+            holdDown: .milliseconds(300),
+            reconcileInterval: .seconds(3600),
+            clock: clock
+        )
+        try await daemon.application.test(.router) { client in
+            _ = try await client.postWebhook(webhookBody("firing"))
+
+            // act: the trigger resolves and the hold-down's time passes
+            _ = try await client.postWebhook(webhookBody("resolved", endsAt: "2026-11-23T10:05:00Z"))
+            clock.advance(by: .seconds(1))
+
+            // check
+            #expect(await eventually { runtime.stops == 1 })
+            #expect(runtime.actual == .stopped)
+        }
+    }
+
+    @Test func aCopyThatDiesIsRestartedOnTheRuntimesEventNotAtTheNextReconcilePass() async throws {
+        // setup: a reconcile interval of an hour, so only the change feed can explain a restart
+        let runtime = FakeCloudRuntime()
+        let directory = makeStateDirectory()
+        defer { removeDirectory(directory) }
+        let daemon = try await makeDaemon(runtime, stateDirectory: directory, reconcileInterval: .seconds(3600))
+        try await daemon.application.test(.router) { client in
+            _ = try await client.postWebhook(webhookBody("firing"))
+            #expect(await eventually { runtime.recorded.withLock { $0.feed != nil } && runtime.starts == 1 })
+
+            // act: the copy dies; Docker says so
+            runtime.set { $0.actual = .stopped }
+            runtime.emitChange()
+
+            // check
+            #expect(await eventually { runtime.starts == 2 })
+            #expect(runtime.actual == .running)
+        }
+    }
+}
+
+/// An Alertmanager group captured from a real Alertmanager, none of whose alerts is a trigger.
+private func foreignWebhook() throws -> AlertmanagerWebhook {
+    try WebhookPayloadError.decode(Array(AlertmanagerFixture.raw("non-trigger-group").utf8))
+}
+
+/// The state file's inode and modification time: a save replaces the file, so they change.
+private func stateFileIdentity(_ directory: String) throws -> String {
+    let attributes = try FileManager.default.attributesOfItem(atPath: directory + "/state.json")
+    return "\(attributes[.systemFileNumber] ?? "?") \((attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)"
 }

@@ -45,10 +45,13 @@ func makeDaemon(
     _ runtime: FakeCloudRuntime,
     stateDirectory: String,
     holdDown: Duration = .seconds(30),
+    reconcileInterval: Duration = .milliseconds(50),
     clock: ManualClock = ManualClock()
 ) async throws -> Failoverd<some ApplicationProtocol> {
-    try await buildFailoverd(
-        configuration: testConfiguration(stateDirectory: stateDirectory, holdDown: holdDown),
+    var configuration = testConfiguration(stateDirectory: stateDirectory, holdDown: holdDown)
+    configuration.reconcileInterval = reconcileInterval
+    return try await buildFailoverd(
+        configuration: configuration,
         token: testToken,
         dependencies: FailoverdDependencies(
             runtime: runtime,
@@ -57,6 +60,15 @@ func makeDaemon(
             clock: clock
         )
     )
+}
+
+/// Polls `condition` every 10 ms for up to 5 s: for effects that happen on another task.
+func eventually(_ condition: () -> Bool) async -> Bool {
+    for _ in 0..<500 {
+        if condition() { return true }
+        try? await Task.sleep(for: .milliseconds(10))
+    }
+    return condition()
 }
 
 /// The shared OnPremDown fixture as Alertmanager sends it, firing or resolved.

@@ -25,6 +25,31 @@ struct WebhookHTTPTests {
         #expect(runtime.starts == 1)
     }
 
+    @Test func theReplyQuotesWhatTheSenderControls() async throws {
+        // setup: a fingerprint with a quote, a backslash and a newline in it
+        let directory = makeStateDirectory()
+        defer { removeDirectory(directory) }
+        let daemon = try await makeDaemon(FakeCloudRuntime(), stateDirectory: directory)
+        let body = webhookBody("firing").replacingOccurrences(of: #""fp1""#, with: #""fp\"1\\\n""#)
+        try await daemon.application.test(.router) { client in
+            // act
+            let response = try await client.postWebhook(body)
+
+            // check: valid JSON that gives back the fingerprint as sent
+            struct Reply: Decodable {
+                struct Verdict: Decodable { let fingerprint, status, outcome: String }
+                let alerts: [Verdict]
+                let summary: String
+                let truncated_alerts: Int
+            }
+            #expect(response.status == .ok)
+            #expect(response.headers[.contentType] == "application/json; charset=utf-8")
+            let reply = try JSONDecoder().decode(Reply.self, from: Data(String(buffer: response.body).utf8))
+            #expect(reply.alerts.map(\.fingerprint) == ["fp\"1\\\n"])
+            #expect(reply.alerts.map(\.outcome) == ["applied"])
+        }
+    }
+
     @Test(arguments: [
         ("{not json", "body is not valid JSON"),
         (#"{"version":"3","status":"firing","alerts":[]}"#, "version: expected \"4\""),

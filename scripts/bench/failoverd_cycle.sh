@@ -15,7 +15,7 @@ port=$(free_port); cloud_port=$(free_port)
 head -c 32 /dev/urandom | base64 | tr -d '\n' >"$work/token"; token=$(cat "$work/token")
 pid=""
 cleanup() {
-    [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+    stop_pid "$pid"
     docker rm -f "$container" "$baseline" >/dev/null 2>&1 || true
     rm -rf "$work"
 }

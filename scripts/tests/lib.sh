@@ -28,6 +28,17 @@ wait_for() {
     done
 }
 
+# stop_pid PID...: stops processes this script started, by PID, and reaps them. Never fails, so
+# an EXIT trap under `set -e` goes on to its other cleanup.
+stop_pid() {
+    local pid
+    for pid in "$@"; do
+        [ -n "$pid" ] || continue
+        kill "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
+}
+
 # Milliseconds since the epoch, for timing a step of a test.
 millis() {
     echo $(($(date +%s%N) / 1000000))

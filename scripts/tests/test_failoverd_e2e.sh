@@ -66,7 +66,7 @@ listen: {host: 127.0.0.1, port: $failoverd_port}
 auth: {token_file: $work/token}
 triggers: ['alertname="OnPremDown"']
 hold_down_seconds: 3
-reconcile_interval_seconds: 0.5
+reconcile_interval_seconds: 600  # so the restarts below come from Docker events and timers
 max_backoff_seconds: 2
 docker: {socket: $docker_sock}
 state_directory: $work/state
@@ -110,9 +110,12 @@ echo "       alert posted to Alertmanager → cloud /health 200: $(($(millis) - 
 check "the webhook was authenticated and answered 200 (after Docker reported healthy)" wait_for 20 bash -c "curl -fsS http://127.0.0.1:$failoverd_port/metrics | grep -q 'failoverd_webhook_requests_total{code=\"200\"}'"
 check "status names the firing trigger alert" bash -o pipefail -c "$(declare -f status_json); work='$work' failoverd_port=$failoverd_port status_json | python3 -c 'import json,sys; s=json.load(sys.stdin); assert s[\"desired\"]==\"running\" and s[\"firing_trigger_alerts\"][0][\"labels\"][\"site\"]==\"dc1\", s'"
 
-# --- killed behind the daemon's back → reconcile restarts it
+# --- killed behind the daemon's back → Docker's die event makes failoverd restart it
+killed_ms=$(millis)
 dock kill "$container" >/dev/null
-check "a container killed behind failoverd's back is restarted by reconcile" wait_for 20 bash -c "[ \"\$(docker -H 'unix://$docker_sock' inspect -f '{{.State.Status}}' '$container')\" = running ]"
+check "a container killed behind failoverd's back is restarted on Docker's event" wait_for 20 curl -fsS "http://127.0.0.1:$cloud_port/health"
+echo "       cloud copy killed → serving again: $(($(millis) - killed_ms)) ms (reconcile interval 600 s)"
+check "the restart is counted as a Docker event" bash -c "curl -fsS http://127.0.0.1:$failoverd_port/metrics | grep -q '^failoverd_docker_events_total [1-9]'"
 
 # --- SIGKILL and restart: state intact
 kill -9 "$failoverd_pid"; wait "$failoverd_pid" 2>/dev/null; failoverd_pid=""
@@ -126,7 +129,7 @@ webhook=$(python3 scripts/lib/webhook_body.py --status firing --fingerprint e2e-
 check "with dockerd stopped, a webhook gets 503 (retryable)" bash -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Authorization: Bearer $(cat "$work/token")' -H 'Content-Type: application/json' -d '$webhook' http://127.0.0.1:$failoverd_port/failover)\" = 503 ]"
 check "status says Docker is unreachable" bash -o pipefail -c "$(declare -f status_json); work='$work' failoverd_port=$failoverd_port status_json | grep -c 'Docker unreachable'"
 check "private dockerd comes back" start_private_dockerd
-check "once dockerd is back, reconcile brings the cloud copy up again" wait_for 30 bash -c "[ \"\$(docker -H 'unix://$docker_sock' inspect -f '{{.State.Status}}' '$container')\" = running ]"
+check "once dockerd is back, failoverd reconnects to its events and brings the cloud copy up again" wait_for 30 bash -c "[ \"\$(docker -H 'unix://$docker_sock' inspect -f '{{.State.Status}}' '$container')\" = running ]"
 
 # --- resolved → stopped after the hold-down (both fingerprints must resolve)
 resolve_direct=$(python3 scripts/lib/webhook_body.py --status resolved --fingerprint e2e-direct --group-key e2e --starts-at "$alert_started" --ends-at "$(now)")

@@ -14,6 +14,13 @@ public protocol CloudRuntime: Sendable {
     func start() async throws(RuntimeFailure) -> RuntimeSnapshot
     /// Stops it gracefully.
     func stop() async throws(RuntimeFailure) -> RuntimeSnapshot
+    /// Follows the engine's change feed for the target: calls `onSubscribed` once the feed is
+    /// live, then `onChange` whenever the target may have changed (it died, started, vanished),
+    /// until the feed ends (returns) or fails (throws). Cancelling the task ends it.
+    func watch(
+        onSubscribed: @escaping @Sendable () async -> Void,
+        onChange: @escaping @Sendable () async -> Void
+    ) async throws(RuntimeFailure)
 }
 
 /// What the runtime reports about the cloud copy after one look.

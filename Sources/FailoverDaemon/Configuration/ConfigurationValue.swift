@@ -58,6 +58,19 @@ extension Int: ConfigurationValue {
     var node: Node { Node(String(self)) }
 }
 
+extension Bool: ConfigurationValue {
+    static var typeName: String { "boolean" }
+
+    init(node: Node, key: String) throws(ConfigurationError) {
+        guard let value = node.bool else {
+            throw ConfigurationError(key: key, problem: "expected true or false, got '\(node.scalar?.string ?? "a collection")'")
+        }
+        self = value
+    }
+
+    var node: Node { Node(self ? "true" : "false") }
+}
+
 /// Durations are written in seconds, as decimals (`hold_down_seconds: 120`, `0.5`).
 extension Duration: ConfigurationValue {
     static var typeName: String { "seconds" }

@@ -40,7 +40,12 @@ extension FailoverdConfiguration {
         ),
         ConfigurationKey("stop_budget.max_stops", \.maximumStopsPerWindow, allowed: .atLeast(1), "At most this many stops per window."),
         ConfigurationKey("stop_budget.window_seconds", \.stopBudgetWindow, allowed: .positive, "The window the stop budget counts over."),
-        ConfigurationKey("reconcile_interval_seconds", \.reconcileInterval, allowed: .positive, "Time between reconcile passes."),
+        ConfigurationKey(
+            "reconcile_interval_seconds",
+            \.reconcileInterval,
+            allowed: .positive,
+            "Time between safety-net reconcile passes (Docker's events and the hold-down's end wake it sooner)."
+        ),
         ConfigurationKey(
             "max_backoff_seconds",
             \.maximumBackoff,
@@ -61,6 +66,11 @@ extension FailoverdConfiguration {
         ),
         ConfigurationKey("max_body_bytes", \.maximumBodyBytes, allowed: .atLeast(1024), "Largest accepted webhook body (413 above)."),
         ConfigurationKey("docker.socket", \.dockerSocket, allowed: .nonEmpty, "Docker Engine API unix socket."),
+        ConfigurationKey(
+            "docker.events",
+            \.followDockerEvents,
+            "Follow Docker's events so a cloud copy that dies is restarted at once; off where a socket proxy denies /events."
+        ),
         ConfigurationKey("state_directory", \.stateDirectory, flag: "state-directory", allowed: .nonEmpty, "Where state.json is kept."),
         ConfigurationKey("container.name", \.container.name, allowed: .nonEmpty, "Name of the cloud container."),
         ConfigurationKey(

@@ -29,8 +29,9 @@ public struct FailoverdConfiguration: Sendable, Equatable {
     public var maximumStopsPerWindow = 3
     /// Stop budget window.
     public var stopBudgetWindow: Duration = .seconds(3600)
-    /// Time between reconcile passes.
-    public var reconcileInterval: Duration = .seconds(5)
+    /// Time between safety-net reconcile passes; Docker's events and the hold-down's end wake
+    /// the loop sooner, so this only bounds how long a missed event goes unnoticed.
+    public var reconcileInterval: Duration = .seconds(30)
     /// Longest backoff between failing reconcile passes.
     public var maximumBackoff: Duration = .seconds(60)
     /// Longest a webhook waits for the runtime before answering 503; below Alertmanager's 10 s minimum timeout.
@@ -41,6 +42,8 @@ public struct FailoverdConfiguration: Sendable, Equatable {
     public var maximumBodyBytes = 1 << 20
     /// Docker Engine socket.
     public var dockerSocket = "/var/run/docker.sock"
+    /// Whether to follow Docker's event stream for the cloud container.
+    public var followDockerEvents = true
     /// Where state.json lives (systemd: StateDirectory=).
     public var stateDirectory = "/var/lib/failoverd"
     /// The cloud container.

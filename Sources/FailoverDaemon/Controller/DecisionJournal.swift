@@ -37,10 +37,16 @@ struct DecisionJournal: Sendable {
         logger.notice("adopted a running cloud copy without recorded alerts", metadata: ["container.id": .string(snapshot.id ?? "")])
     }
 
+    /// Notices that changed something (applied) or were refused as stale are logged at info;
+    /// repeats and foreign alerts only at debug, since Alertmanager re-sends every group each
+    /// `repeat_interval` and a storm of them would flood the journal. All are counted.
     func decided(_ decision: WebhookDecision, groupKey: String) {
+        var counts: [NoticeVerdict.Outcome: Int] = [:]
         for verdict in decision.verdicts {
-            metrics.notice(verdict.outcome)
-            logger.info(
+            counts[verdict.outcome, default: 0] += 1
+            let level: Logger.Level = verdict.outcome == .applied || verdict.outcome == .stale ? .info : .debug
+            logger.log(
+                level: level,
                 "alert notice",
                 metadata: [
                     "alert.fingerprint": .string(verdict.fingerprint), "alert.status": .string(verdict.status.rawValue),
@@ -48,6 +54,7 @@ struct DecisionJournal: Sendable {
                 ]
             )
         }
+        for (outcome, count) in counts { metrics.notices(outcome, count: count) }
         if decision.truncatedAlerts > 0 {
             logger.warning(
                 "Alertmanager truncated alerts; raise max_alerts on the failover receiver",
@@ -83,6 +90,15 @@ struct DecisionJournal: Sendable {
 
     func timed(_ operation: RuntimeOperation, elapsed: Duration) {
         metrics.runtimeOperation(operation, seconds: elapsed.inSeconds)
+    }
+
+    func watchChanged(connected: Bool, engineName: String) {
+        metrics.runtimeWatch(connected: connected)
+        if connected {
+            logger.info("following \(engineName.lowercased()) events for the cloud copy")
+        } else {
+            logger.warning("lost \(engineName.lowercased()) events; only the reconcile loop notices changes until they are back")
+        }
     }
 
     func engineReachable(_ engineName: String) {

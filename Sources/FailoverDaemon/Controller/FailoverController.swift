@@ -4,9 +4,11 @@ import Logging
 
 /// Owns the failover state and is the only place that acts on the cloud copy.
 ///
-/// Decisions are applied synchronously inside the actor; runtime work runs in one chain of
-/// convergence tasks, each starting after the previous one finished, so a burst of identical
-/// webhooks makes exactly one `start`: later ones find the copy already running.
+/// Decisions are applied synchronously inside the actor. A webhook that changes nothing costs
+/// no runtime call and no disk write: the last observation, kept current by the runtime's own
+/// change feed, answers it. Runtime work is single-flight: one convergence runs at a time and
+/// every request made meanwhile shares one follow-up, so a burst of webhooks during a start
+/// makes one `start` and at most one more `observe`.
 public actor FailoverController {
     private var engine: FailoverEngine
     private let runtime: any CloudRuntime
@@ -15,7 +17,17 @@ public actor FailoverController {
     private let metrics: DaemonMetrics
     private let clock: any DaemonClock
     private var observations = RuntimeObservations()
-    private var convergenceTail: Task<ConvergenceOutcome, Never>?
+    /// The convergence talking to the runtime now, if any.
+    private var convergenceInFlight: Task<ConvergenceOutcome, Never>?
+    /// The one follow-up that runs after it, shared by every request made meanwhile.
+    private var convergenceQueued: Task<ConvergenceOutcome, Never>?
+    /// Whether the runtime's change feed is connected: only then is the last observation
+    /// known to be current, and a changed state can be answered without asking the runtime.
+    private var runtimeWatchLive = false
+    /// Set when a save failed, so the next webhook saves even if it changes nothing.
+    private var unsavedChanges = false
+    /// Converges when the hold-down (or a stop-budget wait) ends.
+    private var dueTimer: Task<Void, Never>?
     /// When the convergence now talking to the runtime began; nil between convergences.
     private var convergenceStartedAt: ContinuousClock.Instant?
     private var statusObservers: [@Sendable (String) -> Void] = []
@@ -72,6 +84,7 @@ public actor FailoverController {
             journal.unexpected(error, during: "bootstrap")
         }
         publish()
+        wake(at: engine.state.holdDownUntil)
     }
 
     // MARK: Webhooks
@@ -80,7 +93,9 @@ public actor FailoverController {
     public struct WebhookOutcome: Sendable {
         /// The engine's decision.
         public var decision: WebhookDecision
-        /// How convergence ended, or nil when it did not finish before the reply deadline.
+        /// How the runtime stands: from the convergence the webhook waited for, or from the last
+        /// observation when no runtime call was needed; nil when a convergence had not finished
+        /// before the reply deadline, or one is due that this webhook has no stake in.
         public var convergence: ConvergenceOutcome?
         /// Whether the new state reached disk.
         public var persisted: Bool
@@ -90,13 +105,18 @@ public actor FailoverController {
         public var engineName: String
     }
 
-    /// Applies a webhook, persists, and converges, waiting at most `deadline` for the runtime.
+    /// Applies a webhook, persists what changed, and converges where the runtime must act,
+    /// waiting at most `deadline` for it.
     public func receive(_ webhook: AlertmanagerWebhook, deadline: Duration) async -> WebhookOutcome {
         let decision = engine.apply(webhook, now: clock.now())
         journal.decided(decision, groupKey: webhook.groupKey)
-        let persisted = persist()
-        publish()
-        let convergence = await scheduleConvergence().value(within: deadline)
+        var persisted = true
+        if decision.stateChanged || unsavedChanges {
+            persisted = persist()
+            publish()
+            wake(at: engine.state.holdDownUntil)
+        }
+        let convergence = await convergence(after: decision, deadline: deadline)
         return WebhookOutcome(
             decision: decision,
             convergence: convergence,
@@ -111,7 +131,35 @@ public actor FailoverController {
     /// One reconcile pass: bring actual to desired (restart a vanished or exited copy, stop
     /// after the hold-down).
     public func reconcile() async -> ConvergenceOutcome {
-        await scheduleConvergence().value
+        await requestConvergence().value
+    }
+
+    // MARK: The runtime's change feed
+
+    /// The runtime's change feed is connected: from now on its events keep the last observation
+    /// current. Resyncs once, since anything may have changed while it was down.
+    public func runtimeWatchConnected() async -> ConvergenceOutcome {
+        runtimeWatchLive = true
+        journal.watchChanged(connected: true, engineName: runtime.engineName)
+        return await requestConvergence().value
+    }
+
+    /// The change feed ended; until it is back, a changed state is checked with the runtime.
+    /// Returns whether it had been connected.
+    @discardableResult
+    public func runtimeWatchLost() -> Bool {
+        guard runtimeWatchLive else { return false }
+        runtimeWatchLive = false
+        journal.watchChanged(connected: false, engineName: runtime.engineName)
+        return true
+    }
+
+    /// The runtime reports that the cloud copy changed (it died, was started or removed):
+    /// converge now instead of at the next reconcile pass. Not awaited, so a burst of events
+    /// shares one follow-up convergence.
+    public func runtimeChanged() {
+        metrics.runtimeEvent()
+        _ = requestConvergence()
     }
 
     /// Pauses or resumes automation; persisted, so a restart keeps the operator's choice.
@@ -120,6 +168,8 @@ public actor FailoverController {
         journal.pauseChanged(paused)
         let persisted = persist()
         publish()
+        // What was held back while paused is due now, not at the next reconcile pass.
+        if !paused { _ = requestConvergence() }
         return persisted
     }
 
@@ -152,14 +202,76 @@ public actor FailoverController {
 
     // MARK: Convergence
 
-    private func scheduleConvergence() -> Task<ConvergenceOutcome, Never> {
-        let previous = convergenceTail
-        let task = Task {
-            _ = await previous?.value
-            return await self.convergeOnce()
+    /// Where a webhook's reply learns how the runtime stands, calling it only when it must.
+    private func convergence(after decision: WebhookDecision, deadline: Duration) async -> ConvergenceOutcome? {
+        let busy = convergenceQueued ?? convergenceInFlight
+        if decision.stateChanged {
+            // A convergence under way may be acting on the old state (a stop while a new trigger
+            // fires), and without the change feed the last observation may be out of date.
+            if busy == nil && runtimeWatchLive, let known = outcomeWithoutRuntimeCall() { return known }
+            return await requestConvergence().value(within: deadline)
         }
-        convergenceTail = task
+        if let busy {
+            return decision.concernsTheCloudCopy ? await busy.value(within: deadline) : nil
+        }
+        if let known = outcomeWithoutRuntimeCall() { return known }
+        // A repeated trigger notice with an action still due: Alertmanager's retry after a 503.
+        return decision.concernsTheCloudCopy ? await requestConvergence().value(within: deadline) : nil
+    }
+
+    /// The outcome a convergence would have, when the last observation says no action is due.
+    /// Not while the engine is unreachable: what it said last may no longer hold (a restarted
+    /// dockerd has stopped its containers).
+    private func outcomeWithoutRuntimeCall() -> ConvergenceOutcome? {
+        guard observations.engineUp, let actual = observations.snapshot?.actual else { return nil }
+        switch engine.plan(actual: actual, now: clock.now()) {
+        case .nothing: return .inSync
+        case .paused: return .paused
+        case .waitForStopBudget(let until): return .deferred(until: until)
+        case .start, .stop: return nil
+        }
+    }
+
+    /// Converges at `date`, so a stop is on time however long the safety-net reconcile interval
+    /// is; replaces the previous wake-up, and nil cancels it.
+    private func wake(at date: Date?) {
+        dueTimer?.cancel()
+        dueTimer = nil
+        guard let date else { return }
+        let delay = Duration.seconds(max(0, date.timeIntervalSince(clock.now()))) + .milliseconds(10)
+        dueTimer = Task {
+            do { try await Task.sleep(for: delay) } catch { return }
+            _ = self.requestConvergence()
+        }
+    }
+
+    /// Single flight: starts a convergence when none runs; otherwise returns the one follow-up
+    /// that starts when the current one ends, creating it if needed.
+    private func requestConvergence() -> Task<ConvergenceOutcome, Never> {
+        if let queued = convergenceQueued { return queued }
+        guard let running = convergenceInFlight else {
+            let task = Task { await self.runConvergence(promoted: false) }
+            convergenceInFlight = task
+            return task
+        }
+        let task = Task {
+            _ = await running.value
+            return await self.runConvergence(promoted: true)
+        }
+        convergenceQueued = task
         return task
+    }
+
+    /// Runs one convergence; a promoted follow-up becomes the one in flight, so requests made
+    /// from now on queue behind it.
+    private func runConvergence(promoted: Bool) async -> ConvergenceOutcome {
+        if promoted {
+            convergenceInFlight = convergenceQueued
+            convergenceQueued = nil
+        }
+        let outcome = await convergeOnce()
+        convergenceInFlight = nil
+        return outcome
     }
 
     /// Observes, asks the engine for the one action that moves actual toward desired, runs it.
@@ -177,6 +289,7 @@ public actor FailoverController {
                 return .paused
             case .waitForStopBudget(let until):
                 journal.stopDeferred(until: until)
+                wake(at: until)
                 return .deferred(until: until)
             case .start:
                 try await act(.start)
@@ -247,8 +360,11 @@ public actor FailoverController {
     private func persist() -> Bool {
         do {
             try store.save(engine.state)
+            unsavedChanges = false
+            metrics.stateSaved()
             return true
         } catch {
+            unsavedChanges = true
             observations.lastError = .init(at: RFC3339.format(clock.now()), what: "state not saved: \(error)")
             journal.notSaved(error, path: store.path)
             return false

@@ -9,12 +9,14 @@ extension Task where Failure == Never, Success: Sendable {
         let reply = ResumeOnce<Success?>()
         return await withCheckedContinuation { continuation in
             reply.arm(continuation)
-            Task<Void, Never> {
-                reply.resume(returning: await self.value)
-            }
-            Task<Void, Never> {
+            let timer = Task<Void, Never> {
                 try? await Task<Never, Never>.sleep(for: deadline)
                 reply.resume(returning: nil)
+            }
+            Task<Void, Never> {
+                reply.resume(returning: await self.value)
+                // Without this, every reply would leave a sleeping task behind for the whole deadline.
+                timer.cancel()
             }
         }
     }

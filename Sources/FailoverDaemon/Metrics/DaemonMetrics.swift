@@ -2,28 +2,37 @@ import FailoverCore
 import Prometheus
 
 /// Every metric failoverd exports, named in one place, in an injected registry.
+///
+/// The counters every webhook touches are looked up once, here, so a webhook costs no
+/// registry lock or label hashing beyond an atomic add.
 public struct DaemonMetrics: Sendable {
     /// The registry `/metrics` serves.
     public let registry: PrometheusCollectorRegistry
+    private let noticeCounters: [NoticeVerdict.Outcome: Counter]
+    private let replyCounters: [Int: Counter]
 
     /// Buckets for Docker operations: `start` with its readiness wait takes seconds, inspects take milliseconds.
     static let dockerBuckets: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20]
+    /// The reply codes a webhook can get from failoverd itself.
+    static let webhookReplyCodes = [200, 400, 401, 413, 415, 503]
 
     /// Creates the metrics in `registry`.
     public init(registry: PrometheusCollectorRegistry) {
         self.registry = registry
+        noticeCounters = Dictionary(
+            uniqueKeysWithValues: NoticeVerdict.Outcome.allCases.map { ($0, Self.noticeCounter(registry, $0)) }
+        )
+        replyCounters = Dictionary(uniqueKeysWithValues: Self.webhookReplyCodes.map { ($0, Self.replyCounter(registry, $0)) })
     }
 
-    /// One webhook reply, by HTTP status code.
-    func webhookRequest(code: Int) {
+    private static func replyCounter(_ registry: PrometheusCollectorRegistry, _ code: Int) -> Counter {
         registry.makeCounter(
             descriptor: .init(metricName: "failoverd_webhook_requests", unitName: "total", helpText: "Webhook requests by reply code."),
             labels: [("code", String(code))]
-        ).increment()
+        )
     }
 
-    /// One alert notice, by how the engine took it.
-    func notice(_ outcome: NoticeVerdict.Outcome) {
+    private static func noticeCounter(_ registry: PrometheusCollectorRegistry, _ outcome: NoticeVerdict.Outcome) -> Counter {
         registry.makeCounter(
             descriptor: .init(
                 metricName: "failoverd_alert_notices",
@@ -31,7 +40,50 @@ public struct DaemonMetrics: Sendable {
                 helpText: "Alert notices by outcome (applied, duplicate, stale, not_a_trigger)."
             ),
             labels: [("outcome", outcome.rawValue)]
+        )
+    }
+
+    /// One webhook reply, by HTTP status code.
+    func webhookRequest(code: Int) {
+        (replyCounters[code] ?? Self.replyCounter(registry, code)).increment()
+    }
+
+    /// `count` alert notices taken the same way.
+    func notices(_ outcome: NoticeVerdict.Outcome, count: Int) {
+        noticeCounters[outcome]?.increment(by: Int64(count))
+    }
+
+    /// One save of the state file (each is two fsyncs: the file and its directory).
+    func stateSaved() {
+        registry.makeCounter(
+            descriptor: .init(
+                metricName: "failoverd_state_saves",
+                unitName: "total",
+                helpText: "Saves of state.json (two fsyncs each); only webhooks that change the state save."
+            )
         ).increment()
+    }
+
+    /// One Docker event about the cloud container that made failoverd converge.
+    func runtimeEvent() {
+        registry.makeCounter(
+            descriptor: .init(
+                metricName: "failoverd_docker_events",
+                unitName: "total",
+                helpText: "Docker events about the cloud container (die, start, destroy, ...) that made failoverd converge."
+            )
+        ).increment()
+    }
+
+    /// Whether Docker's event stream is connected.
+    func runtimeWatch(connected: Bool) {
+        registry.makeGauge(
+            descriptor: .init(
+                metricName: "failoverd_docker_events_connected",
+                unitName: "",
+                helpText: "1 while failoverd follows Docker's event stream; 0 means only the reconcile loop notices a dead cloud copy."
+            )
+        ).set(Double(connected ? 1 : 0))
     }
 
     /// One container action, by kind and result.

@@ -1,7 +1,8 @@
 import ServiceLifecycle
 
 /// Runs reconcile passes forever: at startup, then every interval, backing off exponentially
-/// while Docker keeps failing so a dead dockerd is not hammered.
+/// while Docker keeps failing so a dead dockerd is not hammered. With Docker's events followed
+/// and the hold-down's end timed by the controller, this is the safety net for a missed event.
 struct ReconcileService: Service {
     let controller: FailoverController
     let interval: Duration

@@ -13,6 +13,8 @@ final class FakeCloudRuntime: CloudRuntime, Sendable {
         var startDelay: Duration = .zero
         var startGate: CheckedContinuation<Void, Never>?
         var holdStarts = false
+        var observes = 0
+        var feed: AsyncStream<Void>.Continuation?
     }
 
     let recorded = Mutex(Recorded())
@@ -21,6 +23,9 @@ final class FakeCloudRuntime: CloudRuntime, Sendable {
     var starts: Int { recorded.withLock { $0.starts } }
     var stops: Int { recorded.withLock { $0.stops } }
     var actual: ActualState { recorded.withLock { $0.actual } }
+    /// Every call that asks the runtime anything: observes, starts and stops.
+    var calls: Int { recorded.withLock { $0.observes + $0.starts + $0.stops } }
+    var observes: Int { recorded.withLock { $0.observes } }
 
     func set(_ change: (inout Recorded) -> Void) { recorded.withLock { change(&$0) } }
 
@@ -47,7 +52,9 @@ final class FakeCloudRuntime: CloudRuntime, Sendable {
     }
 
     func observe() async throws(RuntimeFailure) -> RuntimeSnapshot {
-        snapshot(try check().actual)
+        let current = try check()
+        recorded.withLock { $0.observes += 1 }
+        return snapshot(current.actual)
     }
 
     func prepare() async throws(RuntimeFailure) -> RuntimeSnapshot {
@@ -77,6 +84,28 @@ final class FakeCloudRuntime: CloudRuntime, Sendable {
             $0.actual = .running
         }
         return snapshot(.running)
+    }
+
+    /// A change feed the test drives with `emitChange()` and `endFeed()`.
+    func watch(
+        onSubscribed: @escaping @Sendable () async -> Void,
+        onChange: @escaping @Sendable () async -> Void
+    ) async throws(RuntimeFailure) {
+        _ = try check()
+        let (changes, feed) = AsyncStream<Void>.makeStream()
+        recorded.withLock { $0.feed = feed }
+        await onSubscribed()
+        for await _ in changes { await onChange() }
+    }
+
+    /// Tells the watcher the target changed, as Docker's `die` event does.
+    func emitChange() {
+        _ = recorded.withLock { $0.feed }?.yield()
+    }
+
+    /// Ends the feed, as dockerd closing the event stream does.
+    func endFeed() {
+        recorded.withLock { $0.feed.take() }?.finish()
     }
 
     func stop() async throws(RuntimeFailure) -> RuntimeSnapshot {

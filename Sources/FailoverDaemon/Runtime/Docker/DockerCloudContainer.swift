@@ -80,6 +80,20 @@ public actor DockerCloudContainer: CloudRuntime {
         }
     }
 
+    public func watch(
+        onSubscribed: @escaping @Sendable () async -> Void,
+        onChange: @escaping @Sendable () async -> Void
+    ) async throws(RuntimeFailure) {
+        try await withDocker { docker throws(DockerError) in
+            try await docker.followEvents(container: spec.name, onOpen: onSubscribed) { action in
+                // A HEALTHCHECK runs an exec every interval; those events say nothing about
+                // whether the container runs (its health_status events do).
+                guard !action.hasPrefix("exec_") else { return }
+                await onChange()
+            }
+        }
+    }
+
     /// Returns the existing container, re-creating it when its spec changed and it is not
     /// running (a running copy is never pulled from under traffic).
     private func ensureCreated(_ docker: DockerClient) async throws(DockerError) -> ContainerInspection {
