@@ -33,11 +33,14 @@ struct FailoverEngineTests {
 
     @Test func duplicateFiringIsIdempotent() throws {
         var engine = FailoverEngine(policy: try defaultPolicy())
-        _ = engine.apply(webhook(onPremDown(.firing)), now: at(1))
+        let first = engine.apply(webhook(onPremDown(.firing)), now: at(1))
+        let saved = engine.state
         let again = engine.apply(webhook(onPremDown(.firing)), now: at(2))
+        #expect(first.stateChanged)
         #expect(again.verdicts.map(\.outcome) == [.duplicate])
         #expect(again.desired == .running)
-        #expect(engine.state.failedOverSince == at(1))
+        #expect(!again.stateChanged, "nothing to save: not even the time it arrived")
+        #expect(engine.state == saved)
     }
 
     @Test func resolvedStopsOnlyAfterHoldDown() throws {

@@ -124,4 +124,5 @@ soak_calls=$(($(docker_calls) - calls)); soak_saves=$(($(state_saves) - saves))
 has_metric failoverd_state_saves_total || soak_saves=n/a
 echo "soak: $((soak_first + soak_second)) webhooks (non-trigger and duplicate alternating) -> Docker calls $soak_calls, state saves $soak_saves"
 echo "failoverd RSS MiB: start $rss_start, after burst $rss_before, after load $rss_after, soak half $rss_half, soak end $rss_end"
+echo "failoverd RSS at soak end, by kind: $(awk '/RssAnon|RssFile/ {printf "%s %.1f MiB  ", $1, $2 / 1024}' "/proc/$failoverd_pid/status")(file: the binary's own mapped code)"
 echo "flask RSS MiB: before load $flask_rss_before, after load $flask_rss_after"

@@ -179,7 +179,7 @@ public actor FailoverController {
     }
 
     private func summary() -> String {
-        report().summary
+        StatusReport.summary(engine: engine, observations: observations, engineName: runtime.engineName, now: clock.now())
     }
 
     // MARK: Liveness

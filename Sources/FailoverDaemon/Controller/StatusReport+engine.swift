@@ -28,6 +28,18 @@ extension StatusReport {
         )
     }
 
+    /// The summary line alone, without formatting the rest of the report: every webhook's
+    /// reply carries it.
+    static func summary(engine: FailoverEngine, observations: RuntimeObservations, engineName: String, now: Date) -> String {
+        summaryLine(
+            state: engine.state,
+            desired: engine.desired(at: now),
+            remaining: engine.state.holdDownUntil.map { max(0, $0.timeIntervalSince(now)) },
+            observations: observations,
+            engineName: engineName
+        )
+    }
+
     /// The one line systemd shows: what failoverd is doing, most urgent first.
     private static func summaryLine(
         state: FailoverState,
