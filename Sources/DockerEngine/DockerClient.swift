@@ -10,8 +10,10 @@ import NIOHTTP1
 /// names the call, the container and Docker's answer.
 public struct DockerClient: Sendable {
     /// The newest API version this client was written against; older daemons are spoken to in
-    /// their own version (negotiated from `/_ping`), down to `minimumAPIVersion`.
-    public static let preferredAPIVersion = APIVersion(major: 1, minor: 43)
+    /// their own version (negotiated from `/version`), down to `minimumAPIVersion`. Newer
+    /// daemons accept it as long as it is not below their own minimum (Docker Engine 29
+    /// refuses anything below 1.44).
+    public static let preferredAPIVersion = APIVersion(major: 1, minor: 47)
     /// Oldest API with everything used here.
     public static let minimumAPIVersion = APIVersion(major: 1, minor: 40)
 
@@ -21,20 +23,38 @@ public struct DockerClient: Sendable {
     /// The API version used in request paths.
     public let apiVersion: APIVersion
 
-    /// Connects: pings dockerd and negotiates the API version.
+    /// Connects: asks dockerd which API versions it speaks (`GET /version`, unversioned) and
+    /// picks the newest both sides know.
     public static func connect(http: HTTPClient, socketPath: String, callTimeout: Duration = .seconds(5)) async throws(DockerError) -> DockerClient {
+        let call = "GET /version"
         let probe = DockerClient(http: http, socketPath: socketPath, callTimeout: .init(callTimeout), apiVersion: minimumAPIVersion)
-        let ping = try await probe.send(.GET, "/_ping", versioned: false)
-        guard ping.status == 200 else {
-            throw DockerError(kind: .api, call: "GET /_ping", status: ping.status, message: ping.text)
+        let response = try await probe.send(.GET, "/version", versioned: false, call: call)
+        guard response.status == 200 else { throw response.error(call: call, container: nil) }
+        struct Version: Decodable {
+            let ApiVersion: String
+            let MinAPIVersion: String?
         }
-        guard let advertised = ping.headers.first(name: "API-Version").flatMap(APIVersion.init(parsing:)) else {
-            throw DockerError(kind: .badResponse, call: "GET /_ping", message: "no API-Version header")
+        let version = try response.decode(Version.self, call: call, container: nil)
+        guard let newest = APIVersion(parsing: version.ApiVersion) else {
+            throw DockerError(kind: .badResponse, call: call, message: "unreadable ApiVersion '\(version.ApiVersion)'")
         }
-        guard advertised >= minimumAPIVersion else {
-            throw DockerError(kind: .api, call: "GET /_ping", message: "dockerd speaks API \(advertised), need at least \(minimumAPIVersion)")
+        let oldest = version.MinAPIVersion.flatMap(APIVersion.init(parsing:)) ?? newest
+        let chosen = try negotiate(daemonNewest: newest, daemonOldest: oldest)
+        return DockerClient(http: http, socketPath: socketPath, callTimeout: .init(callTimeout), apiVersion: chosen)
+    }
+
+    /// The newest version both this client and the daemon speak, or an error naming both ranges.
+    public static func negotiate(daemonNewest: APIVersion, daemonOldest: APIVersion) throws(DockerError) -> APIVersion {
+        let chosen = min(daemonNewest, preferredAPIVersion)
+        guard chosen >= minimumAPIVersion, chosen >= daemonOldest else {
+            throw DockerError(
+                kind: .api,
+                call: "GET /version",
+                message:
+                    "dockerd speaks API \(daemonOldest)–\(daemonNewest), failoverd \(minimumAPIVersion)–\(preferredAPIVersion): no version in common"
+            )
         }
-        return DockerClient(http: http, socketPath: socketPath, callTimeout: .init(callTimeout), apiVersion: min(advertised, preferredAPIVersion))
+        return chosen
     }
 
     private init(http: HTTPClient, socketPath: String, callTimeout: TimeAmount, apiVersion: APIVersion) {
@@ -139,7 +159,7 @@ public struct DockerClient: Sendable {
         let response = try await open(.GET, "/events?filters=\(query)", call: call, container: name, deadline: .distantFuture)
         guard response.status == .ok else {
             let body = try? await response.body.collect(upTo: 64 << 10)
-            throw EngineResponse(status: Int(response.status.code), headers: response.headers, body: Data(body?.readableBytesView ?? []))
+            throw EngineResponse(status: Int(response.status.code), body: Data(body?.readableBytesView ?? []))
                 .error(call: call, container: name)
         }
         await onOpen()
@@ -181,7 +201,7 @@ public struct DockerClient: Sendable {
         let response = try await open(method, path, versioned: versioned, body: body, call: callName, container: container, deadline: deadline)
         do {
             let bytes = try await response.body.collect(upTo: 4 << 20)
-            return EngineResponse(status: Int(response.status.code), headers: response.headers, body: Data(bytes.readableBytesView))
+            return EngineResponse(status: Int(response.status.code), body: Data(bytes.readableBytesView))
         } catch {
             throw transportError(error, call: callName, container: container)
         }
@@ -237,7 +257,6 @@ public struct DockerClient: Sendable {
 /// A Docker answer, kept whole so errors can quote it.
 private struct EngineResponse {
     let status: Int
-    let headers: HTTPHeaders
     let body: Data
 
     var text: String { String(decoding: body, as: UTF8.self) }

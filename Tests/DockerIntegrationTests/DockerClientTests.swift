@@ -2,6 +2,33 @@ import AsyncHTTPClient
 import DockerEngine
 import Testing
 
+@Suite("Docker API version negotiation")
+struct APIVersionNegotiationTests {
+    @Test(arguments: [
+        ("1.52", "1.44", "1.47"),  // Docker Engine 29: refuses anything below 1.44
+        ("1.41", "1.12", "1.41"),  // Debian 12's docker.io 20.10
+        ("1.47", "1.24", "1.47"),
+    ])
+    func picksTheNewestVersionBothSpeak(_ newest: String, _ oldest: String, _ expected: String) throws {
+        let chosen = try DockerClient.negotiate(
+            daemonNewest: try #require(APIVersion(parsing: newest)),
+            daemonOldest: try #require(APIVersion(parsing: oldest))
+        )
+        #expect(chosen.description == expected)
+    }
+
+    @Test(arguments: [("1.39", "1.12"), ("1.60", "1.50")])
+    func noCommonVersionIsAnErrorNamingBothRanges(_ newest: String, _ oldest: String) throws {
+        let daemonNewest = try #require(APIVersion(parsing: newest))
+        let daemonOldest = try #require(APIVersion(parsing: oldest))
+        #expect {
+            _ = try DockerClient.negotiate(daemonNewest: daemonNewest, daemonOldest: daemonOldest)
+        } throws: { error in
+            "\(error)".contains("dockerd speaks API \(oldest)–\(newest)") && "\(error)".contains("no version in common")
+        }
+    }
+}
+
 @Suite("Docker Engine client against a real dockerd", .enabled(if: RealDocker.enabled))
 struct DockerClientTests {
     @Test func negotiatesAnAPIVersionTheDaemonSpeaks() async throws {

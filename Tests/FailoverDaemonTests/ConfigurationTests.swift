@@ -58,6 +58,34 @@ struct FailoverdConfigurationTests {
         }
     }
 
+    @Test(arguments: [
+        ("hold_down: 600", "hold_down", "did you mean 'hold_down_seconds'?"),
+        ("container: {image: x, nmae: cloud}", "container.nmae", "did you mean 'container.name'?"),
+        ("stop_budget: {max_stop: 2}", "stop_budget.max_stop", "did you mean 'stop_budget.max_stops'?"),
+        ("completely_unrelated: 1", "completely_unrelated", "check-config --keys"),
+    ])
+    func unknownFileKeysAreRefusedWithTheNearestKey(_ yaml: String, _ key: String, _ hint: String) throws {
+        let directory = makeStateDirectory()
+        defer { removeDirectory(directory) }
+        let path = directory + "/c.yml"
+        try #require(FileManager.default.createFile(atPath: path, contents: Data(yaml.utf8)))
+        #expect {
+            _ = try FailoverdConfiguration.load(file: path, environment: [:])
+        } throws: { error in
+            guard let error = error as? ConfigurationError else { return false }
+            return error.key == key && error.problem.contains("unknown key (in \(path))") && error.problem.contains(hint)
+        }
+    }
+
+    @Test func unknownFailoverdVariablesAreRefusedWithTheNearestName() {
+        #expect {
+            _ = try FailoverdConfiguration.load(file: nil, environment: ["FAILOVERD_HOLD_DOWN_SECOND": "5", "HOME": "/root"])
+        } throws: { error in
+            (error as? ConfigurationError)?.key == "FAILOVERD_HOLD_DOWN_SECOND"
+                && (error as? ConfigurationError)?.problem.contains("did you mean 'FAILOVERD_HOLD_DOWN_SECONDS'?") == true
+        }
+    }
+
     @Test func malformedYAMLIsRejectedNamingTheFile() {
         #expect {
             _ = try FailoverdConfiguration.load(file: "/dev/null/none.yml", environment: [:])

@@ -91,6 +91,7 @@ public struct FailoverdConfiguration: Sendable, Equatable {
         }
         guard let root else { return }
         guard root.mapping != nil else { throw ConfigurationError(key: path, problem: "expected a map of keys at the top level") }
+        try Self.rejectUnknownKeys(in: root, file: path)
         for key in Self.keys {
             guard let node = root.value(at: key.path) else { continue }
             do {
@@ -102,6 +103,7 @@ public struct FailoverdConfiguration: Sendable, Equatable {
     }
 
     mutating func applyEnvironment(_ environment: [String: String]) throws(ConfigurationError) {
+        try Self.rejectUnknownVariables(in: environment)
         let reader = EnvironmentReader(environment)
         for key in Self.keys {
             guard let text = reader.string(key.environmentName) else { continue }
