@@ -125,13 +125,24 @@ public func buildFailoverd(
     }
     let logger = dependencies.logger
     let onReady = dependencies.onReady
-    // Idle connections are closed after 30 s so slow or stuck clients cannot pile up.
-    let http1: HTTPServerBuilder = .http1(configuration: .init(idleTimeout: .seconds(30)))
+    // Every connection must deliver a whole request within the request timeout (which also
+    // closes idle keep-alive connections), and at most max_connections are open, so slow or stuck
+    // clients cannot pile up and take the descriptors Alertmanager's webhooks need.
+    let requestTimeout = TimeAmount(configuration.requestTimeout)
+    let http1: HTTPServerBuilder = .http1(
+        configuration: .init(additionalChannelHandlers: [RequestDeadlineHandler(deadline: requestTimeout)], idleTimeout: nil)
+    )
     let server = try configuration.tlsServerConfiguration().map { try HTTPServerBuilder.tls(http1, tlsConfiguration: $0) } ?? http1
     let application = Application(
         router: router,
         server: server,
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "failoverd"),
+        configuration: .init(
+            address: .hostname(configuration.host, port: configuration.port),
+            serverName: "failoverd",
+            // An alert storm arrives all at once; the default backlog of 256 would refuse some.
+            backlog: 2048,
+            availableConnectionsDelegate: MaximumAvailableConnections(configuration.maximumConnections)
+        ),
         services: services,
         onServerRunning: { channel in
             logger.info("listening", metadata: ["address": .string(channel.localAddress?.description ?? "unknown")])

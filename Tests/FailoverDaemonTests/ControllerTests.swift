@@ -234,13 +234,9 @@ struct ControllerTests {
         let clock = ManualClock()
         let directory = makeStateDirectory()
         defer { removeDirectory(directory) }
-        let daemon = try await makeDaemon(
-            runtime,
-            stateDirectory: directory,
-            holdDown: .milliseconds(300),
-            reconcileInterval: .seconds(3600),
-            clock: clock
-        )
+        let daemon = try await makeDaemon(runtime, stateDirectory: directory, holdDown: .milliseconds(300), clock: clock) {
+            $0.reconcileInterval = .seconds(3600)
+        }
         try await daemon.application.test(.router) { client in
             _ = try await client.postWebhook(webhookBody("firing"))
 
@@ -259,7 +255,7 @@ struct ControllerTests {
         let runtime = FakeCloudRuntime()
         let directory = makeStateDirectory()
         defer { removeDirectory(directory) }
-        let daemon = try await makeDaemon(runtime, stateDirectory: directory, reconcileInterval: .seconds(3600))
+        let daemon = try await makeDaemon(runtime, stateDirectory: directory) { $0.reconcileInterval = .seconds(3600) }
         try await daemon.application.test(.router) { client in
             _ = try await client.postWebhook(webhookBody("firing"))
             #expect(await eventually { runtime.recorded.withLock { $0.feed != nil } && runtime.starts == 1 })

@@ -45,11 +45,11 @@ func makeDaemon(
     _ runtime: FakeCloudRuntime,
     stateDirectory: String,
     holdDown: Duration = .seconds(30),
-    reconcileInterval: Duration = .milliseconds(50),
-    clock: ManualClock = ManualClock()
+    clock: ManualClock = ManualClock(),
+    configure: (inout FailoverdConfiguration) -> Void = { _ in }
 ) async throws -> Failoverd<some ApplicationProtocol> {
     var configuration = testConfiguration(stateDirectory: stateDirectory, holdDown: holdDown)
-    configuration.reconcileInterval = reconcileInterval
+    configure(&configuration)
     return try await buildFailoverd(
         configuration: configuration,
         token: testToken,

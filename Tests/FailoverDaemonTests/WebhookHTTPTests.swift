@@ -25,6 +25,36 @@ struct WebhookHTTPTests {
         #expect(runtime.starts == 1)
     }
 
+    @Test func aClientThatTricklesItsRequestIsDisconnectedButAnswersStillFlow() async throws {
+        // setup: a 300 ms request timeout
+        let directory = makeStateDirectory()
+        defer { removeDirectory(directory) }
+        let daemon = try await makeDaemon(FakeCloudRuntime(), stateDirectory: directory) { $0.requestTimeout = .milliseconds(300) }
+        try await daemon.application.test(.live) { client in
+            let port = try #require(client.port)
+            // act: headers sent, then one byte every 100 ms, never finishing the request
+            let slow = try LoopbackSocket(port: port)
+            slow.send("POST /failover HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n")
+            let started = ContinuousClock.now
+            var closed = false
+            while !closed, ContinuousClock.now - started < .seconds(5) {
+                try await Task.sleep(for: .milliseconds(100))
+                closed = !slow.send("x") || slow.isClosedByPeer()
+            }
+
+            // check: the trickler is cut off near the timeout; a normal webhook is still answered
+            #expect(closed)
+            #expect(ContinuousClock.now - started < .seconds(2))
+            let body = webhookBody("firing")
+            let normal = try LoopbackSocket(port: port)
+            normal.send(
+                "POST /failover HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(testToken)\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
+            )
+            #expect(await normal.receiveAll().hasPrefix("HTTP/1.1 200"))
+        }
+    }
+
     @Test func theReplyQuotesWhatTheSenderControls() async throws {
         // setup: a fingerprint with a quote, a backslash and a newline in it
         let directory = makeStateDirectory()
@@ -226,5 +256,54 @@ enum JSONValue: Decodable, Equatable {
         } else {
             self = .other
         }
+    }
+}
+
+/// A plain TCP client on loopback, for what an HTTP client library will not do (send half a request).
+private final class LoopbackSocket {
+    private let fd: Int32
+
+    init(port: Int) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        try #require(connected == 0)
+    }
+
+    deinit { close(fd) }
+
+    /// Whether the bytes were written (false once the peer has closed).
+    @discardableResult
+    func send(_ text: String) -> Bool {
+        Array(text.utf8).withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } > 0
+    }
+
+    /// Everything the peer sends until it closes, polling without blocking a thread of the
+    /// test's cooperative pool (the server under test needs those), for at most 5 s.
+    func receiveAll() async -> String {
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let started = ContinuousClock.now
+        while ContinuousClock.now - started < .seconds(5) {
+            let count = recv(fd, &buffer, buffer.count, Int32(MSG_DONTWAIT))
+            if count == 0 { break }
+            if count > 0 {
+                bytes += buffer[..<count]
+            } else {
+                try? await Task.sleep(for: .milliseconds(10))
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Whether the peer has closed the connection (a read returns end of file at once).
+    func isClosedByPeer() -> Bool {
+        var byte: UInt8 = 0
+        return recv(fd, &byte, 1, Int32(MSG_DONTWAIT)) == 0
     }
 }

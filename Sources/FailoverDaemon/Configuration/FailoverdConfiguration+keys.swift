@@ -65,6 +65,18 @@ extension FailoverdConfiguration {
             "Longest a start waits for the cloud copy to run and be healthy."
         ),
         ConfigurationKey("max_body_bytes", \.maximumBodyBytes, allowed: .atLeast(1024), "Largest accepted webhook body (413 above)."),
+        ConfigurationKey(
+            "max_connections",
+            \.maximumConnections,
+            allowed: .atLeast(16),
+            "Most open client connections; more wait in the listen backlog (keep below LimitNOFILE)."
+        ),
+        ConfigurationKey(
+            "request_timeout_seconds",
+            \.requestTimeout,
+            allowed: .positive,
+            "Longest a client may take to send a whole request (from connecting or its last response); slower ones are closed."
+        ),
         ConfigurationKey("docker.socket", \.dockerSocket, allowed: .nonEmpty, "Docker Engine API unix socket."),
         ConfigurationKey(
             "docker.events",

@@ -40,6 +40,12 @@ public struct FailoverdConfiguration: Sendable, Equatable {
     public var readyTimeout: Duration = .seconds(30)
     /// Largest accepted webhook body.
     public var maximumBodyBytes = 1 << 20
+    /// Most open client connections; more wait in the listen backlog. Below the unit's
+    /// `LimitNOFILE=8192`, leaving descriptors for Docker and the state file.
+    public var maximumConnections = 4096
+    /// Longest a client may take to send a whole request, from connecting or from its previous
+    /// response; slower connections are closed.
+    public var requestTimeout: Duration = .seconds(10)
     /// Docker Engine socket.
     public var dockerSocket = "/var/run/docker.sock"
     /// Whether to follow Docker's event stream for the cloud container.

@@ -26,6 +26,8 @@ struct RuntimeWatchService: Service {
             } catch {
                 logger.debug("runtime change feed failed", metadata: ["error": .string(error.description)])
             }
+            // Shutting down is not losing the feed.
+            guard !Task.isCancelled else { return .zero }
             let wasConnected = await controller.runtimeWatchLost()
             return retry.next(afterConnecting: wasConnected)
         }
