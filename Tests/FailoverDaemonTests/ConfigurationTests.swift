@@ -23,10 +23,8 @@ struct FailoverdConfigurationTests {
     }
 
     @Test func environmentOverridesTheFile() throws {
-        let directory = makeStateDirectory()
+        let (path, directory) = try writeConfiguration("listen: {port: 1000}\ncontainer: {image: a:1}\n")
         defer { removeDirectory(directory) }
-        let path = directory + "/c.yml"
-        try #require(FileManager.default.createFile(atPath: path, contents: Data("listen: {port: 1000}\ncontainer: {image: a:1}\n".utf8)))
         let configuration = try FailoverdConfiguration.load(
             file: path,
             environment: [
@@ -46,10 +44,8 @@ struct FailoverdConfigurationTests {
         ("tls: {certificate: /c}\ncontainer: {image: x}\nauth: {token_file: /t}", "tls"),
     ])
     func invalidFilesNameTheKey(_ yaml: String, _ key: String) throws {
-        let directory = makeStateDirectory()
+        let (path, directory) = try writeConfiguration(yaml)
         defer { removeDirectory(directory) }
-        let path = directory + "/c.yml"
-        try #require(FileManager.default.createFile(atPath: path, contents: Data(yaml.utf8)))
         let configuration = try FailoverdConfiguration.load(file: path, environment: [:])
         #expect {
             try configuration.validate()
@@ -65,10 +61,8 @@ struct FailoverdConfigurationTests {
         ("completely_unrelated: 1", "completely_unrelated", "check-config --keys"),
     ])
     func unknownFileKeysAreRefusedWithTheNearestKey(_ yaml: String, _ key: String, _ hint: String) throws {
-        let directory = makeStateDirectory()
+        let (path, directory) = try writeConfiguration(yaml)
         defer { removeDirectory(directory) }
-        let path = directory + "/c.yml"
-        try #require(FileManager.default.createFile(atPath: path, contents: Data(yaml.utf8)))
         #expect {
             _ = try FailoverdConfiguration.load(file: path, environment: [:])
         } throws: { error in
@@ -152,10 +146,8 @@ struct FailoverdConfigurationTests {
     }
 
     @Test func wrongTypesNameTheKeyTheFileAndTheValue() throws {
-        let directory = makeStateDirectory()
+        let (path, directory) = try writeConfiguration("stop_budget: {max_stops: three}\n")
         defer { removeDirectory(directory) }
-        let path = directory + "/c.yml"
-        try #require(FileManager.default.createFile(atPath: path, contents: Data("stop_budget: {max_stops: three}\n".utf8)))
         #expect {
             _ = try FailoverdConfiguration.load(file: path, environment: [:])
         } throws: { error in
@@ -170,10 +162,8 @@ struct FailoverdConfigurationTests {
         ("max_body_bytes: 10", "max_body_bytes", "≥ 1024"),
     ])
     func outOfRangeValuesNameTheKeyTheValueAndTheRange(_ yaml: String, _ key: String, _ range: String) throws {
-        let directory = makeStateDirectory()
+        let (path, directory) = try writeConfiguration(yaml + "\ncontainer: {image: x}\nauth: {token_file: /t}\n")
         defer { removeDirectory(directory) }
-        let path = directory + "/c.yml"
-        try #require(FileManager.default.createFile(atPath: path, contents: Data((yaml + "\ncontainer: {image: x}\nauth: {token_file: /t}\n").utf8)))
         let configuration = try FailoverdConfiguration.load(file: path, environment: [:])
         #expect {
             try configuration.validate()
@@ -200,4 +190,12 @@ struct FailoverdConfigurationTests {
         let readme = try String(contentsOfFile: #filePath.components(separatedBy: "/Tests/")[0] + "/README.md", encoding: .utf8)
         #expect(readme.contains(FailoverdConfiguration.keyReference()), "run `failoverd check-config --keys` and paste its table into README.md")
     }
+}
+
+/// Writes `yaml` as a configuration file in a fresh directory, which the caller removes.
+private func writeConfiguration(_ yaml: String) throws -> (path: String, directory: String) {
+    let directory = makeStateDirectory()
+    let path = directory + "/c.yml"
+    try #require(FileManager.default.createFile(atPath: path, contents: Data(yaml.utf8)))
+    return (path, directory)
 }
