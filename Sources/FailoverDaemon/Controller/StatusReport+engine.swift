@@ -5,10 +5,8 @@ extension StatusReport {
     /// The status as the controller knows it at `now`.
     init(engine: FailoverEngine, observations: RuntimeObservations, engineName: String, now: Date) {
         let state = engine.state
-        let desired = engine.desired(at: now)
-        let remaining = state.holdDownUntil.map { max(0, $0.timeIntervalSince(now)) }
         self.init(
-            desired: desired,
+            desired: engine.desired(at: now),
             actual: observations.engineUp
                 ? (observations.snapshot?.status ?? "unknown") : "unknown (\(engineName.lowercased()) unreachable)",
             containerID: observations.snapshot?.id,
@@ -18,13 +16,13 @@ extension StatusReport {
                 FiringAlert(fingerprint: $0.fingerprint, alertname: $0.alertname, labels: $0.labels, startsAt: RFC3339.format($0.startsAt))
             },
             holdDownUntil: state.holdDownUntil.map(RFC3339.format),
-            holdDownRemainingSeconds: remaining,
+            holdDownRemainingSeconds: Self.holdDownRemaining(state, now: now),
             failedOverSince: state.failedOverSince.map(RFC3339.format),
             reason: state.reason,
             lastAction: observations.lastAction,
             lastError: observations.lastError,
             lastFailover: state.lastFailover.map(Episode.init),
-            summary: Self.summaryLine(state: state, desired: desired, remaining: remaining, observations: observations, engineName: engineName)
+            summary: Self.summary(engine: engine, observations: observations, engineName: engineName, now: now)
         )
     }
 
@@ -34,10 +32,14 @@ extension StatusReport {
         summaryLine(
             state: engine.state,
             desired: engine.desired(at: now),
-            remaining: engine.state.holdDownUntil.map { max(0, $0.timeIntervalSince(now)) },
+            remaining: holdDownRemaining(engine.state, now: now),
             observations: observations,
             engineName: engineName
         )
+    }
+
+    private static func holdDownRemaining(_ state: FailoverState, now: Date) -> Double? {
+        state.holdDownUntil.map { max(0, $0.timeIntervalSince(now)) }
     }
 
     /// The one line systemd shows: what failoverd is doing, most urgent first.
