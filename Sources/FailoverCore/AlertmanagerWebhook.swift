@@ -140,7 +140,8 @@ public struct WebhookPayloadError: Error, Equatable, CustomStringConvertible {
         }
     }
 
-    private static func describe(_ error: DecodingError) -> String {
+    /// A decoding error as a one-line reason naming the field.
+    static func describe(_ error: DecodingError) -> String {
         func path(_ codingPath: [any CodingKey]) -> String {
             let text = codingPath.map { key in key.intValue.map { "[\($0)]" } ?? ".\(key.stringValue)" }.joined()
             return text.hasPrefix(".") ? String(text.dropFirst()) : (text.isEmpty ? "body" : text)

@@ -8,7 +8,7 @@ public struct FailoverEngine: Sendable {
     /// The rules.
     public let policy: FailoverPolicy
     /// The remembered state; persisted after every change.
-    public private(set) var state: FailoverState
+    public internal(set) var state: FailoverState
 
     /// How long resolved records are kept to recognise stale notices.
     public static let resolvedRetention: TimeInterval = 24 * 3600
@@ -40,17 +40,34 @@ public struct FailoverEngine: Sendable {
             }
             let outcome = Self.classify(alert, against: state.alerts[alert.fingerprint])
             if outcome == .applied {
-                state.alerts[alert.fingerprint] = TrackedAlert(
-                    fingerprint: alert.fingerprint,
-                    status: alert.status,
-                    labels: alert.labels,
-                    startsAt: alert.startsAt,
-                    endsAt: alert.endsAt,
-                    receivedAt: now
-                )
+                record(alert, from: .webhook, now: now)
             }
             verdicts.append(NoticeVerdict(fingerprint: alert.fingerprint, status: alert.status, outcome: outcome))
         }
+        settle(wasFiring: wasFiring, now: now)
+        return WebhookDecision(
+            verdicts: verdicts,
+            desired: desired(at: now),
+            truncatedAlerts: webhook.truncatedAlerts,
+            stateChanged: state != before
+        )
+    }
+
+    /// Remembers an accepted notice as the latest word on its fingerprint.
+    mutating func record(_ alert: Alert, from source: NoticeSource, now: Date) {
+        state.alerts[alert.fingerprint] = TrackedAlert(
+            fingerprint: alert.fingerprint,
+            status: alert.status,
+            labels: alert.labels,
+            startsAt: alert.startsAt,
+            endsAt: alert.endsAt,
+            receivedAt: now,
+            source: source
+        )
+    }
+
+    /// Moves between failed over and holding down after notices were recorded.
+    mutating func settle(wasFiring: Bool, now: Date) {
         let firing = state.firingAlerts
         if let first = firing.first {
             state.holdDownUntil = nil
@@ -65,19 +82,15 @@ public struct FailoverEngine: Sendable {
             state.reason = "all trigger alerts resolved; holding down before stopping the cloud copy"
         }
         pruneResolved(now: now)
-        return WebhookDecision(
-            verdicts: verdicts,
-            desired: desired(at: now),
-            truncatedAlerts: webhook.truncatedAlerts,
-            stateChanged: state != before
-        )
     }
 
     /// Orders a notice against the latest accepted one of the same fingerprint.
     ///
     /// `startsAt` identifies a firing episode: a later episode always wins, an earlier one is
     /// stale. Within one episode resolved is final, so a firing that arrives after its own
-    /// resolution is a reordered old message.
+    /// resolution is a reordered old message, unless the resolution was only inferred from
+    /// Alertmanager's API no longer listing the alert (a restarted Alertmanager that has not
+    /// heard from Prometheus again yet): then the firing is the better word.
     static func classify(_ alert: Alert, against existing: TrackedAlert?) -> NoticeVerdict.Outcome {
         guard let existing else { return .applied }
         if alert.startsAt > existing.startsAt { return .applied }
@@ -85,7 +98,7 @@ public struct FailoverEngine: Sendable {
         switch (existing.status, alert.status) {
         case (.firing, .firing), (.resolved, .resolved): return .duplicate
         case (.firing, .resolved): return .applied
-        case (.resolved, .firing): return .stale
+        case (.resolved, .firing): return existing.source == .alertmanagerAPI ? .applied : .stale
         }
     }
 
@@ -228,5 +241,11 @@ public struct WebhookDecision: Sendable, Equatable {
     /// i.e. one whose sender expects the reply to confirm the cloud copy's state.
     public var concernsTheCloudCopy: Bool {
         verdicts.contains { $0.outcome == .applied || $0.outcome == .duplicate }
+    }
+
+    /// Whether a notice was older than what the engine knows: a sign that the sender's view and
+    /// the engine's differ (a late HA peer, a lost notice), worth checking with Alertmanager.
+    public var disagreesWithState: Bool {
+        verdicts.contains { $0.outcome == .stale }
     }
 }

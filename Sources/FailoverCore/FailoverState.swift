@@ -41,9 +41,21 @@ public struct TrackedAlert: Codable, Sendable, Equatable {
     public var endsAt: Date?
     /// When failoverd received this notice.
     public var receivedAt: Date
+    /// Where the record came from; nil in state files written before the Alertmanager API
+    /// could correct webhooks, which held webhook notices only.
+    public var source: NoticeSource?
 
     /// The alert name, for one-line summaries.
     public var alertname: String { labels["alertname"] ?? "?" }
+}
+
+/// Where a trigger alert's latest status came from.
+public enum NoticeSource: String, Codable, Sendable, Equatable {
+    /// A webhook notification: Alertmanager said so about this alert.
+    case webhook
+    /// Alertmanager's API listed the alert as active, or stopped listing it: an inference that
+    /// a later webhook about the same episode may overrule.
+    case alertmanagerAPI = "alertmanager_api"
 }
 
 /// When each phase of one failover happened, as failoverd saw it: the evidence an operator

@@ -84,7 +84,21 @@ public func buildFailoverd(
         logger: dependencies.logger,
         clock: dependencies.clock
     )
-    try await controller.bootstrap()
+    var services: [any Service] = []
+    if configuration.alertmanager.isEnabled {
+        let sync = AlertmanagerSync(
+            peers: AlertmanagerPeers(settings: configuration.alertmanager, selectors: try configuration.policy().triggers),
+            controller: controller,
+            metrics: metrics,
+            logger: dependencies.logger,
+            clock: dependencies.clock
+        )
+        try await controller.bootstrap(alertmanagerView: await sync.initialView())
+        await controller.onDisagreement { Task { await sync.sync() } }
+        services.append(AlertmanagerSyncService(sync: sync, interval: configuration.alertmanager.interval))
+    } else {
+        try await controller.bootstrap()
+    }
     await controller.onStatusChange(dependencies.onStatus)
 
     let router = Router(context: BasicRequestContext.self)
@@ -102,7 +116,7 @@ public func buildFailoverd(
         maximumBackoff: configuration.maximumBackoff
     )
     HeapTrimService.limitArenas()
-    var services: [any Service] = [reconcile, HeapTrimService()]
+    services += [reconcile, HeapTrimService()]
     if configuration.followDockerEvents {
         services.append(
             RuntimeWatchService(

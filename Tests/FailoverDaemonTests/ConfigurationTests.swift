@@ -42,6 +42,9 @@ struct FailoverdConfigurationTests {
         ("auth: {token_file: /t}", "container.image"),
         ("reply_deadline_seconds: 12\ncontainer: {image: x}\nauth: {token_file: /t}", "reply_deadline_seconds"),
         ("tls: {certificate: /c}\ncontainer: {image: x}\nauth: {token_file: /t}", "tls"),
+        ("alertmanager: {urls: ['am1:9093']}\ncontainer: {image: x}\nauth: {token_file: /t}", "alertmanager.urls"),
+        ("alertmanager: {basic_auth: {username: u}}\ncontainer: {image: x}\nauth: {token_file: /t}", "alertmanager.basic_auth"),
+        ("alertmanager: {interval_seconds: 0}\ncontainer: {image: x}\nauth: {token_file: /t}", "alertmanager.interval_seconds"),
     ])
     func invalidFilesNameTheKey(_ yaml: String, _ key: String) throws {
         let (path, directory) = try writeConfiguration(yaml)
@@ -58,6 +61,7 @@ struct FailoverdConfigurationTests {
         ("hold_down: 600", "hold_down", "did you mean 'hold_down_seconds'?"),
         ("container: {image: x, nmae: cloud}", "container.nmae", "did you mean 'container.name'?"),
         ("stop_budget: {max_stop: 2}", "stop_budget.max_stop", "did you mean 'stop_budget.max_stops'?"),
+        ("alertmanager: {url: [http://a]}", "alertmanager.url", "did you mean 'alertmanager.urls'?"),
         ("completely_unrelated: 1", "completely_unrelated", "check-config --keys"),
     ])
     func unknownFileKeysAreRefusedWithTheNearestKey(_ yaml: String, _ key: String, _ hint: String) throws {

@@ -83,6 +83,36 @@ extension FailoverdConfiguration {
             \.followDockerEvents,
             "Follow Docker's events so a cloud copy that dies is restarted at once; off where a socket proxy denies /events."
         ),
+        ConfigurationKey(
+            "alertmanager.urls",
+            \.alertmanager.urls,
+            "Alertmanager peers whose API v2 failoverd asks which triggers are active, correcting lost or late webhooks; empty: webhooks only."
+        ),
+        ConfigurationKey(
+            "alertmanager.interval_seconds",
+            \.alertmanager.interval,
+            allowed: .positive,
+            "Time between questions to Alertmanager; bounds how long a lost resolve or firing goes unnoticed."
+        ),
+        ConfigurationKey("alertmanager.timeout_seconds", \.alertmanager.timeout, allowed: .positive, "Longest one peer may take to answer."),
+        ConfigurationKey(
+            "alertmanager.warmup_seconds",
+            \.alertmanager.warmup,
+            allowed: .nonNegative,
+            "Uptime a peer needs before an alert it does not list counts as resolved (above Prometheus' resend delay, 1 m)."
+        ),
+        ConfigurationKey(
+            "alertmanager.authorization.credentials_file",
+            \.alertmanager.bearerCredentialsFile,
+            "File with a bearer token for Alertmanager's API."
+        ),
+        ConfigurationKey("alertmanager.basic_auth.username", \.alertmanager.basicAuthUsername, "Basic-auth user for Alertmanager's API."),
+        ConfigurationKey(
+            "alertmanager.basic_auth.password_file",
+            \.alertmanager.basicAuthPasswordFile,
+            "File with the basic-auth password for Alertmanager's API."
+        ),
+        ConfigurationKey("alertmanager.tls_config.ca_file", \.alertmanager.caFile, "PEM CAs trusted for https:// Alertmanager peers."),
         ConfigurationKey("state_directory", \.stateDirectory, flag: "state-directory", allowed: .nonEmpty, "Where state.json is kept."),
         ConfigurationKey("container.name", \.container.name, allowed: .nonEmpty, "Name of the cloud container."),
         ConfigurationKey(

@@ -50,6 +50,8 @@ public struct FailoverdConfiguration: Sendable, Equatable {
     public var dockerSocket = "/var/run/docker.sock"
     /// Whether to follow Docker's event stream for the cloud container.
     public var followDockerEvents = true
+    /// Alertmanager's API, asked to correct lost or late webhooks.
+    public var alertmanager = AlertmanagerAPISettings()
     /// Where state.json lives (systemd: StateDirectory=).
     public var stateDirectory = "/var/lib/failoverd"
     /// The cloud container.
@@ -170,6 +172,7 @@ public struct FailoverdConfiguration: Sendable, Equatable {
             try key.validate(self)
         }
         _ = try policy()
+        try alertmanager.validate()
         guard tokenFile != nil else {
             throw ConfigurationError(
                 key: "auth.token_file",

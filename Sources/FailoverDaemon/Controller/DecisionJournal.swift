@@ -65,6 +65,24 @@ struct DecisionJournal: Sendable {
         }
     }
 
+    /// Corrections are rare and each one means a webhook went missing: logged at notice, with
+    /// the fingerprints, so an operator can find the alert in Alertmanager.
+    func corrected(_ correction: ViewCorrection) {
+        metrics.alertmanagerCorrections(foundFiring: correction.foundFiring.count, resolved: correction.resolved.count)
+        for fingerprint in correction.foundFiring {
+            logger.notice(
+                "Alertmanager lists a firing trigger alert no webhook announced",
+                metadata: ["alert.fingerprint": .string(fingerprint), "decision.outcome": "found_firing"]
+            )
+        }
+        for fingerprint in correction.resolved {
+            logger.notice(
+                "no Alertmanager peer lists a firing trigger alert any more; taking it as resolved (its resolve notice was lost)",
+                metadata: ["alert.fingerprint": .string(fingerprint), "decision.outcome": "resolved_by_api"]
+            )
+        }
+    }
+
     func pauseChanged(_ paused: Bool) {
         logger.notice(paused ? "automation paused by operator" : "automation resumed by operator")
     }

@@ -31,6 +31,8 @@ public actor FailoverController {
     /// When the convergence now talking to the runtime began; nil between convergences.
     private var convergenceStartedAt: ContinuousClock.Instant?
     private var statusObservers: [@Sendable (String) -> Void] = []
+    /// Called when a notice disagrees with the state (see `WebhookDecision.disagreesWithState`).
+    private var disagreementObserver: (@Sendable () -> Void)?
     private var lastPublished = ""
     /// Consecutive failed convergences; the reconcile loop backs off on it.
     public private(set) var consecutiveFailures = 0
@@ -58,15 +60,26 @@ public actor FailoverController {
         observer(summary())
     }
 
+    /// Calls `observer` whenever a webhook carries a notice older than what is known, so
+    /// Alertmanager's API can be asked at once instead of at its next interval.
+    public func onDisagreement(_ observer: @escaping @Sendable () -> Void) {
+        disagreementObserver = observer
+    }
+
     // MARK: Startup
 
-    /// Restores state, looks at the runtime, adopts a running copy nobody explains, and
-    /// prepares the target so a failover is a single `start`. The runtime being down is not fatal.
-    public func bootstrap() async throws(StateStore.Failure) {
+    /// Restores state, corrects it with Alertmanager's view when there is one (a resolve or a
+    /// firing sent while failoverd was down), looks at the runtime, adopts a running copy
+    /// nobody explains, and prepares the target so a failover is a single `start`. The runtime
+    /// being down is not fatal.
+    public func bootstrap(alertmanagerView: AlertmanagerView? = nil) async throws(StateStore.Failure) {
         let loaded = try store.load(now: clock.now())
         journal.loaded(loaded, from: store.path, engineName: runtime.engineName)
         if case .restored(let state) = loaded {
             engine = FailoverEngine(policy: engine.policy, state: state)
+        }
+        if let alertmanagerView {
+            journal.corrected(engine.apply(alertmanagerView, now: clock.now()))
         }
         do {
             let prepared = try await timed(.prepare) { () async throws(RuntimeFailure) in try await self.runtime.prepare() }
@@ -110,6 +123,7 @@ public actor FailoverController {
     public func receive(_ webhook: AlertmanagerWebhook, deadline: Duration) async -> WebhookOutcome {
         let decision = engine.apply(webhook, now: clock.now())
         journal.decided(decision, groupKey: webhook.groupKey)
+        if decision.disagreesWithState { disagreementObserver?() }
         var persisted = true
         if decision.stateChanged || unsavedChanges {
             persisted = persist()
@@ -124,6 +138,23 @@ public actor FailoverController {
             summary: summary(),
             engineName: runtime.engineName
         )
+    }
+
+    // MARK: Alertmanager's API
+
+    /// Corrects the state with what Alertmanager's peers list as active, and converges when
+    /// that changed anything (a lost resolve starts the hold-down; a lost firing starts the copy).
+    @discardableResult
+    public func correct(with view: AlertmanagerView) -> ViewCorrection {
+        let correction = engine.apply(view, now: clock.now())
+        journal.corrected(correction)
+        if correction.stateChanged {
+            _ = persist()
+            publish()
+            wake(at: engine.state.holdDownUntil)
+            _ = requestConvergence()
+        }
+        return correction
     }
 
     // MARK: Operator and loop

@@ -86,6 +86,32 @@ public struct DaemonMetrics: Sendable {
         ).set(Double(connected ? 1 : 0))
     }
 
+    /// One question to one Alertmanager peer, by peer and result.
+    func alertmanagerAnswer(peer: String, answered: Bool) {
+        registry.makeCounter(
+            descriptor: .init(
+                metricName: "failoverd_alertmanager_requests",
+                unitName: "total",
+                helpText: "Questions to Alertmanager peers' API by peer and result (answered, failed)."
+            ),
+            labels: [("peer", peer), ("result", answered ? "answered" : "failed")]
+        ).increment()
+    }
+
+    /// Trigger alerts whose state Alertmanager's API corrected, by kind.
+    func alertmanagerCorrections(foundFiring: Int, resolved: Int) {
+        for (kind, count) in [("found_firing", foundFiring), ("resolved", resolved)] {
+            registry.makeCounter(
+                descriptor: .init(
+                    metricName: "failoverd_alertmanager_corrections",
+                    unitName: "total",
+                    helpText: "Trigger alerts Alertmanager's API showed firing (lost firing notice) or no longer active (lost resolve)."
+                ),
+                labels: [("kind", kind)]
+            ).increment(by: Int64(count))
+        }
+    }
+
     /// One container action, by kind and result.
     func action(_ action: RuntimeAction, succeeded: Bool) {
         registry.makeCounter(
