@@ -22,6 +22,21 @@ struct FailoverdConfigurationTests {
         #expect(configuration.tokenFile == "/run/credentials/failoverd.service/webhook-token")
     }
 
+    @Test func dockerHostPointsAtASocketUnlessTheFileOrVariableSaysOtherwise() throws {
+        let proxy = ["DOCKER_HOST": "unix:///run/docker-proxy.sock"]
+        #expect(try FailoverdConfiguration.load(file: nil, environment: proxy).dockerSocket == "/run/docker-proxy.sock")
+        let (path, directory) = try writeConfiguration("docker: {socket: /from/file.sock}\n")
+        defer { removeDirectory(directory) }
+        #expect(try FailoverdConfiguration.load(file: path, environment: proxy).dockerSocket == "/from/file.sock")
+        let overridden = proxy.merging(["FAILOVERD_DOCKER_SOCKET": "/from/env.sock"]) { $1 }
+        #expect(try FailoverdConfiguration.load(file: nil, environment: overridden).dockerSocket == "/from/env.sock")
+        #expect {
+            _ = try FailoverdConfiguration.load(file: nil, environment: ["DOCKER_HOST": "tcp://127.0.0.1:2375"])
+        } throws: { error in
+            (error as? ConfigurationError)?.key == "DOCKER_HOST"
+        }
+    }
+
     @Test func environmentOverridesTheFile() throws {
         let (path, directory) = try writeConfiguration("listen: {port: 1000}\ncontainer: {image: a:1}\n")
         defer { removeDirectory(directory) }

@@ -76,12 +76,27 @@ public struct FailoverdConfiguration: Sendable, Equatable {
         flags: [String] = []
     ) throws(ConfigurationError) -> FailoverdConfiguration {
         var configuration = FailoverdConfiguration()
+        try configuration.applyDockerHost(environment["DOCKER_HOST"])
         if let path {
             try configuration.applyFile(at: path)
         }
         try configuration.applyEnvironment(environment)
         try configuration.applyFlags(flags)
         return configuration
+    }
+
+    /// `DOCKER_HOST` as the Docker CLI reads it, below the file and `docker.socket`: a user
+    /// who points Docker tools at a socket proxy gets failoverd there too. Only `unix://` is
+    /// spoken; anything else is refused rather than silently replaced by the default socket.
+    private mutating func applyDockerHost(_ value: String?) throws(ConfigurationError) {
+        guard let value, !value.isEmpty else { return }
+        guard value.hasPrefix("unix://"), value.count > "unix://".count else {
+            throw ConfigurationError(
+                key: "DOCKER_HOST",
+                problem: "'\(value)': failoverd reaches Docker over a unix socket only (unix:///path); set docker.socket, or unset DOCKER_HOST"
+            )
+        }
+        dockerSocket = String(value.dropFirst("unix://".count))
     }
 
     private mutating func applyFile(at path: String) throws(ConfigurationError) {
