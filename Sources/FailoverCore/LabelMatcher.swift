@@ -74,8 +74,20 @@ public struct LabelMatcher: Sendable, Equatable, CustomStringConvertible {
         return (try? regex.wholeMatch(in: actual)) != nil
     }
 
-    /// The matcher in Alertmanager syntax.
-    public var description: String { "\(name)\(operation.rawValue)\"\(value)\"" }
+    /// The matcher in Alertmanager syntax, the value quoted and escaped so it parses back to
+    /// the same matcher (it is also sent to Alertmanager's API as a `filter=`).
+    public var description: String {
+        var quoted = ""
+        for character in value {
+            switch character {
+            case "\\": quoted += "\\\\"
+            case "\"": quoted += "\\\""
+            case "\n": quoted += "\\n"
+            default: quoted.append(character)
+            }
+        }
+        return "\(name)\(operation.rawValue)\"\(quoted)\""
+    }
 }
 
 /// A set of matchers that must all match: `{alertname="OnPremDown",severity=~"page|critical"}`.

@@ -56,8 +56,14 @@ public enum RFC3339 {
 
         let days = daysFromCivil(year: year, month: month, day: day)
         let seconds = Double(days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds) + fraction
+        // An offset can carry year 0000 or 9999 past what a UTC time can be written as; such a
+        // time could not be printed back (found by the fuzzer: 0000-01-01T00:00:00+05:30).
+        guard representableInUTC.contains(seconds) else { return nil }
         return Date(timeIntervalSince1970: seconds)
     }
+
+    /// 0000-01-01T00:00:00Z up to, not including, 10000-01-01T00:00:00Z, in Unix seconds.
+    private static let representableInUTC = -62_167_219_200.0..<253_402_300_800.0
 
     /// Formats a time as RFC 3339 UTC with milliseconds, for status output and logs.
     public static func format(_ date: Date) -> String {

@@ -25,11 +25,16 @@ struct FailoverdCommand: AsyncParsableCommand {
 /// Where the configuration is; the configuration keys' own flags (see `failoverd check-config
 /// --keys`) are passed through to the key table.
 struct ConfigurationOptions: ParsableArguments {
-    @Option(name: .long, help: "YAML or JSON configuration file.") var config: String?
+    @Option(
+        name: .long,
+        help: "YAML or JSON configuration file (default: $CONFIGURATION_DIRECTORY/failoverd.yml, else /etc/failoverd/failoverd.yml, when present)."
+    ) var config: String?
     @Argument(parsing: .allUnrecognized, help: .hidden) var keyFlags: [String] = []
 
     func load() throws -> FailoverdConfiguration {
-        let configuration = try FailoverdConfiguration.load(file: config, environment: ProcessInfoEnvironment.snapshot(), flags: keyFlags)
+        let environment = ProcessInfoEnvironment.snapshot()
+        let file = config ?? FailoverdConfiguration.defaultFile(environment: environment)
+        let configuration = try FailoverdConfiguration.load(file: file, environment: environment, flags: keyFlags)
         try configuration.validate()
         return configuration
     }

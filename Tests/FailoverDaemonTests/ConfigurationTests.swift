@@ -37,6 +37,25 @@ struct FailoverdConfigurationTests {
         }
     }
 
+    @Test func systemdDirectoriesAreTheDefaults() throws {
+        let systemd = ["CONFIGURATION_DIRECTORY": "/etc/failoverd-unit", "STATE_DIRECTORY": "/var/lib/failoverd-unit"]
+        #expect(FailoverdConfiguration.defaultFile(environment: systemd, fileExists: { _ in true }) == "/etc/failoverd-unit/failoverd.yml")
+        #expect(
+            FailoverdConfiguration.defaultFile(environment: systemd, fileExists: { $0.hasPrefix("/etc/failoverd/") })
+                == "/etc/failoverd/failoverd.yml"
+        )
+        #expect(FailoverdConfiguration.defaultFile(environment: [:], fileExists: { _ in false }) == nil)
+        #expect(try FailoverdConfiguration.load(file: nil, environment: systemd).stateDirectory == "/var/lib/failoverd-unit")
+        let (path, directory) = try writeConfiguration("state_directory: /from/file\n")
+        defer { removeDirectory(directory) }
+        #expect(try FailoverdConfiguration.load(file: path, environment: systemd).stateDirectory == "/from/file")
+    }
+
+    @Test(arguments: [("0.0.0.0", "127.0.0.1"), ("::", "[::1]"), ("10.0.0.5", "10.0.0.5"), ("fd00::5", "[fd00::5]"), ("127.0.0.2", "127.0.0.2")])
+    func theCLIReachesTheDaemonWhereItListens(_ host: String, _ address: String) {
+        #expect(DaemonClient.address(listeningOn: host) == address)
+    }
+
     @Test func environmentOverridesTheFile() throws {
         let (path, directory) = try writeConfiguration("listen: {port: 1000}\ncontainer: {image: a:1}\n")
         defer { removeDirectory(directory) }

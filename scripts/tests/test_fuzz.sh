@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# The webhook scanner against hostile bodies: libFuzzer with AddressSanitizer, seeded with the
-# Alertmanager fixtures. It must not crash, and must read every body it accepts as JSONDecoder does.
+# failoverd's input readers against hostile input: libFuzzer with AddressSanitizer on each target
+# of scripts/fuzz/run.sh. None may crash or break its property (see Tests/Fuzz).
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 . scripts/tests/lib.sh
-seconds="${FUZZ_SECONDS:-30}"
-check "libFuzzer finds no crash and no disagreement with JSONDecoder in $seconds s" scripts/fuzz/webhook_scanner.sh "$seconds"
+seconds="${FUZZ_SECONDS:-60}"
+check "webhook reader: no crash, no disagreement with JSONDecoder in $seconds s" scripts/fuzz/run.sh webhook_scanner "$seconds"
+check "trigger matchers: no crash, every parsed trigger prints back to itself in $seconds s" scripts/fuzz/run.sh matcher "$seconds"
+check "RFC 3339 times: no crash, every parsed time prints back to itself in $seconds s" scripts/fuzz/run.sh rfc3339 "$seconds"
 finish

@@ -77,12 +77,24 @@ public struct FailoverdConfiguration: Sendable, Equatable {
     ) throws(ConfigurationError) -> FailoverdConfiguration {
         var configuration = FailoverdConfiguration()
         try configuration.applyDockerHost(environment["DOCKER_HOST"])
+        // systemd's StateDirectory= (a colon-separated list when it names several); the file wins.
+        if let state = environment["STATE_DIRECTORY"]?.split(separator: ":").first {
+            configuration.stateDirectory = String(state)
+        }
         if let path {
             try configuration.applyFile(at: path)
         }
         try configuration.applyEnvironment(environment)
         try configuration.applyFlags(flags)
         return configuration
+    }
+
+    /// The file read when no `--config` is given: systemd's `ConfigurationDirectory=`, else
+    /// `/etc/failoverd`, when it holds a `failoverd.yml`; nil means defaults and variables only.
+    public static func defaultFile(environment: [String: String], fileExists: (String) -> Bool = FileManager.default.fileExists) -> String? {
+        let directories =
+            (environment["CONFIGURATION_DIRECTORY"]?.split(separator: ":").first.map(String.init).map { [$0] } ?? []) + ["/etc/failoverd"]
+        return directories.map { $0 + "/failoverd.yml" }.first(where: fileExists)
     }
 
     /// `DOCKER_HOST` as the Docker CLI reads it, below the file and `docker.socket`: a user

@@ -3,8 +3,8 @@ import FoundationEssentials
 import NIOCore
 import NIOHTTP1
 
-/// The CLI's half of the status contract: talks to a running daemon on loopback with the
-/// configured token (`failoverd status|pause|resume`).
+/// The CLI's half of the status contract: talks to a running daemon at its configured listen
+/// address with the configured token (`failoverd status|pause|resume`).
 public struct DaemonClient: Sendable {
     /// The daemon answered, but not with a status report.
     public struct Refused: Error, CustomStringConvertible {
@@ -23,11 +23,21 @@ public struct DaemonClient: Sendable {
         self.configuration = configuration
     }
 
+    /// Where a daemon listening on `host` is reached from its own machine: loopback when it
+    /// listens on every address, else the address itself (IPv6 in brackets).
+    package static func address(listeningOn host: String) -> String {
+        switch host {
+        case "0.0.0.0", "": return "127.0.0.1"
+        case "::", "[::]": return "[::1]"
+        default: return host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
+        }
+    }
+
     /// Sends one request and decodes the status report the daemon answers with.
     public func call(_ method: HTTPMethod, _ path: String) async throws -> StatusReport {
         let token = try configuration.readToken()
         let scheme = configuration.tlsCertificatePath == nil ? "http" : "https"
-        var request = HTTPClientRequest(url: "\(scheme)://127.0.0.1:\(configuration.port)\(path)")
+        var request = HTTPClientRequest(url: "\(scheme)://\(Self.address(listeningOn: configuration.host)):\(configuration.port)\(path)")
         request.method = method
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
         var clientConfiguration = HTTPClient.Configuration()

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Fuzzes one of failoverd's input readers with libFuzzer and AddressSanitizer. Each target must
+# never crash, and checks a property of its own (see its file in Tests/Fuzz):
+#   webhook_scanner  every body the fast scanner accepts reads as JSONDecoder reads it
+#   matcher          a parsed trigger prints as text that parses back to the same trigger
+#   rfc3339          a parsed time prints as text that reads back to the same millisecond
+# Seeds: Tests/Fuzz/seeds/TARGET (the webhook scanner: the Alertmanager fixtures). A finding is
+# written as ./crash-<sha1> and the script exits non-zero.
+# Usage: scripts/fuzz/run.sh TARGET [SECONDS]   (default 60)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+target="${1:?usage: $0 webhook_scanner|matcher|rfc3339 [SECONDS]}"
+seconds="${2:-60}"
+case "$target" in
+    webhook_scanner) source_file=WebhookScannerFuzz.swift seeds=Tests/Fixtures/alertmanager dictionary=(-dict=Tests/Fuzz/webhook.dict) ;;
+    matcher) source_file=MatcherFuzz.swift seeds=Tests/Fuzz/seeds/matcher dictionary=() ;;
+    rfc3339) source_file=RFC3339Fuzz.swift seeds=Tests/Fuzz/seeds/rfc3339 dictionary=() ;;
+    *) echo "unknown target '$target'; targets: webhook_scanner, matcher, rfc3339" >&2; exit 2 ;;
+esac
+out=.build-fuzz
+mkdir -p "$out"
+swiftc -sanitize=fuzzer,address -parse-as-library -package-name hybridfailover -module-name "Fuzz_$target" -O \
+    Sources/FailoverCore/*.swift Sources/FailoverCore/Runtime/*.swift "Tests/Fuzz/$source_file" \
+    -o "$out/$target-fuzz" 2> >(grep -v "Cannot export local symbol" >&2)
+corpus=$(mktemp -d "/tmp/$target-fuzz-corpus.XXXXXX")
+trap 'rm -rf "$corpus"' EXIT
+cp "$seeds"/* "$corpus/"
+set +e
+"$out/$target-fuzz" -max_total_time="$seconds" -print_final_stats=1 "${dictionary[@]}" "$corpus" 2>&1 \
+    | grep -E "^(Done|stat::number_of_executed_units|==[0-9]+==|SUMMARY|.*Fatal error|.*disagree|.*does not)"
+status=${PIPESTATUS[0]}
+set -e
+exit "$status"
