@@ -48,24 +48,12 @@ private struct ReferenceModel {
     }
 }
 
-/// SplitMix64: tiny, seeded, the same sequence on every machine.
-private struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 @Suite("Engine against a reference model")
 struct EngineModelTests {
     private static let fingerprints = ["fp-a", "fp-b", "fp-c"]
     /// A notice of one of the latest three episodes (`newest` counts them up), so new
     /// episodes keep coming and older ones arrive late.
-    private static func randomNotice(_ random: inout SeededGenerator, newest: Int = 3) -> Alert {
+    private static func randomNotice(_ random: inout SplitMix64, newest: Int = 3) -> Alert {
         let fingerprint = fingerprints.randomElement(using: &random)!
         return Alert(
             status: Bool.random(using: &random) ? .firing : .resolved,
@@ -79,7 +67,7 @@ struct EngineModelTests {
     /// (small, across the hold-down, across the stop window, and backwards), pauses; after
     /// every step the plan is carried out, and engine and model must agree on everything.
     private static func run(seed: UInt64, steps: Int) throws {
-        var random = SeededGenerator(state: seed)
+        var random = SplitMix64(seed: seed)
         let holdDown = TimeInterval(Int.random(in: 0...120, using: &random))
         let maximumStops = Int.random(in: 1...3, using: &random)
         let window = TimeInterval(Int.random(in: 60...3600, using: &random))
@@ -148,7 +136,7 @@ struct EngineModelTests {
     }
 
     @Test func theOrderNoticesArriveInDoesNotMatter() throws {
-        var random = SeededGenerator(state: 42)
+        var random = SplitMix64(seed: 42)
         for _ in 0..<2000 {
             let notices = (0..<Int.random(in: 1...12, using: &random)).map { _ in Self.randomNotice(&random) }
             var inOrder = FailoverEngine(policy: try defaultPolicy())

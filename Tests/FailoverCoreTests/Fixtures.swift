@@ -30,3 +30,18 @@ func defaultPolicy(holdDown: TimeInterval = 120, stops: Int = 3, window: TimeInt
         stopBudgetWindow: window
     )
 }
+
+/// SplitMix64: a tiny seeded generator, so a random test is the same on every run and machine.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
