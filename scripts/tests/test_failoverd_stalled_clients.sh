@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Thousands of stalled clients (request head plus one byte, then silence) against the failoverd
+# binary with the unit's open-files limit (LimitNOFILE=8192): /health and a real webhook are
+# still answered at once, and the stalled connections are closed after request_timeout_seconds.
+set -uo pipefail
+cd "$(dirname "$0")/../.." || exit 1
+. scripts/tests/lib.sh
+
+failoverd_bin="$(swift build --show-bin-path)/failoverd"
+[ -x "$failoverd_bin" ] || swift build --product failoverd >/dev/null
+work=$(mktemp -d /tmp/failoverd-stalled.XXXXXX)
+port=$(free_port)
+timeout=8  # request_timeout_seconds: stalled connections are dropped this long after connecting
+failoverd_pid=""
+cleanup() {
+    stop_pid "$failoverd_pid"
+    [ "$failed" -gt 0 ] && tail -20 "$work/failoverd.log"
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+head -c 32 /dev/urandom | base64 | tr -d '\n' >"$work/token"
+python3 scripts/lib/webhook_body.py non-trigger-group >"$work/webhook.json"
+# Docker is not needed: the webhook carries no trigger alert, so its answer needs no action.
+cat >"$work/failoverd.yml" <<YAML
+listen: {host: 127.0.0.1, port: $port}
+auth: {token_file: $work/token}
+request_timeout_seconds: $timeout
+docker: {socket: $work/no-docker.sock, events: false}
+state_directory: $work/state
+container: {image: onprem-api:latest}
+YAML
+(ulimit -n 8192 && exec "$failoverd_bin" serve --config "$work/failoverd.yml") >>"$work/failoverd.log" 2>&1 &
+failoverd_pid=$!
+check "failoverd starts with LimitNOFILE's 8192 descriptors" wait_for 20 curl -fsS "http://127.0.0.1:$port/health"
+
+result=$(python3 scripts/lib/stalled_clients.py --port "$port" --connections 3000 --token "$(cat "$work/token")" --body "$work/webhook.json")
+echo "       $result"
+# Answered before the first stalled connection is dropped: nothing waited for them to go away.
+check "with 3,000 stalled connections open, /health answers 200 before any of them is dropped" \
+    python3 -c "import json,sys; r=json.loads(sys.argv[1]); assert r['health_code'] == 200 and r['open_seconds'] + r['health_seconds'] < $timeout, r" "$result"
+check "and then a real Alertmanager webhook is answered 200 within 1 s" \
+    python3 -c "import json,sys; r=json.loads(sys.argv[1]); assert r['webhook_code'] == 200 and r['webhook_seconds'] < 1, r" "$result"
+check "failoverd closes every stalled connection itself, soon after the $timeout s request timeout" \
+    python3 -c "import json,sys; r=json.loads(sys.argv[1]); assert r['closed_by_server'] == r['stalled'] and r['all_closed_after_seconds'] < $timeout + 10, r" "$result"
+finish
