@@ -65,9 +65,11 @@ public enum RFC3339 {
     /// 0000-01-01T00:00:00Z up to, not including, 10000-01-01T00:00:00Z, in Unix seconds.
     private static let representableInUTC = -62_167_219_200.0..<253_402_300_800.0
 
-    /// Formats a time as RFC 3339 UTC with milliseconds, for status output and logs.
+    /// Formats a time as RFC 3339 UTC to the nearest millisecond, for status output and logs.
     public static func format(_ date: Date) -> String {
-        let totalMilliseconds = Int((date.timeIntervalSince1970 * 1000).rounded(.down))
+        // To the nearest millisecond, not down: a Double holds .89 s as .8899999…, which would
+        // print as .889 (found by the fuzzer: 1971-11-23T10:00:00.89Z).
+        let totalMilliseconds = Int((date.timeIntervalSince1970 * 1000).rounded())
         let (days, millisOfDay) = totalMilliseconds.quotientAndRemainderFloored(dividingBy: 86_400_000)
         let (year, month, day) = civilFromDays(days)
         func pad(_ value: Int, _ width: Int = 2) -> String {
