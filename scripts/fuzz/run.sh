@@ -6,7 +6,7 @@
 #   rfc3339          a parsed time prints as text that reads back to the same millisecond
 # Seeds: Tests/Fuzz/seeds/TARGET (the webhook scanner: the Alertmanager fixtures). A finding is
 # written as ./crash-<sha1> and the script exits non-zero.
-# Usage: scripts/fuzz/run.sh TARGET [SECONDS]   (default 60)
+# Usage: scripts/fuzz/run.sh TARGET [SECONDS]   (default 60; FUZZ_SEED=N repeats a run, default random)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 target="${1:?usage: $0 webhook_scanner|matcher|rfc3339 [SECONDS]}"
@@ -28,7 +28,7 @@ cp "$seeds"/* "$corpus/"
 set +e
 # libFuzzer and ASan report a finding themselves; Swift's backtracer, spawned on a fatal error,
 # would outlive the fuzzer holding the output pipe open, and the script would never end.
-SWIFT_BACKTRACE=enable=no "$out/$target-fuzz" -max_total_time="$seconds" -print_final_stats=1 "${dictionary[@]}" "$corpus" 2>&1 \
+SWIFT_BACKTRACE=enable=no "$out/$target-fuzz" -max_total_time="$seconds" -seed="${FUZZ_SEED:-0}" -print_final_stats=1 "${dictionary[@]}" "$corpus" 2>&1 \
     | grep -E "^(Done|stat::number_of_executed_units|==[0-9]+==|SUMMARY|.*Fatal error|.*disagree|.*does not)"
 status=${PIPESTATUS[0]}
 set -e
