@@ -10,6 +10,7 @@ import argparse
 import json
 import resource
 import socket
+import ssl
 import time
 import urllib.request
 
@@ -20,22 +21,29 @@ def main():
     parser.add_argument("--connections", type=int, default=3000)
     parser.add_argument("--token", required=True)
     parser.add_argument("--body", required=True, help="file with the webhook body")
+    parser.add_argument("--cafile", help="failoverd serves HTTPS with this certificate: stall after the TLS handshake")
     args = parser.parse_args()
+    tls = None
+    if args.cafile:
+        tls = ssl.create_default_context(cafile=args.cafile)
+        tls.check_hostname = False  # the certificate is pinned by --cafile; its name is not the point
     resource.setrlimit(resource.RLIMIT_NOFILE, (args.connections + 256, args.connections + 256))
     stalled = []
     opened_at = opened = time.monotonic()
     for _ in range(args.connections):
         connection = socket.create_connection(("127.0.0.1", args.port), timeout=5)
+        if tls:
+            connection = tls.wrap_socket(connection)
         connection.sendall(b"POST /failover HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nx")
         stalled.append(connection)
     opened = time.monotonic() - opened
 
     def timed(request):
         started = time.monotonic()
-        with urllib.request.urlopen(request, timeout=30) as response:
+        with urllib.request.urlopen(request, timeout=30, context=tls) as response:
             return response.status, time.monotonic() - started
 
-    base = f"http://127.0.0.1:{args.port}"
+    base = f"{'https' if tls else 'http'}://127.0.0.1:{args.port}"
     health_code, health_seconds = timed(base + "/health")
     with open(args.body, "rb") as body:
         webhook = urllib.request.Request(
@@ -52,7 +60,7 @@ def main():
             while connection.recv(4096):  # a 408 answer, if any, then the close
                 pass
             closed_by_server += 1
-        except ConnectionResetError:
+        except (ConnectionResetError, ssl.SSLError):
             closed_by_server += 1  # closed with a reset
         except socket.timeout:
             pass  # still open at the deadline
