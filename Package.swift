@@ -14,6 +14,8 @@ let package = Package(
         .executable(name: "onprem-api", targets: ["onprem-api"]),
         .executable(name: "failoverd", targets: ["failoverd"]),
         .executable(name: "failover-drill", targets: ["failover-drill"]),
+        // For the fuzz package in Tests/Fuzz/Daemon, which builds everything with sanitizers.
+        .library(name: "FailoverDaemon", targets: ["FailoverDaemon"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),

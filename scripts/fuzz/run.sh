@@ -4,31 +4,46 @@
 #   webhook_scanner  every body the fast scanner accepts reads as JSONDecoder reads it
 #   matcher          a parsed trigger prints as text that parses back to the same trigger
 #   rfc3339          a parsed time prints as text that reads back to the same millisecond
-# Seeds: Tests/Fuzz/seeds/TARGET (the webhook scanner: the Alertmanager fixtures). A finding is
+#   configuration    a configuration file that loads prints (check-config) as YAML that loads back
+#                    to the same printout; built with SwiftPM from Tests/Fuzz/Daemon, which
+#                    instruments every module (the first build takes several minutes)
+# Seeds: Tests/Fuzz/seeds/TARGET (the webhook scanner: the Alertmanager fixtures; the
+# configuration: also systemd/failoverd.yml). A finding is
 # written as ./crash-<sha1> and the script exits non-zero.
 # Usage: scripts/fuzz/run.sh TARGET [SECONDS]   (default 60; FUZZ_SEED=N repeats a run, default random)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-target="${1:?usage: $0 webhook_scanner|matcher|rfc3339 [SECONDS]}"
+target="${1:?usage: $0 webhook_scanner|matcher|rfc3339|configuration [SECONDS]}"
 seconds="${2:-60}"
 case "$target" in
     webhook_scanner) source_file=WebhookScannerFuzz.swift seeds=Tests/Fixtures/alertmanager dictionary=(-dict=Tests/Fuzz/webhook.dict) ;;
     matcher) source_file=MatcherFuzz.swift seeds=Tests/Fuzz/seeds/matcher dictionary=() ;;
     rfc3339) source_file=RFC3339Fuzz.swift seeds=Tests/Fuzz/seeds/rfc3339 dictionary=() ;;
-    *) echo "unknown target '$target'; targets: webhook_scanner, matcher, rfc3339" >&2; exit 2 ;;
+    configuration) source_file="" seeds=Tests/Fuzz/seeds/configuration dictionary=() ;;
+    *) echo "unknown target '$target'; targets: webhook_scanner, matcher, rfc3339, configuration" >&2; exit 2 ;;
 esac
 out=.build-fuzz
 mkdir -p "$out"
-swiftc -sanitize=fuzzer,address -parse-as-library -package-name hybridfailover -module-name "Fuzz_$target" -O \
-    Sources/FailoverCore/*.swift Sources/FailoverCore/Runtime/*.swift "Tests/Fuzz/$source_file" \
-    -o "$out/$target-fuzz" 2> >(grep -v "Cannot export local symbol" >&2)
+if [ -n "$source_file" ]; then
+    swiftc -sanitize=fuzzer,address -parse-as-library -package-name hybridfailover -module-name "Fuzz_$target" -O \
+        Sources/FailoverCore/*.swift Sources/FailoverCore/Runtime/*.swift "Tests/Fuzz/$source_file" \
+        -o "$out/$target-fuzz" 2> >(grep -v "Cannot export local symbol" >&2)
+else
+    ln -sfn "$PWD" "$out/hybrid-failover"  # the identity Tests/Fuzz/Daemon/Package.swift names
+    (cd Tests/Fuzz/Daemon && swift build --build-path "$OLDPWD/$out/daemon" --product failoverd-fuzz \
+        -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library) >"$out/daemon-build.log" 2>&1 \
+        || { tail -30 "$out/daemon-build.log" >&2; exit 1; }
+    ln -sfn "daemon/debug/failoverd-fuzz" "$out/$target-fuzz"
+fi
 corpus=$(mktemp -d "/tmp/$target-fuzz-corpus.XXXXXX")
 trap 'rm -rf "$corpus"' EXIT
 cp "$seeds"/* "$corpus/"
+[ "$target" = configuration ] && cp systemd/failoverd.yml "$corpus/"
 set +e
 # libFuzzer and ASan report a finding themselves; Swift's backtracer, spawned on a fatal error,
 # would outlive the fuzzer holding the output pipe open, and the script would never end.
-SWIFT_BACKTRACE=enable=no "$out/$target-fuzz" -max_total_time="$seconds" -seed="${FUZZ_SEED:-0}" -print_final_stats=1 "${dictionary[@]}" "$corpus" 2>&1 \
+# Leaks found in Swift's own libraries, not ours, are listed in Tests/Fuzz/lsan.supp.
+SWIFT_BACKTRACE=enable=no LSAN_OPTIONS="suppressions=$PWD/Tests/Fuzz/lsan.supp" "$out/$target-fuzz" -max_total_time="$seconds" -seed="${FUZZ_SEED:-0}" -print_final_stats=1 "${dictionary[@]}" "$corpus" 2>&1 \
     | grep -E "^(Done|stat::number_of_executed_units|==[0-9]+==|SUMMARY|.*Fatal error|.*disagree|.*does not)"
 status=${PIPESTATUS[0]}
 set -e

@@ -11,4 +11,6 @@ export FUZZ_SEED="${FUZZ_SEED:-1}"
 check "webhook reader: no crash, no disagreement with JSONDecoder in $seconds s" scripts/fuzz/run.sh webhook_scanner "$seconds"
 check "trigger matchers: no crash, every parsed trigger prints back to itself in $seconds s" scripts/fuzz/run.sh matcher "$seconds"
 check "RFC 3339 times: no crash, every parsed time prints back to itself in $seconds s" scripts/fuzz/run.sh rfc3339 "$seconds"
+check "configuration files (YAML, JSON): no crash, check-config's printout loads back to itself in $seconds s" \
+    scripts/fuzz/run.sh configuration "$seconds"
 finish

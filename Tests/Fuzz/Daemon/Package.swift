@@ -1,0 +1,19 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// libFuzzer targets that need the daemon module (Yams, Hummingbird): built only by
+/// `scripts/fuzz/run.sh`, with `-sanitize=fuzzer,address -parse-as-library` on every module.
+let package = Package(
+    name: "failoverd-fuzz",
+    platforms: [.macOS(.v15)],
+    // The repository, through a link named after the package (scripts/fuzz/run.sh makes it), so the
+    // dependency has the same identity in every checkout, whatever its folder is called.
+    dependencies: [.package(path: "../../../.build-fuzz/hybrid-failover")],
+    targets: [
+        .executableTarget(
+            name: "failoverd-fuzz",
+            dependencies: ["FuzzDriver", .product(name: "FailoverDaemon", package: "hybrid-failover")]
+        ),
+        .target(name: "FuzzDriver"),
+    ]
+)

@@ -1,0 +1,11 @@
+// SwiftPM links an executable's entry point as <module>_main; hand it to libFuzzer's driver,
+// which then calls the Swift target's LLVMFuzzerTestOneInput for every input.
+#include <stddef.h>
+#include <stdint.h>
+
+int LLVMFuzzerRunDriver(int *argc, char ***argv, int (*callback)(const uint8_t *data, size_t size));
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int failoverd_fuzz_main(int argc, char **argv) {
+    return LLVMFuzzerRunDriver(&argc, &argv, LLVMFuzzerTestOneInput);
+}

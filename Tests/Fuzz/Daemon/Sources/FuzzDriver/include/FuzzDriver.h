@@ -1,0 +1,1 @@
+// Empty on purpose: the driver only provides the executable's entry point.
