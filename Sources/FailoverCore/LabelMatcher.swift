@@ -41,10 +41,12 @@ public struct LabelMatcher: Sendable, Equatable, CustomStringConvertible {
         }
         operation = symbol
         var raw = String(rest.dropFirst(symbol.rawValue.count)).trimmingWhitespace()
-        if raw.count >= 2, raw.first == "\"", raw.last == "\"" {
-            raw = String(raw.dropFirst().dropLast())
-                .replacingOccurrencesOfEscapedQuotes()
-        } else if raw.contains("\"") {
+        // Quotes and escapes are read per Unicode scalar: a combining mark after `"`, `\` or `n`
+        // would otherwise join it into another Character (found by the fuzzer).
+        let scalars = raw.unicodeScalars
+        if scalars.count >= 2, scalars.first == "\"", scalars.last == "\"" {
+            raw = String(String.UnicodeScalarView(scalars.dropFirst().dropLast())).replacingOccurrencesOfEscapedQuotes()
+        } else if scalars.contains("\"") {
             throw MatcherSyntaxError(matcher: text, problem: "unbalanced quotes in value")
         }
         value = raw
@@ -78,12 +80,12 @@ public struct LabelMatcher: Sendable, Equatable, CustomStringConvertible {
     /// the same matcher (it is also sent to Alertmanager's API as a `filter=`).
     public var description: String {
         var quoted = ""
-        for character in value {
-            switch character {
+        for scalar in value.unicodeScalars {
+            switch scalar {
             case "\\": quoted += "\\\\"
             case "\"": quoted += "\\\""
             case "\n": quoted += "\\n"
-            default: quoted.append(character)
+            default: quoted.unicodeScalars.append(scalar)
             }
         }
         return "\(name)\(operation.rawValue)\"\(quoted)\""
@@ -105,23 +107,23 @@ public struct AlertSelector: Sendable, Equatable, CustomStringConvertible {
         var current = ""
         var inQuotes = false
         var escaped = false
-        for character in body {
+        for scalar in body.unicodeScalars {
             if escaped {
-                current.append(character)
+                current.unicodeScalars.append(scalar)
                 escaped = false
                 continue
             }
-            if character == "\\" {
+            if scalar == "\\" {
                 escaped = true
-                current.append(character)
+                current.unicodeScalars.append(scalar)
                 continue
             }
-            if character == "\"" { inQuotes.toggle() }
-            if character == "," && !inQuotes {
+            if scalar == "\"" { inQuotes.toggle() }
+            if scalar == "," && !inQuotes {
                 parts.append(current)
                 current = ""
             } else {
-                current.append(character)
+                current.unicodeScalars.append(scalar)
             }
         }
         parts.append(current)
@@ -164,14 +166,14 @@ extension StringProtocol {
     fileprivate func replacingOccurrencesOfEscapedQuotes() -> String {
         var out = ""
         var escaped = false
-        for character in self {
+        for scalar in unicodeScalars {
             if escaped {
-                out.append(character == "n" ? "\n" : character)
+                out.unicodeScalars.append(scalar == "n" ? "\n" : scalar)
                 escaped = false
-            } else if character == "\\" {
+            } else if scalar == "\\" {
                 escaped = true
             } else {
-                out.append(character)
+                out.unicodeScalars.append(scalar)
             }
         }
         return out

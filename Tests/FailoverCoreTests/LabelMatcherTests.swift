@@ -24,4 +24,13 @@ struct LabelMatcherTests {
     func malformedSelectorsAreRejected(_ selector: String) {
         #expect(throws: MatcherSyntaxError.self) { try AlertSelector(parsing: selector) }
     }
+
+    /// Found by `scripts/fuzz/run.sh matcher`: a newline followed by a combining mark printed as
+    /// `\n` + the mark, which joined the `n` into one Character, so the trigger sent to
+    /// Alertmanager's API read back without its newline.
+    @Test func triggersPrintBackToThemselvesWhenAMarkFollowsAnEscape() throws {
+        let text = "site=\"a\n\u{0749}b\""
+        let selector = try AlertSelector(parsing: text)
+        #expect(try AlertSelector(parsing: selector.description) == selector)
+    }
 }

@@ -10,7 +10,8 @@
 # Seeds: Tests/Fuzz/seeds/TARGET (the webhook scanner: the Alertmanager fixtures; the
 # configuration: also systemd/failoverd.yml). A finding is
 # written as ./crash-<sha1> and the script exits non-zero.
-# Usage: scripts/fuzz/run.sh TARGET [SECONDS]   (default 60; FUZZ_SEED=N repeats a run, default random)
+# Usage: scripts/fuzz/run.sh TARGET [SECONDS]   (default 60; FUZZ_SEED=N with FUZZ_RUNS=N repeats a
+# run exactly: a time limit alone explores more or less depending on the machine's speed)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 target="${1:?usage: $0 webhook_scanner|matcher|rfc3339|configuration [SECONDS]}"
@@ -42,8 +43,9 @@ cp "$seeds"/* "$corpus/"
 set +e
 # libFuzzer and ASan report a finding themselves; Swift's backtracer, spawned on a fatal error,
 # would outlive the fuzzer holding the output pipe open, and the script would never end.
-# Leaks found in Swift's own libraries, not ours, are listed in Tests/Fuzz/lsan.supp.
-SWIFT_BACKTRACE=enable=no LSAN_OPTIONS="suppressions=$PWD/Tests/Fuzz/lsan.supp" "$out/$target-fuzz" -max_total_time="$seconds" -seed="${FUZZ_SEED:-0}" -print_final_stats=1 "${dictionary[@]}" "$corpus" 2>&1 \
+# Deterministic hashing keeps a seeded run the same from process to process. Leaks found in
+# Swift's own libraries, not ours, are listed in Tests/Fuzz/lsan.supp.
+SWIFT_BACKTRACE=enable=no SWIFT_DETERMINISTIC_HASHING=1 LSAN_OPTIONS="suppressions=$PWD/Tests/Fuzz/lsan.supp" "$out/$target-fuzz" -max_total_time="$seconds" -seed="${FUZZ_SEED:-0}" ${FUZZ_RUNS:+-runs="$FUZZ_RUNS"} -print_final_stats=1 "${dictionary[@]}" "$corpus" 2>&1 \
     | grep -E "^(Done|stat::number_of_executed_units|==[0-9]+==|SUMMARY|.*Fatal error|.*disagree|.*does not)"
 status=${PIPESTATUS[0]}
 set -e
