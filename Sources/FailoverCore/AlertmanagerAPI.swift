@@ -13,7 +13,10 @@ public enum AlertmanagerAPI {
         var alerts: [Alert] = []
         alerts.reserveCapacity(listed.count)
         for alert in listed {
-            guard let startsAt = RFC3339.parse(alert.startsAt), !alert.fingerprint.isEmpty else {
+            guard !alert.fingerprint.isEmpty else {
+                throw AlertmanagerAPIError(description: "an alert with labels \(alert.labels) has an empty fingerprint")
+            }
+            guard let startsAt = RFC3339.parse(alert.startsAt) else {
                 throw AlertmanagerAPIError(description: "alert \(alert.fingerprint): startsAt '\(alert.startsAt)' is not an RFC 3339 time")
             }
             alerts.append(Alert(status: .firing, labels: alert.labels, startsAt: startsAt, fingerprint: alert.fingerprint))

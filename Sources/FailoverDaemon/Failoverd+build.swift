@@ -76,8 +76,9 @@ public func buildFailoverd(
     dependencies: FailoverdDependencies
 ) async throws -> Failoverd<some ApplicationProtocol> {
     let metrics = DaemonMetrics(registry: dependencies.registry)
+    let policy = try configuration.policy()
     let controller = FailoverController(
-        policy: try configuration.policy(),
+        policy: policy,
         runtime: dependencies.runtime,
         store: StateStore(directory: configuration.stateDirectory),
         metrics: metrics,
@@ -87,7 +88,7 @@ public func buildFailoverd(
     var services: [any Service] = []
     if configuration.alertmanager.isEnabled {
         let sync = AlertmanagerSync(
-            peers: AlertmanagerPeers(settings: configuration.alertmanager, selectors: try configuration.policy().triggers),
+            peers: AlertmanagerPeers(settings: configuration.alertmanager, selectors: policy.triggers),
             controller: controller,
             metrics: metrics,
             logger: dependencies.logger,

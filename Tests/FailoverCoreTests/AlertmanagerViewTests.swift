@@ -126,6 +126,11 @@ struct AlertmanagerAPITests {
             try AlertmanagerAPI.decodeAlerts(Array(#"[{"labels":{},"startsAt":"yesterday","fingerprint":"f"}]"#.utf8))
         }
         #expect(throws: AlertmanagerAPIError.self) { try AlertmanagerAPI.decodeStartTime(Array("<html>".utf8)) }
+        #expect {
+            try AlertmanagerAPI.decodeAlerts(Array(#"[{"labels":{},"startsAt":"2026-12-01T00:00:00Z","fingerprint":""}]"#.utf8))
+        } throws: { error in
+            (error as? AlertmanagerAPIError)?.description.contains("empty fingerprint") == true
+        }
     }
 
     @Test func asksForActiveSilencedAndInhibitedAlertsOfOneSelector() throws {

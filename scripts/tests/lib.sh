@@ -39,6 +39,14 @@ stop_pid() {
     done
 }
 
+# The failoverd debug binary the tests run, built first when missing.
+failoverd_binary() {
+    local binary
+    binary="$(swift build --show-bin-path)/failoverd"
+    [ -x "$binary" ] || swift build --product failoverd >/dev/null
+    echo "$binary"
+}
+
 # Milliseconds since the epoch, for timing a step of a test.
 millis() {
     echo $(($(date +%s%N) / 1000000))

@@ -10,8 +10,7 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/tests/lib.sh
 
-failoverd_bin="$(swift build --show-bin-path)/failoverd"
-[ -x "$failoverd_bin" ] || swift build --product failoverd >/dev/null
+failoverd_bin=$(failoverd_binary)
 work=$(mktemp -d /tmp/failoverd-amapi.XXXXXX)
 container="cloud-amapi-$$"
 failoverd_port=$(free_port); cloud_port=$(free_port)

@@ -7,8 +7,7 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/tests/lib.sh
 
-failoverd_bin="$(swift build --show-bin-path)/failoverd"
-[ -x "$failoverd_bin" ] || swift build --product failoverd >/dev/null
+failoverd_bin=$(failoverd_binary)
 work=$(mktemp -d /tmp/failoverd-e2e.XXXXXX)
 docker_sock="$work/docker.sock"
 dockerd_pid=""; failoverd_pid=""; am_pid=""

@@ -6,8 +6,7 @@ set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 . scripts/tests/lib.sh
 
-failoverd_bin="$(swift build --show-bin-path)/failoverd"
-[ -x "$failoverd_bin" ] || swift build --product failoverd >/dev/null
+failoverd_bin=$(failoverd_binary)
 work=$(mktemp -d /tmp/failoverd-stalled.XXXXXX)
 port=$(free_port)
 timeout=8  # request_timeout_seconds: stalled connections are dropped this long after connecting

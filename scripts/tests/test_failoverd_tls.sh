@@ -5,7 +5,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/tests/lib.sh
-bin="$(swift build --show-bin-path)/failoverd"
+bin=$(failoverd_binary)
 work=$(mktemp -d /tmp/failoverd-tls.XXXXXX)
 port=$(free_port); pid=""
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$work"; }
