@@ -23,7 +23,14 @@ public struct LabelMatcher: Sendable, Equatable, CustomStringConvertible {
             throw MatcherSyntaxError(matcher: text, problem: "no operator; use =, !=, =~ or !~")
         }
         name = String(trimmed[..<operatorStart]).trimmingWhitespace()
-        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }), !(name.first!.isNumber) else {
+        // Checked per ASCII scalar: `isLetter` also took combining marks, which glue onto the `{`
+        // the selector is printed with (found by the fuzzer: a name starting with U+073B).
+        func allowed(_ scalar: Unicode.Scalar, first: Bool) -> Bool {
+            scalar.isASCII && (scalar == "_" || (scalar.properties.isAlphabetic) || (!first && ("0"..."9").contains(scalar)))
+        }
+        guard let head = name.unicodeScalars.first, allowed(head, first: true),
+            name.unicodeScalars.dropFirst().allSatisfy({ allowed($0, first: false) })
+        else {
             throw MatcherSyntaxError(matcher: text, problem: "label name must be [A-Za-z_][A-Za-z0-9_]*")
         }
         let rest = trimmed[operatorStart...]

@@ -20,7 +20,7 @@ struct LabelMatcherTests {
         #expect(try AlertSelector(parsing: selector).matches(labels) == expected)
     }
 
-    @Test(arguments: ["", "{}", "alertname", #"1abc="x""#, #"a=~"(""#, #"a<"x""#, #"a="x"#])
+    @Test(arguments: ["", "{}", "alertname", #"1abc="x""#, "\u{073B}te=P", #"sité="x""#, #"a=~"(""#, #"a<"x""#, #"a="x"#])
     func malformedSelectorsAreRejected(_ selector: String) {
         #expect(throws: MatcherSyntaxError.self) { try AlertSelector(parsing: selector) }
     }
