@@ -91,6 +91,20 @@ struct FailoverdConfigurationTests {
         }
     }
 
+    @Test func credentialsInAPeerURLAreRefusedWithoutBeingEchoed() throws {
+        let (path, directory) = try writeConfiguration(
+            "alertmanager: {urls: ['http://u:secret@am1:9093']}\ncontainer: {image: x}\nauth: {token_file: /t}"
+        )
+        defer { removeDirectory(directory) }
+        let configuration = try FailoverdConfiguration.load(file: path, environment: [:])
+        #expect {
+            try configuration.validate()
+        } throws: { error in
+            let message = "\(error)"
+            return message.contains("alertmanager.urls") && message.contains("basic_auth") && !message.contains("secret")
+        }
+    }
+
     @Test(arguments: [
         ("hold_down: 600", "hold_down", "did you mean 'hold_down_seconds'?"),
         ("container: {image: x, nmae: cloud}", "container.nmae", "did you mean 'container.name'?"),

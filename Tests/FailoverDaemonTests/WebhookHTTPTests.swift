@@ -55,6 +55,27 @@ struct WebhookHTTPTests {
         }
     }
 
+    @Test func aClientAnsweredBeforeItsBodyCannotHoldTheConnection() async throws {
+        // setup: a 300 ms request timeout
+        let directory = makeStateDirectory()
+        defer { removeDirectory(directory) }
+        let daemon = try await makeDaemon(FakeCloudRuntime(), stateDirectory: directory) { $0.requestTimeout = .milliseconds(300) }
+        try await daemon.application.test(.live) { client in
+            // act: a request with a wrong token is answered 401 from its head alone; its body
+            // follows after the answer, then the client goes quiet
+            let socket = try LoopbackSocket(port: try #require(client.port))
+            socket.send("POST /failover HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer wrong\r\nContent-Length: 5\r\n\r\n")
+            try await Task.sleep(for: .milliseconds(100))
+            socket.send("12345")
+            let started = ContinuousClock.now
+            let reply = await socket.receiveAll()  // until the daemon closes, at most 5 s
+
+            // check: the quiet connection is closed within about one request timeout
+            #expect(reply.hasPrefix("HTTP/1.1 401"))
+            #expect(ContinuousClock.now - started < .seconds(2))
+        }
+    }
+
     @Test func theReplyQuotesWhatTheSenderControls() async throws {
         // setup: a fingerprint with a quote, a backslash and a newline in it
         let directory = makeStateDirectory()
@@ -104,6 +125,23 @@ struct WebhookHTTPTests {
         try await makeDaemon(FakeCloudRuntime(), stateDirectory: directory).application.test(.router) { client in
             let response = try await client.postWebhook(String(repeating: " ", count: 5000) + webhookBody("firing"))
             #expect(response.status == .contentTooLarge)
+        }
+    }
+
+    @Test func aBrokenChunkedBodyGets400NotTooLarge() async throws {
+        // setup: a chunk that declares 3 bytes and carries more (as the HTTP fuzzer sent it)
+        let directory = makeStateDirectory()
+        defer { removeDirectory(directory) }
+        let daemon = try await makeDaemon(FakeCloudRuntime(), stateDirectory: directory)
+        try await daemon.application.test(.live) { client in
+            let socket = try LoopbackSocket(port: try #require(client.port))
+            socket.send(
+                "POST /failover HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(testToken)\r\nContent-Type: application/json\r\n"
+                    + "Transfer-Encoding: chunked\r\n\r\n3\r\n{\"version\":\"4\"}\r\n0\r\n\r\n"
+            )
+            let reply = await socket.receiveAll()
+            #expect(reply.hasPrefix("HTTP/1.1 400"), "\(reply)")
+            #expect(reply.contains("the request body could not be read"))
         }
     }
 

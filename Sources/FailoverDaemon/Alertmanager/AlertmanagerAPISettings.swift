@@ -39,6 +39,14 @@ public struct AlertmanagerAPISettings: Sendable, Equatable {
                     problem: "'\(url)' is not an http:// or https:// base URL, e.g. http://127.0.0.1:9093"
                 )
             }
+            // Peer URLs are logged and exported as the `peer` label of a metric.
+            guard parsed.user == nil, parsed.password == nil else {
+                throw ConfigurationError(
+                    key: "alertmanager.urls",
+                    problem: "the URL for \(parsed.host ?? "a peer") carries credentials, which would show in logs and metrics; "
+                        + "use alertmanager.basic_auth with a password_file instead"
+                )
+            }
         }
         guard (basicAuthUsername == nil) == (basicAuthPasswordFile == nil) else {
             throw ConfigurationError(key: "alertmanager.basic_auth", problem: "set both username and password_file, or neither")

@@ -3,6 +3,7 @@ import FoundationEssentials
 import HTTPTypes
 import Hummingbird
 import Logging
+import NIOCore
 import Prometheus
 
 /// Dependencies of the HTTP surface.
@@ -84,8 +85,11 @@ struct FailoverdRoutes: Sendable {
         let body: ByteBuffer
         do {
             body = try await request.body.collect(upTo: maximumBodyBytes)
-        } catch {
+        } catch is NIOTooManyBytesError {
             throw HTTPError(.contentTooLarge, message: "body exceeds the \(maximumBodyBytes)-byte limit; lower max_alerts on the receiver")
+        } catch {
+            // A broken chunked encoding, or the connection ended mid-body.
+            throw HTTPError(.badRequest, message: "the request body could not be read: \(error)")
         }
         let payload: AlertmanagerWebhook
         do {

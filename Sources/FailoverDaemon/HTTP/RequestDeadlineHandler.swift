@@ -6,7 +6,9 @@ import NIOHTTPTypes
 ///
 /// An idle timeout alone is reset by every byte, so a client that trickles its headers or body
 /// (slowloris) could hold a connection for ever; with `max_connections` reached, Alertmanager's
-/// webhooks would then wait. Time spent answering (waiting for Docker) does not count.
+/// webhooks would then wait. Time spent answering (waiting for Docker) does not count: the timer
+/// is off exactly while failoverd owes an answer to a complete request. A request answered
+/// before its body arrived (a 401) does not stop the timer when its body ends.
 final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -15,6 +17,10 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     private let deadline: TimeAmount
     private var timer: Scheduled<Void>?
+    private var requestsRead = 0
+    private var responsesWritten = 0
+    /// Whether a complete request waits for its answer.
+    private var owesAnswer: Bool { requestsRead > responsesWritten }
 
     init(deadline: TimeAmount) {
         self.deadline = deadline
@@ -39,12 +45,19 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if case .end = unwrapInboundIn(data) { disarm() }
+        if case .end = unwrapInboundIn(data) {
+            requestsRead += 1
+            // Answered early, the connection is idle now: the next request has a deadline too.
+            if owesAnswer { disarm() } else { arm(context) }
+        }
         context.fireChannelRead(data)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = unwrapOutboundIn(data) { arm(context) }
+        if case .end = unwrapOutboundIn(data) {
+            responsesWritten += 1
+            if !owesAnswer { arm(context) }
+        }
         context.write(data, promise: promise)
     }
 

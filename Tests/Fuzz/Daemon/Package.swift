@@ -11,7 +11,11 @@ let package = Package(
     dependencies: [.package(path: "../../../.build-fuzz/hybrid-failover")],
     targets: [
         .executableTarget(
-            name: "failoverd-fuzz",
+            name: "configuration-fuzz",
+            dependencies: ["FuzzDriver", .product(name: "FailoverDaemon", package: "hybrid-failover")]
+        ),
+        .executableTarget(
+            name: "http-fuzz",
             dependencies: ["FuzzDriver", .product(name: "FailoverDaemon", package: "hybrid-failover")]
         ),
         .target(name: "FuzzDriver"),
