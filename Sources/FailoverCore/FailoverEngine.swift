@@ -75,11 +75,22 @@ public struct FailoverEngine: Sendable {
                 state.failedOverSince = now
                 state.lastFailover = FailoverEpisode(triggeredAt: now)
             }
-            state.reason = "failed over: \(first.alertname) firing (\(firing.count) trigger alert\(firing.count == 1 ? "" : "s"))"
+            let confirmed = firing.first { policy.isConfirmedTrigger($0.labels) }
+            if confirmed != nil, state.lastFailover?.confirmedAt == nil {
+                state.lastFailover?.confirmedAt = now
+            }
+            let count = "\(firing.count) trigger alert\(firing.count == 1 ? "" : "s")"
+            state.reason =
+                confirmed.map { "failed over: \($0.alertname) firing (\(count))" }
+                ?? "pre-warmed: \(first.alertname) firing (\(count)); on-prem not confirmed down"
         } else if wasFiring {
-            state.holdDownUntil = now.addingTimeInterval(policy.holdDown)
+            let confirmed = state.lastFailover?.confirmedAt != nil
+            state.holdDownUntil = now.addingTimeInterval(confirmed ? policy.holdDown : policy.prewarmHoldDown)
             state.lastFailover?.recoveredAt = now
-            state.reason = "all trigger alerts resolved; holding down before stopping the cloud copy"
+            state.reason =
+                confirmed
+                ? "all trigger alerts resolved; holding down before stopping the cloud copy"
+                : "pre-warm alerts resolved without on-prem confirmed down; short hold-down before stopping the cloud copy"
         }
         pruneResolved(now: now)
     }
@@ -175,6 +186,8 @@ public struct FailoverEngine: Sendable {
         state.holdDownUntil = now.addingTimeInterval(policy.holdDown)
         state.failedOverSince = now
         state.lastFailover = FailoverEpisode(triggeredAt: now)
+        // Unknown cause: treated as a confirmed failover, so a later pre-warm cannot shorten it.
+        state.lastFailover?.confirmedAt = now
         state.lastFailover?.runningAt = now
         state.lastFailover?.recoveredAt = now
         state.reason = "adopted a running cloud copy without recorded alerts; holding down"

@@ -63,6 +63,9 @@ public enum NoticeSource: String, Codable, Sendable, Equatable {
 public struct FailoverEpisode: Codable, Sendable, Equatable {
     /// The first firing trigger notice that made the cloud copy wanted.
     public var triggeredAt: Date
+    /// When a confirmed trigger first fired in this failover; nil while only pre-warm triggers
+    /// fired (then the short pre-warm hold-down applies).
+    public var confirmedAt: Date?
     /// When the cloud copy was confirmed running (and healthy) after a start.
     public var runningAt: Date?
     /// When the last trigger alert resolved and the hold-down began.
@@ -73,5 +76,32 @@ public struct FailoverEpisode: Codable, Sendable, Equatable {
     /// Starts an episode at its trigger.
     public init(triggeredAt: Date) {
         self.triggeredAt = triggeredAt
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case triggeredAt, confirmedAt, runningAt, recoveredAt, stoppedAt
+    }
+
+    /// Reads a saved episode. A state file written before pre-warm triggers existed has no
+    /// `confirmedAt`: every failover then was confirmed, and must keep its full hold-down.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        triggeredAt = try container.decode(Date.self, forKey: .triggeredAt)
+        confirmedAt =
+            container.contains(.confirmedAt) ? try container.decodeIfPresent(Date.self, forKey: .confirmedAt) : triggeredAt
+        runningAt = try container.decodeIfPresent(Date.self, forKey: .runningAt)
+        recoveredAt = try container.decodeIfPresent(Date.self, forKey: .recoveredAt)
+        stoppedAt = try container.decodeIfPresent(Date.self, forKey: .stoppedAt)
+    }
+
+    /// Writes `confirmedAt` even when nil, so reading it back can tell "not confirmed" from an
+    /// older file.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(triggeredAt, forKey: .triggeredAt)
+        try container.encode(confirmedAt, forKey: .confirmedAt)
+        try container.encodeIfPresent(runningAt, forKey: .runningAt)
+        try container.encodeIfPresent(recoveredAt, forKey: .recoveredAt)
+        try container.encodeIfPresent(stoppedAt, forKey: .stoppedAt)
     }
 }

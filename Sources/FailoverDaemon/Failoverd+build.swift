@@ -88,7 +88,7 @@ public func buildFailoverd(
     var services: [any Service] = []
     if configuration.alertmanager.isEnabled {
         let sync = AlertmanagerSync(
-            peers: AlertmanagerPeers(settings: configuration.alertmanager, selectors: policy.triggers),
+            peers: AlertmanagerPeers(settings: configuration.alertmanager, selectors: policy.allTriggers),
             controller: controller,
             metrics: metrics,
             logger: dependencies.logger,

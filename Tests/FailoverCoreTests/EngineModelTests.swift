@@ -4,16 +4,21 @@ import Testing
 
 /// The README's rules written the plainest way: per fingerprint, the greatest notice wins, by
 /// episode start and then resolved over firing; the cloud copy runs while anything fires and
-/// for the hold-down after the last one resolves; stops beyond the budget wait. The engine is
-/// checked against it on thousands of random, seeded notice sequences.
+/// for the hold-down after the last one resolves (the short pre-warm hold-down when no confirmed
+/// trigger fired since the last stop); stops beyond the budget wait. The engine is checked
+/// against it on thousands of random, seeded notice sequences.
 private struct ReferenceModel {
     let holdDown: TimeInterval
+    let prewarmHoldDown: TimeInterval
+    let confirmedFingerprints: Set<String>
     let maximumStops: Int
     let window: TimeInterval
     var greatest: [String: (episode: Date, resolved: Bool, receivedAt: Date)] = [:]
     var holdDownUntil: Date?
     var stops: [Date] = []
     var paused = false
+    /// Whether a confirmed trigger fired since the last stop.
+    var confirmed = false
 
     var firing: Set<String> { Set(greatest.filter { !$0.value.resolved }.keys) }
 
@@ -27,8 +32,9 @@ private struct ReferenceModel {
         }
         if !firing.isEmpty {
             holdDownUntil = nil
+            if !firing.isDisjoint(with: confirmedFingerprints) { confirmed = true }
         } else if wasFiring {
-            holdDownUntil = now.addingTimeInterval(holdDown)
+            holdDownUntil = now.addingTimeInterval(confirmed ? holdDown : prewarmHoldDown)
         }
         greatest = greatest.filter { !($0.value.resolved && now.timeIntervalSince($0.value.receivedAt) >= FailoverEngine.resolvedRetention) }
     }
@@ -50,14 +56,16 @@ private struct ReferenceModel {
 
 @Suite("Engine against a reference model")
 struct EngineModelTests {
-    private static let fingerprints = ["fp-a", "fp-b", "fp-c"]
+    /// Two confirmed triggers and one pre-warm alert.
+    private static let alertnames = ["fp-a": "OnPremDown", "fp-b": "OnPremDown", "fp-c": "OnPremDownSuspected"]
+    private static let fingerprints = alertnames.keys.sorted()
     /// A notice of one of the latest three episodes (`newest` counts them up), so new
     /// episodes keep coming and older ones arrive late.
     private static func randomNotice(_ random: inout SplitMix64, newest: Int = 3) -> Alert {
         let fingerprint = fingerprints.randomElement(using: &random)!
         return Alert(
             status: Bool.random(using: &random) ? .firing : .resolved,
-            labels: ["alertname": "OnPremDown", "fp": fingerprint],
+            labels: ["alertname": alertnames[fingerprint]!, "fp": fingerprint],
             startsAt: at(TimeInterval(100 * Int.random(in: max(0, newest - 2)...newest, using: &random))),
             fingerprint: fingerprint
         )
@@ -69,17 +77,26 @@ struct EngineModelTests {
     private static func run(seed: UInt64, steps: Int) throws {
         var random = SplitMix64(seed: seed)
         let holdDown = TimeInterval(Int.random(in: 0...120, using: &random))
+        let prewarmHoldDown = TimeInterval(Int.random(in: 0...60, using: &random))
         let maximumStops = Int.random(in: 1...3, using: &random)
         let window = TimeInterval(Int.random(in: 60...3600, using: &random))
         var engine = FailoverEngine(
             policy: FailoverPolicy(
                 triggers: [try AlertSelector(parsing: #"alertname="OnPremDown""#)],
+                prewarmTriggers: [try AlertSelector(parsing: #"alertname="OnPremDownSuspected""#)],
                 holdDown: holdDown,
+                prewarmHoldDown: prewarmHoldDown,
                 maximumStopsPerWindow: maximumStops,
                 stopBudgetWindow: window
             )
         )
-        var model = ReferenceModel(holdDown: holdDown, maximumStops: maximumStops, window: window)
+        var model = ReferenceModel(
+            holdDown: holdDown,
+            prewarmHoldDown: prewarmHoldDown,
+            confirmedFingerprints: Set(alertnames.filter { $0.value == "OnPremDown" }.keys),
+            maximumStops: maximumStops,
+            window: window
+        )
         var now = at(0)
         var actual = ActualState.missing
         var previous: Alert?
@@ -124,6 +141,7 @@ struct EngineModelTests {
                 engine.recordStop(at: now)
                 model.stops.append(now)
                 model.holdDownUntil = nil
+                model.confirmed = false
             default: break
             }
         }

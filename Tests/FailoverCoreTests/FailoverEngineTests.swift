@@ -1,5 +1,5 @@
 import FailoverCore
-import FoundationEssentials
+import Foundation
 import Testing
 
 @Suite("Failover engine")
@@ -52,6 +52,46 @@ struct FailoverEngineTests {
         #expect(engine.plan(actual: .running, now: at(150)) == .nothing)
         #expect(engine.desired(at: at(151)) == .stopped)
         #expect(engine.plan(actual: .running, now: at(151)) == .stop)
+    }
+
+    @Test func aPrewarmAlertStartsTheCloudCopyAndEndsWithTheShortHoldDown() throws {
+        // a single lost scrape: the pre-warm alert fires and resolves, OnPremDown never fires
+        var engine = FailoverEngine(policy: try defaultPolicy(holdDown: 120, prewarmHoldDown: 30))
+        let firing = engine.apply(webhook(onPremDownSuspected(.firing)), now: at(1))
+        #expect(firing.desired == .running)
+        #expect(engine.plan(actual: .stopped, now: at(1)) == .start)
+        #expect(engine.state.reason.hasPrefix("pre-warmed: OnPremDownSuspected firing"))
+        #expect(engine.state.lastFailover?.confirmedAt == nil)
+
+        _ = engine.apply(webhook(onPremDownSuspected(.resolved)), now: at(3))
+        #expect(engine.state.holdDownUntil == at(33))
+        #expect(engine.plan(actual: .running, now: at(32)) == .nothing)
+        #expect(engine.plan(actual: .running, now: at(33)) == .stop)
+    }
+
+    @Test func aConfirmedTriggerInTheSameFailoverKeepsTheFullHoldDown() throws {
+        // pre-warm first, then OnPremDown; on recovery the pre-warm alert resolves last
+        var engine = FailoverEngine(policy: try defaultPolicy(holdDown: 120, prewarmHoldDown: 30))
+        _ = engine.apply(webhook(onPremDownSuspected(.firing)), now: at(1))
+        _ = engine.apply(webhook(onPremDown(.firing, start: 4)), now: at(5))
+        #expect(engine.state.lastFailover?.triggeredAt == at(1))
+        #expect(engine.state.lastFailover?.confirmedAt == at(5))
+        #expect(engine.state.reason.hasPrefix("failed over: OnPremDown firing (2 trigger alerts)"))
+
+        _ = engine.apply(webhook(onPremDown(.resolved, start: 4, end: 60)), now: at(60))
+        #expect(engine.desired(at: at(60)) == .running, "the pre-warm alert still fires")
+        _ = engine.apply(webhook(onPremDownSuspected(.resolved)), now: at(61))
+        #expect(engine.state.holdDownUntil == at(181))
+    }
+
+    @Test func aPrewarmAfterAStopStartsAFreshShortFailover() throws {
+        var engine = FailoverEngine(policy: try defaultPolicy(holdDown: 120, prewarmHoldDown: 30))
+        _ = engine.apply(webhook(onPremDown(.firing)), now: at(1))
+        _ = engine.apply(webhook(onPremDown(.resolved, end: 10)), now: at(10))
+        engine.recordStop(at: at(130))
+        _ = engine.apply(webhook(onPremDownSuspected(.firing, start: 200)), now: at(200))
+        _ = engine.apply(webhook(onPremDownSuspected(.resolved, start: 200)), now: at(202))
+        #expect(engine.state.holdDownUntil == at(232))
     }
 
     @Test func newFiringDuringHoldDownCancelsIt() throws {
@@ -184,6 +224,31 @@ struct FailoverEngineTests {
         _ = engine.apply(webhook(onPremDown(.resolved, site: "old", end: 1)), now: at(1))
         _ = engine.apply(webhook(onPremDown(.firing, site: "dc1")), now: at(FailoverEngine.resolvedRetention + 2))
         #expect(engine.state.alerts.keys.sorted() == ["fp-dc1"])
+    }
+
+    @Test func aPrewarmOnlyFailoverSurvivesAJSONRoundTripUnconfirmed() throws {
+        var engine = FailoverEngine(policy: try defaultPolicy())
+        _ = engine.apply(webhook(onPremDownSuspected(.firing)), now: at(1))
+        let restored = try JSONDecoder().decode(FailoverState.self, from: try JSONEncoder().encode(engine.state))
+        #expect(restored == engine.state)
+        #expect(restored.lastFailover?.confirmedAt == nil)
+    }
+
+    @Test func aFailoverSavedBeforePrewarmExistedKeepsItsFullHoldDown() throws {
+        // setup: a state file from an older failoverd, failed over, with no confirmedAt field
+        var engine = FailoverEngine(policy: try defaultPolicy(holdDown: 120, prewarmHoldDown: 30))
+        _ = engine.apply(webhook(onPremDown(.firing)), now: at(1))
+        var json = try #require(JSONSerialization.jsonObject(with: try JSONEncoder().encode(engine.state)) as? [String: Any])
+        var episode = try #require(json["lastFailover"] as? [String: Any])
+        episode["confirmedAt"] = nil
+        json["lastFailover"] = episode
+        let legacy = try JSONDecoder().decode(FailoverState.self, from: try JSONSerialization.data(withJSONObject: json))
+
+        // act: the upgraded failoverd hears the resolve
+        var upgraded = FailoverEngine(policy: try defaultPolicy(holdDown: 120, prewarmHoldDown: 30), state: legacy)
+        _ = upgraded.apply(webhook(onPremDown(.resolved, end: 10)), now: at(10))
+
+        #expect(upgraded.state.holdDownUntil == at(130))
     }
 
     @Test func stateSurvivesAJSONRoundTrip() throws {

@@ -22,10 +22,29 @@ func webhook(_ alerts: Alert..., truncated: Int = 0) -> AlertmanagerWebhook {
     return AlertmanagerWebhook(truncatedAlerts: truncated, status: status, alerts: alerts)
 }
 
-func defaultPolicy(holdDown: TimeInterval = 120, stops: Int = 3, window: TimeInterval = 3600) throws -> FailoverPolicy {
+/// The pre-warm alert of the shipped rules (one failed scrape) for one site.
+func onPremDownSuspected(_ status: AlertStatus, site: String = "dc1", start: TimeInterval = 0) -> Alert {
+    Alert(
+        status: status,
+        labels: ["alertname": "OnPremDownSuspected", "site": site, "severity": "info"],
+        startsAt: at(start),
+        fingerprint: "fp-suspected-\(site)"
+    )
+}
+
+func defaultPolicy(
+    holdDown: TimeInterval = 120,
+    prewarmHoldDown: TimeInterval = 30,
+    stops: Int = 3,
+    window: TimeInterval = 3600
+) throws
+    -> FailoverPolicy
+{
     FailoverPolicy(
         triggers: [try AlertSelector(parsing: #"alertname="OnPremDown""#)],
+        prewarmTriggers: [try AlertSelector(parsing: #"alertname="OnPremDownSuspected""#)],
         holdDown: holdDown,
+        prewarmHoldDown: prewarmHoldDown,
         maximumStopsPerWindow: stops,
         stopBudgetWindow: window
     )

@@ -1,4 +1,5 @@
 import DockerEngine
+import FailoverCore
 import FailoverDaemon
 import FoundationEssentials
 import ServiceSupport
@@ -15,6 +16,16 @@ struct FailoverdConfigurationTests {
         #expect(configuration.container.image == "onprem-api:latest")
         #expect(configuration.tokenFile == "/etc/failoverd/webhook-token", "the file's token_file wins over LoadCredential's directory")
         #expect(configuration.holdDown == .seconds(120))
+        let policy = try configuration.policy()
+        #expect(policy.isConfirmedTrigger(["alertname": "OnPremDown"]))
+        #expect(policy.isTrigger(["alertname": "OnPremDownSuspected"]) && !policy.isConfirmedTrigger(["alertname": "OnPremDownSuspected"]))
+        #expect(policy.prewarmHoldDown == 30)
+    }
+
+    @Test func aPrewarmNeverHoldsLongerThanAConfirmedFailover() throws {
+        let (path, directory) = try writeConfiguration("hold_down_seconds: 10\nprewarm_hold_down_seconds: 30\n")
+        defer { removeDirectory(directory) }
+        #expect(try FailoverdConfiguration.load(file: path, environment: [:]).policy().prewarmHoldDown == 10)
     }
 
     @Test func withoutATokenFileSystemdCredentialsAreUsed() throws {

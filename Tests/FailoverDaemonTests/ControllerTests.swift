@@ -123,6 +123,34 @@ struct ControllerTests {
         #expect(episode.stoppedAt == stopped)
     }
 
+    @Test func aPrewarmStartsTheCloudCopyAndTheStatusSaysSoUntilOnPremDownConfirms() async throws {
+        let runtime = FakeCloudRuntime()
+        let directory = makeStateDirectory()
+        defer { removeDirectory(directory) }
+        let daemon = try await makeDaemon(runtime, stateDirectory: directory)
+        let suspected = Alert(
+            status: .firing,
+            labels: ["alertname": "OnPremDownSuspected", "site": "dc1"],
+            startsAt: Date(timeIntervalSince1970: 1_800_000_000),
+            fingerprint: "fp-suspected"
+        )
+
+        // act: the pre-warm alert (one failed scrape) arrives first
+        let prewarmed = await daemon.controller.receive(AlertmanagerWebhook(status: .firing, alerts: [suspected]), deadline: .seconds(5))
+
+        #expect(prewarmed.convergence == .acted(.start))
+        #expect(await daemon.controller.report().summary.hasPrefix("pre-warmed since "))
+        #expect(await daemon.controller.report().lastFailover?.confirmedAt == nil)
+
+        // act: OnPremDown confirms the outage
+        _ = await daemon.controller.receive(try webhook("firing"), deadline: .seconds(5))
+
+        let report = await daemon.controller.report()
+        #expect(report.summary.hasPrefix("failed over since ") && report.summary.contains(": OnPremDown firing (2)"))
+        #expect(report.lastFailover?.confirmedAt != nil)
+        #expect(runtime.starts == 1)
+    }
+
     @Test func unwritableStateDirectoryIsReportedNotIgnored() async throws {
         let runtime = FakeCloudRuntime()
         let directory = makeStateDirectory()

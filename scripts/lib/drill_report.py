@@ -43,7 +43,12 @@ def load(work):
 
 def phases(requests, drill, alerts, inspect, status):
     down, back = drill["onprem_down"], drill["onprem_back"]
-    firing_samples = [float(t) for series in alerts["data"]["result"] for t, _ in series["values"]]
+    def firing_samples(alertname):
+        """Evaluation times at which the alert fired, from on-prem's outage on (not the
+        absent() firing while Prometheus discovers its targets at start)."""
+        return [float(t) for series in alerts["data"]["result"] if series["metric"].get("alertname") == alertname
+                for t, _ in series["values"] if float(t) >= down]
+    confirmed, prewarm = firing_samples("OnPremDown"), firing_samples("OnPremDownSuspected")
     triggered = rfc3339((status.get("last_failover") or {}).get("triggered_at"))
     webhook = triggered if triggered and triggered >= down else None
     started = rfc3339(inspect["State"]["StartedAt"])
@@ -53,13 +58,14 @@ def phases(requests, drill, alerts, inspect, status):
     failback = first(answered(r) for r in requests if r["status"] == 200 and r.get("site") == "onprem" and r["time"] >= back)
     return {
         "onprem_down": down,
-        "alert_firing": min(firing_samples) if firing_samples else None,
+        "prewarm_firing": min(prewarm) if prewarm else None,
+        "alert_firing": min(confirmed) if confirmed else None,
         "webhook_received": webhook,
         "container_running": started if started and started >= down else None,
         "first_cloud_200": first_cloud,
         "onprem_back": back,
         "failback": failback,
-        "alert_resolved": max(firing_samples) if firing_samples else None,
+        "alert_resolved": max(confirmed + prewarm) if confirmed + prewarm else None,  # its last firing evaluation
         "cloud_stopped": finished if finished and finished >= back else None,
     }
 
@@ -68,19 +74,29 @@ def figures(requests, times):
     def span(a, b):
         return round(times[b] - times[a], 3) if times.get(a) and times.get(b) else None
 
-    def failed_between(start, end):
+    def failed_between(start, end, client_timeout=None):
+        """Requests sent in [start, end) that failed, or that a client giving up after
+        client_timeout seconds would have counted as failed."""
         if start is None or end is None:
             return None
-        return sum(1 for r in requests if start <= r["time"] < end and r["status"] != 200)
+        return sum(1 for r in requests if start <= r["time"] < end
+                   and (r["status"] != 200 or (client_timeout is not None and r["latency"] > client_timeout)))
+
+    # The first trigger to fire, pre-warm or confirmed, is the one failoverd acts on.
+    times = dict(times, trigger_firing=first([times["prewarm_firing"], times["alert_firing"]]))
 
     failback_window_end = (times["cloud_stopped"] or times["onprem_back"]) + 2
     return {
         "rto_seconds": span("onprem_down", "first_cloud_200"),
-        "detection_seconds": span("onprem_down", "alert_firing"),
-        "alert_to_webhook_seconds": span("alert_firing", "webhook_received"),
+        "detection_seconds": span("onprem_down", "trigger_firing"),
+        "confirmation_seconds": span("onprem_down", "alert_firing"),
+        "alert_to_webhook_seconds": span("trigger_firing", "webhook_received"),
         "webhook_to_container_running_seconds": span("webhook_received", "container_running"),
         "container_running_to_first_cloud_200_seconds": span("container_running", "first_cloud_200"),
         "failed_requests_during_failover": failed_between(times["onprem_down"], times["onprem_back"]),
+        "failed_requests_during_failover_for_1s_clients": failed_between(times["onprem_down"], times["onprem_back"], 1.0),
+        "slowest_failover_request_seconds": max((r["latency"] for r in requests
+                                                 if times["onprem_down"] <= r["time"] < times["onprem_back"]), default=None),
         "failed_requests_during_failback": failed_between(times["onprem_back"], failback_window_end),
         "time_to_failback_seconds": span("onprem_back", "failback"),
         "cloud_uptime_seconds": span("container_running", "cloud_stopped"),
@@ -130,7 +146,8 @@ def timeline_svg(requests, times, profile):
     parts.append(f'<text x="{left - 8}" y="{top + 4}" text-anchor="end">{peak}</text><text x="{left - 8}" y="{top + plot_h}" text-anchor="end">0</text>')
     parts.append(f'<text x="{left + plot_w + 6}" y="{top + 4}" fill="#2f855a">{peak_ms:.0f} ms</text>')
     parts.append(f'<text x="{left + plot_w / 2}" y="{height - 30}" text-anchor="middle">seconds since on-prem went down</text>')
-    labels = {"onprem_down": "on-prem down", "alert_firing": "alert firing", "webhook_received": "webhook",
+    labels = {"onprem_down": "on-prem down", "prewarm_firing": "pre-warm alert", "alert_firing": "OnPremDown firing",
+              "webhook_received": "webhook",
               "container_running": "cloud running", "first_cloud_200": "first cloud 200", "onprem_back": "on-prem back",
               "failback": "failback", "alert_resolved": "alert resolved", "cloud_stopped": "cloud stopped"}
     for n, (key, label) in enumerate(labels.items()):
@@ -151,7 +168,7 @@ def main(work):
     requests, drill, alerts, inspect, status = load(work)
     times = phases(requests, drill, alerts, inspect, status)
     report = {"profile": drill["profile"], "hold_down_seconds": drill["hold_down_seconds"], "rate": drill["rate"],
-              "phases": times, "figures": figures(requests, times)}
+              "client_timeout_seconds": drill.get("client_timeout_seconds"), "phases": times, "figures": figures(requests, times)}
     json.dump(report, open(f"{work}/report.json", "w"), indent=2)
     open(f"{work}/timeline.svg", "w").write(timeline_svg(requests, times, drill["profile"]))
     f = report["figures"]
@@ -159,11 +176,25 @@ def main(work):
     lines = [f"Drill ({drill['profile']} profile)",
              *(f"  {key:<18} {rel(key)}" for key in times),
              f"  RTO (on-prem down -> first cloud 200): {f['rto_seconds']} s",
-             f"    detection {f['detection_seconds']} s, alert->webhook {f['alert_to_webhook_seconds']} s, "
+             f"    detection {f['detection_seconds']} s (OnPremDown confirmed after {f['confirmation_seconds']} s), alert->webhook {f['alert_to_webhook_seconds']} s, "
              f"webhook->running {f['webhook_to_container_running_seconds']} s, running->first 200 {f['container_running_to_first_cloud_200_seconds']} s",
-             f"  failed requests: during failover {f['failed_requests_during_failover']}, during failback {f['failed_requests_during_failback']} "
-             f"(of {f['requests_total']} sent)",
+             f"  failed requests: during failover {f['failed_requests_during_failover']} (client timeout {report['client_timeout_seconds']} s; "
+             f"{f['failed_requests_during_failover_for_1s_clients']} for 1 s clients, slowest answer {f['slowest_failover_request_seconds']} s), "
+             f"during failback {f['failed_requests_during_failback']} (of {f['requests_total']} sent)",
              f"  time to failback: {f['time_to_failback_seconds']} s, cloud copy uptime: {f['cloud_uptime_seconds']} s"]
+    if drill.get("drill") == "false-positive":
+        served_by_cloud = sum(1 for r in requests if r["status"] == 200 and r.get("site") == "cloud")
+        f.update(requests_served_by_cloud=served_by_cloud, onprem_down_fired=times["alert_firing"] is not None,
+                 cloud_stop_after_prewarm_resolved_seconds=(round(times["cloud_stopped"] - times["alert_resolved"], 3)
+                                                            if times["cloud_stopped"] and times["alert_resolved"] else None))
+        json.dump(report, open(f"{work}/report.json", "w"), indent=2)
+        lines = [f"Drill (false positive: {report['phases']['onprem_back'] - times['onprem_down']:.1f} s of lost scrapes, on-prem up)",
+                 *(f"  {key:<18} {rel(key)}" for key in times),
+                 f"  OnPremDown fired: {'yes' if f['onprem_down_fired'] else 'no'}; requests served by the cloud copy: {served_by_cloud}",
+                 f"  failed requests: {f['requests_failed_total']} of {f['requests_total']} "
+                 f"({f['failed_requests_during_failover_for_1s_clients']} slower than 1 s while scrapes were lost)",
+                 f"  cloud copy ran {f['cloud_uptime_seconds']} s; stopped {f['cloud_stop_after_prewarm_resolved_seconds']} s "
+                 f"after the pre-warm alert resolved (pre-warm hold-down: min(30, hold_down_seconds {drill['hold_down_seconds']}) s)"]
     summary = "\n".join(lines)
     open(f"{work}/summary.txt", "w").write(summary + "\n")
     print(summary)

@@ -20,6 +20,8 @@ route() {  # route "expected,receivers" label=value...
     amtool config routes test --config.file=prometheus/alertmanager.yml --verify.receivers="$expected" "$@"
 }
 check "OnPremDown reaches failoverd and pages people (continue: true)" route failoverd,people-page alertname=OnPremDown severity=page site=dc1
+check "the pre-warm alert OnPremDownSuspected reaches only failoverd (it pages no one)" \
+    route failoverd alertname=OnPremDownSuspected severity=info failover=prewarm site=dc1
 check "the Watchdog reaches only the dead man's switch" route deadmans-switch alertname=Watchdog severity=none
 check "CloudCopyDown pages people, not failoverd" route people-page alertname=CloudCopyDown severity=page
 check "a slow error-budget burn opens a ticket" route people-ticket alertname=APIErrorBudgetBurnSlow severity=ticket slo=api-availability

@@ -2,7 +2,8 @@
 # Real HAProxy (the shipped haproxy.cfg) in front of two onprem-api containers on loopback:
 # on-prem primary, cloud backup (already running; failoverd is not involved here). Under steady
 # probing: crash on-prem and measure until the cloud serves; bring on-prem back and require zero
-# failed probes during failback; drain on-prem with `docker stop` and require zero failed probes.
+# failed probes during failback; drain on-prem with `docker stop` and require zero failed probes;
+# with nothing up, a request waits for the cloud copy to start instead of failing.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/tests/lib.sh
@@ -55,5 +56,16 @@ sleep 0.5
 docker stop -t 10 "$onprem" >/dev/null
 check "planned drain (docker stop): traffic moves to the cloud copy with zero failed probes" wait "$probe_pid"
 echo "       $(cat "$work/drain.json")"
+
+# The cloud copy starting while requests arrive: HAProxy retries them against the unchecked
+# cloud-hold server every 500 ms instead of answering 503 at once.
+docker stop -t 5 "$cloud" >/dev/null
+curl -s -m 8 -o "$work/held.body" -w '%{http_code}' "$api" >"$work/held.code" 2>/dev/null &
+curl_pid=$!
+sleep 1
+docker start "$cloud" >/dev/null
+wait "$curl_pid"
+check "with no server up, a request is held and answered once the cloud copy starts 1 s later, not failed" \
+    bash -c "[ \"\$(cat '$work/held.code')\" = 200 ] && grep -q cloud '$work/held.body'"
 
 finish

@@ -92,6 +92,7 @@ listen: {host: 0.0.0.0, port: $WEBHOOK_PORT}
 tls: {certificate: /etc/failoverd/tls/cert.pem, key: /etc/failoverd/tls/key.pem}
 auth: {token_file: /etc/failoverd/webhook-token, basic_username: alertmanager}
 triggers: ['alertname="OnPremDown"']
+prewarm_triggers: ['alertname="OnPremDownSuspected"']
 hold_down_seconds: $HOLD_DOWN_SECONDS
 state_directory: /var/lib/failoverd
 container:

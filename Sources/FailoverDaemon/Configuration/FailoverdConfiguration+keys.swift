@@ -29,7 +29,12 @@ extension FailoverdConfiguration {
             "triggers",
             \.triggers,
             allowed: .nonEmpty,
-            "Alertmanager matchers; an alert matching any of them drives failover."
+            "Alertmanager matchers; an alert matching any of them means on-prem is down and drives failover."
+        ),
+        ConfigurationKey(
+            "prewarm_triggers",
+            \.prewarmTriggers,
+            "Matchers for a fast, unconfirmed sign (one failed scrape): the cloud copy starts at once, HAProxy still decides routing."
         ),
         ConfigurationKey(
             "hold_down_seconds",
@@ -37,6 +42,12 @@ extension FailoverdConfiguration {
             flag: "hold-down-seconds",
             allowed: .nonNegative,
             "Time with no firing trigger before the cloud copy stops."
+        ),
+        ConfigurationKey(
+            "prewarm_hold_down_seconds",
+            \.prewarmHoldDown,
+            allowed: .nonNegative,
+            "Hold-down instead of hold_down_seconds (and at most it) when only pre-warm triggers fired: a lost scrape."
         ),
         ConfigurationKey("stop_budget.max_stops", \.maximumStopsPerWindow, allowed: .atLeast(1), "At most this many stops per window."),
         ConfigurationKey("stop_budget.window_seconds", \.stopBudgetWindow, allowed: .positive, "The window the stop budget counts over."),

@@ -23,8 +23,12 @@ public struct FailoverdConfiguration: Sendable, Equatable {
     public var basicAuthUsername = "alertmanager"
     /// Trigger selectors in Alertmanager matcher syntax; any match makes an alert a trigger.
     public var triggers = [#"alertname="OnPremDown""#]
+    /// Pre-warm selectors: alerts that start the cloud copy before on-prem is confirmed down.
+    public var prewarmTriggers = [#"alertname="OnPremDownSuspected""#]
     /// Time with no firing trigger before the cloud copy stops.
     public var holdDown: Duration = .seconds(120)
+    /// The hold-down when only pre-warm triggers fired.
+    public var prewarmHoldDown: Duration = .seconds(30)
     /// Stop budget: at most this many stops per window.
     public var maximumStopsPerWindow = 3
     /// Stop budget window.
@@ -177,17 +181,23 @@ public struct FailoverdConfiguration: Sendable, Equatable {
 
     /// The engine policy these settings describe.
     public func policy() throws(ConfigurationError) -> FailoverPolicy {
-        var selectors: [AlertSelector] = []
-        for trigger in triggers {
-            do {
-                selectors.append(try AlertSelector(parsing: trigger))
-            } catch {
-                throw ConfigurationError(key: "triggers", problem: "\(error)")
+        func selectors(_ matchers: [String], key: String) throws(ConfigurationError) -> [AlertSelector] {
+            var selectors: [AlertSelector] = []
+            for matcher in matchers {
+                do {
+                    selectors.append(try AlertSelector(parsing: matcher))
+                } catch {
+                    throw ConfigurationError(key: key, problem: "\(error)")
+                }
             }
+            return selectors
         }
         return FailoverPolicy(
-            triggers: selectors,
+            triggers: try selectors(triggers, key: "triggers"),
+            prewarmTriggers: try selectors(prewarmTriggers, key: "prewarm_triggers"),
             holdDown: holdDown.inSeconds,
+            // A pre-warm never holds the cloud copy longer than a confirmed failover would.
+            prewarmHoldDown: min(prewarmHoldDown, holdDown).inSeconds,
             maximumStopsPerWindow: maximumStopsPerWindow,
             stopBudgetWindow: stopBudgetWindow.inSeconds
         )

@@ -31,6 +31,7 @@ extension StatusReport {
     static func summary(engine: FailoverEngine, observations: RuntimeObservations, engineName: String, now: Date) -> String {
         summaryLine(
             state: engine.state,
+            policy: engine.policy,
             desired: engine.desired(at: now),
             remaining: holdDownRemaining(engine.state, now: now),
             observations: observations,
@@ -45,6 +46,7 @@ extension StatusReport {
     /// The one line systemd shows: what failoverd is doing, most urgent first.
     private static func summaryLine(
         state: FailoverState,
+        policy: FailoverPolicy,
         desired: DesiredState,
         remaining: Double?,
         observations: RuntimeObservations,
@@ -55,8 +57,14 @@ extension StatusReport {
         if !observations.engineUp { parts.append("\(engineName) unreachable") }
         if let since = state.failedOverSince, desired == .running {
             let firing = state.firingAlerts
-            if let first = firing.first {
-                parts.append("failed over since \(RFC3339.format(since)): \(first.alertname) firing (\(firing.count))")
+            let confirmedAlert = firing.first { policy.isConfirmedTrigger($0.labels) }
+            if let shown = confirmedAlert ?? firing.first {
+                let confirmed = confirmedAlert != nil || state.lastFailover?.confirmedAt != nil
+                parts.append(
+                    confirmed
+                        ? "failed over since \(RFC3339.format(since)): \(shown.alertname) firing (\(firing.count))"
+                        : "pre-warmed since \(RFC3339.format(since)): \(shown.alertname) firing (\(firing.count)), on-prem not confirmed down"
+                )
             } else if let remaining {
                 parts.append("failed over since \(RFC3339.format(since)); on-prem recovered, stopping cloud in \(Int(remaining.rounded(.up))) s")
             } else {
@@ -73,6 +81,7 @@ extension StatusReport.Episode {
     init(_ episode: FailoverEpisode) {
         self.init(
             triggeredAt: RFC3339.format(episode.triggeredAt),
+            confirmedAt: episode.confirmedAt.map(RFC3339.format),
             runningAt: episode.runningAt.map(RFC3339.format),
             recoveredAt: episode.recoveredAt.map(RFC3339.format),
             stoppedAt: episode.stoppedAt.map(RFC3339.format)

@@ -18,7 +18,8 @@ extension StatusReport {
         if let lastError { lines.append("  last error: \(lastError.what) at \(lastError.at)") }
         if let episode = lastFailover {
             let phases = [
-                ("triggered", episode.triggeredAt), ("running", episode.runningAt), ("recovered", episode.recoveredAt),
+                ("triggered", episode.triggeredAt), ("confirmed", episode.confirmedAt), ("running", episode.runningAt),
+                ("recovered", episode.recoveredAt),
                 ("stopped", episode.stoppedAt),
             ]
             lines.append("  last failover: " + phases.compactMap { name, at in at.map { "\(name) \($0)" } }.joined(separator: ", "))

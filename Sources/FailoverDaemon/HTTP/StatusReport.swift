@@ -21,6 +21,8 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public struct Episode: Codable, Sendable, Equatable {
         /// The first firing trigger notice of the failover.
         public var triggeredAt: String
+        /// A confirmed trigger first fired; nil while only pre-warm triggers fired.
+        public var confirmedAt: String?
         /// The cloud copy confirmed running after its start.
         public var runningAt: String?
         /// The last trigger resolved; the hold-down began.
@@ -30,6 +32,7 @@ public struct StatusReport: Codable, Sendable, Equatable {
 
         enum CodingKeys: String, CodingKey {
             case triggeredAt = "triggered_at"
+            case confirmedAt = "confirmed_at"
             case runningAt = "running_at"
             case recoveredAt = "recovered_at"
             case stoppedAt = "stopped_at"
