@@ -31,6 +31,8 @@ enum LoopbackExchange {
             let count = recv(fd, &buffer, buffer.count, 0)
             if count > 0 {
                 bytes += buffer[..<count]
+            } else if count < 0, errno == EINTR {
+                continue  // libFuzzer's timer signal (SIGALRM, every 601 s) interrupts the wait
             } else {
                 // 0 is an orderly close, ECONNRESET a close with request bytes left unread.
                 return Reply(bytes: bytes, endedInTime: count == 0 || errno == ECONNRESET)

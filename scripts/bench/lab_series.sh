@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Runs the lab drill several times and prints each figure's median and range, shipped timings
+# beside the reference setup's, with their ratio, plus the false-positive drill.
+#   scripts/bench/lab_series.sh [RUNS (5)] [REFERENCE_RUNS (2)] [FALSE_POSITIVE_RUNS (3)]
+# Run it under scripts/with_dockerd.sh unless a dockerd runs. Reports stay in lab-work/series-*/.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+runs=${1:-5}; reference_runs=${2:-3}; false_positive_runs=${3:-3}
+series="lab-work/series-$(date -u +%Y%m%dT%H%M%SZ)"
+mkdir -p "$series"
+drill() {  # drill NAME ARGS...
+    local name=$1; shift
+    echo "[series] $name" >&2
+    scripts/lab.sh --work "$series/$name" "$@" >"$series/$name.out" 2>&1 || { tail -5 "$series/$name.out" >&2; exit 1; }
+}
+for n in $(seq 1 "$runs"); do drill "fast-$n"; done
+for n in $(seq 1 "$reference_runs"); do drill "reference-$n" --profile reference; done
+for n in $(seq 1 "$false_positive_runs"); do drill "false-positive-$n" --drill false-positive; done
+python3 - "$series" <<'PY'
+import glob, json, statistics, sys
+series = sys.argv[1]
+def reports(prefix):
+    return [json.load(open(path)) for path in sorted(glob.glob(f"{series}/{prefix}-*/report.json"))]
+def cell(values):
+    values = [v for v in values if v is not None]
+    if not values:
+        return "not seen", None
+    median = statistics.median(values)
+    listed = ", ".join(f"{v:g}" for v in values)
+    return f"median {median:g} ({listed})", median
+fast, reference, false_positive = reports("fast"), reports("reference"), reports("false-positive")
+print(f"| figure | shipped timings, {len(fast)} runs | reference timings, {len(reference)} runs | ratio of medians |")
+print("| --- | --- | --- | --- |")
+for key in ["rto_seconds", "detection_seconds", "confirmation_seconds", "alert_to_webhook_seconds",
+            "webhook_to_container_running_seconds", "container_running_to_first_cloud_200_seconds",
+            "failed_requests_during_failover", "failed_requests_during_failover_for_1s_clients",
+            "slowest_failover_request_seconds", "failed_requests_during_failback", "time_to_failback_seconds",
+            "cloud_uptime_seconds"]:
+    text, mine = cell([round(r["figures"][key], 2) if isinstance(r["figures"][key], float) else r["figures"][key] for r in fast])
+    ref_text, theirs = cell([round(r["figures"][key], 2) if isinstance(r["figures"][key], float) else r["figures"][key] for r in reference])
+    ratio = f"{mine / theirs:.3f} ({theirs / mine:.0f}x)" if mine and theirs else ""
+    print(f"| {key} | {text} | {ref_text} | {ratio} |")
+print()
+print(f"False-positive drill (on-prem up, 1.5 s of lost scrapes), {len(false_positive)} runs:")
+for r in false_positive:
+    f = r["figures"]
+    print(f"  failed requests {f['requests_failed_total']} of {f['requests_total']}, slower than 1 s: "
+          f"{f['failed_requests_during_failover_for_1s_clients']}, served by cloud: {f['requests_served_by_cloud']}, "
+          f"OnPremDown fired: {f['onprem_down_fired']}, cloud ran {f['cloud_uptime_seconds']} s, "
+          f"stopped {f['cloud_stop_after_prewarm_resolved_seconds']} s after the pre-warm's last firing evaluation")
+PY
