@@ -18,6 +18,6 @@ test: deps
 unit-test:
 	swift test
 
-## The lab drill (until it exists: build the image and run on-prem and cloud copies on loopback).
+## The lab drill: the whole failover loop on loopback with the real components (scripts/lab.sh).
 lab: deps
 	scripts/with_dockerd.sh scripts/lab.sh
