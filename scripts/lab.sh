@@ -163,15 +163,16 @@ say "steady load: $rate req/s through HAProxy, recorded to requests.jsonl"
     --out "$work/requests.jsonl" &
 load_pid=$!; pids+=($load_pid)
 sleep 5
+cloud_is() { [ "$(docker inspect -f '{{.State.Status}}' "$cloud")" = "$1" ]; }  # cloud_is running|exited
 t_down=$(date +%s.%N)
 if [ "$drill" = false-positive ]; then
     say "Prometheus loses ${lost_scrape_seconds}s of scrapes; on-prem and HAProxy's checks of it stay fine"
     kill -USR1 "$relay_pid"
-    wait_for 15 bash -c "[ \"\$(docker inspect -f '{{.State.Status}}' '$cloud')\" = running ]" \
+    wait_for 15 cloud_is running \
         || { say "the pre-warm alert did not start the cloud copy"; exit 1; }
     t_up=$(python3 -c "print($t_down + $lost_scrape_seconds)")
     say "pre-warmed: the cloud copy runs; waiting for failoverd to stop it after its pre-warm hold-down"
-    wait_for 120 bash -c "[ \"\$(docker inspect -f '{{.State.Status}}' '$cloud')\" = exited ]" || { say "cloud copy was not stopped"; exit 1; }
+    wait_for 120 cloud_is exited || { say "cloud copy was not stopped"; exit 1; }
     say "cloud copy stopped; 3 s more load to see steady state"
 else
     say "on-prem goes down (simulate_onprem_down.sh: docker kill); waiting for the cloud copy to serve"
@@ -186,7 +187,7 @@ else
         || { say "on-prem never served again: $(cat "$work/up.log")"; exit 1; }
     say "on-prem serves again: $(cat "$work/up.log")"
     say "waiting for the alert to resolve and failoverd to stop the cloud copy after its ${hold_down}s hold-down"
-    wait_for 240 bash -c "[ \"\$(docker inspect -f '{{.State.Status}}' '$cloud')\" = exited ]" || { say "cloud copy was not stopped"; exit 1; }
+    wait_for 240 cloud_is exited || { say "cloud copy was not stopped"; exit 1; }
     say "cloud copy stopped; 3 s more load to see steady state"
 fi
 sleep 3

@@ -5,7 +5,7 @@
 # Run it under scripts/with_dockerd.sh unless a dockerd runs. Reports stay in lab-work/series-*/.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-runs=${1:-5}; reference_runs=${2:-3}; false_positive_runs=${3:-3}
+runs=${1:-5}; reference_runs=${2:-2}; false_positive_runs=${3:-3}
 series="lab-work/series-$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$series"
 drill() {  # drill NAME ARGS...
@@ -28,6 +28,8 @@ def cell(values):
     median = statistics.median(values)
     listed = ", ".join(f"{v:g}" for v in values)
     return f"median {median:g} ({listed})", median
+def values(runs, key):
+    return [round(v, 2) if isinstance(v, float) else v for v in (r["figures"][key] for r in runs)]
 fast, reference, false_positive = reports("fast"), reports("reference"), reports("false-positive")
 print(f"| figure | shipped timings, {len(fast)} runs | reference timings, {len(reference)} runs | ratio of medians |")
 print("| --- | --- | --- | --- |")
@@ -36,8 +38,8 @@ for key in ["rto_seconds", "detection_seconds", "confirmation_seconds", "alert_t
             "failed_requests_during_failover", "failed_requests_during_failover_for_1s_clients",
             "slowest_failover_request_seconds", "failed_requests_during_failback", "time_to_failback_seconds",
             "cloud_uptime_seconds"]:
-    text, mine = cell([round(r["figures"][key], 2) if isinstance(r["figures"][key], float) else r["figures"][key] for r in fast])
-    ref_text, theirs = cell([round(r["figures"][key], 2) if isinstance(r["figures"][key], float) else r["figures"][key] for r in reference])
+    text, mine = cell(values(fast, key))
+    ref_text, theirs = cell(values(reference, key))
     ratio = f"{mine / theirs:.3f} ({theirs / mine:.0f}x)" if mine and theirs else ""
     print(f"| {key} | {text} | {ref_text} | {ratio} |")
 print()

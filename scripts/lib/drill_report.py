@@ -164,41 +164,52 @@ def timeline_svg(requests, times, profile):
     return "\n".join(parts)
 
 
+def false_positive_figures(requests, times):
+    """What the false-positive drill is judged by: on-prem stayed up, so nothing may fail or
+    go to the cloud copy, OnPremDown must not fire, and the pre-warmed copy must stop again."""
+    return {
+        "requests_served_by_cloud": sum(1 for r in requests if r["status"] == 200 and r.get("site") == "cloud"),
+        "onprem_down_fired": times["alert_firing"] is not None,
+        "cloud_stop_after_prewarm_resolved_seconds": (round(times["cloud_stopped"] - times["alert_resolved"], 3)
+                                                      if times["cloud_stopped"] and times["alert_resolved"] else None),
+    }
+
+
+def summary_lines(report, times, drill):
+    f = report["figures"]
+    rel = lambda key: f"{times[key] - times['onprem_down']:+.2f} s" if times.get(key) else "not seen"
+    phase_lines = [f"  {key:<18} {rel(key)}" for key in times]
+    if drill.get("drill") == "false-positive":
+        return [f"Drill (false positive: {times['onprem_back'] - times['onprem_down']:.1f} s of lost scrapes, on-prem up)",
+                *phase_lines,
+                f"  OnPremDown fired: {'yes' if f['onprem_down_fired'] else 'no'}; requests served by the cloud copy: {f['requests_served_by_cloud']}",
+                f"  failed requests: {f['requests_failed_total']} of {f['requests_total']} "
+                f"({f['failed_requests_during_failover_for_1s_clients']} slower than 1 s while scrapes were lost)",
+                f"  cloud copy ran {f['cloud_uptime_seconds']} s; stopped {f['cloud_stop_after_prewarm_resolved_seconds']} s "
+                f"after the pre-warm alert resolved (pre-warm hold-down: min(30, hold_down_seconds {drill['hold_down_seconds']}) s)"]
+    return [f"Drill ({drill['profile']} profile)",
+            *phase_lines,
+            f"  RTO (on-prem down -> first cloud 200): {f['rto_seconds']} s",
+            f"    detection {f['detection_seconds']} s (OnPremDown confirmed after {f['confirmation_seconds']} s), alert->webhook {f['alert_to_webhook_seconds']} s, "
+            f"webhook->running {f['webhook_to_container_running_seconds']} s, running->first 200 {f['container_running_to_first_cloud_200_seconds']} s",
+            f"  failed requests: during failover {f['failed_requests_during_failover']} (client timeout {report['client_timeout_seconds']} s; "
+            f"{f['failed_requests_during_failover_for_1s_clients']} for 1 s clients, slowest answer {f['slowest_failover_request_seconds']} s), "
+            f"during failback {f['failed_requests_during_failback']} (of {f['requests_total']} sent)",
+            f"  time to failback: {f['time_to_failback_seconds']} s, cloud copy uptime: {f['cloud_uptime_seconds']} s"]
+
+
 def main(work):
     requests, drill, alerts, inspect, status = load(work)
     times = phases(requests, drill, alerts, inspect, status)
     report = {"profile": drill["profile"], "hold_down_seconds": drill["hold_down_seconds"], "rate": drill["rate"],
               "client_timeout_seconds": drill.get("client_timeout_seconds"), "phases": times, "figures": figures(requests, times)}
+    if drill.get("drill") == "false-positive":
+        report["figures"].update(false_positive_figures(requests, times))
     json.dump(report, open(f"{work}/report.json", "w"), indent=2)
     open(f"{work}/timeline.svg", "w").write(timeline_svg(requests, times, drill["profile"]))
-    f = report["figures"]
-    rel = lambda key: f"{times[key] - times['onprem_down']:+.2f} s" if times.get(key) else "not seen"
-    lines = [f"Drill ({drill['profile']} profile)",
-             *(f"  {key:<18} {rel(key)}" for key in times),
-             f"  RTO (on-prem down -> first cloud 200): {f['rto_seconds']} s",
-             f"    detection {f['detection_seconds']} s (OnPremDown confirmed after {f['confirmation_seconds']} s), alert->webhook {f['alert_to_webhook_seconds']} s, "
-             f"webhook->running {f['webhook_to_container_running_seconds']} s, running->first 200 {f['container_running_to_first_cloud_200_seconds']} s",
-             f"  failed requests: during failover {f['failed_requests_during_failover']} (client timeout {report['client_timeout_seconds']} s; "
-             f"{f['failed_requests_during_failover_for_1s_clients']} for 1 s clients, slowest answer {f['slowest_failover_request_seconds']} s), "
-             f"during failback {f['failed_requests_during_failback']} (of {f['requests_total']} sent)",
-             f"  time to failback: {f['time_to_failback_seconds']} s, cloud copy uptime: {f['cloud_uptime_seconds']} s"]
-    if drill.get("drill") == "false-positive":
-        served_by_cloud = sum(1 for r in requests if r["status"] == 200 and r.get("site") == "cloud")
-        f.update(requests_served_by_cloud=served_by_cloud, onprem_down_fired=times["alert_firing"] is not None,
-                 cloud_stop_after_prewarm_resolved_seconds=(round(times["cloud_stopped"] - times["alert_resolved"], 3)
-                                                            if times["cloud_stopped"] and times["alert_resolved"] else None))
-        json.dump(report, open(f"{work}/report.json", "w"), indent=2)
-        lines = [f"Drill (false positive: {report['phases']['onprem_back'] - times['onprem_down']:.1f} s of lost scrapes, on-prem up)",
-                 *(f"  {key:<18} {rel(key)}" for key in times),
-                 f"  OnPremDown fired: {'yes' if f['onprem_down_fired'] else 'no'}; requests served by the cloud copy: {served_by_cloud}",
-                 f"  failed requests: {f['requests_failed_total']} of {f['requests_total']} "
-                 f"({f['failed_requests_during_failover_for_1s_clients']} slower than 1 s while scrapes were lost)",
-                 f"  cloud copy ran {f['cloud_uptime_seconds']} s; stopped {f['cloud_stop_after_prewarm_resolved_seconds']} s "
-                 f"after the pre-warm alert resolved (pre-warm hold-down: min(30, hold_down_seconds {drill['hold_down_seconds']}) s)"]
-    summary = "\n".join(lines)
+    summary = "\n".join(summary_lines(report, times, drill))
     open(f"{work}/summary.txt", "w").write(summary + "\n")
     print(summary)
-
 
 if __name__ == "__main__":
     main(sys.argv[1])
