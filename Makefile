@@ -1,5 +1,5 @@
 # Entry points a newcomer needs; see README.md.
-.PHONY: deps build image test unit-test integration-test lab
+.PHONY: deps build image test unit-test integration-test lab chaos
 
 deps:
 	scripts/install_deps.sh
@@ -21,3 +21,7 @@ unit-test:
 ## The lab drill: the whole failover loop on loopback with the real components (scripts/lab.sh).
 lab: deps
 	scripts/with_dockerd.sh scripts/lab.sh
+
+## The failure-mode matrix: every lab scenario (scripts/chaos.sh); writes lab-work/<time>-chaos/matrix.md.
+chaos: deps
+	scripts/with_dockerd.sh scripts/chaos.sh

@@ -149,6 +149,7 @@ let package = Package(
                 "DrillLoad",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -218,6 +219,11 @@ let package = Package(
                 "SystemdSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DrillLoadTests",
+            dependencies: ["DrillLoad"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

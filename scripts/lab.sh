@@ -1,88 +1,152 @@
 #!/usr/bin/env bash
-# The lab drill: the whole failover loop on one machine, on loopback, with real dockerd, HAProxy,
+# The lab: the whole failover loop on one machine, on loopback, with real dockerd, HAProxy,
 # Prometheus, Alertmanager and failoverd, using the shipped config files (only ports, paths and
-# the profile's timings are injected). Prints progress, writes report.json, a summary and
-# timeline.svg to the work directory, and tears everything down on exit or Ctrl-C.
+# the profile's timings are injected), put through one failure scenario. Prints progress, writes
+# report.json, verdict.json, a summary and timeline.svg to the work directory, tears everything
+# down on exit or Ctrl-C, and exits 1 when the scenario's expectation was not met.
 #
-#   scripts/lab.sh [--profile fast|reference] [--down-seconds N] [--work DIR] [--rate RPS]
-#                  [--client-timeout-ms MS] [--drill crash|false-positive]
+#   scripts/lab.sh [--scenario NAME] [--list] [--profile fast|reference] [--down-seconds N]
+#                  [--hold-down N] [--work DIR] [--rate RPS] [--client-timeout-ms MS] [--no-build]
 #
+# --list prints the scenarios and what each must show (scripts/lib/chaos_verdict.py holds the
+# expectations, scripts/lib/lab_scenarios.sh the faults); scripts/chaos.sh runs them all.
 # fast: the shipped timings. reference: the well-known reference setup's timings (scrape 15 s,
 # rule evaluation 1 m, for: 15s, group_wait 10 s, HAProxy inter 2 s fall 3, no pre-warm, no
 # retries) for comparison. The load's clients give up on a request after --client-timeout-ms
 # (5000, as an API client would); the report also counts what a 1 s client would have seen.
-# crash: on-prem is docker-killed, then started again. false-positive: on-prem stays up, but
-# Prometheus loses 1-2 scrapes of it (scripts/lib/scrape_relay.py cuts the path for 1.5 s):
-# the pre-warm starts the cloud copy, clients must see no error, and failoverd must stop it again.
+# The cloud host has its own dockerd (own socket and data root, started here), as a real cloud
+# host would, so a scenario can restart it without touching on-prem.
+# Lab timings besides the profile: hold-down 10 s, Prometheus resend delay 5 s, failoverd asks
+# Alertmanager every 2 s with a 15 s warm-up.
 # Run it under scripts/with_dockerd.sh (make lab does) unless a dockerd already runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 . scripts/tests/lib.sh
 
-profile=fast; down_seconds=20; rate=50; work=""; hold_down=10; client_timeout_ms=5000; drill=crash
-lost_scrape_seconds=1.5  # the false-positive drill: 1-2 scrapes of 1 s lost
+scenario=crash; profile=fast; down_seconds=20; rate=50; work=""; hold_down=10; client_timeout_ms=5000; build=1
 while [ $# -gt 0 ]; do
     case "$1" in
+        --scenario) scenario=$2; shift 2 ;;
+        --list) python3 scripts/lib/chaos_verdict.py --list; exit 0 ;;
         --profile) profile=$2; shift 2 ;;
         --down-seconds) down_seconds=$2; shift 2 ;;
         --rate) rate=$2; shift 2 ;;
         --work) work=$2; shift 2 ;;
         --hold-down) hold_down=$2; shift 2 ;;
         --client-timeout-ms) client_timeout_ms=$2; shift 2 ;;
-        --drill) drill=$2; shift 2 ;;
-        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+        --no-build) build=0; shift ;;
+        -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
         *) echo "unknown argument: $1" >&2; exit 2 ;;
     esac
 done
 case "$profile" in fast|reference) ;; *) echo "--profile must be fast or reference" >&2; exit 2 ;; esac
-case "$drill" in crash|false-positive) ;; *) echo "--drill must be crash or false-positive" >&2; exit 2 ;; esac
-work=${work:-"$root/lab-work/$(date -u +%Y%m%dT%H%M%SZ)-$profile-$drill"}
+python3 scripts/lib/chaos_verdict.py --check-name "$scenario" || exit 2
+. scripts/lib/lab_scenarios.sh
+work=${work:-"$root/lab-work/$(date -u +%Y%m%dT%H%M%SZ)-$profile-$scenario"}
 mkdir -p "$work"
 work=$(cd "$work" && pwd)
-drill_started=$(date +%s)
-say() { printf '[lab %4ss] %s\n' "$(($(date +%s) - drill_started))" "$*"; }
+lab_started=$(date +%s)
+say() { printf '[lab %4ss] %s\n' "$(($(date +%s) - lab_started))" "$*"; }
+now() { date +%s.%N; }
 
 # --- build
-say "building failoverd, failover-drill and the onprem-api image (first build takes minutes)"
-swift build --product failoverd >"$work/build.log" 2>&1 && swift build --product failover-drill >>"$work/build.log" 2>&1 \
-    || { tail -20 "$work/build.log"; exit 1; }
 bin=$(swift build --show-bin-path)
-scripts/build_image.sh >>"$work/build.log" 2>&1 || { tail -20 "$work/build.log"; exit 1; }
+if [ "$build" = 1 ]; then
+    say "building failoverd, failover-drill and the onprem-api image (first build takes minutes)"
+    swift build --product failoverd >"$work/build.log" 2>&1 && swift build --product failover-drill >>"$work/build.log" 2>&1 \
+        || { tail -20 "$work/build.log"; exit 1; }
+    scripts/build_image.sh >>"$work/build.log" 2>&1 || { tail -20 "$work/build.log"; exit 1; }
+fi
 
 # --- ports, names, teardown
 api_port=$(free_port); haproxy_metrics=$(free_port); onprem_port=$(free_port); cloud_port=$(free_port)
-failoverd_port=$(free_port); prom_port=$(free_port); am_port=$(free_port); relay_port=$(free_port)
+failoverd_port=$(free_port); prom_port=$(free_port); relay_port=$(free_port)
+am_ports=("$(free_port)" "$(free_port)"); am_cluster_ports=("$(free_port)" "$(free_port)")
 onprem="lab-onprem-$$"; cloud="lab-cloud-$$"
-pids=()
+cloud_host=$(mktemp -d /tmp/lab-cloud-host.XXXXXX)
+cloud_docker() { docker -H "unix://$cloud_host/docker.sock" "$@"; }
+failoverd_pid=""; cloud_engine_pid=""; am_pids=("" ""); other_pids=()
 teardown() {
     say "tearing down (logs kept in $work)"
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+    stop_pid "${other_pids[@]}" "$failoverd_pid" "${am_pids[@]}"
     docker logs "$onprem" >"$work/onprem.log" 2>&1 || true
-    docker logs "$cloud" >"$work/cloud.log" 2>&1 || true
-    docker rm -f "$onprem" "$cloud" >/dev/null 2>&1 || true
+    docker rm -f "$onprem" >/dev/null 2>&1 || true
+    if [ -n "$cloud_engine_pid" ]; then
+        cloud_docker logs "$cloud" >"$work/cloud.log" 2>&1 || true
+        cloud_docker rm -f "$cloud" >/dev/null 2>&1 || true
+    fi
+    stop_pid "$cloud_engine_pid"
+    # dockerd leaves its network namespace handle mounted under its exec root.
+    awk -v root="$cloud_host/" 'index($2, root) == 1 {print $2}' /proc/mounts | xargs -r umount 2>/dev/null || true
+    rm -rf "$cloud_host" 2>/dev/null || true
 }
 trap teardown EXIT
 trap 'exit 130' INT TERM
 
+# --- components, each startable again by the scenarios
+start_cloud_engine() {
+    dockerd --bridge=none --iptables=false --ip6tables=false --data-root "$cloud_host/data" --exec-root "$cloud_host/exec" \
+        --pidfile "$cloud_host/dockerd.pid" -H "unix://$cloud_host/docker.sock" >>"$work/cloud-dockerd.log" 2>&1 &
+    cloud_engine_pid=$!
+    wait_for 30 cloud_docker info || { say "the cloud host's dockerd did not start"; tail "$work/cloud-dockerd.log"; exit 1; }
+}
+stop_cloud_engine() { stop_pid "$cloud_engine_pid"; cloud_engine_pid=""; }
+start_failoverd() {
+    "$bin/failoverd" serve --config "$work/failoverd.yml" >>"$work/failoverd.log" 2>&1 &
+    failoverd_pid=$!
+    wait_for 30 curl -fsS "http://127.0.0.1:$failoverd_port/health" || { say "failoverd did not start"; tail "$work/failoverd.log"; exit 1; }
+}
+stop_failoverd() {  # stop_failoverd [SIGNAL]
+    kill "-${1:-TERM}" "$failoverd_pid" 2>/dev/null || true
+    wait "$failoverd_pid" 2>/dev/null || true
+    failoverd_pid=""
+}
+start_alertmanager() {  # start_alertmanager PEER (0 or 1); with two peers they form a cluster
+    local peer=$1 cluster=(--cluster.listen-address=)
+    if [ "$am_peers" = 2 ]; then
+        cluster=(--cluster.listen-address="127.0.0.1:${am_cluster_ports[$peer]}" --cluster.advertise-address="127.0.0.1:${am_cluster_ports[$peer]}"
+                 --cluster.peer="127.0.0.1:${am_cluster_ports[$((1 - peer))]}")
+    fi
+    prometheus-alertmanager --config.file="$work/alertmanager.yml" --storage.path="$work/alertmanager-$peer-data" \
+        --web.listen-address="127.0.0.1:${am_ports[$peer]}" "${cluster[@]}" >>"$work/alertmanager-$peer.log" 2>&1 &
+    am_pids[$peer]=$!
+    wait_for 30 curl -fsS "http://127.0.0.1:${am_ports[$peer]}/-/ready" || { say "Alertmanager $peer did not start"; exit 1; }
+}
+stop_alertmanager() { stop_pid "${am_pids[$1]}"; am_pids[$1]=""; }
+record_events() {  # record_events FILE CONTAINER DOCKER-COMMAND...: its lifecycle as JSON lines, across engine restarts
+    local file=$1 container=$2 child=""; shift 2
+    trap '[ -n "$child" ] && kill "$child" 2>/dev/null; exit 0' TERM
+    while :; do
+        "$@" events --since "$lab_started" --filter "container=$container" --filter event=start --filter event=die \
+            --filter event=pause --filter event=unpause --format '{{json .}}' >>"$file" 2>/dev/null &
+        child=$!
+        wait "$child" || true
+        sleep 0.5
+    done
+}
+cloud_is() { [ "$(cloud_docker inspect -f '{{.State.Status}}' "$cloud")" = "$1" ]; }  # cloud_is running|exited
+# note KEY JSON-VALUE: a figure the scenario measured, merged into the report.
+note() { echo "{\"$1\": $2}" >>"$work/notes.jsonl"; }
+
 # --- configs: copies of the shipped files with lab ports and the profile's timings
+am_peers=1; scraped_onprem_port=$onprem_port
+scenario_setup  # from lab_scenarios.sh: may ask for two Alertmanager peers or the scrape relay
 mkdir -p "$work/prometheus/targets" "$work/prometheus/rules"
 cp prometheus/prometheus.yml "$work/prometheus/"
 cp prometheus/rules/*.yml "$work/prometheus/rules/"
 cp prometheus/alertmanager.yml "$work/alertmanager.yml"
 cp haproxy/haproxy.cfg "$work/haproxy.cfg"
 head -c 32 /dev/urandom | base64 | tr -d '\n' >"$work/token"
-# In the false-positive drill Prometheus reaches on-prem through the relay that loses scrapes.
-scraped_onprem_port=$onprem_port
-[ "$drill" = false-positive ] && scraped_onprem_port=$relay_port
 cat >"$work/prometheus/targets/onprem-api.json" <<JSON
 [{"targets": ["127.0.0.1:$scraped_onprem_port"], "labels": {"site": "onprem"}},
  {"targets": ["127.0.0.1:$cloud_port"], "labels": {"site": "cloud"}}]
 JSON
+am_targets=$(for peer in $(seq 0 $((am_peers - 1))); do echo "\"127.0.0.1:${am_ports[$peer]}\""; done | paste -sd,)
+am_urls=$(for peer in $(seq 0 $((am_peers - 1))); do echo "http://127.0.0.1:${am_ports[$peer]}"; done | paste -sd,)
 echo "[{\"targets\": [\"127.0.0.1:$failoverd_port\"]}]" >"$work/prometheus/targets/failoverd.json"
 echo "[{\"targets\": [\"127.0.0.1:$haproxy_metrics\"]}]" >"$work/prometheus/targets/haproxy.json"
-echo "[{\"targets\": [\"127.0.0.1:$am_port\"]}]" >"$work/prometheus/targets/alertmanager.json"
+echo "[{\"targets\": [$am_targets]}]" >"$work/prometheus/targets/alertmanager.json"
 sed -i -e "s|https://failover.example.invalid:9095/failover|http://127.0.0.1:$failoverd_port/failover|" \
     -e "s|/etc/alertmanager/failoverd-token|$work/token|" \
     -e "s|https://[a-z.]*example.invalid/[a-z]*|http://127.0.0.1:9/discard|" "$work/alertmanager.yml"
@@ -111,6 +175,8 @@ hold_down_seconds: $hold_down
 $([ "$profile" = reference ] && echo "prewarm_triggers: []")
 reconcile_interval_seconds: 1
 state_directory: $work/failoverd-state
+docker: {socket: $cloud_host/docker.sock}
+alertmanager: {urls: [$am_urls], interval_seconds: 2, warmup_seconds: 15}
 container:
   name: $cloud
   image: onprem-api:latest
@@ -119,35 +185,29 @@ container:
   stop_timeout_seconds: 5
 YAML
 
-# --- components
+# --- start
+say "starting the cloud host's dockerd ($cloud_host/docker.sock) and loading the image into it"
+start_cloud_engine
+docker save onprem-api:latest | cloud_docker load >/dev/null
 say "starting on-prem API (container $onprem, port $onprem_port)"
 docker run -d --name "$onprem" --network host -e SITE=onprem -e PORT="$onprem_port" -e FAULT_INJECTION=true \
     -e SHUTDOWN_DRAIN_SECONDS=1 onprem-api:latest >/dev/null
-if [ "$drill" = false-positive ]; then
-    python3 scripts/lib/scrape_relay.py --listen-port "$relay_port" --upstream-port "$onprem_port" \
-        --drop-seconds "$lost_scrape_seconds" >"$work/relay.log" 2>&1 &
-    relay_pid=$!; pids+=($relay_pid)
-    say "starting the scrape relay (port $relay_port -> on-prem)"
-fi
+record_events "$work/onprem_events.jsonl" "$onprem" docker & other_pids+=($!)
+scenario_start  # from lab_scenarios.sh: helpers the scenario runs beside the components
 say "starting failoverd (port $failoverd_port) managing $cloud"
-"$bin/failoverd" serve --config "$work/failoverd.yml" >"$work/failoverd.log" 2>&1 &
-pids+=($!)
+start_failoverd
+record_events "$work/cloud_events.jsonl" "$cloud" cloud_docker & other_pids+=($!)
 HAPROXY_BIND="127.0.0.1:$api_port" HAPROXY_METRICS_BIND="127.0.0.1:$haproxy_metrics" \
 ONPREM_ADDR="127.0.0.1:$onprem_port" CLOUD_ADDR="127.0.0.1:$cloud_port" HAPROXY_STATS_SOCKET="$work/haproxy.sock" \
     haproxy -db -f "$work/haproxy.cfg" >"$work/haproxy.log" 2>&1 &
-pids+=($!)
+other_pids+=($!)
 say "starting HAProxy (API on port $api_port)"
-prometheus-alertmanager --config.file="$work/alertmanager.yml" --storage.path="$work/alertmanager-data" \
-    --web.listen-address="127.0.0.1:$am_port" --cluster.listen-address= >"$work/alertmanager.log" 2>&1 &
-pids+=($!)
-say "starting Alertmanager (port $am_port)"
+for peer in $(seq 0 $((am_peers - 1))); do start_alertmanager "$peer"; done
+say "started $am_peers Alertmanager peer(s) (port ${am_ports[0]}$([ "$am_peers" = 2 ] && echo " and ${am_ports[1]}, clustered"))"
 prometheus --config.file="$work/prometheus/prometheus.yml" --storage.tsdb.path="$work/prometheus-data" \
-    --web.listen-address="127.0.0.1:$prom_port" >"$work/prometheus.log" 2>&1 &
-pids+=($!)
+    --web.listen-address="127.0.0.1:$prom_port" --rules.alert.resend-delay=5s >"$work/prometheus.log" 2>&1 &
+other_pids+=($!)
 say "starting Prometheus (port $prom_port, profile $profile)"
-
-wait_for 30 curl -fsS "http://127.0.0.1:$failoverd_port/health" || { say "failoverd did not start"; tail "$work/failoverd.log"; exit 1; }
-wait_for 30 curl -fsS "http://127.0.0.1:$am_port/-/ready" || { say "Alertmanager did not start"; exit 1; }
 wait_for 30 curl -fsS "http://127.0.0.1:$prom_port/-/ready" || { say "Prometheus did not start"; exit 1; }
 say "waiting for traffic through HAProxy to reach on-prem and Prometheus to see it up"
 "$bin/failover-drill" probe --url "http://127.0.0.1:$api_port/" --until-site onprem --timeout 30 --settle 0 2>/dev/null >/dev/null \
@@ -155,41 +215,18 @@ say "waiting for traffic through HAProxy to reach on-prem and Prometheus to see 
 wait_for 60 bash -c "curl -fsS 'http://127.0.0.1:$prom_port/api/v1/query?query=up%7Bjob%3D%22onprem-api%22%2Csite%3D%22onprem%22%7D' | grep -q '\"1\"\]'" \
     || { say "Prometheus does not scrape on-prem"; exit 1; }
 
-# --- the drill
-# The load runs until the drill stops it; 900 s (the generator's own bound) outlasts any phase wait.
-load_seconds=900
+# --- the scenario
+# The load runs until the scenario ends; 900 s (the generator's own bound) outlasts any of them.
 say "steady load: $rate req/s through HAProxy, recorded to requests.jsonl"
-"$bin/failover-drill" load --url "http://127.0.0.1:$api_port/" --rate "$rate" --duration "$load_seconds" --timeout-ms "$client_timeout_ms" \
+"$bin/failover-drill" load --url "http://127.0.0.1:$api_port/" --rate "$rate" --duration 900 --timeout-ms "$client_timeout_ms" \
     --out "$work/requests.jsonl" &
-load_pid=$!; pids+=($load_pid)
+load_pid=$!; other_pids+=($load_pid)
 sleep 5
-cloud_is() { [ "$(docker inspect -f '{{.State.Status}}' "$cloud")" = "$1" ]; }  # cloud_is running|exited
-t_down=$(date +%s.%N)
-if [ "$drill" = false-positive ]; then
-    say "Prometheus loses ${lost_scrape_seconds}s of scrapes; on-prem and HAProxy's checks of it stay fine"
-    kill -USR1 "$relay_pid"
-    wait_for 15 cloud_is running \
-        || { say "the pre-warm alert did not start the cloud copy"; exit 1; }
-    t_up=$(python3 -c "print($t_down + $lost_scrape_seconds)")
-    say "pre-warmed: the cloud copy runs; waiting for failoverd to stop it after its pre-warm hold-down"
-    wait_for 120 cloud_is exited || { say "cloud copy was not stopped"; exit 1; }
-    say "cloud copy stopped; 3 s more load to see steady state"
-else
-    say "on-prem goes down (simulate_onprem_down.sh: docker kill); waiting for the cloud copy to serve"
-    FAILOVER_DRILL="$bin/failover-drill" scripts/simulate_onprem_down.sh --container "$onprem" --probe-url "http://127.0.0.1:$api_port/" --timeout 240 --json >"$work/down.json" 2>"$work/down.log" \
-        || { say "the cloud copy never served: $(cat "$work/down.log")"; exit 1; }
-    say "cloud serves: $(cat "$work/down.log")"
-    say "staying failed over for $down_seconds s"
-    sleep "$down_seconds"
-    t_up=$(date +%s.%N)
-    say "on-prem comes back (simulate_onprem_up.sh: docker start)"
-    FAILOVER_DRILL="$bin/failover-drill" scripts/simulate_onprem_up.sh --container "$onprem" --probe-url "http://127.0.0.1:$api_port/" --timeout 120 --max-failures 1000000 --json >"$work/up.json" 2>"$work/up.log" \
-        || { say "on-prem never served again: $(cat "$work/up.log")"; exit 1; }
-    say "on-prem serves again: $(cat "$work/up.log")"
-    say "waiting for the alert to resolve and failoverd to stop the cloud copy after its ${hold_down}s hold-down"
-    wait_for 240 cloud_is exited || { say "cloud copy was not stopped"; exit 1; }
-    say "cloud copy stopped; 3 s more load to see steady state"
-fi
+t_down=""; t_up=""
+say "scenario $scenario: $(python3 scripts/lib/chaos_verdict.py --describe "$scenario")"
+run_scenario  # from lab_scenarios.sh: sets t_down and t_up, or notes why it could not go on
+t_down=${t_down:-$(now)}; t_up=${t_up:-$(now)}
+say "3 s more load to see steady state"
 sleep 3
 kill -INT "$load_pid" 2>/dev/null || true
 wait "$load_pid" 2>/dev/null || true
@@ -198,13 +235,16 @@ wait "$load_pid" 2>/dev/null || true
 t_end=$(date +%s)
 # The raw samples (a range vector), stamped with the exact rule evaluation times.
 curl -fsS "http://127.0.0.1:$prom_port/api/v1/query" \
-    --data-urlencode "query=ALERTS{alertname=~\"OnPremDown|OnPremDownSuspected\",alertstate=\"firing\"}[$((t_end - ${t_down%.*} + 5))s]" \
+    --data-urlencode "query=ALERTS{alertname=~\"OnPremDown|OnPremDownSuspected\",alertstate=\"firing\"}[$((t_end - lab_started + 5))s]" \
     --data-urlencode "time=$t_end" >"$work/prometheus_alerts.json"
-docker inspect "$cloud" >"$work/cloud_inspect.json"
+cloud_docker inspect "$cloud" >"$work/cloud_inspect.json"
 curl -fsS -H "Authorization: Bearer $(cat "$work/token")" "http://127.0.0.1:$failoverd_port/status" >"$work/failoverd_status.json"
+curl -fsS "http://127.0.0.1:$failoverd_port/metrics" >"$work/failoverd_metrics.txt"
+note failoverd_peak_rss_mib "$(awk '/VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$failoverd_pid/status")"
 cat >"$work/drill.json" <<JSON
-{"profile": "$profile", "drill": "$drill", "onprem_down": $t_down, "onprem_back": $t_up, "hold_down_seconds": $hold_down, "rate": $rate,
- "client_timeout_seconds": $(python3 -c "print($client_timeout_ms / 1000)")}
+{"profile": "$profile", "scenario": "$scenario", "onprem_down": $t_down, "onprem_back": $t_up, "hold_down_seconds": $hold_down,
+ "rate": $rate, "client_timeout_seconds": $(python3 -c "print($client_timeout_ms / 1000)")}
 JSON
 python3 scripts/lib/drill_report.py "$work"
 say "report: $work/report.json, timeline: $work/timeline.svg"
+python3 scripts/lib/chaos_verdict.py "$work"

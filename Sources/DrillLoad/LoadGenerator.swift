@@ -23,7 +23,17 @@ public struct LoadGenerator: Sendable {
         self.requestTimeout = requestTimeout
     }
 
-    /// Runs the load, handing each finished record to `record` (called concurrently).
+    /// Connections the client must be allowed per host so that no request waits for one: all
+    /// requests that can be in flight at once (rate × timeout), at most 2048. AsyncHTTPClient's
+    /// default of 8 queues requests client-side as soon as answers slow down, which would turn a
+    /// slow server into client timeouts and make the load closed-loop.
+    public var connectionLimit: Int {
+        let inFlight = rate * Double(requestTimeout.components.seconds) + rate * Double(requestTimeout.components.attoseconds) / 1e18
+        return min(2048, max(8, Int(inFlight.rounded(.up)) + 1))
+    }
+
+    /// Runs the load, handing each finished record to `record` (called concurrently); `client`
+    /// should allow `connectionLimit` connections per host.
     public func run(client: HTTPClient, record: @escaping @Sendable (RequestRecord) -> Void) async {
         let clock = ContinuousClock()
         let start = clock.now

@@ -9,6 +9,7 @@ public struct FaultInjector: Sendable {
 
     let enabled: Bool
     let failureRate: Double
+    let brownout: Brownout
     let crash: Crash
     let randomUnit: @Sendable () -> Double
 
@@ -16,11 +17,13 @@ public struct FaultInjector: Sendable {
     public init(
         enabled: Bool,
         failureRate: Double,
+        brownout: Brownout = Brownout(),
         crash: @escaping Crash,
         randomUnit: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
     ) {
         self.enabled = enabled
         self.failureRate = failureRate
+        self.brownout = brownout
         self.crash = crash
         self.randomUnit = randomUnit
     }
@@ -43,10 +46,40 @@ public struct FaultInjector: Sendable {
         try await Task.sleep(for: .milliseconds(milliseconds))
     }
 
-    /// Answers 500 with probability `failureRate`.
+    /// Answers 500 with probability `failureRate`, or the brownout's rate when that is higher.
     func maybeFailRandomly() throws {
-        guard enabled, failureRate > 0, randomUnit() < failureRate else { return }
-        throw HTTPError(.internalServerError, message: "injected random failure (FAILURE_RATE=\(failureRate))")
+        let rate = max(failureRate, enabled ? brownout.setting.failureRate : 0)
+        guard enabled, rate > 0, randomUnit() < rate else { return }
+        throw HTTPError(.internalServerError, message: "injected random failure (rate \(rate))")
+    }
+
+    /// Sleeps for the brownout's delay, if one is on.
+    func applyBrownoutDelay() async throws {
+        let milliseconds = brownout.setting.delayMilliseconds
+        guard enabled, milliseconds > 0 else { return }
+        try await Task.sleep(for: .milliseconds(milliseconds))
+    }
+
+    /// Switches the brownout from `failure_rate` and `delay_ms` (both default 0, which ends it);
+    /// rejects out-of-range values with 400 and leaves the setting unchanged.
+    func setBrownout(failureRate rawRate: String?, delayMilliseconds rawDelay: String?) throws -> Brownout.Setting {
+        try requireEnabled()
+        var setting = Brownout.Setting()
+        if let rawRate {
+            guard let rate = Double(rawRate), (0...1).contains(rate) else {
+                throw HTTPError(.badRequest, message: "failure_rate must be a number from 0 to 1, got '\(rawRate)'")
+            }
+            setting.failureRate = rate
+        }
+        if let rawDelay {
+            let maximum = OnPremAPIConfiguration.maximumDelayMilliseconds
+            guard let milliseconds = Int(rawDelay), (0...maximum).contains(milliseconds) else {
+                throw HTTPError(.badRequest, message: "delay_ms must be an integer from 0 to \(maximum), got '\(rawDelay)'")
+            }
+            setting.delayMilliseconds = milliseconds
+        }
+        brownout.set(setting)
+        return setting
     }
 
     /// Keeps a core busy for the requested seconds, yielding every few milliseconds so the

@@ -31,6 +31,7 @@ extension Router<APIRequestContext> {
     ) {
         get("/") { request, context -> IdentityResponse in
             try await faults.applyDelay(request.uri.queryParameters.get("delay_ms"))
+            try await faults.applyBrownoutDelay()
             try faults.maybeFailRandomly()
             return IdentityResponse(
                 site: configuration.site,
@@ -68,6 +69,22 @@ extension Router<APIRequestContext> {
                 status: .ok,
                 headers: [.contentType: "application/json"],
                 body: .init(byteBuffer: .init(string: "{\"burned_seconds\":\(seconds)}"))
+            )
+        }
+        // A brownout: GET / slows down and fails at a rate until set back to zeros.
+        put("/brownout") { request, context -> Response in
+            let query = request.uri.queryParameters
+            let setting = try faults.setBrownout(failureRate: query.get("failure_rate"), delayMilliseconds: query.get("delay_ms"))
+            context.logger.warning(
+                "brownout set",
+                metadata: ["fault": "brownout", "failure_rate": "\(setting.failureRate)", "delay_ms": "\(setting.delayMilliseconds)"]
+            )
+            return Response(
+                status: .ok,
+                headers: [.contentType: "application/json"],
+                body: .init(
+                    byteBuffer: .init(string: "{\"failure_rate\":\(setting.failureRate),\"delay_ms\":\(setting.delayMilliseconds)}")
+                )
             )
         }
         post("/kill") { _, context -> Response in

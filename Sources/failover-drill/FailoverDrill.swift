@@ -2,6 +2,7 @@ import ArgumentParser
 import AsyncHTTPClient
 import DrillLoad
 import Foundation
+import NIOCore
 
 /// `failover-drill`: the drill's client side. `load` sends steady traffic through HAProxy and
 /// records every request (for the lab's report and timeline); `probe` waits until a given site
@@ -37,8 +38,10 @@ struct Load: AsyncParsableCommand {
             throw ValidationError("cannot write \(out)")
         }
         let writer = LineWriter(handle: handle)
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
         let generator = LoadGenerator(url: url, rate: rate, duration: .seconds(duration), requestTimeout: .milliseconds(timeoutMs))
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: generator.connectionLimit)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         // End the run early (but cleanly, with every record written) on SIGINT or SIGTERM.
         let run = Task { await generator.run(client: client) { writer.write($0) } }
         let signals = [SIGINT, SIGTERM].map { number -> any DispatchSourceSignal in

@@ -16,6 +16,7 @@ struct FaultInjectionTests {
 
     @Test(arguments: [
         ("/fail", HTTPRequest.Method.get), ("/cpu?seconds=1", .get), ("/kill", .post), ("/?delay_ms=10", .get),
+        ("/brownout?failure_rate=1", .put),
     ])
     func drillEndpointsRefuseWith403WhenDisabled(_ uri: String, _ method: HTTPRequest.Method) async throws {
         let app = TestApp(faults: false)
@@ -96,5 +97,31 @@ struct FaultInjectionTests {
             #expect(response.status == .notFound || response.status == .methodNotAllowed)
         }
         #expect(app.recorder.crashCount == 0)
+    }
+
+    @Test func brownoutFailsAndSlowsRootUntilSetBackToZero() async throws {
+        try await TestApp(faults: true, randomUnit: { 0.3 }).make().test(.router) { client in
+            let set = try await client.execute(uri: "/brownout?failure_rate=0.5&delay_ms=100", method: .put)
+            #expect(set.text == #"{"failure_rate":0.5,"delay_ms":100}"#)
+            let started = ContinuousClock.now
+            let browned = try await client.execute(uri: "/", method: .get)
+            #expect(browned.status == .internalServerError)
+            #expect(ContinuousClock.now - started >= .milliseconds(100))
+            #expect(try await client.execute(uri: "/health", method: .get).status == .ok)
+
+            _ = try await client.execute(uri: "/brownout?failure_rate=0&delay_ms=0", method: .put)
+            #expect(try await client.execute(uri: "/", method: .get).status == .ok)
+        }
+    }
+
+    @Test(arguments: ["failure_rate=1.5", "failure_rate=x", "delay_ms=-1", "delay_ms=10001"])
+    func badBrownoutIsRejectedAndLeavesTheSettingAlone(_ query: String) async throws {
+        try await TestApp(faults: true, randomUnit: { 0.3 }).make().test(.router) { client in
+            _ = try await client.execute(uri: "/brownout?failure_rate=0.5", method: .put)
+            let response = try await client.execute(uri: "/brownout?\(query)", method: .put)
+            #expect(response.status == .badRequest)
+            #expect(try response.errorMessage().contains(query.hasPrefix("failure_rate") ? "failure_rate must be" : "delay_ms must be"))
+            #expect(try await client.execute(uri: "/", method: .get).status == .internalServerError)
+        }
     }
 }

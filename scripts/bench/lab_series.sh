@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the lab drill several times and prints each figure's median and range, shipped timings
-# beside the reference setup's, with their ratio, plus the false-positive drill.
+# beside the reference setup's, with their ratio, plus the false-positive (lost-scrapes) scenario.
 #   scripts/bench/lab_series.sh [RUNS (5)] [REFERENCE_RUNS (2)] [FALSE_POSITIVE_RUNS (3)]
 # Run it under scripts/with_dockerd.sh unless a dockerd runs. Reports stay in lab-work/series-*/.
 set -euo pipefail
@@ -15,7 +15,7 @@ drill() {  # drill NAME ARGS...
 }
 for n in $(seq 1 "$runs"); do drill "fast-$n"; done
 for n in $(seq 1 "$reference_runs"); do drill "reference-$n" --profile reference; done
-for n in $(seq 1 "$false_positive_runs"); do drill "false-positive-$n" --drill false-positive; done
+for n in $(seq 1 "$false_positive_runs"); do drill "false-positive-$n" --scenario lost-scrapes; done
 python3 - "$series" <<'PY'
 import glob, json, statistics, sys
 series = sys.argv[1]
@@ -49,5 +49,5 @@ for r in false_positive:
     print(f"  failed requests {f['requests_failed_total']} of {f['requests_total']}, slower than 1 s: "
           f"{f['failed_requests_during_failover_for_1s_clients']}, served by cloud: {f['requests_served_by_cloud']}, "
           f"OnPremDown fired: {f['onprem_down_fired']}, cloud ran {f['cloud_uptime_seconds']} s, "
-          f"stopped {f['cloud_stop_after_prewarm_resolved_seconds']} s after the pre-warm's last firing evaluation")
+          f"stopped {f['prewarm_stop_seconds']} s after the pre-warm's last firing evaluation")
 PY

@@ -2,9 +2,12 @@
 """Builds the lab drill's report from what the components recorded.
 
 Reads, from the drill's work directory: requests.jsonl (failover-drill), drill.json (when the
-script took on-prem down and brought it back), prometheus_alerts.json (Prometheus' own ALERTS
-series), failoverd_status.json (its /status, with the phases of the last failover),
-cloud_inspect.json (Docker's start and finish times).
+script took on-prem down and brought it back), onprem_events.jsonl and cloud_events.jsonl (each
+engine's start, die, pause and unpause events of the two copies), prometheus_alerts.json
+(Prometheus' own ALERTS series), failoverd_status.json (its /status, with the phases of the last
+failover), failoverd_metrics.txt, cloud_inspect.json (Docker's start and finish times) and
+notes.jsonl (figures the scenario measured). Where an engine recorded when on-prem went down or
+came back, that time is used, not the script's.
 Writes report.json and timeline.svg there and prints a short summary.
 """
 import json
@@ -32,8 +35,21 @@ def first(values):
     return min(values) if values else None
 
 
+def json_lines(path):
+    try:
+        return [json.loads(line) for line in open(path) if line.strip()]
+    except FileNotFoundError:
+        return []
+
+
+def engine_events(path):
+    """(time, action) of a container's lifecycle events, in order, once each (the recorder
+    reconnects across engine restarts and may see an event twice)."""
+    return sorted({(event["timeNano"] / 1e9, event["Action"]) for event in json_lines(path)})
+
+
 def load(work):
-    requests = [json.loads(line) for line in open(f"{work}/requests.jsonl") if line.strip()]
+    requests = json_lines(f"{work}/requests.jsonl")
     drill = json.load(open(f"{work}/drill.json"))
     alerts = json.load(open(f"{work}/prometheus_alerts.json"))
     inspect = json.load(open(f"{work}/cloud_inspect.json"))[0]
@@ -41,8 +57,28 @@ def load(work):
     return requests, drill, alerts, inspect, status
 
 
-def phases(requests, drill, alerts, inspect, status):
-    down, back = drill["onprem_down"], drill["onprem_back"]
+def onprem_outages(events):
+    """[start, end) of each time the on-prem engine had on-prem dead or frozen."""
+    outages, began = [], None
+    for time, action in events:
+        if action in ("die", "pause") and began is None:
+            began = time
+        elif action in ("start", "unpause") and began is not None:
+            outages.append((began, time))
+            began = None
+    if began is not None:
+        outages.append((began, math.inf))
+    return outages
+
+
+def engine_time(events, actions, after):
+    """The engine's time of the first of `actions` from half a second before the script's `after`."""
+    return first(time for time, action in events if action in actions and time >= after - 0.5)
+
+
+def phases(requests, drill, alerts, inspect, status, onprem_events):
+    down = engine_time(onprem_events, ("die", "pause"), drill["onprem_down"]) or drill["onprem_down"]
+    back = engine_time(onprem_events, ("start", "unpause"), drill["onprem_back"]) or drill["onprem_back"]
     def firing_samples(alertname):
         """Evaluation times at which the alert fired, from on-prem's outage on (not the
         absent() firing while Prometheus discovers its targets at start)."""
@@ -100,12 +136,39 @@ def figures(requests, times):
         "failed_requests_during_failback": failed_between(times["onprem_back"], failback_window_end),
         "time_to_failback_seconds": span("onprem_back", "failback"),
         "cloud_uptime_seconds": span("container_running", "cloud_stopped"),
+        "requests_during_failover": sum(1 for r in requests if times["onprem_down"] <= r["time"] < times["onprem_back"]),
         "requests_total": len(requests),
         "requests_failed_total": sum(1 for r in requests if r["status"] != 200),
+        "requests_failed_after_onprem_back": failed_between(times["onprem_back"] + 1, math.inf),
+        "requests_served_by_cloud": sum(1 for r in requests if r["status"] == 200 and r.get("site") == "cloud"),
+        "onprem_down_fired": times["alert_firing"] is not None,
     }
 
 
-def timeline_svg(requests, times, profile):
+def lifecycle_figures(onprem_events, cloud_events):
+    """Starts and stops of the cloud copy as its engine recorded them, and whether one of the
+    stops fell while on-prem was down."""
+    outages = onprem_outages(onprem_events)
+    stops = [time for time, action in cloud_events if action == "die"]
+    return {
+        "cloud_starts": sum(1 for _, action in cloud_events if action == "start"),
+        "cloud_stops": len(stops),
+        "onprem_outages": len(outages),
+        "cloud_stopped_while_onprem_down": any(began <= stop < end for stop in stops for began, end in outages),
+    }
+
+
+def webhook_replies(metrics_text):
+    """failoverd's webhook replies by status code, from its /metrics."""
+    replies = {}
+    for line in metrics_text.splitlines():
+        if line.startswith("failoverd_webhook_requests_total{"):
+            code = line.split('code="', 1)[1].split('"', 1)[0]
+            replies[code] = int(float(line.rsplit(" ", 1)[1]))
+    return replies
+
+
+def timeline_svg(requests, times, title):
     """Requests per second by serving site, errors, p95 latency and phase markers."""
     start = times["onprem_down"] - 5
     end = max(r["time"] for r in requests) + 1
@@ -129,7 +192,7 @@ def timeline_svg(requests, times, profile):
     bar = plot_w / seconds
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" font-size="11">',
              f'<rect width="{width}" height="{height}" fill="white"/>',
-             f'<text x="{left}" y="20" font-size="14" font-weight="bold">Failover drill ({escape(profile)} profile): requests per second by serving site, errors and p95 latency</text>',
+             f'<text x="{left}" y="20" font-size="14" font-weight="bold">Lab ({escape(title)}): requests per second by serving site, errors and p95 latency</text>',
              f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" stroke="black"/>',
              f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" stroke="black"/>']
     for i, b in enumerate(buckets):
@@ -164,52 +227,51 @@ def timeline_svg(requests, times, profile):
     return "\n".join(parts)
 
 
-def false_positive_figures(requests, times):
-    """What the false-positive drill is judged by: on-prem stayed up, so nothing may fail or
-    go to the cloud copy, OnPremDown must not fire, and the pre-warmed copy must stop again."""
-    return {
-        "requests_served_by_cloud": sum(1 for r in requests if r["status"] == 200 and r.get("site") == "cloud"),
-        "onprem_down_fired": times["alert_firing"] is not None,
-        "cloud_stop_after_prewarm_resolved_seconds": (round(times["cloud_stopped"] - times["alert_resolved"], 3)
-                                                      if times["cloud_stopped"] and times["alert_resolved"] else None),
-    }
+def prewarm_stop_seconds(times):
+    """Seconds from the pre-warm alert's last firing evaluation to the cloud copy's stop."""
+    if times["cloud_stopped"] and times["alert_resolved"]:
+        return round(times["cloud_stopped"] - times["alert_resolved"], 3)
+    return None
 
 
-def summary_lines(report, times, drill):
+def summary_lines(report, times):
     f = report["figures"]
     rel = lambda key: f"{times[key] - times['onprem_down']:+.2f} s" if times.get(key) else "not seen"
-    phase_lines = [f"  {key:<18} {rel(key)}" for key in times]
-    if drill.get("drill") == "false-positive":
-        return [f"Drill (false positive: {times['onprem_back'] - times['onprem_down']:.1f} s of lost scrapes, on-prem up)",
-                *phase_lines,
-                f"  OnPremDown fired: {'yes' if f['onprem_down_fired'] else 'no'}; requests served by the cloud copy: {f['requests_served_by_cloud']}",
-                f"  failed requests: {f['requests_failed_total']} of {f['requests_total']} "
-                f"({f['failed_requests_during_failover_for_1s_clients']} slower than 1 s while scrapes were lost)",
-                f"  cloud copy ran {f['cloud_uptime_seconds']} s; stopped {f['cloud_stop_after_prewarm_resolved_seconds']} s "
-                f"after the pre-warm alert resolved (pre-warm hold-down: min(30, hold_down_seconds {drill['hold_down_seconds']}) s)"]
-    return [f"Drill ({drill['profile']} profile)",
-            *phase_lines,
+    yes = lambda flag: "yes" if flag else "no"
+    notes = [f"  {key}: {value}" for key, value in report["notes"].items()]
+    return [f"Scenario {report['scenario']} ({report['profile']} profile)",
+            *(f"  {key:<18} {rel(key)}" for key in times),
             f"  RTO (on-prem down -> first cloud 200): {f['rto_seconds']} s",
             f"    detection {f['detection_seconds']} s (OnPremDown confirmed after {f['confirmation_seconds']} s), alert->webhook {f['alert_to_webhook_seconds']} s, "
             f"webhook->running {f['webhook_to_container_running_seconds']} s, running->first 200 {f['container_running_to_first_cloud_200_seconds']} s",
             f"  failed requests: during failover {f['failed_requests_during_failover']} (client timeout {report['client_timeout_seconds']} s; "
             f"{f['failed_requests_during_failover_for_1s_clients']} for 1 s clients, slowest answer {f['slowest_failover_request_seconds']} s), "
-            f"during failback {f['failed_requests_during_failback']} (of {f['requests_total']} sent)",
-            f"  time to failback: {f['time_to_failback_seconds']} s, cloud copy uptime: {f['cloud_uptime_seconds']} s"]
+            f"during failback {f['failed_requests_during_failback']}, after on-prem was back {f['requests_failed_after_onprem_back']} "
+            f"(of {f['requests_total']} sent; {f['requests_served_by_cloud']} served by the cloud copy)",
+            f"  cloud copy: {f['cloud_starts']} start(s), {f['cloud_stops']} stop(s), stopped while on-prem was down: "
+            f"{yes(f['cloud_stopped_while_onprem_down'])}, ran {f['cloud_uptime_seconds']} s; OnPremDown fired: {yes(f['onprem_down_fired'])}",
+            f"  time to failback: {f['time_to_failback_seconds']} s; failoverd's webhook replies by code: {f['webhook_replies']}",
+            *notes]
 
 
 def main(work):
     requests, drill, alerts, inspect, status = load(work)
-    times = phases(requests, drill, alerts, inspect, status)
-    report = {"profile": drill["profile"], "hold_down_seconds": drill["hold_down_seconds"], "rate": drill["rate"],
-              "client_timeout_seconds": drill.get("client_timeout_seconds"), "phases": times, "figures": figures(requests, times)}
-    if drill.get("drill") == "false-positive":
-        report["figures"].update(false_positive_figures(requests, times))
+    onprem_events = engine_events(f"{work}/onprem_events.jsonl")
+    times = phases(requests, drill, alerts, inspect, status, onprem_events)
+    figures_ = figures(requests, times)
+    figures_.update(lifecycle_figures(onprem_events, engine_events(f"{work}/cloud_events.jsonl")))
+    figures_["prewarm_stop_seconds"] = prewarm_stop_seconds(times)
+    figures_["webhook_replies"] = webhook_replies(open(f"{work}/failoverd_metrics.txt").read())
+    notes = {key: value for note in json_lines(f"{work}/notes.jsonl") for key, value in note.items()}
+    report = {"scenario": drill["scenario"], "profile": drill["profile"], "hold_down_seconds": drill["hold_down_seconds"],
+              "rate": drill["rate"], "client_timeout_seconds": drill.get("client_timeout_seconds"), "phases": times,
+              "figures": figures_, "notes": notes}
     json.dump(report, open(f"{work}/report.json", "w"), indent=2)
-    open(f"{work}/timeline.svg", "w").write(timeline_svg(requests, times, drill["profile"]))
-    summary = "\n".join(summary_lines(report, times, drill))
+    open(f"{work}/timeline.svg", "w").write(timeline_svg(requests, times, f"{drill['scenario']}, {drill['profile']} profile"))
+    summary = "\n".join(summary_lines(report, times))
     open(f"{work}/summary.txt", "w").write(summary + "\n")
     print(summary)
+
 
 if __name__ == "__main__":
     main(sys.argv[1])

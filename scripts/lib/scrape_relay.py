@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A TCP relay between Prometheus and on-prem for the lab's false-positive drill.
+"""A TCP relay between Prometheus and on-prem for the lab's partition and lost-scrapes scenarios.
 
 On SIGUSR1 it cuts every open connection and refuses new ones for --drop-seconds, so
 Prometheus' scrapes fail while on-prem itself, and HAProxy's health checks of it, stay fine:
