@@ -14,8 +14,8 @@
 # rule evaluation 1 m, for: 15s, group_wait 10 s, HAProxy inter 2 s fall 3, no pre-warm, no
 # retries) for comparison. The load's clients give up on a request after --client-timeout-ms
 # (5000, as an API client would); the report also counts what a 1 s client would have seen.
-# The cloud host has its own dockerd (own socket and data root, started here), as a real cloud
-# host would, so a scenario can restart it without touching on-prem.
+# The cloud host has its own dockerd (own socket and data root, started here, with live-restore
+# as the Terraform user data sets it up), so a scenario can restart it without touching on-prem.
 # Lab timings besides the profile: hold-down 10 s, Prometheus resend delay 5 s, failoverd asks
 # Alertmanager every 2 s with a 15 s warm-up.
 # Run it under scripts/with_dockerd.sh (make lab does) unless a dockerd already runs.
@@ -86,7 +86,7 @@ trap 'exit 130' INT TERM
 
 # --- components, each startable again by the scenarios
 start_cloud_engine() {
-    dockerd --bridge=none --iptables=false --ip6tables=false --data-root "$cloud_host/data" --exec-root "$cloud_host/exec" \
+    dockerd --live-restore --bridge=none --iptables=false --ip6tables=false --data-root "$cloud_host/data" --exec-root "$cloud_host/exec" \
         --pidfile "$cloud_host/dockerd.pid" -H "unix://$cloud_host/docker.sock" >>"$work/cloud-dockerd.log" 2>&1 &
     cloud_engine_pid=$!
     wait_for 30 cloud_docker info || { say "the cloud host's dockerd did not start"; tail "$work/cloud-dockerd.log"; exit 1; }

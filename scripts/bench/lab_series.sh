@@ -2,16 +2,19 @@
 # Runs the lab drill several times and prints each figure's median and range, shipped timings
 # beside the reference setup's, with their ratio, plus the false-positive (lost-scrapes) scenario.
 #   scripts/bench/lab_series.sh [RUNS (5)] [REFERENCE_RUNS (2)] [FALSE_POSITIVE_RUNS (3)]
-# Run it under scripts/with_dockerd.sh unless a dockerd runs. Reports stay in lab-work/series-*/.
+# Run it under scripts/with_dockerd.sh unless a dockerd runs. Reports stay in lab-work/series-*/;
+# SERIES=lab-work/series-... resumes a series, skipping the runs that have a report.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 runs=${1:-5}; reference_runs=${2:-2}; false_positive_runs=${3:-3}
-series="lab-work/series-$(date -u +%Y%m%dT%H%M%SZ)"
+series=${SERIES:-"lab-work/series-$(date -u +%Y%m%dT%H%M%SZ)"}
 mkdir -p "$series"
-drill() {  # drill NAME ARGS...
+drill() {  # drill NAME ARGS...: a run's verdict may fail (the reference timings miss the shipped bounds); its report may not
     local name=$1; shift
+    [ -f "$series/$name/report.json" ] && return
     echo "[series] $name" >&2
-    scripts/lab.sh --work "$series/$name" "$@" >"$series/$name.out" 2>&1 || { tail -5 "$series/$name.out" >&2; exit 1; }
+    scripts/lab.sh --work "$series/$name" "$@" >"$series/$name.out" 2>&1 || [ -f "$series/$name/report.json" ] \
+        || { tail -5 "$series/$name.out" >&2; exit 1; }
 }
 for n in $(seq 1 "$runs"); do drill "fast-$n"; done
 for n in $(seq 1 "$reference_runs"); do drill "reference-$n" --profile reference; done

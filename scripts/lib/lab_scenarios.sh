@@ -96,6 +96,18 @@ run_dockerd_restart() {
     restore_onprem && await_cloud_stopped || true
 }
 
+run_dockerd_restart_failed_over() {
+    crash_onprem || return 0
+    say "the cloud host's dockerd stops while the cloud copy serves, and is back $engine_down_seconds s later"
+    stop_cloud_engine
+    sleep "$engine_down_seconds"
+    start_cloud_engine
+    note cloud_engine_back "$(now)"
+    say "cloud host's dockerd is back"
+    stay_failed_over
+    restore_onprem && await_cloud_stopped || true
+}
+
 run_failoverd_kill() {
     say "failoverd is SIGKILLed the moment Docker reports the cloud copy started (before failoverd saw it healthy or answered the webhook)"
     (until cloud_is running 2>/dev/null; do sleep 0.02; done; kill -KILL "$failoverd_pid"; now >"$work/failoverd_killed_at") &

@@ -23,7 +23,15 @@ if [ "${#packages[@]}" -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${packages[@]}"
 fi
 if [ "$INSTALL_DOCKER" = true ]; then
+    # live-restore: a dockerd restart (a package upgrade) leaves the cloud copy running instead of
+    # stopping it while it serves (the lab's dockerd-restart-failed-over scenario). An existing
+    # daemon.json is the image's and is kept.
+    if [ ! -e /etc/docker/daemon.json ]; then
+        install -d -m 0755 /etc/docker
+        echo '{"live-restore": true}' >/etc/docker/daemon.json
+    fi
     systemctl enable --now docker.socket docker.service
+    systemctl reload docker.service  # live-restore for a dockerd the package already started
 fi
 
 # fetch URL DEST: s3://bucket/key and ssm:/parameter with the instance role; https:// and
