@@ -238,9 +238,13 @@ curl -fsS "http://127.0.0.1:$prom_port/api/v1/query" \
     --data-urlencode "query=ALERTS{alertname=~\"OnPremDown|OnPremDownSuspected\",alertstate=\"firing\"}[$((t_end - lab_started + 5))s]" \
     --data-urlencode "time=$t_end" >"$work/prometheus_alerts.json"
 cloud_docker inspect "$cloud" >"$work/cloud_inspect.json"
-curl -fsS -H "Authorization: Bearer $(cat "$work/token")" "http://127.0.0.1:$failoverd_port/status" >"$work/failoverd_status.json"
-curl -fsS "http://127.0.0.1:$failoverd_port/metrics" >"$work/failoverd_metrics.txt"
-note failoverd_peak_rss_mib "$(awk '/VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$failoverd_pid/status")"
+# A scenario that stopped early may have left failoverd down; the report then lacks its figures.
+curl -fsS -H "Authorization: Bearer $(cat "$work/token")" "http://127.0.0.1:$failoverd_port/status" >"$work/failoverd_status.json" \
+    || echo '{}' >"$work/failoverd_status.json"
+curl -fsS "http://127.0.0.1:$failoverd_port/metrics" >"$work/failoverd_metrics.txt" || : >"$work/failoverd_metrics.txt"
+if [ -n "$failoverd_pid" ]; then
+    note failoverd_peak_rss_mib "$(awk '/VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$failoverd_pid/status")"
+fi
 cat >"$work/drill.json" <<JSON
 {"profile": "$profile", "scenario": "$scenario", "onprem_down": $t_down, "onprem_back": $t_up, "hold_down_seconds": $hold_down,
  "rate": $rate, "client_timeout_seconds": $(python3 -c "print($client_timeout_ms / 1000)")}

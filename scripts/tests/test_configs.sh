@@ -28,6 +28,19 @@ check "a slow error-budget burn opens a ticket" route people-ticket alertname=AP
 check "an unknown alert falls back to the ticket queue" route people-ticket alertname=SomethingNew
 check "a misrouted expectation is caught (the checker can fail)" bash -c "! amtool config routes test --config.file=prometheus/alertmanager.yml --verify.receivers=people-ticket alertname=OnPremDown severity=page"
 
+# The README's receiver for failoverd is what operators copy: it must load, and it must trust the
+# cloud host's self-signed certificate (without ca_file every webhook fails TLS verification).
+readme_receiver=$(mktemp)
+python3 - >"$readme_receiver" <<'PY'
+import re
+blocks = [b for b in re.findall(r"```yaml\n(.*?)```", open("README.md").read(), re.S) if "- name: failoverd" in b]
+assert len(blocks) == 1, f"expected one failoverd receiver snippet in README.md, found {len(blocks)}"
+print("route: {receiver: failoverd}\n" + blocks[0])
+PY
+check "amtool check-config accepts the README's Alertmanager receiver for failoverd" amtool check-config "$readme_receiver"
+check "the README's receiver pins the cloud host's certificate (tls_config.ca_file)" grep -q "tls_config: {ca_file: /" "$readme_receiver"
+rm -f "$readme_receiver"
+
 # systemd unit: verified on this host's unit set; the only change to the shipped file is ExecStart
 # pointing at the freshly built binary instead of /usr/local/bin (not installed by tests).
 unit_dir=$(mktemp -d)
