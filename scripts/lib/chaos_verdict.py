@@ -105,6 +105,13 @@ SCENARIOS = {
                                     "dockerd runs with live-restore, as the Terraform user data sets it up", full_outage(
         ("dockerd restarted while failed over", lambda run: run["notes"].get("cloud_engine_back") is not None),
     )),
+    "cloud-crash": ("the cloud copy is docker-killed while it serves, 3 s into the outage", [
+        completed, served, rto_within(10), failover_failures_within(60), clean_failback, ended_stopped,
+        ("failoverd started the killed copy again within 2 s (its engine's die and start events)",
+         lambda run: len(run["figures"]["cloud_restart_seconds"]) == 1 and at_most(run["figures"]["cloud_restart_seconds"][0], 2)),
+        ("two starts and two stops: the kill and the one after failback",
+         lambda run: (run["figures"]["cloud_starts"], run["figures"]["cloud_stops"]) == (2, 2)),
+    ]),
     "failoverd-kill": ("failoverd is SIGKILLed just after it started the cloud copy, before it answered the webhook, "
                        "and started again 2 s later", full_outage(
         ("failoverd was killed mid-failover", lambda run: run["notes"].get("failoverd_killed_at") is not None),

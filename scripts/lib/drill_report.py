@@ -150,11 +150,16 @@ def lifecycle_figures(onprem_events, cloud_events):
     stops fell while on-prem was down."""
     outages = onprem_outages(onprem_events)
     stops = [time for time, action in cloud_events if action == "die"]
+    starts = [time for time, action in cloud_events if action == "start"]
+    stops_while_down = [stop for stop in stops if any(began <= stop < end for began, end in outages)]
     return {
-        "cloud_starts": sum(1 for _, action in cloud_events if action == "start"),
+        "cloud_starts": len(starts),
         "cloud_stops": len(stops),
         "onprem_outages": len(outages),
-        "cloud_stopped_while_onprem_down": any(began <= stop < end for stop in stops for began, end in outages),
+        "cloud_stopped_while_onprem_down": bool(stops_while_down),
+        # For each such stop, how long until the copy was started again (None: it was not).
+        "cloud_restart_seconds": [round(later[0] - stop, 3) if (later := [start for start in starts if start > stop]) else None
+                                  for stop in stops_while_down],
     }
 
 

@@ -82,15 +82,19 @@ run_flapping() {
 }
 
 engine_down_seconds=4
-run_dockerd_restart() {
-    say "the cloud host's dockerd stops just before on-prem goes down, and is back $engine_down_seconds s later"
+cloud_engine_away() {  # cloud_engine_away [COMMAND...]: stops the cloud host's dockerd, runs COMMAND, starts it again
     stop_cloud_engine
-    t_down=$(now)
-    docker kill "$onprem" >/dev/null
+    "$@"
     sleep "$engine_down_seconds"
     start_cloud_engine
     note cloud_engine_back "$(now)"
     say "cloud host's dockerd is back"
+}
+kill_onprem() { t_down=$(now); docker kill "$onprem" >/dev/null; }
+
+run_dockerd_restart() {
+    say "the cloud host's dockerd stops just before on-prem goes down, and is back $engine_down_seconds s later"
+    cloud_engine_away kill_onprem
     await_site cloud 120 || return 0
     stay_failed_over
     restore_onprem && await_cloud_stopped || true
@@ -99,11 +103,17 @@ run_dockerd_restart() {
 run_dockerd_restart_failed_over() {
     crash_onprem || return 0
     say "the cloud host's dockerd stops while the cloud copy serves, and is back $engine_down_seconds s later"
-    stop_cloud_engine
-    sleep "$engine_down_seconds"
-    start_cloud_engine
-    note cloud_engine_back "$(now)"
-    say "cloud host's dockerd is back"
+    cloud_engine_away
+    stay_failed_over
+    restore_onprem && await_cloud_stopped || true
+}
+
+run_cloud_crash() {
+    crash_onprem || return 0
+    sleep 3
+    say "the cloud copy is killed while it serves (docker kill on the cloud host)"
+    cloud_docker kill "$cloud" >/dev/null
+    await_site cloud 60 || return 0
     stay_failed_over
     restore_onprem && await_cloud_stopped || true
 }
