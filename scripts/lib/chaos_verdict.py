@@ -18,14 +18,6 @@ import sys
 STOP_BUDGET = 3  # failoverd's default stop_budget.max_stops per hour, which the lab keeps
 
 
-def figure(key):
-    return lambda run: run["figures"].get(key)
-
-
-def note(key):
-    return lambda run: run["notes"].get(key)
-
-
 def at_most(value, bound):
     return value is not None and value <= bound
 

@@ -68,6 +68,9 @@ run_brownout() {
 }
 
 flap_seconds=60; flap_period=4
+# The hold-down is what damps flapping: shorter than an up phase plus detection (~6 s here), the
+# copy is stopped just as on-prem dies again (seen with 5 s). The scenario keeps at least 10 s.
+setup_flapping() { hold_down=$((hold_down > 10 ? hold_down : 10)); }
 run_flapping() {
     say "on-prem flaps for $flap_seconds s: docker kill, $flap_period s down, docker start, $flap_period s up, again"
     t_down=$(now)
