@@ -55,8 +55,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "ProcessTelemetry",
+            dependencies: [
+                .product(name: "Prometheus", package: "swift-prometheus")
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "OnPremAPI",
             dependencies: [
+                "ProcessTelemetry",
                 "ServiceSupport",
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -92,6 +100,7 @@ let package = Package(
                 "CMalloc",
                 "FailoverCore",
                 "DockerEngine",
+                "ProcessTelemetry",
                 "ServiceSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -100,6 +109,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
@@ -108,6 +118,7 @@ let package = Package(
             name: "failoverd",
             dependencies: [
                 "FailoverDaemon",
+                "ProcessTelemetry",
                 "ServiceSupport",
                 "SystemdSupport",
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -147,6 +158,7 @@ let package = Package(
             name: "failover-drill",
             dependencies: [
                 "DrillLoad",
+                "ProcessTelemetry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -157,6 +169,7 @@ let package = Package(
             name: "onprem-api",
             dependencies: [
                 "OnPremAPI",
+                "ProcessTelemetry",
                 "ServiceSupport",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -178,6 +191,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 "OnPremAPI",
+                "ProcessTelemetry",
                 "ServiceSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
@@ -218,6 +232,14 @@ let package = Package(
             dependencies: [
                 "SystemdSupport",
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ProcessTelemetryTests",
+            dependencies: [
+                "ProcessTelemetry",
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: swiftSettings
         ),

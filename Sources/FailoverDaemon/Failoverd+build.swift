@@ -25,6 +25,9 @@ public struct FailoverdDependencies: Sendable {
     public var watchdog: WatchdogHook?
     /// Time; tests pass a clock they advance.
     public var clock: any DaemonClock
+    /// Loads the configuration again, as at startup; when set, SIGHUP reloads it. Without it a
+    /// reload re-reads only the token and certificate files.
+    public var reloadConfiguration: (@Sendable () throws -> FailoverdConfiguration)?
 
     /// Creates the dependencies.
     public init(
@@ -34,7 +37,8 @@ public struct FailoverdDependencies: Sendable {
         onReady: @escaping @Sendable () -> Void = {},
         onStatus: @escaping @Sendable (String) -> Void = { _ in },
         watchdog: WatchdogHook? = nil,
-        clock: any DaemonClock = SystemDaemonClock()
+        clock: any DaemonClock = SystemDaemonClock(),
+        reloadConfiguration: (@Sendable () throws -> FailoverdConfiguration)? = nil
     ) {
         self.runtime = runtime
         self.registry = registry
@@ -43,6 +47,7 @@ public struct FailoverdDependencies: Sendable {
         self.onStatus = onStatus
         self.watchdog = watchdog
         self.clock = clock
+        self.reloadConfiguration = reloadConfiguration
     }
 }
 
@@ -60,10 +65,12 @@ public struct WatchdogHook: Sendable {
     }
 }
 
-/// A built daemon: the controller (for tests and the CLI) and the application serving it.
+/// A built daemon: the controller (for tests and the CLI), its reloader and the application serving it.
 public struct Failoverd<App: ApplicationProtocol>: Sendable {
     /// The decision actor.
     public let controller: FailoverController
+    /// Applies a changed configuration (SIGHUP).
+    public let reloader: ConfigurationReloader
     /// The HTTP application with the reconcile loop attached.
     public let application: App
 }
@@ -102,10 +109,26 @@ public func buildFailoverd(
     }
     await controller.onStatusChange(dependencies.onStatus)
 
+    let authenticator = WebhookAuthenticator(token: token, basicUsername: configuration.basicAuthUsername)
+    let tls = try configuration.tlsCredentials().map(LiveTLSCredentials.init)
+    let reloader = ConfigurationReloader(
+        running: configuration,
+        load: dependencies.reloadConfiguration ?? { configuration },
+        authenticator: authenticator,
+        tls: tls,
+        controller: controller,
+        metrics: metrics,
+        logger: dependencies.logger,
+        clock: dependencies.clock
+    )
+    if dependencies.reloadConfiguration != nil {
+        services.append(ReloadService(reloader: reloader))
+    }
+
     let router = Router(context: BasicRequestContext.self)
     FailoverdRoutes(
         controller: controller,
-        authenticator: WebhookAuthenticator(token: token, basicUsername: configuration.basicAuthUsername),
+        authenticator: authenticator,
         metrics: metrics,
         maximumBodyBytes: configuration.maximumBodyBytes,
         replyDeadline: configuration.replyDeadline
@@ -147,7 +170,7 @@ public func buildFailoverd(
     let http1: HTTPServerBuilder = .http1(
         configuration: .init(additionalChannelHandlers: [RequestDeadlineHandler(deadline: requestTimeout)], idleTimeout: nil)
     )
-    let server = try configuration.tlsServerConfiguration().map { try HTTPServerBuilder.tls(http1, tlsConfiguration: $0) } ?? http1
+    let server = try tls.map { try HTTPServerBuilder.tls(http1, tlsConfiguration: $0.serverConfiguration) } ?? http1
     let application = Application(
         router: router,
         server: server,
@@ -165,5 +188,5 @@ public func buildFailoverd(
         },
         logger: logger
     )
-    return Failoverd(controller: controller, application: application)
+    return Failoverd(controller: controller, reloader: reloader, application: application)
 }

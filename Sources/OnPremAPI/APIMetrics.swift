@@ -1,3 +1,4 @@
+import ProcessTelemetry
 import Prometheus
 
 /// Every metric `onprem-api` exports, named in one place.
@@ -12,14 +13,14 @@ public struct APIMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     private let site: String
 
-    /// Registers the info metric and prepares per-request series.
+    private let process: ProcessMetrics
+
+    /// Registers the build-info and process metrics and prepares per-request series.
     public init(registry: PrometheusCollectorRegistry, site: String, version: String) {
         self.registry = registry
         self.site = site
-        registry.makeGauge(
-            descriptor: .init(metricName: "onprem_api_build", unitName: "info", helpText: "Always 1; labels carry site and version."),
-            labels: [("site", site), ("version", version)]
-        ).set(Double(1))
+        BuildInfo.register(prefix: "onprem_api", labels: [("site", site)], version: version, in: registry)
+        process = ProcessMetrics(registry: registry)
     }
 
     /// Records one finished request under its route template (never the raw path).
@@ -38,6 +39,7 @@ public struct APIMetrics: Sendable {
 
     /// The Prometheus text exposition of everything recorded.
     public func exposition() -> String {
-        registry.emitToString()
+        process.update()
+        return registry.emitToString()
     }
 }

@@ -1,3 +1,5 @@
+import ProcessTelemetry
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -6,9 +8,6 @@ import Darwin
 
 /// What this process reports about itself in `GET /` and the info metric.
 public struct ProcessIdentity: Sendable {
-    /// The release of this build; bumped with each tagged release.
-    public static let currentVersion = "0.1.0"
-
     /// Host (or container) name, so a response shows which machine served it.
     public var hostname: String
     /// The build's version.
@@ -27,6 +26,6 @@ public struct ProcessIdentity: Sendable {
             gethostname(&buffer, buffer.count) == 0
             ? String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             : "unknown"
-        return ProcessIdentity(hostname: name, version: currentVersion)
+        return ProcessIdentity(hostname: name, version: BuildInfo.version)
     }
 }

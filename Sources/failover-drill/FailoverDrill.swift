@@ -3,6 +3,7 @@ import AsyncHTTPClient
 import DrillLoad
 import Foundation
 import NIOCore
+import ProcessTelemetry
 
 /// `failover-drill`: the drill's client side. `load` sends steady traffic through HAProxy and
 /// records every request (for the lab's report and timeline); `probe` waits until a given site
@@ -12,6 +13,7 @@ struct FailoverDrill: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "failover-drill",
         abstract: "Drill client: steady recorded load, or a probe that waits for a site to serve.",
+        version: BuildInfo.versionLine("failover-drill"),
         subcommands: [Load.self, Probe.self],
         defaultSubcommand: Load.self
     )

@@ -4,6 +4,7 @@ import FailoverDaemon
 import Foundation
 import Logging
 import NIOHTTP1
+import ProcessTelemetry
 import Prometheus
 import ServiceLifecycle
 import ServiceSupport
@@ -17,6 +18,7 @@ struct FailoverdCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "failoverd",
         abstract: "Alertmanager webhook → cloud container failover daemon.",
+        version: BuildInfo.versionLine("failoverd"),
         subcommands: [Serve.self, CheckConfig.self, Status.self, Pause.self, Resume.self],
         defaultSubcommand: Serve.self
     )
@@ -47,6 +49,9 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var options: ConfigurationOptions
 
     func run() async throws {
+        // A SIGHUP (systemctl reload) that arrives while failoverd starts, before the reload
+        // service traps it, is ignored rather than ending the process, as SIGHUP's default would.
+        signal(SIGHUP, SIG_IGN)
         let configuration: FailoverdConfiguration
         let token: String
         do {
@@ -80,7 +85,8 @@ struct Serve: AsyncParsableCommand {
                 logger: logger,
                 onReady: { notifier?.notify(.ready) },
                 onStatus: { notifier?.notify(.status($0)) },
-                watchdog: notifier?.watchdogInterval.map { interval in WatchdogHook(interval: interval) { notifier?.notify(.watchdog) } }
+                watchdog: notifier?.watchdogInterval.map { interval in WatchdogHook(interval: interval) { notifier?.notify(.watchdog) } },
+                reloadConfiguration: { [options] in try options.load() }
             )
         )
         var services: [any Service] = [HTTPClientService(client: http), daemon.application]
@@ -117,7 +123,7 @@ struct CheckConfig: ParsableCommand {
         do {
             let configuration = try options.load()
             _ = try configuration.readToken()
-            _ = try configuration.tlsServerConfiguration()
+            _ = try configuration.tlsCredentials()
             print(configuration.redactedDescription(), terminator: "")
             print("# configuration OK")
         } catch {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Logging
 import OnPremAPI
+import ProcessTelemetry
 import Prometheus
 import ServiceLifecycle
 import ServiceSupport
@@ -15,6 +16,7 @@ struct OnPremAPICommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "onprem-api",
         abstract: "The API service: health, metrics, JSON logs and drill fault injection.",
+        version: BuildInfo.versionLine("onprem-api"),
         subcommands: [Serve.self, Healthcheck.self],
         defaultSubcommand: Serve.self
     )

@@ -46,7 +46,8 @@ func makeDaemon(
     stateDirectory: String,
     holdDown: Duration = .seconds(30),
     clock: ManualClock = ManualClock(),
-    configure: (inout FailoverdConfiguration) -> Void = { _ in }
+    configure: (inout FailoverdConfiguration) -> Void = { _ in },
+    reloadConfiguration: (@Sendable () throws -> FailoverdConfiguration)? = nil
 ) async throws -> Failoverd<some ApplicationProtocol> {
     var configuration = testConfiguration(stateDirectory: stateDirectory, holdDown: holdDown)
     configure(&configuration)
@@ -57,7 +58,8 @@ func makeDaemon(
             runtime: runtime,
             registry: PrometheusCollectorRegistry(),
             logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() },
-            clock: clock
+            clock: clock,
+            reloadConfiguration: reloadConfiguration
         )
     )
 }

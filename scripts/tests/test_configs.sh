@@ -26,6 +26,31 @@ check "the Watchdog reaches only the dead man's switch" route deadmans-switch al
 check "CloudCopyDown pages people, not failoverd" route people-page alertname=CloudCopyDown severity=page
 check "a slow error-budget burn opens a ticket" route people-ticket alertname=APIErrorBudgetBurnSlow severity=ticket slo=api-availability
 check "an unknown alert falls back to the ticket queue" route people-ticket alertname=SomethingNew
+check "FailedOver opens a ticket" route people-ticket alertname=FailedOver severity=ticket
+check "OnPremStillDownAfterFailover pages people" route people-page alertname=OnPremStillDownAfterFailover severity=page
+check "FailoverdCannotReachDocker pages people" route people-page alertname=FailoverdCannotReachDocker severity=page
+runbook_links() { python3 - <<'PY'
+import re
+readme = open("README.md").read()
+def slug(heading):  # GitHub's anchor for a heading
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+anchors = {slug(h) for h in re.findall(r"^#+ (.*)$", readme, re.M)}
+problems, alerts = [], 0
+for path in ["prometheus/rules/failover.yml", "prometheus/rules/slo.yml"]:
+    for block in re.split(r"\n\s*- (?=alert:|record:)", open(path).read())[1:]:
+        if not block.startswith("alert:"):
+            continue
+        alerts += 1
+        name = block.split()[1]
+        link = re.search(r"runbook_url: \S+#(\S+)", block)
+        if not link:
+            problems.append(f"{name}: no runbook_url")
+        elif link.group(1) not in anchors:
+            problems.append(f"{name}: #{link.group(1)} is not a heading in README.md")
+assert alerts >= 15 and not problems, (alerts, problems)
+PY
+}
+check "every alert has a runbook_url whose anchor is a README heading" runbook_links
 check "a misrouted expectation is caught (the checker can fail)" bash -c "! amtool config routes test --config.file=prometheus/alertmanager.yml --verify.receivers=people-ticket alertname=OnPremDown severity=page"
 
 # The README's receiver for failoverd is what operators copy: it must load, and it must trust the

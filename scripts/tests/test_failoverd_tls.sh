@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # failoverd serving HTTPS with a real certificate: curl and the failoverd CLI over TLS, plain
-# HTTP refused, a bad certificate path rejected by check-config. Docker is deliberately absent,
-# so the webhook's reply is the retryable 503. Loopback only.
+# HTTP refused, a bad certificate path rejected by check-config; SIGHUP after a certificate and
+# token renewal serves the new ones without a restart, and a broken file changes nothing.
+# Docker is deliberately absent, so the webhook's reply is the retryable 503. Loopback only.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/tests/lib.sh
@@ -30,5 +31,40 @@ pid=$!
 check "failoverd answers /health over HTTPS with its certificate" wait_for 20 curl -fsS --cacert "$work/cert.pem" "https://127.0.0.1:$port/health"
 check "plain HTTP to the TLS port gets no answer" bash -c "! curl -fsS --max-time 2 http://127.0.0.1:$port/health"
 check "the failoverd CLI reads status over TLS" bash -c "'$bin' status --config '$work/failoverd.yml' | grep -q 'Docker unreachable'"
-check "an authenticated webhook over TLS gets 503 while Docker is unreachable" bash -c "[ \"\$(curl -s --cacert '$work/cert.pem' -o /dev/null -w '%{http_code}' -X POST -H 'Authorization: Bearer $(cat "$work/token")' -H 'Content-Type: application/json' -d \"\$(python3 scripts/lib/webhook_body.py --fingerprint t)\" https://127.0.0.1:$port/failover)\" = 503 ]"
+webhook_code() { # webhook_code CAFILE TOKEN: the reply's status code
+    curl -s --cacert "$1" -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $2" -H 'Content-Type: application/json' \
+        -d "$(python3 scripts/lib/webhook_body.py --fingerprint t)" "https://127.0.0.1:$port/failover"
+}
+old_token=$(cat "$work/token")
+check "an authenticated webhook over TLS gets 503 while Docker is unreachable" test "$(webhook_code "$work/cert.pem" "$old_token")" = 503
+
+# Renewal as certbot or an operator does it: new files in place, then SIGHUP (systemctl reload).
+cp "$work/cert.pem" "$work/old-cert.pem"
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=failoverd.renewed" -addext "subjectAltName=IP:127.0.0.1" \
+    -keyout "$work/key.pem" -out "$work/cert.pem" >/dev/null 2>&1
+head -c 32 /dev/urandom | base64 | tr -d '\n' >"$work/token"
+sed -i 's/^docker:.*/&\nhold_down_seconds: 30/' "$work/failoverd.yml"
+kill -HUP "$pid"
+metric_is() { # metric_is NAME VALUE: the unlabelled series has that value now
+    curl -fsS --cacert "$work/cert.pem" "https://127.0.0.1:$port/metrics" | awk -v n="$1" -v v="$2" '$1 == n && $2 + 0 == v { found = 1 } END { exit !found }'
+}
+check "after SIGHUP new connections get the renewed certificate" wait_for 10 curl -fsS --cacert "$work/cert.pem" "https://127.0.0.1:$port/health"
+check "  ... and the old certificate is no longer served" bash -c "! curl -fsS --max-time 2 --cacert '$work/old-cert.pem' https://127.0.0.1:$port/health"
+check "  ... the same process serves (no restart)" kill -0 "$pid"
+check "  ... the renewed token is accepted (503: Docker is absent)" test "$(webhook_code "$work/cert.pem" "$(cat "$work/token")")" = 503
+check "  ... the old token is refused (401)" test "$(webhook_code "$work/cert.pem" "$old_token")" = 401
+check "  ... the log says what it applied" grep -q '"message":"configuration reloaded".*hold_down_seconds' "$work/log"
+check "  ... failoverd_config_last_reload_successful is 1" metric_is failoverd_config_last_reload_successful 1
+
+cp "$work/failoverd.yml" "$work/good.yml"
+sed -i "s/^hold_down_seconds: 30/hold_down_seconds: -5/" "$work/failoverd.yml"
+kill -HUP "$pid"
+check "a broken file on SIGHUP: failoverd_config_last_reload_successful turns 0" wait_for 10 metric_is failoverd_config_last_reload_successful 0
+check "  ... the log names the key and says the running configuration stays" grep -q '"message":"configuration reload rejected.*hold_down_seconds' "$work/log"
+check "  ... and it still serves with the renewed token" test "$(webhook_code "$work/cert.pem" "$(cat "$work/token")")" = 503
+
+sed "s/port: $port/port: $(free_port)/" "$work/good.yml" >"$work/failoverd.yml"
+kill -HUP "$pid"
+check "a changed listen.port on SIGHUP is named as waiting for a restart" wait_for 10 grep -q '"config.restart_required":"listen.port"' "$work/log"
+check "  ... failoverd_config_restart_required is 1, and it still listens where it did" metric_is failoverd_config_restart_required 1
 finish

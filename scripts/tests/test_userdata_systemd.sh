@@ -108,6 +108,28 @@ check "journalctl -u failoverd FAILOVER_ACTION=start finds the start, with CONTA
 alert_logged() { journal_json ALERT_FINGERPRINT=proof0001 | grep -c '"DECISION_OUTCOME"'; }
 check "journalctl ALERT_FINGERPRINT=... finds the alert's decision" alert_logged
 
+process_metrics() { curl -fsS --max-time 5 --cacert "$work/cert.pem" "https://127.0.0.1:$webhook_port/metrics" | python3 -c '
+import sys, time
+values = {}
+for line in sys.stdin:
+    if not line.startswith("#") and line.strip():
+        name, value = line.rsplit(" ", 1)
+        values[name] = float(value)
+assert values["process_max_fds"] == 8192, values["process_max_fds"]  # the unit'"'"'s LimitNOFILE
+assert values["process_resident_memory_bytes"] > 1e6 and values["process_open_fds"] >= 5, values
+assert 0 < time.time() - values["process_start_time_seconds"] < 600, values["process_start_time_seconds"]
+assert values["process_cpu_seconds_total"] > 0, values
+assert any(n.startswith("failoverd_build_info{version=") for n in values), "no failoverd_build_info"
+'; }
+check "/metrics under the hardened unit (ProcSubset=pid): process_* read from /proc/self, max_fds = LimitNOFILE, build info" process_metrics
+check "failoverd --version on the host names the build" sh -c "docker exec $host failoverd --version | grep -Eq '^failoverd [0-9]+\.[0-9]+\.[0-9]+ '"
+
+reload_logged() { in_host journalctl -u failoverd.service --no-pager -o cat | grep -c '^configuration reloaded'; }
+pid_before_reload=$(property MainPID)
+in_host systemctl reload failoverd.service
+check "systemctl reload (ExecReload=, SIGHUP): the journal says the configuration was reloaded" wait_for 10 reload_logged
+check "  ... by the same process, still active" test "$(property MainPID) $(in_host systemctl is-active failoverd.service)" = "$pid_before_reload active"
+
 main_pid() { property MainPID; }
 restarted_from() { local pid; pid=$(main_pid); [ "$pid" != 0 ] && [ "$pid" != "$1" ] && test "$(in_host systemctl is-active failoverd.service)" = active; }
 state_intact() { api GET /status | python3 -c '

@@ -19,10 +19,13 @@ struct ConfigurationKey: Sendable {
     let allowed: String
     /// How the value is shown when printed.
     let redaction: Redaction
+    /// Whether a running daemon applies a new value on SIGHUP; other keys need a restart.
+    let reloadable: Bool
     private let readNode: @Sendable (inout FailoverdConfiguration, Node) throws(ConfigurationError) -> Void
     private let readText: @Sendable (inout FailoverdConfiguration, String) throws(ConfigurationError) -> Void
     private let write: @Sendable (FailoverdConfiguration) -> Node
     private let check: @Sendable (FailoverdConfiguration) throws(ConfigurationError) -> Void
+    private let copy: @Sendable (FailoverdConfiguration, inout FailoverdConfiguration) -> Void
 
     /// How a value is printed by `check-config`.
     enum Redaction: Sendable {
@@ -40,6 +43,7 @@ struct ConfigurationKey: Sendable {
         flag: String? = nil,
         redaction: Redaction = .none,
         allowed rule: AllowedValues<Value> = .any,
+        reloadable: Bool = false,
         _ summary: String
     ) {
         self.path = path
@@ -49,6 +53,7 @@ struct ConfigurationKey: Sendable {
         self.typeName = Value.typeName
         self.allowed = rule.description
         self.redaction = redaction
+        self.reloadable = reloadable
         self.readNode = { configuration, node throws(ConfigurationError) in
             configuration[keyPath: keyPath] = try Value(node: node, key: path)
         }
@@ -56,6 +61,7 @@ struct ConfigurationKey: Sendable {
             configuration[keyPath: keyPath] = try Value(text: text, key: path)
         }
         self.write = { $0[keyPath: keyPath].node }
+        self.copy = { source, target in target[keyPath: keyPath] = source[keyPath: keyPath] }
         self.check = { configuration throws(ConfigurationError) in
             let value = configuration[keyPath: keyPath]
             guard rule.admits(value) else {
@@ -79,6 +85,16 @@ struct ConfigurationKey: Sendable {
 
     func validate(_ configuration: FailoverdConfiguration) throws(ConfigurationError) {
         try check(configuration)
+    }
+
+    /// Whether the two configurations hold different values for this key.
+    func differs(_ lhs: FailoverdConfiguration, _ rhs: FailoverdConfiguration) -> Bool {
+        write(lhs) != write(rhs)
+    }
+
+    /// Sets this key in `target` to its value in `source`.
+    func copyValue(from source: FailoverdConfiguration, into target: inout FailoverdConfiguration) {
+        copy(source, &target)
     }
 
     /// The value as `check-config` prints it, redacted where the key says so.

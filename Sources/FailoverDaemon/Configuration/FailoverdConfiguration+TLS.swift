@@ -2,17 +2,28 @@ import HummingbirdTLS
 import NIOSSL
 import ServiceSupport
 
+/// A server certificate chain and its private key, loaded from the PEM files.
+public struct TLSCredentials: Sendable {
+    /// The certificate chain, leaf first.
+    public var chain: [NIOSSLCertificateSource]
+    /// The leaf's private key.
+    public var key: NIOSSLPrivateKeySource
+}
+
 extension FailoverdConfiguration {
-    /// The server TLS configuration from the PEM files, or nil when TLS is off.
+    /// The server certificate and key from the PEM files, or nil when TLS is off.
     ///
     /// Alertmanager usually reaches failoverd across the internet, so HTTPS keeps the bearer
     /// token and the alert contents off the wire in clear text.
-    public func tlsServerConfiguration() throws(ConfigurationError) -> TLSConfiguration? {
+    public func tlsCredentials() throws(ConfigurationError) -> TLSCredentials? {
         guard let certificatePath = tlsCertificatePath, let keyPath = tlsKeyPath else { return nil }
         do {
             let chain = try NIOSSLCertificate.fromPEMFile(certificatePath).map { NIOSSLCertificateSource.certificate($0) }
             let key = try NIOSSLPrivateKey(file: keyPath, format: .pem)
-            return TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
+            // A key that does not belong to the certificate would fail every handshake later;
+            // say so now, while the old pair still serves.
+            _ = try NIOSSLContext(configuration: .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key)))
+            return TLSCredentials(chain: chain, key: .privateKey(key))
         } catch {
             throw ConfigurationError(key: "tls", problem: "cannot load certificate \(certificatePath) or key \(keyPath): \(error)")
         }

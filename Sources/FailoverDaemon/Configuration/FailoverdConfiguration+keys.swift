@@ -16,15 +16,27 @@ extension FailoverdConfiguration {
             allowed: .within(0...65535),
             "Port the webhook listener binds (0: any free port)."
         ),
-        ConfigurationKey("tls.certificate", \.tlsCertificatePath, "PEM certificate chain; with tls.key, failoverd serves HTTPS."),
-        ConfigurationKey("tls.key", \.tlsKeyPath, "PEM private key for tls.certificate."),
+        ConfigurationKey(
+            "tls.certificate",
+            \.tlsCertificatePath,
+            reloadable: true,
+            "PEM certificate chain; with tls.key, failoverd serves HTTPS. SIGHUP re-reads both files (turning TLS on or off needs a restart)."
+        ),
+        ConfigurationKey("tls.key", \.tlsKeyPath, reloadable: true, "PEM private key for tls.certificate."),
         ConfigurationKey(
             "auth.token_file",
             \.tokenFile,
             environment: "FAILOVERD_TOKEN_FILE",
+            reloadable: true,
             "File with the shared token (Bearer, or Basic password); default $CREDENTIALS_DIRECTORY/webhook-token."
         ),
-        ConfigurationKey("auth.basic_username", \.basicAuthUsername, allowed: .nonEmpty, "User name accepted with the token as Basic password."),
+        ConfigurationKey(
+            "auth.basic_username",
+            \.basicAuthUsername,
+            allowed: .nonEmpty,
+            reloadable: true,
+            "User name accepted with the token as Basic password."
+        ),
         ConfigurationKey(
             "triggers",
             \.triggers,
@@ -41,16 +53,30 @@ extension FailoverdConfiguration {
             \.holdDown,
             flag: "hold-down-seconds",
             allowed: .nonNegative,
+            reloadable: true,
             "Time with no firing trigger before the cloud copy stops."
         ),
         ConfigurationKey(
             "prewarm_hold_down_seconds",
             \.prewarmHoldDown,
             allowed: .nonNegative,
+            reloadable: true,
             "Hold-down instead of hold_down_seconds (and at most it) when only pre-warm triggers fired: a lost scrape."
         ),
-        ConfigurationKey("stop_budget.max_stops", \.maximumStopsPerWindow, allowed: .atLeast(1), "At most this many stops per window."),
-        ConfigurationKey("stop_budget.window_seconds", \.stopBudgetWindow, allowed: .positive, "The window the stop budget counts over."),
+        ConfigurationKey(
+            "stop_budget.max_stops",
+            \.maximumStopsPerWindow,
+            allowed: .atLeast(1),
+            reloadable: true,
+            "At most this many stops per window."
+        ),
+        ConfigurationKey(
+            "stop_budget.window_seconds",
+            \.stopBudgetWindow,
+            allowed: .positive,
+            reloadable: true,
+            "The window the stop budget counts over."
+        ),
         ConfigurationKey(
             "reconcile_interval_seconds",
             \.reconcileInterval,
@@ -158,13 +184,13 @@ extension FailoverdConfiguration {
     public static func keyReference() -> String {
         let defaults = FailoverdConfiguration()
         var lines = [
-            "| key | env | flag | type | default | allowed | meaning |",
-            "| --- | --- | --- | --- | --- | --- | --- |",
+            "| key | env | flag | type | default | allowed | on SIGHUP | meaning |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- |",
         ]
         for key in keys {
             let cells = [
                 "`\(key.path)`", "`\(key.environmentName)`", key.flag.map { "`--\($0)`" } ?? "", key.typeName,
-                "`\(key.defaultText(in: defaults))`", key.allowed, key.summary,
+                "`\(key.defaultText(in: defaults))`", key.allowed, key.reloadable ? "applied" : "restart", key.summary,
             ]
             lines.append("| " + cells.map { $0.replacing("|", with: "\\|") }.joined(separator: " | ") + " |")
         }

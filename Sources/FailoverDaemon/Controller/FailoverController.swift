@@ -60,6 +60,15 @@ public actor FailoverController {
         observer(summary())
     }
 
+    /// Decides by `policy` from now on (a configuration reload). The failover state is kept: a
+    /// hold-down already counting keeps its deadline, the new one applies from the next resolve.
+    /// One convergence follows, so a stop the old stop budget deferred happens if the new allows it.
+    public func adopt(_ policy: FailoverPolicy) {
+        engine = FailoverEngine(policy: policy, state: engine.state)
+        publish()
+        _ = requestConvergence()
+    }
+
     /// Calls `observer` whenever a webhook carries a notice older than what is known, so
     /// Alertmanager's API can be asked at once instead of at its next interval.
     public func onDisagreement(_ observer: @escaping @Sendable () -> Void) {

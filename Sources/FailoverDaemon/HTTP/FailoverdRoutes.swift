@@ -20,7 +20,7 @@ struct FailoverdRoutes: Sendable {
             Response(
                 status: .ok,
                 headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: .init(byteBuffer: .init(string: metrics.registry.emitToString()))
+                body: .init(byteBuffer: .init(string: metrics.exposition()))
             )
         }
         router.post("/failover") { request, context -> Response in

@@ -1,20 +1,30 @@
 import FoundationEssentials
+import Synchronization
 
 /// Checks `Authorization` against the shared token: `Bearer <token>`, or `Basic` with the
 /// configured user and the token as password (Alertmanager's `http_config` supports both).
-public struct WebhookAuthenticator: Sendable {
-    private let token: [UInt8]
-    private let basicUsername: String
+/// A reload replaces the credentials for every later request.
+public final class WebhookAuthenticator: Sendable {
+    private struct Credentials {
+        var token: [UInt8]
+        var basicUsername: String
+    }
+    private let credentials: Mutex<Credentials>
 
     /// Creates an authenticator for `token`.
     public init(token: String, basicUsername: String) {
-        self.token = Array(token.utf8)
-        self.basicUsername = basicUsername
+        credentials = Mutex(Credentials(token: Array(token.utf8), basicUsername: basicUsername))
+    }
+
+    /// Accepts these credentials from now on, and no longer the previous ones.
+    public func replace(token: String, basicUsername: String) {
+        credentials.withLock { $0 = Credentials(token: Array(token.utf8), basicUsername: basicUsername) }
     }
 
     /// Whether the header carries the right credentials.
     public func isAuthorized(_ header: String?) -> Bool {
         guard let header else { return false }
+        let (token, basicUsername) = credentials.withLock { ($0.token, $0.basicUsername) }
         if header.hasPrefix("Bearer ") {
             return Self.constantTimeEquals(Array(header.dropFirst(7).utf8), token)
         }

@@ -1,4 +1,5 @@
 import FailoverCore
+import ProcessTelemetry
 import Prometheus
 
 /// Every metric failoverd exports, named in one place, in an injected registry.
@@ -10,6 +11,7 @@ public struct DaemonMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     private let noticeCounters: [NoticeVerdict.Outcome: Counter]
     private let replyCounters: [Int: Counter]
+    private let process: ProcessMetrics
 
     /// Buckets for Docker operations: `start` with its readiness wait takes seconds, inspects take milliseconds.
     static let dockerBuckets: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20]
@@ -23,6 +25,14 @@ public struct DaemonMetrics: Sendable {
             uniqueKeysWithValues: NoticeVerdict.Outcome.allCases.map { ($0, Self.noticeCounter(registry, $0)) }
         )
         replyCounters = Dictionary(uniqueKeysWithValues: Self.webhookReplyCodes.map { ($0, Self.replyCounter(registry, $0)) })
+        BuildInfo.register(prefix: "failoverd", in: registry)
+        process = ProcessMetrics(registry: registry)
+    }
+
+    /// The Prometheus text exposition, with the process metrics read afresh.
+    func exposition() -> String {
+        process.update()
+        return registry.emitToString()
     }
 
     private static func replyCounter(_ registry: PrometheusCollectorRegistry, _ code: Int) -> Counter {
@@ -136,6 +146,25 @@ public struct DaemonMetrics: Sendable {
             labels: [("operation", operation.rawValue)],
             buckets: Self.dockerBuckets
         ).record(seconds)
+    }
+
+    /// The outcome of the last configuration load: at startup, and at each reload (SIGHUP).
+    func configurationLoaded(successful: Bool, restartRequired: Bool, at secondsSinceEpoch: Double) {
+        func gauge(_ name: String, _ unit: String, _ help: String) -> Gauge {
+            registry.makeGauge(descriptor: .init(metricName: name, unitName: unit, helpText: help))
+        }
+        gauge(
+            "failoverd_config_last_reload_successful",
+            "",
+            "1 when the last reload applied; 0 when the file failed to load and the previous configuration stays."
+        )
+        .set(Double(successful ? 1 : 0))
+        if successful {
+            gauge("failoverd_config_last_reload_success_timestamp", "seconds", "When the configuration was last loaded or reloaded.")
+                .set(secondsSinceEpoch)
+            gauge("failoverd_config_restart_required", "", "1 when a reload found changed keys that only a restart applies.")
+                .set(Double(restartRequired ? 1 : 0))
+        }
     }
 
     /// Gauges describing the current state.

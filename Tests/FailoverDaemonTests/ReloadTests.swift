@@ -1,0 +1,120 @@
+import FailoverCore
+import FailoverDaemon
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import ServiceSupport
+import Synchronization
+import Testing
+
+@Suite("Configuration reload (SIGHUP)")
+struct ReloadTests {
+    /// What the next reload loads; nil makes it fail as a broken file would.
+    final class NextConfiguration: Sendable {
+        let value: Mutex<FailoverdConfiguration?>
+        init(_ configuration: FailoverdConfiguration) { value = Mutex(configuration) }
+        func set(_ change: (inout FailoverdConfiguration?) -> Void) { value.withLock { change(&$0) } }
+        func load() throws -> FailoverdConfiguration {
+            guard let configuration = value.withLock({ $0 }) else { throw ConfigurationError(key: "hold_down_seconds", problem: "must be ≥ 0") }
+            return configuration
+        }
+    }
+
+    @Test func aReloadTakesANewTokenAndHoldDownAndNamesWhatWaitsForARestart() async throws {
+        let runtime = FakeCloudRuntime()
+        let clock = ManualClock()
+        let directory = makeStateDirectory()
+        defer { removeDirectory(directory) }
+        let tokenFile = directory + "/token"
+        try testToken.write(toFile: tokenFile, atomically: true, encoding: .utf8)
+        var base = testConfiguration(stateDirectory: directory, holdDown: .seconds(120))
+        base.tokenFile = tokenFile
+        let next = NextConfiguration(base)
+        let daemon = try await makeDaemon(
+            runtime,
+            stateDirectory: directory,
+            clock: clock,
+            configure: { $0 = base },
+            reloadConfiguration: { try next.load() }
+        )
+        try await daemon.application.test(.router) { client in
+            #expect(try await client.postWebhook(webhookBody("firing")).status == .ok)
+
+            let rotated = "rotated-token-0123456789abcdef"
+            try rotated.write(toFile: tokenFile, atomically: true, encoding: .utf8)
+            next.set {
+                $0?.holdDown = .seconds(5)
+                $0?.port = 9999
+            }
+            #expect(await daemon.reloader.reload() == .applied(changed: ["hold_down_seconds"], restartRequired: ["listen.port"]))
+            #expect(try await client.postWebhook(webhookBody("firing")).status == .unauthorized, "the old token no longer works")
+            #expect(try await client.postWebhook(webhookBody("firing"), authorization: "Bearer \(rotated)").status == .ok)
+
+            let resolved = webhookBody("resolved", endsAt: RFC3339.format(clock.now()))
+            #expect(try await client.postWebhook(resolved, authorization: "Bearer \(rotated)").status == .ok)
+            #expect(await daemon.controller.report().holdDownRemainingSeconds == 5, "the reloaded hold-down counts from this resolve")
+
+            next.set { $0 = nil }
+            guard case .rejected = await daemon.reloader.reload() else {
+                Issue.record("a configuration that does not load must be rejected")
+                return
+            }
+            #expect(try await client.postWebhook(resolved, authorization: "Bearer \(rotated)").status == .ok, "a rejected reload changes nothing")
+            let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+            #expect(metrics.contains("\nfailoverd_config_last_reload_successful 0"))
+            #expect(metrics.contains("\nfailoverd_config_restart_required 1"), "the earlier reload's port change still waits")
+        }
+    }
+
+    @Test func aTokenFileThatCannotBeReadRejectsTheWholeReload() async throws {
+        let directory = makeStateDirectory()
+        defer { removeDirectory(directory) }
+        var base = testConfiguration(stateDirectory: directory)
+        base.tokenFile = directory + "/token"
+        try testToken.write(toFile: base.tokenFile!, atomically: true, encoding: .utf8)
+        let next = NextConfiguration(base)
+        let daemon = try await makeDaemon(
+            FakeCloudRuntime(),
+            stateDirectory: directory,
+            configure: { $0 = base },
+            reloadConfiguration: { try next.load() }
+        )
+        next.set {
+            $0?.holdDown = .seconds(1)
+            $0?.tokenFile = directory + "/missing"
+        }
+        guard case .rejected(let reason) = await daemon.reloader.reload() else {
+            Issue.record("an unreadable token file must reject the reload")
+            return
+        }
+        #expect(reason.contains("auth.token_file"))
+        try await daemon.application.test(.router) { client in
+            let response = try await client.postWebhook(webhookBody("firing"))
+            #expect(response.status == .ok, "the running token still works")
+        }
+    }
+
+    @Test func turningTLSOnWaitsForARestartSinceTheListenerItselfChanges() async throws {
+        let directory = makeStateDirectory()
+        defer { removeDirectory(directory) }
+        var base = testConfiguration(stateDirectory: directory)
+        base.tokenFile = directory + "/token"
+        try testToken.write(toFile: base.tokenFile!, atomically: true, encoding: .utf8)
+        let next = NextConfiguration(base)
+        let daemon = try await makeDaemon(
+            FakeCloudRuntime(),
+            stateDirectory: directory,
+            configure: { $0 = base },
+            reloadConfiguration: { try next.load() }
+        )
+        next.set {
+            $0?.tlsCertificatePath = directory + "/cert.pem"
+            $0?.tlsKeyPath = directory + "/key.pem"
+            $0?.maximumStopsPerWindow = 5
+        }
+        #expect(
+            await daemon.reloader.reload() == .applied(changed: ["stop_budget.max_stops"], restartRequired: ["tls.certificate", "tls.key"])
+        )
+    }
+}
