@@ -249,6 +249,15 @@ cat >"$work/drill.json" <<JSON
 {"profile": "$profile", "scenario": "$scenario", "onprem_down": $t_down, "onprem_back": $t_up, "hold_down_seconds": $hold_down,
  "rate": $rate, "client_timeout_seconds": $(python3 -c "print($client_timeout_ms / 1000)")}
 JSON
+# Every query of the shipped Grafana dashboard, over this run: each must return series. failoverd
+# is scraped every 5 s; wait for a scrape after the scenario ended, so its last phase is in.
+scraped_since() {
+    curl -fsS "http://127.0.0.1:$prom_port/api/v1/query" --data-urlencode 'query=timestamp(up{job="failoverd"})' \
+        | python3 -c 'import json, sys; r = json.load(sys.stdin)["data"]["result"]; sys.exit(0 if r and float(r[0]["value"][1]) > float(sys.argv[1]) else 1)' "$1"
+}
+wait_for 7 scraped_since "$t_end" || true
+python3 scripts/lib/dashboard_check.py --prometheus "http://127.0.0.1:$prom_port" --dashboard prometheus/grafana/failover-kit.json \
+    --start "$lab_started" --end "$(date +%s)" --out "$work/dashboard.json" --svg "$work/dashboard.svg" | sed 's/^/[lab] /' || true
 python3 scripts/lib/drill_report.py "$work"
-say "report: $work/report.json, timeline: $work/timeline.svg"
+say "report: $work/report.json, timeline: $work/timeline.svg, dashboard: $work/dashboard.svg"
 python3 scripts/lib/chaos_verdict.py "$work"

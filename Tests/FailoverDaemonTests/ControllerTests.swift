@@ -1,6 +1,8 @@
 import FailoverCore
 import FailoverDaemon
 import Foundation
+import HTTPTypes
+import Hummingbird
 import HummingbirdTesting
 import Synchronization
 import TestFixtures
@@ -121,6 +123,19 @@ struct ControllerTests {
         #expect(episode.runningAt == triggered, "the start finished at once on the fake")
         #expect(episode.recoveredAt == recovered)
         #expect(episode.stoppedAt == stopped)
+
+        // The same phases as gauges, for dashboards.
+        try await daemon.application.test(.router) { client in
+            let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+            func phase(_ name: String) -> String? {
+                let prefix = "failoverd_last_failover_phase_timestamp_seconds{phase=\"\(name)\"} "
+                return metrics.split(separator: "\n").first { $0.hasPrefix(prefix) }
+                    .flatMap { Double($0.dropFirst(prefix.count)) }.map { RFC3339.format(Date(timeIntervalSince1970: $0)) }
+            }
+            #expect(phase("triggered") == triggered)
+            #expect(phase("recovered") == recovered)
+            #expect(phase("stopped") == stopped)
+        }
     }
 
     @Test func aPrewarmStartsTheCloudCopyAndTheStatusSaysSoUntilOnPremDownConfirms() async throws {

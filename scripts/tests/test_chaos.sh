@@ -28,6 +28,13 @@ PY
 for name in $(scripts/lab.sh --list | grep -v '^ ' | cut -d: -f1); do
     check "scenario $name: $(python3 scripts/lib/chaos_verdict.py --describe "$name")" scenario_passed "$name"
 done
+dashboard_complete() {  # the shipped Grafana dashboard's queries, run by the lab on its Prometheus
+    python3 -c 'import json, sys
+r = json.load(open(sys.argv[1]))
+print("\n".join(r["problems"]))
+sys.exit(0 if r["passed"] and len(r["queries"]) >= 30 else 1)' "$work/crash/dashboard.json"
+}
+check "Grafana dashboard: every panel's query returns series on the crash scenario's Prometheus" dashboard_complete
 check "matrix.md and every scenario's timeline.svg were written" \
     bash -c "test -s '$work/matrix.md' && test \$(ls '$work'/*/timeline.svg | wc -l) -ge 10"
 finish

@@ -2,7 +2,7 @@ import FailoverCore
 import FoundationEssentials
 
 /// An action the controller takes on the cloud copy.
-public enum RuntimeAction: String, Sendable, Equatable {
+public enum RuntimeAction: String, Sendable, Equatable, CaseIterable {
     case start
     case stop
 

@@ -354,11 +354,12 @@ public actor FailoverController {
                 case .stop: try await self.runtime.stop()
                 }
             }
-            recordSuccess(result)
             switch action {
             case .start: engine.recordStart(at: clock.now())
             case .stop: engine.recordStop(at: clock.now())
             }
+            // After the engine recorded it, so what is published includes the new phase.
+            recordSuccess(result)
             consecutiveFailures = 0
             observations.lastAction = .init(
                 at: RFC3339.format(clock.now()),
@@ -422,6 +423,7 @@ public actor FailoverController {
             paused: current.paused,
             engineUp: observations.engineUp
         )
+        metrics.lastFailover(engine.state.lastFailover)
         guard current.summary != lastPublished else { return }
         lastPublished = current.summary
         for observer in statusObservers { observer(current.summary) }

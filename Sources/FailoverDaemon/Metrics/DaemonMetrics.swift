@@ -1,4 +1,5 @@
 import FailoverCore
+import FoundationEssentials
 import ProcessTelemetry
 import Prometheus
 
@@ -25,6 +26,11 @@ public struct DaemonMetrics: Sendable {
             uniqueKeysWithValues: NoticeVerdict.Outcome.allCases.map { ($0, Self.noticeCounter(registry, $0)) }
         )
         replyCounters = Dictionary(uniqueKeysWithValues: Self.webhookReplyCodes.map { ($0, Self.replyCounter(registry, $0)) })
+        // At 0 from the start, so the first start shows in increase() and rate(): a counter
+        // that appears at 1 has no earlier sample to count from.
+        for action in RuntimeAction.allCases {
+            for succeeded in [true, false] { _ = Self.actionCounter(registry, action, succeeded: succeeded) }
+        }
         BuildInfo.register(prefix: "failoverd", in: registry)
         process = ProcessMetrics(registry: registry)
     }
@@ -124,6 +130,10 @@ public struct DaemonMetrics: Sendable {
 
     /// One container action, by kind and result.
     func action(_ action: RuntimeAction, succeeded: Bool) {
+        Self.actionCounter(registry, action, succeeded: succeeded).increment()
+    }
+
+    private static func actionCounter(_ registry: PrometheusCollectorRegistry, _ action: RuntimeAction, succeeded: Bool) -> Counter {
         registry.makeCounter(
             descriptor: .init(
                 metricName: "failoverd_actions",
@@ -131,7 +141,7 @@ public struct DaemonMetrics: Sendable {
                 helpText: "Container actions by kind (start, stop) and result (success, failure)."
             ),
             labels: [("action", action.rawValue), ("result", succeeded ? "success" : "failure")]
-        ).increment()
+        )
     }
 
     /// Latency of one runtime operation. The name keeps "docker" so dashboards built on it
@@ -164,6 +174,25 @@ public struct DaemonMetrics: Sendable {
                 .set(secondsSinceEpoch)
             gauge("failoverd_config_restart_required", "", "1 when a reload found changed keys that only a restart applies.")
                 .set(Double(restartRequired ? 1 : 0))
+        }
+    }
+
+    /// When each phase of the last failover happened, so a dashboard can show the phases and
+    /// their durations; 0 for a phase not reached yet.
+    func lastFailover(_ episode: FailoverEpisode?) {
+        let phases: [(String, Date?)] = [
+            ("triggered", episode?.triggeredAt), ("confirmed", episode?.confirmedAt), ("running", episode?.runningAt),
+            ("recovered", episode?.recoveredAt), ("stopped", episode?.stoppedAt),
+        ]
+        for (phase, date) in phases {
+            registry.makeGauge(
+                descriptor: .init(
+                    metricName: "failoverd_last_failover_phase_timestamp",
+                    unitName: "seconds",
+                    helpText: "When the last failover reached each phase (triggered, confirmed, running, recovered, stopped); 0 until it does."
+                ),
+                labels: [("phase", phase)]
+            ).set(date?.timeIntervalSince1970 ?? 0)
         }
     }
 
