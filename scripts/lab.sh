@@ -134,8 +134,10 @@ am_peers=1; scraped_onprem_port=$onprem_port
 scenario_setup  # from lab_scenarios.sh: may ask for two Alertmanager peers or the scrape relay
 mkdir -p "$work/prometheus/targets" "$work/prometheus/rules"
 cp prometheus/prometheus.yml "$work/prometheus/"
+# The lab's failoverd speaks plain HTTP, but the CA file Prometheus and Alertmanager pin must exist.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=lab-unused \
+    -keyout /dev/null -out "$work/prometheus/failoverd-ca.pem" 2>/dev/null
 cp prometheus/rules/*.yml "$work/prometheus/rules/"
-cp prometheus/alertmanager.yml "$work/alertmanager.yml"
 cp haproxy/haproxy.cfg "$work/haproxy.cfg"
 head -c 32 /dev/urandom | base64 | tr -d '\n' >"$work/token"
 cat >"$work/prometheus/targets/onprem-api.json" <<JSON
@@ -147,9 +149,7 @@ am_urls=$(for peer in $(seq 0 $((am_peers - 1))); do echo "http://127.0.0.1:${am
 echo "[{\"targets\": [\"127.0.0.1:$failoverd_port\"]}]" >"$work/prometheus/targets/failoverd.json"
 echo "[{\"targets\": [\"127.0.0.1:$haproxy_metrics\"]}]" >"$work/prometheus/targets/haproxy.json"
 echo "[{\"targets\": [$am_targets]}]" >"$work/prometheus/targets/alertmanager.json"
-sed -i -e "s|https://failover.example.invalid:9095/failover|http://127.0.0.1:$failoverd_port/failover|" \
-    -e "s|/etc/alertmanager/failoverd-token|$work/token|" \
-    -e "s|https://[a-z.]*example.invalid/[a-z]*|http://127.0.0.1:9/discard|" "$work/alertmanager.yml"
+loopback_alertmanager_config "http://127.0.0.1:$failoverd_port/failover" "$work/token" "$work/prometheus/failoverd-ca.pem" >"$work/alertmanager.yml"
 if [ "$profile" = reference ]; then
     python3 - "$work" <<'PY'
 import re, sys
@@ -250,14 +250,15 @@ cat >"$work/drill.json" <<JSON
  "rate": $rate, "client_timeout_seconds": $(python3 -c "print($client_timeout_ms / 1000)")}
 JSON
 # Every query of the shipped Grafana dashboard, over this run: each must return series. failoverd
-# is scraped every 5 s; wait for a scrape after the scenario ended, so its last phase is in.
+# is scraped every 5 s; wait for a scrape after the scenario ended, so its last phase is in, and
+# end the range past it (date +%s truncates).
 scraped_since() {
     curl -fsS "http://127.0.0.1:$prom_port/api/v1/query" --data-urlencode 'query=timestamp(up{job="failoverd"})' \
         | python3 -c 'import json, sys; r = json.load(sys.stdin)["data"]["result"]; sys.exit(0 if r and float(r[0]["value"][1]) > float(sys.argv[1]) else 1)' "$1"
 }
 wait_for 7 scraped_since "$t_end" || true
 python3 scripts/lib/dashboard_check.py --prometheus "http://127.0.0.1:$prom_port" --dashboard prometheus/grafana/failover-kit.json \
-    --start "$lab_started" --end "$(date +%s)" --out "$work/dashboard.json" --svg "$work/dashboard.svg" | sed 's/^/[lab] /' || true
+    --start "$lab_started" --end "$(($(date +%s) + 2))" --out "$work/dashboard.json" --svg "$work/dashboard.svg" | sed 's/^/[lab] /' || true
 python3 scripts/lib/drill_report.py "$work"
 say "report: $work/report.json, timeline: $work/timeline.svg, dashboard: $work/dashboard.svg"
 python3 scripts/lib/chaos_verdict.py "$work"

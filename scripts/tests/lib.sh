@@ -56,3 +56,12 @@ finish() {
     echo "$(basename "$0"): $passed passed, $failed failed"
     [ "$failed" -eq 0 ]
 }
+
+# loopback_alertmanager_config FAILOVERD_URL TOKEN_FILE CA_FILE: the shipped
+# prometheus/alertmanager.yml with failoverd's receiver at FAILOVERD_URL, its token and CA files
+# where given, and the people's receivers at a discard port on loopback, so nothing leaves the machine.
+loopback_alertmanager_config() {
+    sed -e "s|https://failover.example.invalid:9095/failover|$1|" \
+        -e "s|/etc/alertmanager/failoverd-token|$2|" -e "s|/etc/alertmanager/failoverd-ca.pem|$3|" \
+        -e "s|https://[a-z.]*example.invalid/[a-z]*|http://127.0.0.1:9/discard|" prometheus/alertmanager.yml
+}

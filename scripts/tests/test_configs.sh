@@ -53,18 +53,25 @@ PY
 check "every alert has a runbook_url whose anchor is a README heading" runbook_links
 check "a misrouted expectation is caught (the checker can fail)" bash -c "! amtool config routes test --config.file=prometheus/alertmanager.yml --verify.receivers=people-ticket alertname=OnPremDown severity=page"
 
-# The README's receiver for failoverd is what operators copy: it must load, and it must trust the
-# cloud host's self-signed certificate (without ca_file every webhook fails TLS verification).
-readme_receiver=$(mktemp)
-python3 - >"$readme_receiver" <<'PY'
-import re
-blocks = [b for b in re.findall(r"```yaml\n(.*?)```", open("README.md").read(), re.S) if "- name: failoverd" in b]
-assert len(blocks) == 1, f"expected one failoverd receiver snippet in README.md, found {len(blocks)}"
-print("route: {receiver: failoverd}\n" + blocks[0])
-PY
-check "amtool check-config accepts the README's Alertmanager receiver for failoverd" amtool check-config "$readme_receiver"
-check "the README's receiver pins the cloud host's certificate (tls_config.ca_file)" grep -q "tls_config: {ca_file: /" "$readme_receiver"
-rm -f "$readme_receiver"
+# Every code block of the README is what someone copies: each is checked by the tool that reads
+# it, built from the shipped files it belongs in (scripts/lib/readme_snippets.py).
+snippets() { python3 scripts/lib/readme_snippets.py "$@"; }
+readme=$(mktemp -d)
+check "every README code block is of a kind a check below reads (sh, the receiver, target files, text)" snippets kinds
+snippets sh "$readme/sh"
+check "every sh block in the README parses (bash -n)" bash -c "for f in '$readme'/sh/*.sh; do bash -n \"\$f\" || exit 1; done"
+snippets alertmanager >"$readme/alertmanager.yml"
+check "Deploy step 3: alertmanager.yml with the README's receiver loads (amtool check-config)" amtool check-config "$readme/alertmanager.yml"
+check "  ... and routes OnPremDown to failoverd and people, as the README's routes test says" \
+    amtool config routes test --config.file="$readme/alertmanager.yml" --verify.receivers=failoverd,people-page alertname=OnPremDown severity=page
+check "  ... the receiver pins the cloud host's certificate (tls_config.ca_file)" grep -q "ca_file: /etc/alertmanager/failoverd-ca.pem" "$readme/alertmanager.yml"
+check "  ... and is what terraform output alertmanager_receiver prints" snippets receiver-matches-terraform
+check "Deploy step 4: haproxy -c accepts haproxy.cfg with the README's /etc/default/haproxy" \
+    bash -c "snippets() { python3 scripts/lib/readme_snippets.py \"\$@\"; }; env -i PATH=\"\$PATH\" \$(snippets haproxy-env) haproxy -c -f haproxy/haproxy.cfg"
+mkdir -p "$readme/prometheus"
+check "Deploy step 5: the README's target files are the ones prometheus.yml reads" snippets prometheus "$readme/prometheus"
+check "  ... and promtool check config accepts prometheus.yml with them" promtool check config "$readme/prometheus/prometheus.yml"
+rm -rf "$readme"
 
 # systemd unit: verified on this host's unit set; the only change to the shipped file is ExecStart
 # pointing at the freshly built binary instead of /usr/local/bin (not installed by tests).
