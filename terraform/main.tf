@@ -18,6 +18,9 @@ data "aws_partition" "current" {}
 
 locals {
   artifact_url = "s3://${var.artifact_bucket}/${var.artifact_prefix}"
+  # The whole-site profile's on-prem address, as a /32 for the egress rule.
+  onprem_host = var.control_plane ? split(":", var.onprem_api_address)[0] : ""
+  onprem_port = var.control_plane ? tonumber(split(":", var.onprem_api_address)[1]) : 0
   token_parameter_arn = format("arn:%s:ssm:%s:%s:parameter%s",
   data.aws_partition.current.partition, var.region, data.aws_caller_identity.current.account_id, var.webhook_token_parameter)
 }
@@ -71,6 +74,27 @@ resource "aws_vpc_security_group_ingress_rule" "ssh" {
   to_port           = 22
 }
 
+# Whole-site profile: clients reach HAProxy on this host, and the host reaches on-prem's API.
+resource "aws_vpc_security_group_ingress_rule" "frontend" {
+  for_each          = var.control_plane ? toset(var.client_cidrs) : toset([])
+  security_group_id = aws_security_group.failoverd.id
+  description       = "Clients to HAProxy's frontend (whole-site profile)"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = var.frontend_port
+  to_port           = var.frontend_port
+}
+
+resource "aws_vpc_security_group_egress_rule" "onprem_api" {
+  for_each          = var.control_plane ? toset(["${local.onprem_host}/32"]) : toset([])
+  security_group_id = aws_security_group.failoverd.id
+  description       = "Prometheus scrapes and HAProxy routes to on-prem's API (whole-site profile)"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = local.onprem_port
+  to_port           = local.onprem_port
+}
+
 resource "aws_vpc_security_group_egress_rule" "https" {
   for_each          = toset(var.egress_cidrs)
   security_group_id = aws_security_group.failoverd.id
@@ -106,10 +130,12 @@ data "aws_iam_policy_document" "failoverd" {
   statement {
     sid     = "ReadArtifacts"
     actions = ["s3:GetObject"]
-    resources = [
+    resources = concat([
       "arn:${data.aws_partition.current.partition}:s3:::${var.artifact_bucket}/${var.artifact_prefix}/failoverd",
       "arn:${data.aws_partition.current.partition}:s3:::${var.artifact_bucket}/${var.artifact_prefix}/onprem-api.tar",
-    ]
+      ], var.control_plane ? [
+      "arn:${data.aws_partition.current.partition}:s3:::${var.artifact_bucket}/${var.artifact_prefix}/control-plane.tar",
+    ] : [])
   }
 
   statement {
@@ -184,8 +210,25 @@ resource "aws_instance" "failoverd" {
     hold_down_seconds   = var.hold_down_seconds
     failoverd_unit      = file("${path.module}/../systemd/failoverd.service")
     install_script      = file("${path.module}/files/install_failoverd.sh")
+    # Whole-site profile; its Prometheus, Alertmanager and HAProxy exporter listen on loopback only.
+    control_plane        = var.control_plane ? "true" : "false"
+    control_plane_url    = "${local.artifact_url}/control-plane.tar"
+    control_plane_sha256 = var.control_plane_sha256
+    onprem_api_address   = var.onprem_api_address
+    frontend_port        = var.frontend_port
+    prometheus_port      = 9090
+    alertmanager_port    = 9093
+    haproxy_metrics_port = 8405
+    control_plane_script = file("${path.module}/files/install_control_plane.sh")
   })
   user_data_replace_on_change = true
+
+  lifecycle {
+    precondition {
+      condition     = !var.control_plane || (var.onprem_api_address != "" && length(var.client_cidrs) > 0 && var.control_plane_sha256 != "")
+      error_message = "control_plane needs onprem_api_address, client_cidrs and control_plane_sha256."
+    }
+  }
 
   tags = { Name = var.name }
 }

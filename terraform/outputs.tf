@@ -29,3 +29,8 @@ output "alertmanager_receiver" {
               ca_file: /etc/alertmanager/failoverd-ca.pem
   EOT
 }
+
+output "client_url" {
+  description = "Whole-site profile: where clients reach the API (HAProxy on the cloud host); null without control_plane."
+  value       = var.control_plane ? "http://${aws_eip.failoverd.public_ip}:${var.frontend_port}/" : null
+}

@@ -176,3 +176,50 @@ variable "hold_down_seconds" {
   type        = number
   default     = 120
 }
+
+# --- Whole-site profile: the control plane on the cloud host (off by default) ---
+
+variable "control_plane" {
+  description = "Also run HAProxy, Prometheus and Alertmanager on the cloud host, watching on-prem over the WAN, so a whole-site outage fails over (README: topology and failure domains). Clients then reach the API through this host's frontend_port."
+  type        = bool
+  default     = false
+}
+
+variable "onprem_api_address" {
+  description = "With control_plane: on-prem's API as the cloud host reaches it over the WAN, IPv4:port (Prometheus scrapes it, HAProxy routes to it)."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.onprem_api_address == "" || can(regex("^(\\d{1,3}\\.){3}\\d{1,3}:\\d{1,5}$", var.onprem_api_address))
+    error_message = "onprem_api_address: IPv4:port, e.g. 198.51.100.10:8080."
+  }
+}
+
+variable "client_cidrs" {
+  description = "With control_plane: who may reach HAProxy's frontend on the cloud host."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for c in var.client_cidrs : can(cidrhost(c, 0))])
+    error_message = "client_cidrs: CIDRs."
+  }
+}
+
+variable "frontend_port" {
+  description = "With control_plane: HAProxy's client-facing port on the cloud host."
+  type        = number
+  default     = 8443
+}
+
+variable "control_plane_sha256" {
+  description = "With control_plane: SHA-256 of the config bundle (scripts/build_control_plane_bundle.sh), uploaded as PREFIX/control-plane.tar; the host refuses any other."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.control_plane_sha256 == "" || can(regex("^[0-9a-f]{64}$", var.control_plane_sha256))
+    error_message = "control_plane_sha256: 64 lower-case hex digits (sha256sum's output)."
+  }
+}

@@ -75,9 +75,12 @@ def nothing_is_open_to_the_world_by_default(tf):
         "webhook": "${toset(var.alertmanager_cidrs)}",
         "api": "${toset(var.haproxy_cidrs)}",
         "ssh": "${toset(var.ssh_cidrs)}",
+        # The whole-site profile's frontend: closed unless control_plane is on and clients are named.
+        "frontend": "${var.control_plane ? toset(var.client_cidrs) : toset([])}",
     }, f"unexpected ingress sources: {sources}"
+    assert variables["control_plane"]["default"] is False and variables["client_cidrs"]["default"] == []
     ports = {name: rule["from_port"] for name, rule in rules.items()}
-    assert ports == {"webhook": "${var.webhook_port}", "api": "${var.api_port}", "ssh": 22}, ports
+    assert ports == {"webhook": "${var.webhook_port}", "api": "${var.api_port}", "ssh": 22, "frontend": "${var.frontend_port}"}, ports
 
 
 def address_is_stable(tf):

@@ -58,6 +58,7 @@ render_with_dummies() { # renders the template with every variable main.tf passe
         case "$name" in
             failoverd_unit) args+=("$name=@systemd/failoverd.service") ;;
             install_script) args+=("$name=@terraform/files/install_failoverd.sh") ;;
+            control_plane_script) args+=("$name=@terraform/files/install_control_plane.sh") ;;
             *) args+=("$name=x") ;;
         esac
     done

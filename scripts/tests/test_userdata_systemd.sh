@@ -9,6 +9,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 source scripts/tests/lib.sh
+source scripts/tests/systemd_host.sh
 
 host=failoverd-proof-host-$$
 cloud=failoverd-proof-cloud-$$
@@ -19,54 +20,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-scripts/systemd_host_image.sh || { echo "FAIL - cannot build the systemd host image"; exit 1; }
-# The test build's binary: it links the Swift runtime in like the release one (Package.swift),
-# so it runs on a bare Debian; scripts/build_failoverd.sh makes the release binary to ship.
-swift build --product failoverd >/dev/null || { echo "FAIL - cannot build failoverd"; exit 1; }
-binary="$(swift build --product failoverd --show-bin-path)/failoverd"
-docker image inspect onprem-api:latest >/dev/null 2>&1 || scripts/build_image.sh >/dev/null || exit 1
-
-socket_gid=$(stat -c %g /var/run/docker.sock)
-if [ "$socket_gid" = 0 ]; then
-    echo "FAIL - /var/run/docker.sock belongs to group root; start dockerd with a docker group"
-    exit 1
-fi
-
-mkdir -p "$work/artifacts"
-cp "$binary" "$work/artifacts/failoverd"
-docker save onprem-api:latest -o "$work/artifacts/onprem-api.tar"
-token=proof-token-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
-echo "$token" >"$work/artifacts/webhook-token"
-chmod -R a+rX "$work/artifacts"
-webhook_port=$(free_port)
-api_port=$(free_port)
-python3 scripts/lib/render_tftpl.py terraform/templates/user_data.sh.tftpl \
-    failoverd_url=file:///artifacts/failoverd \
-    failoverd_sha256="$(sha256sum "$work/artifacts/failoverd" | cut -d' ' -f1)" \
-    image_url=file:///artifacts/onprem-api.tar \
-    image_sha256="$(sha256sum "$work/artifacts/onprem-api.tar" | cut -d' ' -f1)" \
-    image=onprem-api:latest \
-    container_name="$cloud" \
-    token_url=file:///artifacts/webhook-token \
-    install_docker=false \
-    public_ip=127.0.0.1 \
-    webhook_port="$webhook_port" \
-    api_port="$api_port" \
-    hold_down_seconds=600 \
-    failoverd_unit=@systemd/failoverd.service \
-    install_script=@terraform/files/install_failoverd.sh >"$work/user-data.sh" || exit 1
-
-docker run -d --name "$host" --hostname failoverd-proof \
-    --cap-add SYS_ADMIN --cgroupns=private --network host \
-    --tmpfs /run --tmpfs /run/lock --stop-signal SIGRTMIN+3 \
-    -v /var/run/docker.sock:/var/run/docker.sock \
-    -v "$work/artifacts:/artifacts:ro" -v "$work/user-data.sh:/var/lib/cloud/user-data.sh:ro" \
-    failoverd-systemd-host:bookworm /sbin/init >/dev/null || exit 1
-in_host() { docker exec "$host" "$@"; }
-booted() { in_host systemctl is-system-running 2>/dev/null | grep -Eq '^(running|degraded)$'; }
-check "systemd boots as PID 1 in the bookworm host container" wait_for 60 booted
-# The AMI's Docker is replaced by the host's dockerd; its group id must match the socket's.
-in_host groupadd --system --gid "$socket_gid" docker
+prepare_host_artifacts
+render_user_data || exit 1
+boot_host
 
 check "the rendered user data runs to completion as root" in_host bash /var/lib/cloud/user-data.sh
 in_host cat /etc/failoverd/tls/cert.pem >"$work/cert.pem" 2>/dev/null

@@ -86,8 +86,11 @@ install -m 0640 -o root -g failoverd-secrets "$work/token" /etc/failoverd/webhoo
 # Self-signed, for the Elastic IP; kept across runs so Alertmanager's pinned copy stays valid.
 if [ ! -s /etc/failoverd/tls/key.pem ]; then
     log "TLS certificate for $PUBLIC_IP"
+    # 127.0.0.1 too: the whole-site profile's Prometheus and Alertmanager reach failoverd on loopback.
+    san="IP:$PUBLIC_IP"
+    [ "$PUBLIC_IP" = 127.0.0.1 ] || san="$san,IP:127.0.0.1"
     (umask 077 && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 825 \
-        -subj "/CN=failoverd" -addext "subjectAltName=IP:$PUBLIC_IP" \
+        -subj "/CN=failoverd" -addext "subjectAltName=$san" \
         -keyout /etc/failoverd/tls/key.pem -out /etc/failoverd/tls/cert.pem 2>/dev/null)
 fi
 chown root:failoverd-secrets /etc/failoverd/tls/key.pem

@@ -1,0 +1,64 @@
+# shellcheck shell=bash
+# Source it from a test: the cloud host's user data, rendered with local artifacts (file:// URLs
+# instead of S3 and SSM), run as root in a container whose PID 1 is a real systemd (Debian
+# bookworm, scripts/systemd_host_image.sh), with the host's Docker socket mounted.
+# Expects $host (container name), $cloud (the cloud copy's name) and $work (a temp directory).
+
+# prepare_host_artifacts: builds what the user data fetches into $work/artifacts and sets
+# $token, $webhook_port and $api_port. Exits the test when something cannot be built.
+prepare_host_artifacts() {
+    host_image=$(scripts/systemd_host_image.sh) || { echo "FAIL - cannot build the systemd host image"; exit 1; }
+    # The test build's binary: it links the Swift runtime in like the release one (Package.swift),
+    # so it runs on a bare Debian; scripts/build_failoverd.sh makes the release binary to ship.
+    swift build --product failoverd >/dev/null || { echo "FAIL - cannot build failoverd"; exit 1; }
+    docker image inspect onprem-api:latest >/dev/null 2>&1 || scripts/build_image.sh >/dev/null || exit 1
+    socket_gid=$(stat -c %g /var/run/docker.sock)
+    if [ "$socket_gid" = 0 ]; then
+        echo "FAIL - /var/run/docker.sock belongs to group root; start dockerd with a docker group"
+        exit 1
+    fi
+    mkdir -p "$work/artifacts"
+    cp "$(swift build --product failoverd --show-bin-path)/failoverd" "$work/artifacts/failoverd"
+    docker save onprem-api:latest -o "$work/artifacts/onprem-api.tar"
+    # The people's receivers at a discard port on loopback: the test sends nothing off the machine.
+    loopback_alertmanager_config https://failover.example.invalid:9095/failover /etc/alertmanager/failoverd-token \
+        /etc/alertmanager/failoverd-ca.pem >"$work/alertmanager.yml"
+    scripts/build_control_plane_bundle.sh "$work/artifacts/control-plane.tar" "$work/alertmanager.yml" >/dev/null
+    token=proof-token-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
+    echo "$token" >"$work/artifacts/webhook-token"
+    chmod -R a+rX "$work/artifacts"
+    webhook_port=$(free_port)
+    api_port=$(free_port)
+}
+
+sha256_of() { sha256sum "$work/artifacts/$1" | cut -d' ' -f1; }
+
+# render_user_data [NAME=VALUE...]: terraform's template with the test's artifacts and ports, as
+# main.tf would pass them; the arguments override (the whole-site profile's values).
+render_user_data() {
+    python3 scripts/lib/render_tftpl.py terraform/templates/user_data.sh.tftpl \
+        failoverd_url=file:///artifacts/failoverd failoverd_sha256="$(sha256_of failoverd)" \
+        image_url=file:///artifacts/onprem-api.tar image_sha256="$(sha256_of onprem-api.tar)" \
+        image=onprem-api:latest container_name="$cloud" token_url=file:///artifacts/webhook-token \
+        install_docker=false public_ip=127.0.0.1 webhook_port="$webhook_port" api_port="$api_port" \
+        hold_down_seconds=600 control_plane=false control_plane_url=file:///artifacts/control-plane.tar \
+        control_plane_sha256="$(sha256_of control-plane.tar)" onprem_api_address= frontend_port=0 \
+        prometheus_port=0 alertmanager_port=0 haproxy_metrics_port=0 \
+        failoverd_unit=@systemd/failoverd.service install_script=@terraform/files/install_failoverd.sh \
+        control_plane_script=@terraform/files/install_control_plane.sh "$@" >"$work/user-data.sh"
+}
+
+# boot_host: starts the bookworm container with systemd as PID 1 and waits until it has booted.
+boot_host() {
+    docker run -d --name "$host" --hostname failoverd-proof \
+        --cap-add SYS_ADMIN --cgroupns=private --network host \
+        --tmpfs /run --tmpfs /run/lock --stop-signal SIGRTMIN+3 \
+        -v /var/run/docker.sock:/var/run/docker.sock \
+        -v "$work/artifacts:/artifacts:ro" -v "$work/user-data.sh:/var/lib/cloud/user-data.sh:ro" \
+        "$host_image" /sbin/init >/dev/null || exit 1
+    check "systemd boots as PID 1 in the bookworm host container" wait_for 60 booted
+    # The AMI's Docker is replaced by the host's dockerd; its group id must match the socket's.
+    in_host groupadd --system --gid "$socket_gid" docker
+}
+in_host() { docker exec "$host" "$@"; }
+booted() { in_host systemctl is-system-running 2>/dev/null | grep -Eq '^(running|degraded)$'; }
