@@ -21,23 +21,31 @@ struct ReloadTests {
         }
     }
 
-    @Test func aReloadTakesANewTokenAndHoldDownAndNamesWhatWaitsForARestart() async throws {
-        let runtime = FakeCloudRuntime()
-        let clock = ManualClock()
-        let directory = makeStateDirectory()
-        defer { removeDirectory(directory) }
-        let tokenFile = directory + "/token"
-        try testToken.write(toFile: tokenFile, atomically: true, encoding: .utf8)
-        var base = testConfiguration(stateDirectory: directory, holdDown: .seconds(120))
-        base.tokenFile = tokenFile
+    /// A daemon that reads its token from `directory/token`, and the configuration its next reload loads.
+    static func reloadableDaemon(
+        in directory: String,
+        holdDown: Duration = .seconds(30),
+        clock: ManualClock = ManualClock()
+    ) async throws -> (daemon: Failoverd<some ApplicationProtocol>, next: NextConfiguration, tokenFile: String) {
+        var base = testConfiguration(stateDirectory: directory, holdDown: holdDown)
+        base.tokenFile = directory + "/token"
+        try testToken.write(toFile: directory + "/token", atomically: true, encoding: .utf8)
         let next = NextConfiguration(base)
         let daemon = try await makeDaemon(
-            runtime,
+            FakeCloudRuntime(),
             stateDirectory: directory,
             clock: clock,
             configure: { $0 = base },
             reloadConfiguration: { try next.load() }
         )
+        return (daemon, next, directory + "/token")
+    }
+
+    @Test func aReloadTakesANewTokenAndHoldDownAndNamesWhatWaitsForARestart() async throws {
+        let clock = ManualClock()
+        let directory = makeStateDirectory()
+        defer { removeDirectory(directory) }
+        let (daemon, next, tokenFile) = try await Self.reloadableDaemon(in: directory, holdDown: .seconds(120), clock: clock)
         try await daemon.application.test(.router) { client in
             #expect(try await client.postWebhook(webhookBody("firing")).status == .ok)
 
@@ -70,16 +78,7 @@ struct ReloadTests {
     @Test func aTokenFileThatCannotBeReadRejectsTheWholeReload() async throws {
         let directory = makeStateDirectory()
         defer { removeDirectory(directory) }
-        var base = testConfiguration(stateDirectory: directory)
-        base.tokenFile = directory + "/token"
-        try testToken.write(toFile: base.tokenFile!, atomically: true, encoding: .utf8)
-        let next = NextConfiguration(base)
-        let daemon = try await makeDaemon(
-            FakeCloudRuntime(),
-            stateDirectory: directory,
-            configure: { $0 = base },
-            reloadConfiguration: { try next.load() }
-        )
+        let (daemon, next, _) = try await Self.reloadableDaemon(in: directory)
         next.set {
             $0?.holdDown = .seconds(1)
             $0?.tokenFile = directory + "/missing"
@@ -98,16 +97,7 @@ struct ReloadTests {
     @Test func turningTLSOnWaitsForARestartSinceTheListenerItselfChanges() async throws {
         let directory = makeStateDirectory()
         defer { removeDirectory(directory) }
-        var base = testConfiguration(stateDirectory: directory)
-        base.tokenFile = directory + "/token"
-        try testToken.write(toFile: base.tokenFile!, atomically: true, encoding: .utf8)
-        let next = NextConfiguration(base)
-        let daemon = try await makeDaemon(
-            FakeCloudRuntime(),
-            stateDirectory: directory,
-            configure: { $0 = base },
-            reloadConfiguration: { try next.load() }
-        )
+        let (daemon, next, _) = try await Self.reloadableDaemon(in: directory)
         next.set {
             $0?.tlsCertificatePath = directory + "/cert.pem"
             $0?.tlsKeyPath = directory + "/key.pem"
