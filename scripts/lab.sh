@@ -77,8 +77,7 @@ teardown() {
         cloud_docker rm -f "$cloud" >/dev/null 2>&1 || true
     fi
     stop_pid "$cloud_engine_pid"
-    # dockerd leaves its network namespace handle mounted under its exec root.
-    awk -v root="$cloud_host/" 'index($2, root) == 1 {print $2}' /proc/mounts | xargs -r umount 2>/dev/null || true
+    unmount_under "$cloud_host"
     rm -rf "$cloud_host" 2>/dev/null || true
 }
 trap teardown EXIT

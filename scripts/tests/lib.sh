@@ -65,3 +65,9 @@ loopback_alertmanager_config() {
         -e "s|/etc/alertmanager/failoverd-token|$2|" -e "s|/etc/alertmanager/failoverd-ca.pem|$3|" \
         -e "s|https://[a-z.]*example.invalid/[a-z]*|http://127.0.0.1:9/discard|" prometheus/alertmanager.yml
 }
+
+# unmount_under DIR: unmounts whatever is mounted below DIR; a private dockerd leaves its network
+# namespace handle (nsfs) mounted under its exec root, which would keep DIR from being removed.
+unmount_under() {
+    awk -v root="$1/" 'index($2, root) == 1 {print $2}' /proc/mounts | xargs -r umount 2>/dev/null || true
+}

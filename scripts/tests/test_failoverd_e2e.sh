@@ -35,6 +35,7 @@ cleanup() {
     [ -n "$am_pid" ] && kill "$am_pid" 2>/dev/null && wait "$am_pid" 2>/dev/null
     [ -n "$dockerd_pid" ] && docker -H "unix://$docker_sock" rm -f "$container" >/dev/null 2>&1
     stop_private_dockerd
+    unmount_under "$work"
     if [ "$failed" -gt 0 ]; then
         echo "--- failoverd log (tail)"; tail -20 "$work/failoverd.log"
         echo "--- alertmanager log (tail)"; tail -10 "$work/alertmanager.log"
