@@ -134,8 +134,7 @@ scenario_setup  # from lab_scenarios.sh: may ask for two Alertmanager peers or t
 mkdir -p "$work/prometheus/targets" "$work/prometheus/rules"
 cp prometheus/prometheus.yml "$work/prometheus/"
 # The lab's failoverd speaks plain HTTP, but the CA file Prometheus and Alertmanager pin must exist.
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=lab-unused \
-    -keyout /dev/null -out "$work/prometheus/failoverd-ca.pem" 2>/dev/null
+throwaway_ca_file "$work/prometheus/failoverd-ca.pem"
 cp prometheus/rules/*.yml "$work/prometheus/rules/"
 cp haproxy/haproxy.cfg "$work/haproxy.cfg"
 head -c 32 /dev/urandom | base64 | tr -d '\n' >"$work/token"

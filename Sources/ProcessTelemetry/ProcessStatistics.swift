@@ -36,5 +36,4 @@ public struct ProcessStatistics: Equatable, Sendable {
         self.virtualBytes = virtualBytes
         startTimeSeconds = bootTimeSeconds + startTicks / clockTicksPerSecond
     }
-
 }

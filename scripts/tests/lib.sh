@@ -66,6 +66,13 @@ loopback_alertmanager_config() {
         -e "s|https://[a-z.]*example.invalid/[a-z]*|http://127.0.0.1:9/discard|" prometheus/alertmanager.yml
 }
 
+# throwaway_ca_file OUT: a self-signed certificate nobody uses, for configs that pin failoverd's
+# certificate (Prometheus drops a job whose CA file is missing, even for plain-HTTP targets).
+throwaway_ca_file() {
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=unused \
+        -keyout /dev/null -out "$1" 2>/dev/null
+}
+
 # unmount_under DIR: unmounts whatever is mounted below DIR; a private dockerd leaves its network
 # namespace handle (nsfs) mounted under its exec root, which would keep DIR from being removed.
 unmount_under() {

@@ -190,8 +190,7 @@ check "the gone peer is counted as failing" test "$(metric "failoverd_alertmanag
 # --- the README's test alert (Deploy step 6) through the shipped alertmanager.yml, whose failoverd
 # route sends resolves (send_resolved: true): its two amtool commands, only the URL changed.
 stop_pid "$failoverd_pid" "${am_pid[b]}"
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=unused \
-    -keyout /dev/null -out "$work/unused-ca.pem" 2>/dev/null
+throwaway_ca_file "$work/unused-ca.pem"
 loopback_alertmanager_config "http://127.0.0.1:$failoverd_port/failover" "$work/token" "$work/unused-ca.pem" >"$work/am-shipped.yml"
 am_port[shipped]=$(free_port)
 prometheus-alertmanager --config.file="$work/am-shipped.yml" --storage.path="$work/am-shipped-data" \

@@ -66,8 +66,9 @@ check "  ... and routes OnPremDown to failoverd and people, as the README's rout
     amtool config routes test --config.file="$readme/alertmanager.yml" --verify.receivers=failoverd,people-page alertname=OnPremDown severity=page
 check "  ... the receiver pins the cloud host's certificate (tls_config.ca_file)" grep -q "ca_file: /etc/alertmanager/failoverd-ca.pem" "$readme/alertmanager.yml"
 check "  ... and is what terraform output alertmanager_receiver prints" snippets receiver-matches-terraform
-check "Deploy step 4: haproxy -c accepts haproxy.cfg with the README's /etc/default/haproxy" \
-    bash -c "snippets() { python3 scripts/lib/readme_snippets.py \"\$@\"; }; env -i PATH=\"\$PATH\" \$(snippets haproxy-env) haproxy -c -f haproxy/haproxy.cfg"
+# shellcheck disable=SC2046 # one NAME=value word per line of the README's block
+haproxy_with_readme_env() { env -i PATH="$PATH" $(snippets haproxy-env) haproxy -c -f haproxy/haproxy.cfg; }
+check "Deploy step 4: haproxy -c accepts haproxy.cfg with the README's /etc/default/haproxy" haproxy_with_readme_env
 mkdir -p "$readme/prometheus"
 check "Deploy step 5: the README's target files are the ones prometheus.yml reads" snippets prometheus "$readme/prometheus"
 check "  ... and promtool check config accepts prometheus.yml with them" promtool check config "$readme/prometheus/prometheus.yml"

@@ -7,12 +7,10 @@ import Synchronization
 /// after a reload, without a restart and without dropping open connections.
 public final class LiveTLSCredentials: Sendable {
     private let current: Mutex<TLSCredentials>
-    private let initial: TLSCredentials
 
     /// Starts serving `credentials`.
     public init(_ credentials: TLSCredentials) {
         current = Mutex(credentials)
-        initial = credentials
     }
 
     /// Serves `credentials` from the next handshake on.
@@ -22,7 +20,8 @@ public final class LiveTLSCredentials: Sendable {
 
     /// The server configuration whose handshakes ask for the current pair.
     public var serverConfiguration: TLSConfiguration {
-        var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: initial.chain, privateKey: initial.key)
+        let now = current.withLock { $0 }
+        var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: now.chain, privateKey: now.key)
         configuration.sslContextCallback = { [self] _, promise in
             let credentials = current.withLock { $0 }
             var override = NIOSSLContextConfigurationOverride()
