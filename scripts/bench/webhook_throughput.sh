@@ -60,7 +60,7 @@ metric() {
     curl -fsS "http://127.0.0.1:$port/metrics" | awk -v name="$1" -v filter="${2:-}" \
         'index($1, name) == 1 && (filter == "" || index($1, filter)) {sum += $NF} END {printf "%d", sum}'
 }
-has_metric() { curl -fsS "http://127.0.0.1:$port/metrics" | grep -q "^$1"; }
+has_metric() { curl -fsS "http://127.0.0.1:$port/metrics" | grep -c "^$1" >/dev/null; }
 docker_calls() { metric failoverd_docker_operation_duration_seconds_count; }
 state_saves() { metric failoverd_state_saves_total; }
 # to_ms 1.23ms|456.7us|1.2s

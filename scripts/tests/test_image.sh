@@ -26,7 +26,7 @@ check "docker reports the container healthy (HEALTHCHECK without a shell)" \
 check "GET / names the site" bash -o pipefail -c "curl -fsS http://127.0.0.1:$port/ | grep -c '\"site\":\"cloud\"'"
 check "request id is echoed" bash -o pipefail -c "curl -fsS -D - -o /dev/null -H 'X-Request-ID: drill-123' http://127.0.0.1:$port/ | grep -ci '^x-request-id: drill-123'"
 check "/metrics serves request counters and the 0.2 s bucket" \
-    bash -o pipefail -c "curl -fsS http://127.0.0.1:$port/metrics | grep -c 'http_requests_total{site=\"cloud\"' && curl -fsS http://127.0.0.1:$port/metrics | grep -q 'le=\"0.2\"'"
+    bash -c "metrics=\$(curl -fsS http://127.0.0.1:$port/metrics) && grep -c 'http_requests_total{site=\"cloud\"' <<<\"\$metrics\" && grep -q 'le=\"0.2\"' <<<\"\$metrics\""
 check "logs are JSON lines carrying the request id" bash -o pipefail -c "docker logs '$name' | grep '\"request_id\":\"drill-123\"' | python3 -c 'import json,sys; lines=[json.loads(l) for l in sys.stdin]; assert lines and lines[0][\"http.route\"]==\"/\"'"
 
 stop_started=$(millis)
