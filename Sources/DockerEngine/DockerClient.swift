@@ -144,18 +144,20 @@ public struct DockerClient: Sendable {
 
     // MARK: Events
 
-    /// Follows dockerd's event stream for one container (by name, so it survives re-creation):
+    /// Follows dockerd's event stream narrowed by `filters` (Engine API filter syntax, e.g.
+    /// `["type": ["container"], "container": [name]]`; by name, so it survives re-creation):
     /// calls `onOpen` once dockerd accepted the subscription, then `onEvent` with each event's
     /// action (`die`, `start`, `destroy`, `exec_start: ...`), until dockerd closes the stream.
-    /// No deadline: the stream is meant to stay open; cancelling the task ends it.
+    /// No deadline: the stream is meant to stay open; cancelling the task ends it. `subject`
+    /// names what is followed in errors.
     public func followEvents(
-        container name: String,
+        filters: [String: [String]],
+        subject name: String,
         onOpen: @Sendable () async -> Void,
         onEvent: @Sendable (String) async -> Void
     ) async throws(DockerError) {
         let call = "GET /events"
-        let filters = #"{"type":["container"],"container":["\#(name)"]}"#
-        let query = filters.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? filters
+        let query = try filterQuery(filters, call: call)
         let response = try await open(.GET, "/events?filters=\(query)", call: call, container: name, deadline: .distantFuture)
         guard response.status == .ok else {
             let body = try? await response.body.collect(upTo: 64 << 10)
@@ -183,11 +185,11 @@ public struct DockerClient: Sendable {
 
     // MARK: Transport
 
-    private func escape(_ component: String) -> String {
+    func escape(_ component: String) -> String {
         component.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/?&=#"))) ?? component
     }
 
-    private func send(
+    func send(
         _ method: HTTPMethod,
         _ path: String,
         versioned: Bool = true,
@@ -246,6 +248,16 @@ public struct DockerClient: Sendable {
         }
     }
 
+    /// The `filters` query parameter dockerd expects: a URL-encoded JSON map of lists.
+    func filterQuery(_ filters: [String: [String]], call: String) throws(DockerError) -> String {
+        let json: Data
+        do { json = try JSONEncoder().encode(filters) } catch {
+            throw DockerError(kind: .badResponse, call: call, message: "cannot encode filters: \(error)")
+        }
+        let text = String(decoding: json, as: UTF8.self)
+        return text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? text
+    }
+
     private func transportError(_ error: any Error, call: String, container: String?) -> DockerError {
         if let error = error as? HTTPClientError, error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
             return DockerError(kind: .timeout, call: call, container: container, message: "no answer from dockerd within the deadline")
@@ -255,7 +267,7 @@ public struct DockerClient: Sendable {
 }
 
 /// A Docker answer, kept whole so errors can quote it.
-private struct EngineResponse {
+struct EngineResponse {
     let status: Int
     let body: Data
 

@@ -139,9 +139,9 @@ public struct FailoverEngine: Sendable {
             return .nothing
         case _ where state.paused:
             return .paused
-        case (.running, .stopped), (.running, .missing):
+        case (.running, .stopped), (.running, .missing), (.running, .scaling):
             return .start
-        case (.stopped, .running):
+        case (.stopped, .running), (.stopped, .scaling):
             if let until = stopBudgetBlocksUntil(now: now) { return .waitForStopBudget(until: until) }
             return .stop
         }
@@ -200,12 +200,16 @@ public enum DesiredState: String, Codable, Sendable, Equatable {
     case stopped
 }
 
-/// What Docker says about the cloud container.
+/// What the runtime says about the cloud copy.
 public enum ActualState: String, Codable, Sendable, Equatable {
-    /// Running (health is the runtime's concern).
+    /// Running (health is the runtime's concern); for a replicated target, all its replicas.
     case running
-    /// Exists but is not running (created, exited, dead).
+    /// Exists but is not running (created, exited, dead); for a replicated target, scaled to
+    /// zero with nothing left running.
     case stopped
+    /// A replicated target between the two: some replicas run, or fewer than asked for, or
+    /// some still run after a scale to zero. Either way an action is due.
+    case scaling
     /// Does not exist.
     case missing
 }

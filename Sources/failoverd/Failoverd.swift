@@ -80,7 +80,7 @@ struct Serve: AsyncParsableCommand {
             configuration: configuration,
             token: token,
             dependencies: FailoverdDependencies(
-                runtime: DockerCloudContainer(configuration: configuration, http: http, logger: logger),
+                runtime: makeCloudRuntime(configuration: configuration, http: http, logger: logger),
                 registry: PrometheusCollectorRegistry(),
                 logger: logger,
                 onReady: { notifier?.notify(.ready) },

@@ -202,6 +202,17 @@ struct FailoverEngineTests {
         #expect(engine.plan(actual: .stopped, now: at(5)) == .start)
     }
 
+    /// A replicated target part-way up (a replica died) or part-way down (replicas still
+    /// draining after a scale to zero) needs the action toward the desired state either way.
+    @Test func aScalingTargetIsStartedWhenWantedAndStoppedWhenNot() throws {
+        var engine = FailoverEngine(policy: try defaultPolicy(holdDown: 10))
+        #expect(engine.plan(actual: .scaling, now: at(0)) == .stop)
+        _ = engine.apply(webhook(onPremDown(.firing)), now: at(1))
+        #expect(engine.plan(actual: .scaling, now: at(1)) == .start)
+        engine.setPaused(true)
+        #expect(engine.plan(actual: .scaling, now: at(1)) == .paused)
+    }
+
     @Test func recordStopReturnsToStandby() throws {
         var engine = FailoverEngine(policy: try defaultPolicy(holdDown: 10))
         _ = engine.apply(webhook(onPremDown(.firing)), now: at(1))

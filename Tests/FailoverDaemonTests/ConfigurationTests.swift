@@ -223,6 +223,8 @@ struct FailoverdConfigurationTests {
         ("max_backoff_seconds: 0", "max_backoff_seconds", "> 0"),
         ("listen: {port: 70000}", "listen.port", "0–65535"),
         ("max_body_bytes: 10", "max_body_bytes", "≥ 1024"),
+        ("target: kubernetes", "target", "container, swarm"),
+        ("target: swarm\nswarm: {replicas: 0}", "swarm.replicas", "≥ 1"),
     ])
     func outOfRangeValuesNameTheKeyTheValueAndTheRange(_ yaml: String, _ key: String, _ range: String) throws {
         let (path, directory) = try writeConfiguration(yaml + "\ncontainer: {image: x}\nauth: {token_file: /t}\n")
@@ -233,6 +235,17 @@ struct FailoverdConfigurationTests {
         } throws: { error in
             let error = error as? ConfigurationError
             return error?.key == key && error?.problem.contains(range) == true
+        }
+    }
+
+    @Test func aSwarmTargetRefusesPortPublicationsItCannotMake() throws {
+        let (path, directory) = try writeConfiguration("target: swarm\ncontainer: {image: x, ports: [\"8080:8080\"]}\nauth: {token_file: /t}\n")
+        defer { removeDirectory(directory) }
+        let configuration = try FailoverdConfiguration.load(file: path, environment: [:])
+        #expect {
+            try configuration.validate()
+        } throws: { error in
+            (error as? ConfigurationError)?.key == "container.ports" && (error as? ConfigurationError)?.problem.contains("network_mode host") == true
         }
     }
 

@@ -159,6 +159,11 @@ extension AllowedValues where Value == Duration {
 extension AllowedValues where Value == String {
     /// Not empty.
     static var nonEmpty: Self { Self(description: "non-empty", admits: { !$0.isEmpty }) }
+
+    /// One of a few words.
+    static func oneOf(_ words: [String]) -> Self {
+        Self(description: words.joined(separator: ", "), admits: { words.contains($0) })
+    }
 }
 
 extension AllowedValues where Value == [String] {

@@ -151,7 +151,24 @@ extension FailoverdConfiguration {
         ),
         ConfigurationKey("alertmanager.tls_config.ca_file", \.alertmanager.caFile, "PEM CAs trusted for https:// Alertmanager peers."),
         ConfigurationKey("state_directory", \.stateDirectory, flag: "state-directory", allowed: .nonEmpty, "Where state.json is kept."),
-        ConfigurationKey("container.name", \.container.name, allowed: .nonEmpty, "Name of the cloud container."),
+        ConfigurationKey(
+            "target",
+            \.target,
+            allowed: .oneOf(["container", "swarm"]),
+            "What runs the cloud copy: one container on this host, or a Docker Swarm service scaled from 0 to swarm.replicas (this engine must be a swarm manager)."
+        ),
+        ConfigurationKey(
+            "swarm.replicas",
+            \.swarmReplicas,
+            allowed: .atLeast(1),
+            "Replicas of the Swarm service while failed over; failover completes when all run (and are healthy, with a HEALTHCHECK)."
+        ),
+        ConfigurationKey(
+            "container.name",
+            \.container.name,
+            allowed: .nonEmpty,
+            "Name of the cloud container (of the Swarm service, with target swarm)."
+        ),
         ConfigurationKey(
             "container.image",
             \.container.image,

@@ -58,7 +58,12 @@ public struct FailoverdConfiguration: Sendable, Equatable {
     public var alertmanager = AlertmanagerAPISettings()
     /// Where state.json lives (systemd: StateDirectory=).
     public var stateDirectory = "/var/lib/failoverd"
-    /// The cloud container.
+    /// What runs the cloud copy: `container` (one container on this host) or `swarm` (a
+    /// Docker Swarm service of `swarmReplicas` replicas, each made from `container`).
+    public var target = "container"
+    /// Replicas of the Swarm service while failed over.
+    public var swarmReplicas = 1
+    /// The cloud container; with a Swarm target, each replica's container and the service's name.
     public var container = ContainerSpec(name: "cloud-api", image: "", environment: ["SITE=cloud"])
 
     /// All defaults.
@@ -218,6 +223,12 @@ public struct FailoverdConfiguration: Sendable, Equatable {
         }
         guard (tlsCertificatePath == nil) == (tlsKeyPath == nil) else {
             throw ConfigurationError(key: "tls", problem: "set both tls.certificate and tls.key, or neither")
+        }
+        guard target != "swarm" || container.ports.isEmpty else {
+            throw ConfigurationError(
+                key: "container.ports",
+                problem: "a swarm target publishes no ports (that needs swarm's routing mesh); use network_mode host or an overlay network"
+            )
         }
     }
 

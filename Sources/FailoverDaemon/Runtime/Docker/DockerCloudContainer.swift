@@ -4,9 +4,6 @@ import FailoverCore
 import Logging
 
 /// The cloud copy as a Docker container, managed through the Engine API.
-///
-/// An actor because the Docker connection is made lazily: dockerd may be down when failoverd
-/// starts, and the daemon must still come up, answer 503 and recover when dockerd returns.
 public actor DockerCloudContainer: CloudRuntime {
     /// Label marking containers failoverd manages.
     public static let managedLabel = "io.failoverd.managed"
@@ -14,56 +11,34 @@ public actor DockerCloudContainer: CloudRuntime {
     public static let specLabel = "io.failoverd.spec"
 
     private let spec: ContainerSpec
-    private let http: HTTPClient
-    private let socketPath: String
+    private let connection: DockerConnection
     private let readyTimeout: Duration
     private let logger: Logger
-    private var client: DockerClient?
 
     /// Creates the adapter; nothing is contacted until the first call.
     public init(spec: ContainerSpec, http: HTTPClient, socketPath: String, readyTimeout: Duration, logger: Logger) {
         self.spec = spec
-        self.http = http
-        self.socketPath = socketPath
+        self.connection = DockerConnection(http: http, socketPath: socketPath, logger: logger)
         self.readyTimeout = readyTimeout
         self.logger = logger
-    }
-
-    private func docker() async throws(DockerError) -> DockerClient {
-        if let client { return client }
-        let connected = try await DockerClient.connect(http: http, socketPath: socketPath)
-        logger.info("docker connected", metadata: ["docker.api_version": .stringConvertible(connected.apiVersion)])
-        client = connected
-        return connected
-    }
-
-    /// Runs a call, forgetting the connection when dockerd is unreachable so the next call
-    /// renegotiates, and speaks the runtime port's failure type.
-    private func withDocker<T: Sendable>(_ body: (DockerClient) async throws(DockerError) -> T) async throws(RuntimeFailure) -> T {
-        do {
-            return try await body(try await docker())
-        } catch {
-            if error.kind == .unreachable { client = nil }
-            throw RuntimeFailure(error)
-        }
     }
 
     public nonisolated var engineName: String { "Docker" }
 
     public func observe() async throws(RuntimeFailure) -> RuntimeSnapshot {
-        try await withDocker { docker throws(DockerError) in
+        try await connection.run { docker throws(DockerError) in
             Self.snapshot(try await docker.inspectContainer(spec.name))
         }
     }
 
     public func prepare() async throws(RuntimeFailure) -> RuntimeSnapshot {
-        try await withDocker { docker throws(DockerError) in
+        try await connection.run { docker throws(DockerError) in
             Self.snapshot(try await ensureCreated(docker))
         }
     }
 
     public func start() async throws(RuntimeFailure) -> RuntimeSnapshot {
-        try await withDocker { docker throws(DockerError) in
+        try await connection.run { docker throws(DockerError) in
             let container = try await ensureCreated(docker)
             try await docker.startContainer(id: container.id)
             return try await waitUntilReady(docker, id: container.id)
@@ -71,7 +46,7 @@ public actor DockerCloudContainer: CloudRuntime {
     }
 
     public func stop() async throws(RuntimeFailure) -> RuntimeSnapshot {
-        try await withDocker { docker throws(DockerError) in
+        try await connection.run { docker throws(DockerError) in
             guard let container = try await docker.inspectContainer(spec.name) else {
                 return RuntimeSnapshot.missing
             }
@@ -84,8 +59,9 @@ public actor DockerCloudContainer: CloudRuntime {
         onSubscribed: @escaping @Sendable () async -> Void,
         onChange: @escaping @Sendable () async -> Void
     ) async throws(RuntimeFailure) {
-        try await withDocker { docker throws(DockerError) in
-            try await docker.followEvents(container: spec.name, onOpen: onSubscribed) { action in
+        try await connection.run { docker throws(DockerError) in
+            try await docker.followEvents(filters: ["type": ["container"], "container": [spec.name]], subject: spec.name, onOpen: onSubscribed) {
+                action in
                 // A HEALTHCHECK runs an exec every interval; those events say nothing about
                 // whether the container runs (its health_status events do).
                 guard !action.hasPrefix("exec_") else { return }
@@ -155,19 +131,6 @@ public actor DockerCloudContainer: CloudRuntime {
             actual: container.state.running ? .running : .stopped,
             status: container.state.status,
             health: container.state.health
-        )
-    }
-}
-
-extension DockerCloudContainer {
-    /// The adapter for the container and socket a failoverd configuration names.
-    public init(configuration: FailoverdConfiguration, http: HTTPClient, logger: Logger) {
-        self.init(
-            spec: configuration.container,
-            http: http,
-            socketPath: configuration.dockerSocket,
-            readyTimeout: configuration.readyTimeout,
-            logger: logger
         )
     }
 }

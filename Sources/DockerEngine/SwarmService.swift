@@ -1,0 +1,108 @@
+import Foundation
+
+/// The parts of `GET /services/{id}` failoverd acts on, and the spec as dockerd returned it.
+public struct ServiceInspection: Sendable, Equatable {
+    /// Swarm's service id.
+    public var id: String
+    /// The object version an update must quote, so two writers cannot overwrite each other.
+    public var version: UInt64
+    /// Labels of the service (not of its tasks).
+    public var labels: [String: String]
+    /// Desired replicas; nil for a global service, which failoverd does not scale.
+    public var replicas: Int?
+    /// The whole `Spec` as JSON: an update sends it back with only the replica count changed,
+    /// so fields this client does not know (set by an operator, or a newer Engine) survive.
+    let spec: Data
+
+    init(body: Data, call: String) throws(DockerError) {
+        guard let root = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
+            let id = root["ID"] as? String,
+            let version = (root["Version"] as? [String: Any])?["Index"] as? NSNumber,
+            let spec = root["Spec"] as? [String: Any],
+            let specData = try? JSONSerialization.data(withJSONObject: spec)
+        else {
+            throw DockerError(kind: .badResponse, call: call, message: "unreadable service: \(String(decoding: body.prefix(200), as: UTF8.self))")
+        }
+        self.id = id
+        self.version = version.uint64Value
+        self.labels = spec["Labels"] as? [String: String] ?? [:]
+        let replicated = (spec["Mode"] as? [String: Any])?["Replicated"] as? [String: Any]
+        self.replicas = replicated.map { ($0["Replicas"] as? NSNumber)?.intValue ?? 0 }
+        self.spec = specData
+    }
+
+    /// The spec to send to `POST /services/{id}/update` for `replicas` replicas.
+    func spec(withReplicas replicas: Int) throws(DockerError) -> Data {
+        guard var spec = try? JSONSerialization.jsonObject(with: self.spec) as? [String: Any] else {
+            throw DockerError(kind: .badResponse, call: "POST /services/{id}/update", container: id, message: "unreadable spec")
+        }
+        spec["Mode"] = ["Replicated": ["Replicas": replicas]]
+        guard let data = try? JSONSerialization.data(withJSONObject: spec) else {
+            throw DockerError(kind: .badResponse, call: "POST /services/{id}/update", container: id, message: "cannot encode spec")
+        }
+        return data
+    }
+}
+
+/// One task of a service, as `GET /tasks` lists it.
+public struct TaskSummary: Sendable, Equatable, Decodable {
+    /// What the task is doing: new, pending, assigned, preparing, starting, running, complete,
+    /// failed, shutdown, rejected, orphaned, remove.
+    public var state: String
+    /// What swarm wants it to do: running, or shutdown once it is replaced or scaled away.
+    public var desiredState: String
+    /// Why it failed or was rejected, when it did.
+    public var error: String?
+    /// When the task last changed state (RFC 3339), for naming the newest error.
+    public var updatedAt: String
+
+    /// Whether it is up and wanted: swarm marks a task whose image has a HEALTHCHECK running
+    /// only once the container is healthy.
+    public var isServing: Bool { state == "running" && desiredState == "running" }
+
+    enum CodingKeys: String, CodingKey {
+        case desiredState = "DesiredState"
+        case status = "Status"
+        case updatedAt = "UpdatedAt"
+    }
+    enum StatusKeys: String, CodingKey {
+        case state = "State"
+        case error = "Err"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        desiredState = try container.decode(String.self, forKey: .desiredState)
+        updatedAt = try container.decodeIfPresent(String.self, forKey: .updatedAt) ?? ""
+        let status = try container.nestedContainer(keyedBy: StatusKeys.self, forKey: .status)
+        state = try status.decode(String.self, forKey: .state)
+        error = try status.decodeIfPresent(String.self, forKey: .error)
+    }
+}
+
+/// What failoverd creates a Swarm service from: the container spec of each replica, started
+/// from a local image by id so no node ever asks a registry.
+public struct SwarmServiceSpec: Sendable, Equatable {
+    /// Service name; failoverd finds it by name.
+    public var name: String
+    /// Each replica's container (image, environment, labels, network, stop grace).
+    public var container: ContainerSpec
+    /// Replicas while failed over.
+    public var replicas: Int
+    /// Pause before swarm restarts a task that exited (its default is 5 s).
+    public var restartDelaySeconds: Double
+
+    /// Creates a spec.
+    public init(container: ContainerSpec, replicas: Int, restartDelaySeconds: Double = 1) {
+        self.name = container.name
+        self.container = container
+        self.replicas = replicas
+        self.restartDelaySeconds = restartDelaySeconds
+    }
+
+    /// A stable hash of what the service is created from, stored as a label: the container's,
+    /// and the image id its reference resolved to, so a retagged image is noticed too.
+    public func fingerprint(imageID: String) -> String {
+        "\(container.fingerprint)-\(imageID.split(separator: ":").last?.prefix(12) ?? "")"
+    }
+}

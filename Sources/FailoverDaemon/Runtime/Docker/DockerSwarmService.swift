@@ -1,0 +1,154 @@
+import AsyncHTTPClient
+import DockerEngine
+import FailoverCore
+import Logging
+
+/// The cloud copy as a Docker Swarm service: failing over scales it from 0 to N replicas, and
+/// swarm spreads them over its nodes and restarts those that exit.
+public actor DockerSwarmService: CloudRuntime {
+    private let spec: SwarmServiceSpec
+    private let connection: DockerConnection
+    private let readyTimeout: Duration
+    private let logger: Logger
+
+    /// Creates the adapter; nothing is contacted until the first call.
+    public init(spec: SwarmServiceSpec, http: HTTPClient, socketPath: String, readyTimeout: Duration, logger: Logger) {
+        self.spec = spec
+        self.connection = DockerConnection(http: http, socketPath: socketPath, logger: logger)
+        self.readyTimeout = readyTimeout
+        self.logger = logger
+    }
+
+    public nonisolated var engineName: String { "Docker Swarm" }
+
+    public func observe() async throws(RuntimeFailure) -> RuntimeSnapshot {
+        try await connection.run { docker throws(DockerError) in
+            try await snapshot(docker, of: try await docker.inspectService(spec.name))
+        }
+    }
+
+    public func prepare() async throws(RuntimeFailure) -> RuntimeSnapshot {
+        try await connection.run { docker throws(DockerError) in
+            try await snapshot(docker, of: try await ensureCreated(docker))
+        }
+    }
+
+    public func start() async throws(RuntimeFailure) -> RuntimeSnapshot {
+        try await connection.run { docker throws(DockerError) in
+            let service = try await ensureCreated(docker)
+            try await docker.scaleService(service.id, replicas: spec.replicas)
+            return try await waitFor(docker, service: service.id, within: readyTimeout, what: "\(spec.replicas) replicas running") {
+                $0.actual == .running
+            }
+        }
+    }
+
+    public func stop() async throws(RuntimeFailure) -> RuntimeSnapshot {
+        try await connection.run { docker throws(DockerError) in
+            guard let service = try await docker.inspectService(spec.name) else { return RuntimeSnapshot.missing }
+            try await docker.scaleService(service.id, replicas: 0)
+            // Swarm stops each task with the stop grace period before SIGKILL.
+            let grace = Duration.seconds(spec.container.stopTimeoutSeconds) + .seconds(10)
+            return try await waitFor(docker, service: service.id, within: grace, what: "every replica stopped") { $0.actual == .stopped }
+        }
+    }
+
+    public func watch(
+        onSubscribed: @escaping @Sendable () async -> Void,
+        onChange: @escaping @Sendable () async -> Void
+    ) async throws(RuntimeFailure) {
+        try await connection.run { docker throws(DockerError) in
+            // The replicas' containers carry their service's name as a label; a replica that
+            // dies is seen at once, and swarm's own restart shows up as its start.
+            try await docker.followEvents(
+                filters: ["type": ["container"], "label": ["com.docker.swarm.service.name=\(spec.name)"]],
+                subject: spec.name,
+                onOpen: onSubscribed
+            ) { action in
+                guard !action.hasPrefix("exec_") else { return }
+                await onChange()
+            }
+        }
+    }
+
+    /// Returns the existing service, re-creating it when what it was created from changed and
+    /// it is scaled to zero (running replicas are never pulled from under traffic).
+    private func ensureCreated(_ docker: DockerClient) async throws(DockerError) -> ServiceInspection {
+        guard let imageID = try await docker.imageID(spec.container.image) else {
+            throw DockerError(
+                kind: .imageMissing,
+                call: "GET /images/{name}/json",
+                container: spec.name,
+                status: 404,
+                message: "image '\(spec.container.image)' is not on this host; load it (docker load) before failover is needed"
+            )
+        }
+        let fingerprint = spec.fingerprint(imageID: imageID)
+        if let existing = try await docker.inspectService(spec.name) {
+            let current = existing.labels[DockerCloudContainer.specLabel] == fingerprint
+            if current || existing.replicas != 0 {
+                if !current {
+                    logger.warning(
+                        "swarm service runs an outdated spec; it is re-created at its next scale to zero",
+                        metadata: ["swarm.service_id": .string(existing.id)]
+                    )
+                }
+                return existing
+            }
+            logger.notice("re-creating swarm service: configuration changed", metadata: ["swarm.service_id": .string(existing.id)])
+            try await docker.removeService(existing.id)
+        }
+        let labels = [DockerCloudContainer.managedLabel: "true", DockerCloudContainer.specLabel: fingerprint]
+        let id = try await docker.createService(spec, imageID: imageID, labels: labels)
+        logger.notice("swarm service created at 0 replicas", metadata: ["swarm.service_id": .string(id), "container.image": .string(imageID)])
+        guard let created = try await docker.inspectService(id) else {
+            throw DockerError(kind: .api, call: "GET /services/{id}", container: id, message: "vanished right after create")
+        }
+        return created
+    }
+
+    /// Polls the service's tasks until `done` holds, or fails naming the newest task error.
+    private func waitFor(
+        _ docker: DockerClient,
+        service id: String,
+        within limit: Duration,
+        what: String,
+        done: (RuntimeSnapshot) -> Bool
+    ) async throws(DockerError) -> RuntimeSnapshot {
+        let deadline = ContinuousClock.now + limit
+        while true {
+            guard let service = try await docker.inspectService(id) else {
+                throw DockerError(kind: .api, call: "wait for \(what)", container: spec.name, message: "service disappeared")
+            }
+            let tasks = try await docker.tasks(ofService: service.id)
+            let current = Self.snapshot(service, tasks: tasks, wanted: spec.replicas)
+            if done(current) { return current }
+            if ContinuousClock.now >= deadline {
+                let newestError = tasks.filter { $0.error != nil }.max { $0.updatedAt < $1.updatedAt }?.error
+                throw DockerError(
+                    kind: .timeout,
+                    call: "wait for \(what)",
+                    container: spec.name,
+                    message: "not within \(limit) (\(current.status))" + (newestError.map { "; newest task error: \($0)" } ?? "")
+                )
+            }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
+    private func snapshot(_ docker: DockerClient, of service: ServiceInspection?) async throws(DockerError) -> RuntimeSnapshot {
+        guard let service else { return .missing }
+        return Self.snapshot(service, tasks: try await docker.tasks(ofService: service.id), wanted: spec.replicas)
+    }
+
+    /// Running when at least `wanted` replicas serve, stopped when scaled to zero with nothing
+    /// left running, scaling in between.
+    static func snapshot(_ service: ServiceInspection, tasks: [TaskSummary], wanted: Int) -> RuntimeSnapshot {
+        let serving = tasks.filter(\.isServing).count
+        let running = tasks.filter { $0.state == "running" }.count
+        let replicas = service.replicas ?? 0
+        let actual: ActualState =
+            if replicas == 0 && running == 0 { .stopped } else if replicas >= wanted && serving >= wanted { .running } else { .scaling }
+        return RuntimeSnapshot(id: service.id, actual: actual, status: "\(serving)/\(replicas) replicas running")
+    }
+}
