@@ -131,17 +131,6 @@ public struct DockerClient: Sendable {
         guard response.status == 204 || response.status == 404 else { throw response.error(call: call, container: id) }
     }
 
-    /// Whether an image is present locally.
-    public func imageExists(_ reference: String) async throws(DockerError) -> Bool {
-        let call = "GET /images/{name}/json"
-        let response = try await send(.GET, "/images/\(escape(reference))/json", call: call)
-        switch response.status {
-        case 200: return true
-        case 404: return false
-        default: throw response.error(call: call, container: nil)
-        }
-    }
-
     // MARK: Events
 
     /// Follows dockerd's event stream narrowed by `filters` (Engine API filter syntax, e.g.

@@ -11,8 +11,8 @@ import ServiceLifecycle
 
 /// What a failoverd process is built from; tests supply their own runtime and registry.
 public struct FailoverdDependencies: Sendable {
-    /// The cloud runtime adapter (Docker in production).
-    public var runtime: any CloudRuntime
+    /// The cloud runtime adapter of each managed service (Docker in production).
+    public var runtime: @Sendable (ManagedService) -> any CloudRuntime
     /// Registry served on `/metrics`.
     public var registry: PrometheusCollectorRegistry
     /// Logger for everything.
@@ -31,7 +31,7 @@ public struct FailoverdDependencies: Sendable {
 
     /// Creates the dependencies.
     public init(
-        runtime: any CloudRuntime,
+        runtime: @escaping @Sendable (ManagedService) -> any CloudRuntime,
         registry: PrometheusCollectorRegistry,
         logger: Logger,
         onReady: @escaping @Sendable () -> Void = {},
@@ -65,10 +65,12 @@ public struct WatchdogHook: Sendable {
     }
 }
 
-/// A built daemon: the controller (for tests and the CLI), its reloader and the application serving it.
+/// A built daemon: its services' controllers, its reloader and the application serving it.
 public struct Failoverd<App: ApplicationProtocol>: Sendable {
-    /// The decision actor.
-    public let controller: FailoverController
+    /// Every managed service and its decision actor.
+    public let fleet: ServiceFleet
+    /// The first service's decision actor: the only one without `services:`.
+    public var controller: FailoverController { fleet.members[0].controller }
     /// Applies a changed configuration (SIGHUP).
     public let reloader: ConfigurationReloader
     /// The HTTP application with the reconcile loop attached.
@@ -83,31 +85,51 @@ public func buildFailoverd(
     dependencies: FailoverdDependencies
 ) async throws -> Failoverd<some ApplicationProtocol> {
     let metrics = DaemonMetrics(registry: dependencies.registry)
-    let policy = try configuration.policy()
-    let controller = FailoverController(
-        policy: policy,
-        runtime: dependencies.runtime,
-        store: StateStore(directory: configuration.stateDirectory),
-        metrics: metrics,
-        logger: dependencies.logger,
-        clock: dependencies.clock
-    )
+    let namesServices = configuration.listsServices
+    let statusLine = StatusLineCombiner(names: configuration.managedServices.map(\.name), publish: dependencies.onStatus)
     var services: [any Service] = []
-    if configuration.alertmanager.isEnabled {
-        let sync = AlertmanagerSync(
-            peers: AlertmanagerPeers(settings: configuration.alertmanager, selectors: policy.allTriggers),
-            controller: controller,
-            metrics: metrics,
-            logger: dependencies.logger,
+    var members: [ServiceFleet.Member] = []
+    for service in configuration.managedServices {
+        var logger = dependencies.logger
+        if namesServices { logger[metadataKey: "service"] = .string(service.name) }
+        let runtime = dependencies.runtime(service)
+        let serviceMetrics = namesServices ? metrics.service(service.name) : metrics
+        let controller = FailoverController(
+            policy: try service.settings.policy(),
+            runtime: runtime,
+            // Each of several services keeps its state in its own directory; a single one
+            // where it always has.
+            store: StateStore(directory: configuration.stateDirectory + (namesServices ? "/\(service.name)" : "")),
+            metrics: serviceMetrics,
+            logger: logger,
             clock: dependencies.clock
         )
-        try await controller.bootstrap(alertmanagerView: await sync.initialView())
-        await controller.onDisagreement { Task { await sync.sync() } }
-        services.append(AlertmanagerSyncService(sync: sync, interval: configuration.alertmanager.interval))
-    } else {
-        try await controller.bootstrap()
+        if service.settings.alertmanager.isEnabled {
+            let sync = AlertmanagerSync(
+                peers: AlertmanagerPeers(settings: configuration.alertmanager, selectors: try service.settings.policy().allTriggers),
+                controller: controller,
+                metrics: serviceMetrics,
+                logger: logger,
+                clock: dependencies.clock
+            )
+            try await controller.bootstrap(alertmanagerView: await sync.initialView())
+            await controller.onDisagreement { Task { await sync.sync() } }
+            services.append(AlertmanagerSyncService(sync: sync, interval: configuration.alertmanager.interval))
+        } else {
+            try await controller.bootstrap()
+        }
+        await controller.onStatusChange(namesServices ? statusLine.observer(for: service.name) : dependencies.onStatus)
+        services.append(
+            ReconcileService(controller: controller, interval: configuration.reconcileInterval, maximumBackoff: configuration.maximumBackoff)
+        )
+        if configuration.followDockerEvents {
+            services.append(
+                RuntimeWatchService(controller: controller, runtime: runtime, maximumBackoff: configuration.maximumBackoff, logger: logger)
+            )
+        }
+        members.append(ServiceFleet.Member(name: service.name, controller: controller))
     }
-    await controller.onStatusChange(dependencies.onStatus)
+    let fleet = ServiceFleet(members: members, namesServices: namesServices)
 
     let authenticator = WebhookAuthenticator(token: token, basicUsername: configuration.basicAuthUsername)
     let tls = try configuration.tlsCredentials().map(LiveTLSCredentials.init)
@@ -116,7 +138,7 @@ public func buildFailoverd(
         load: dependencies.reloadConfiguration ?? { configuration },
         authenticator: authenticator,
         tls: tls,
-        controller: controller,
+        fleet: fleet,
         metrics: metrics,
         logger: dependencies.logger,
         clock: dependencies.clock
@@ -127,34 +149,19 @@ public func buildFailoverd(
 
     let router = Router(context: BasicRequestContext.self)
     FailoverdRoutes(
-        controller: controller,
+        fleet: fleet,
         authenticator: authenticator,
         metrics: metrics,
         maximumBodyBytes: configuration.maximumBodyBytes,
         replyDeadline: configuration.replyDeadline
     ).register(on: router)
 
-    let reconcile = ReconcileService(
-        controller: controller,
-        interval: configuration.reconcileInterval,
-        maximumBackoff: configuration.maximumBackoff
-    )
     HeapTrimService.limitArenas()
-    services += [reconcile, HeapTrimService()]
-    if configuration.followDockerEvents {
-        services.append(
-            RuntimeWatchService(
-                controller: controller,
-                runtime: dependencies.runtime,
-                maximumBackoff: configuration.maximumBackoff,
-                logger: dependencies.logger
-            )
-        )
-    }
+    services.append(HeapTrimService())
     if let hook = dependencies.watchdog {
         services.append(
             WatchdogService(
-                controller: controller,
+                controllers: members.map(\.controller),
                 hook: hook,
                 convergenceLimit: configuration.convergenceLimit,
                 logger: dependencies.logger
@@ -188,5 +195,5 @@ public func buildFailoverd(
         },
         logger: logger
     )
-    return Failoverd(controller: controller, reloader: reloader, application: application)
+    return Failoverd(fleet: fleet, reloader: reloader, application: application)
 }

@@ -80,7 +80,7 @@ struct Serve: AsyncParsableCommand {
             configuration: configuration,
             token: token,
             dependencies: FailoverdDependencies(
-                runtime: makeCloudRuntime(configuration: configuration, http: http, logger: logger),
+                runtime: { service in makeCloudRuntime(configuration: service.settings, http: http, logger: logger) },
                 registry: PrometheusCollectorRegistry(),
                 logger: logger,
                 onReady: { notifier?.notify(.ready) },
@@ -137,9 +137,10 @@ struct Status: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Ask the running daemon what it is doing.", discussion: ConfigurationOptions.discussion)
     @OptionGroup var options: ConfigurationOptions
     @Flag(help: "Print the raw JSON.") var json = false
+    @Option(help: "Only this service (a name under services:).") var service: String?
 
     func run() async throws {
-        let status = try await DaemonClient(configuration: try options.load()).call(.GET, "/status")
+        let status = try await DaemonClient(configuration: try options.load()).call(.GET, "/status", service: service)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -156,17 +157,19 @@ struct Pause: AsyncParsableCommand {
         discussion: ConfigurationOptions.discussion
     )
     @OptionGroup var options: ConfigurationOptions
+    @Option(help: "Only this service (a name under services:); default all.") var service: String?
 
     func run() async throws {
-        print(try await DaemonClient(configuration: try options.load()).call(.POST, "/pause").rendered())
+        print(try await DaemonClient(configuration: try options.load()).call(.POST, "/pause", service: service).rendered())
     }
 }
 
 struct Resume: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Resume automation.", discussion: ConfigurationOptions.discussion)
     @OptionGroup var options: ConfigurationOptions
+    @Option(help: "Only this service (a name under services:); default all.") var service: String?
 
     func run() async throws {
-        print(try await DaemonClient(configuration: try options.load()).call(.POST, "/resume").rendered())
+        print(try await DaemonClient(configuration: try options.load()).call(.POST, "/resume", service: service).rendered())
     }
 }

@@ -88,10 +88,10 @@ struct DockerClientTests {
                 guard let error = error as? DockerError else { return false }
                 return error.kind == .imageMissing && error.description.contains(spec.image) && error.container == spec.name
             }
-            let observed5 = try await client.imageExists(spec.image)
-            #expect(observed5 == false)
-            let observed6 = try await client.imageExists(RealDocker.image)
-            #expect(observed6 == true)
+            let missing = try await client.imageID(spec.image)
+            #expect(missing == nil)
+            let present = try await client.imageID(RealDocker.image)
+            #expect(present?.hasPrefix("sha256:") == true, "the Swarm target starts replicas from this id")
         }
     }
 

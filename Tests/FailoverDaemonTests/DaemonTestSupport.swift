@@ -40,14 +40,17 @@ func testConfiguration(stateDirectory: String, holdDown: Duration = .seconds(30)
     return configuration
 }
 
-/// Builds a daemon around a fake runtime and a clock the test advances.
+/// Builds a daemon around a fake runtime and a clock the test advances; with `services:` in
+/// the configuration, `runtimes` gives each named service its own.
 func makeDaemon(
     _ runtime: FakeCloudRuntime,
+    runtimes: [String: FakeCloudRuntime] = [:],
     stateDirectory: String,
     holdDown: Duration = .seconds(30),
     clock: ManualClock = ManualClock(),
     configure: (inout FailoverdConfiguration) -> Void = { _ in },
-    reloadConfiguration: (@Sendable () throws -> FailoverdConfiguration)? = nil
+    reloadConfiguration: (@Sendable () throws -> FailoverdConfiguration)? = nil,
+    onStatus: @escaping @Sendable (String) -> Void = { _ in }
 ) async throws -> Failoverd<some ApplicationProtocol> {
     var configuration = testConfiguration(stateDirectory: stateDirectory, holdDown: holdDown)
     configure(&configuration)
@@ -55,9 +58,10 @@ func makeDaemon(
         configuration: configuration,
         token: testToken,
         dependencies: FailoverdDependencies(
-            runtime: runtime,
+            runtime: { runtimes[$0.name] ?? runtime },
             registry: PrometheusCollectorRegistry(),
             logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() },
+            onStatus: onStatus,
             clock: clock,
             reloadConfiguration: reloadConfiguration
         )

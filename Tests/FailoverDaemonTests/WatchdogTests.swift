@@ -24,7 +24,7 @@ struct WatchdogTests {
         let pings = PingCounter()
         let limit = Duration.seconds(90)
         let watchdog = WatchdogService(
-            controller: daemon.controller,
+            controllers: [daemon.controller],
             hook: WatchdogHook(interval: .seconds(15)) { pings.ping() },
             convergenceLimit: limit,
             logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }

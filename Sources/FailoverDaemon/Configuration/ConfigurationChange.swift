@@ -23,9 +23,36 @@ struct ConfigurationChange: Sendable {
                 restartRequired.append(key.path)
             }
         }
+        Self.compareServices(running: running, loaded: loaded, effective: &effective, applied: &applied, restartRequired: &restartRequired)
         self.applied = applied
         self.restartRequired = restartRequired
         self.effective = effective
+    }
+
+    /// The same per service: a service added, removed or renamed needs a restart (it has its
+    /// own controller, runtime and state file); its reloadable keys apply like the top-level ones.
+    private static func compareServices(
+        running: FailoverdConfiguration,
+        loaded: FailoverdConfiguration,
+        effective: inout FailoverdConfiguration,
+        applied: inout [String],
+        restartRequired: inout [String]
+    ) {
+        guard running.services.map(\.name) == loaded.services.map(\.name) else {
+            restartRequired.append("services")
+            return
+        }
+        for (index, service) in loaded.services.enumerated() {
+            for key in FailoverdConfiguration.perServiceKeys where key.differs(running.services[index].settings, service.settings) {
+                let path = "services[\(service.name)].\(key.path)"
+                if key.reloadable {
+                    key.copyValue(from: service.settings, into: &effective.services[index].settings)
+                    applied.append(path)
+                } else {
+                    restartRequired.append(path)
+                }
+            }
+        }
     }
 }
 

@@ -21,6 +21,8 @@ struct ConfigurationKey: Sendable {
     let redaction: Redaction
     /// Whether a running daemon applies a new value on SIGHUP; other keys need a restart.
     let reloadable: Bool
+    /// Whether an entry under `services:` may set it for its own service.
+    let perService: Bool
     private let readNode: @Sendable (inout FailoverdConfiguration, Node) throws(ConfigurationError) -> Void
     private let readText: @Sendable (inout FailoverdConfiguration, String) throws(ConfigurationError) -> Void
     private let write: @Sendable (FailoverdConfiguration) -> Node
@@ -44,6 +46,7 @@ struct ConfigurationKey: Sendable {
         redaction: Redaction = .none,
         allowed rule: AllowedValues<Value> = .any,
         reloadable: Bool = false,
+        perService: Bool = false,
         _ summary: String
     ) {
         self.path = path
@@ -54,6 +57,7 @@ struct ConfigurationKey: Sendable {
         self.allowed = rule.description
         self.redaction = redaction
         self.reloadable = reloadable
+        self.perService = perService
         self.readNode = { configuration, node throws(ConfigurationError) in
             configuration[keyPath: keyPath] = try Value(node: node, key: path)
         }

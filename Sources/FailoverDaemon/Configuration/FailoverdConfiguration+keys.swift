@@ -41,11 +41,13 @@ extension FailoverdConfiguration {
             "triggers",
             \.triggers,
             allowed: .nonEmpty,
+            perService: true,
             "Alertmanager matchers; an alert matching any of them means on-prem is down and drives failover."
         ),
         ConfigurationKey(
             "prewarm_triggers",
             \.prewarmTriggers,
+            perService: true,
             "Matchers for a fast, unconfirmed sign (one failed scrape): the cloud copy starts at once, HAProxy still decides routing."
         ),
         ConfigurationKey(
@@ -54,6 +56,7 @@ extension FailoverdConfiguration {
             flag: "hold-down-seconds",
             allowed: .nonNegative,
             reloadable: true,
+            perService: true,
             "Time with no firing trigger before the cloud copy stops."
         ),
         ConfigurationKey(
@@ -61,6 +64,7 @@ extension FailoverdConfiguration {
             \.prewarmHoldDown,
             allowed: .nonNegative,
             reloadable: true,
+            perService: true,
             "Hold-down instead of hold_down_seconds (and at most it) when only pre-warm triggers fired: a lost scrape."
         ),
         ConfigurationKey(
@@ -68,6 +72,7 @@ extension FailoverdConfiguration {
             \.maximumStopsPerWindow,
             allowed: .atLeast(1),
             reloadable: true,
+            perService: true,
             "At most this many stops per window."
         ),
         ConfigurationKey(
@@ -75,6 +80,7 @@ extension FailoverdConfiguration {
             \.stopBudgetWindow,
             allowed: .positive,
             reloadable: true,
+            perService: true,
             "The window the stop budget counts over."
         ),
         ConfigurationKey(
@@ -99,6 +105,7 @@ extension FailoverdConfiguration {
             "ready_timeout_seconds",
             \.readyTimeout,
             allowed: .positive,
+            perService: true,
             "Longest a start waits for the cloud copy to run and be healthy."
         ),
         ConfigurationKey("max_body_bytes", \.maximumBodyBytes, allowed: .atLeast(1024), "Largest accepted webhook body (413 above)."),
@@ -155,44 +162,56 @@ extension FailoverdConfiguration {
             "target",
             \.target,
             allowed: .oneOf(["container", "swarm"]),
+            perService: true,
             "What runs the cloud copy: one container on this host, or a Docker Swarm service scaled from 0 to swarm.replicas (this engine must be a swarm manager)."
         ),
         ConfigurationKey(
             "swarm.replicas",
             \.swarmReplicas,
             allowed: .atLeast(1),
+            perService: true,
             "Replicas of the Swarm service while failed over; failover completes when all run (and are healthy, with a HEALTHCHECK)."
         ),
         ConfigurationKey(
             "container.name",
             \.container.name,
             allowed: .nonEmpty,
+            perService: true,
             "Name of the cloud container (of the Swarm service, with target swarm)."
         ),
         ConfigurationKey(
             "container.image",
             \.container.image,
             allowed: .nonEmpty,
+            perService: true,
             "Local image of the cloud copy, e.g. onprem-api:latest (required; never pulled on failover)."
         ),
         ConfigurationKey(
             "container.env",
             \.container.environment,
             redaction: .valuesOfAssignments,
+            perService: true,
             "Environment as NAME=value; check-config shows the names only."
         ),
-        ConfigurationKey("container.labels", \.container.labels, "Extra container labels."),
+        ConfigurationKey("container.labels", \.container.labels, perService: true, "Extra container labels."),
         ConfigurationKey(
             "container.network_mode",
             \.container.networkMode,
             allowed: .nonEmpty,
+            perService: true,
             "Docker network mode (host, bridge, none, a network)."
         ),
-        ConfigurationKey("container.ports", \.container.ports, "Port publications HOSTPORT:CONTAINERPORT (not with host networking)."),
+        ConfigurationKey(
+            "container.ports",
+            \.container.ports,
+            perService: true,
+            "Port publications HOSTPORT:CONTAINERPORT (not with host networking)."
+        ),
         ConfigurationKey(
             "container.stop_timeout_seconds",
             \.container.stopTimeoutSeconds,
             allowed: .atLeast(0),
+            perService: true,
             "Seconds Docker waits after SIGTERM before SIGKILL."
         ),
     ]
@@ -201,13 +220,14 @@ extension FailoverdConfiguration {
     public static func keyReference() -> String {
         let defaults = FailoverdConfiguration()
         var lines = [
-            "| key | env | flag | type | default | allowed | on SIGHUP | meaning |",
-            "| --- | --- | --- | --- | --- | --- | --- | --- |",
+            "| key | env | flag | type | default | allowed | on SIGHUP | per service | meaning |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
         ]
         for key in keys {
             let cells = [
                 "`\(key.path)`", "`\(key.environmentName)`", key.flag.map { "`--\($0)`" } ?? "", key.typeName,
-                "`\(key.defaultText(in: defaults))`", key.allowed, key.reloadable ? "applied" : "restart", key.summary,
+                "`\(key.defaultText(in: defaults))`", key.allowed, key.reloadable ? "applied" : "restart",
+                key.perService ? "yes" : "", key.summary,
             ]
             lines.append("| " + cells.map { $0.replacing("|", with: "\\|") }.joined(separator: " | ") + " |")
         }

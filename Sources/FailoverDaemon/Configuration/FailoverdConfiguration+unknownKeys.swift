@@ -24,7 +24,8 @@ extension FailoverdConfiguration {
         for (name, value) in mapping {
             let key = name.string ?? "\(name)"
             let path = prefix.isEmpty ? key : "\(prefix).\(key)"
-            if keys.contains(where: { $0.path == path }) { continue }
+            // `services:` entries are checked as they are read.
+            if keys.contains(where: { $0.path == path }) || path == "services" { continue }
             if keys.contains(where: { $0.path.hasPrefix(path + ".") }) {
                 unknown += unknownPaths(in: value, prefix: path)
             } else {

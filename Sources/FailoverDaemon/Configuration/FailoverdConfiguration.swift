@@ -65,6 +65,9 @@ public struct FailoverdConfiguration: Sendable, Equatable {
     public var swarmReplicas = 1
     /// The cloud container; with a Swarm target, each replica's container and the service's name.
     public var container = ContainerSpec(name: "cloud-api", image: "", environment: ["SITE=cloud"])
+    /// The services under `services:`, each the top-level values with its own keys applied;
+    /// empty when the file has none and the top-level keys describe the one service.
+    public internal(set) var services: [ManagedService] = []
 
     /// All defaults.
     public init() {}
@@ -73,7 +76,7 @@ public struct FailoverdConfiguration: Sendable, Equatable {
     /// health, or stop with Docker's grace period, each runtime call bounded by its own timeout.
     /// A convergence running longer is hung, and the systemd watchdog stops being fed.
     public var convergenceLimit: Duration {
-        readyTimeout + .seconds(container.stopTimeoutSeconds) + .seconds(30)
+        managedServices.map { $0.settings.readyTimeout + .seconds($0.settings.container.stopTimeoutSeconds) }.max()! + .seconds(30)
     }
 
     /// Reads the file (if any) over the defaults, then the environment, then the flags.
@@ -90,11 +93,11 @@ public struct FailoverdConfiguration: Sendable, Equatable {
         if let state = environment["STATE_DIRECTORY"]?.split(separator: ":").first {
             configuration.stateDirectory = String(state)
         }
-        if let path {
-            try configuration.applyFile(at: path)
-        }
+        // Service entries apply over the top-level values once the environment and flags set them.
+        let serviceEntries = try path.map { path throws(ConfigurationError) in try configuration.applyFile(at: path) } ?? []
         try configuration.applyEnvironment(environment)
         try configuration.applyFlags(flags)
+        try configuration.resolveServices(serviceEntries)
         return configuration
     }
 
@@ -120,7 +123,8 @@ public struct FailoverdConfiguration: Sendable, Equatable {
         dockerSocket = String(value.dropFirst("unix://".count))
     }
 
-    private mutating func applyFile(at path: String) throws(ConfigurationError) {
+    /// Applies the file's top-level keys and returns its `services:` entries.
+    private mutating func applyFile(at path: String) throws(ConfigurationError) -> [Node] {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
@@ -133,7 +137,7 @@ public struct FailoverdConfiguration: Sendable, Equatable {
         } catch {
             throw ConfigurationError(key: path, problem: "not valid YAML or JSON: \(error)")
         }
-        guard let root else { return }
+        guard let root else { return [] }
         guard root.mapping != nil else { throw ConfigurationError(key: path, problem: "expected a map of keys at the top level") }
         try Self.rejectUnknownKeys(in: root, file: path)
         for key in Self.keys {
@@ -143,6 +147,12 @@ public struct FailoverdConfiguration: Sendable, Equatable {
             } catch {
                 throw ConfigurationError(key: error.key, problem: "\(error.problem) (in \(path))")
             }
+        }
+        guard let services = root.mapping?["services"] else { return [] }
+        do {
+            return try Self.serviceEntries(services, file: path)
+        } catch {
+            throw ConfigurationError(key: error.key, problem: "\(error.problem) (in \(path))")
         }
     }
 
@@ -224,6 +234,12 @@ public struct FailoverdConfiguration: Sendable, Equatable {
         guard (tlsCertificatePath == nil) == (tlsKeyPath == nil) else {
             throw ConfigurationError(key: "tls", problem: "set both tls.certificate and tls.key, or neither")
         }
+        try validateTarget()
+        try validateServices()
+    }
+
+    /// Rules between a service's target keys.
+    func validateTarget() throws(ConfigurationError) {
         guard target != "swarm" || container.ports.isEmpty else {
             throw ConfigurationError(
                 key: "container.ports",
@@ -253,13 +269,14 @@ public struct FailoverdConfiguration: Sendable, Equatable {
         for key in Self.keys {
             root.setValue(key.printed(self), at: key.path)
         }
+        if let services = printedServices() { root.setValue(services, at: "services") }
         return (try? Yams.serialize(node: root, sortKeys: false)) ?? ""
     }
 }
 
 extension Node {
     /// The node at a dotted path of mapping keys, or nil when any step is missing.
-    fileprivate func value(at path: String) -> Node? {
+    func value(at path: String) -> Node? {
         var node: Node? = self
         for component in path.split(separator: ".") {
             node = node?.mapping?[String(component)]
@@ -268,7 +285,7 @@ extension Node {
     }
 
     /// Sets the node at a dotted path, creating block mappings on the way.
-    fileprivate mutating func setValue(_ value: Node, at path: String) {
+    mutating func setValue(_ value: Node, at path: String) {
         let components = path.split(separator: ".").map(String.init)
         guard var mapping = self.mapping, let first = components.first else { return }
         if components.count == 1 {

@@ -6,6 +6,7 @@ extension StatusReport {
     init(engine: FailoverEngine, observations: RuntimeObservations, engineName: String, now: Date) {
         let state = engine.state
         self.init(
+            service: nil,
             desired: engine.desired(at: now),
             actual: observations.engineUp
                 ? (observations.snapshot?.status ?? "unknown") : "unknown (\(engineName.lowercased()) unreachable)",

@@ -33,8 +33,10 @@ public struct DaemonClient: Sendable {
         }
     }
 
-    /// Sends one request and decodes the status report the daemon answers with.
-    public func call(_ method: HTTPMethod, _ path: String) async throws -> StatusReport {
+    /// Sends one request and decodes the status the daemon answers with; `service` narrows it
+    /// to one of the services the configuration lists.
+    public func call(_ method: HTTPMethod, _ path: String, service: String? = nil) async throws -> FleetStatus {
+        let path = service.map { "\(path)?service=\($0)" } ?? path
         let token = try configuration.readToken()
         let scheme = configuration.tlsCertificatePath == nil ? "http" : "https"
         var request = HTTPClientRequest(url: "\(scheme)://\(Self.address(listeningOn: configuration.host)):\(configuration.port)\(path)")
@@ -50,7 +52,7 @@ public struct DaemonClient: Sendable {
             guard response.status == .ok else {
                 throw Refused(code: response.status.code, message: String(buffer: body))
             }
-            return try JSONDecoder().decode(StatusReport.self, from: Data(body.readableBytesView))
+            return try JSONDecoder().decode(FleetStatus.self, from: Data(body.readableBytesView))
         } catch {
             try? await client.shutdown()
             throw error

@@ -8,7 +8,7 @@ import Prometheus
 
 /// Dependencies of the HTTP surface.
 struct FailoverdRoutes: Sendable {
-    let controller: FailoverController
+    let fleet: ServiceFleet
     let authenticator: WebhookAuthenticator
     let metrics: DaemonMetrics
     let maximumBodyBytes: Int
@@ -26,14 +26,14 @@ struct FailoverdRoutes: Sendable {
         router.post("/failover") { request, context -> Response in
             try await counted { try await webhook(request, context: context) }
         }
-        router.get("/status") { request, _ -> StatusReport in
+        router.get("/status") { request, _ -> FleetStatus in
             try authorize(request)
-            return await controller.report()
+            return await fleet.status(of: try selected(request))
         }
-        router.post("/pause") { request, _ -> StatusReport in
+        router.post("/pause") { request, _ -> FleetStatus in
             try await setPaused(true, request)
         }
-        router.post("/resume") { request, _ -> StatusReport in
+        router.post("/resume") { request, _ -> FleetStatus in
             try await setPaused(false, request)
         }
     }
@@ -48,12 +48,24 @@ struct FailoverdRoutes: Sendable {
         }
     }
 
-    private func setPaused(_ paused: Bool, _ request: Request) async throws -> StatusReport {
-        try authorize(request)
-        guard await controller.setPaused(paused) else {
-            throw HTTPError(.serviceUnavailable, message: "state could not be saved; see failoverd's log")
+    /// The services `?service=<name>` names, or all of them.
+    private func selected(_ request: Request) throws -> [ServiceFleet.Member] {
+        guard let name = request.uri.queryParameters.get("service") else { return fleet.members }
+        guard let member = fleet.member(named: name) else {
+            throw HTTPError(.notFound, message: "no service '\(name)'; services: \(fleet.members.map(\.name).joined(separator: ", "))")
         }
-        return await controller.report()
+        return [member]
+    }
+
+    private func setPaused(_ paused: Bool, _ request: Request) async throws -> FleetStatus {
+        try authorize(request)
+        let members = try selected(request)
+        for member in members {
+            guard await member.controller.setPaused(paused) else {
+                throw HTTPError(.serviceUnavailable, message: "state of \(member.name) could not be saved; see failoverd's log")
+            }
+        }
+        return await fleet.status(of: members)
     }
 
     /// Counts every webhook reply by status code, errors included.
@@ -99,9 +111,21 @@ struct FailoverdRoutes: Sendable {
             throw HTTPError(.badRequest, message: error.description)
         }
 
-        let outcome = await controller.receive(payload, deadline: replyDeadline)
-        return try WebhookReply(outcome, replyDeadline: replyDeadline).response(from: request, context: context)
+        guard fleet.namesServices else {
+            let outcome = await fleet.members[0].controller.receive(payload, deadline: replyDeadline)
+            return try WebhookReply(outcome, replyDeadline: replyDeadline).response(from: request, context: context)
+        }
+        // Every service decides on the same notices at once; none waits for another's runtime.
+        let outcomes = await withTaskGroup(of: (Int, FailoverController.WebhookOutcome).self) { group in
+            for (index, member) in fleet.members.enumerated() {
+                group.addTask { (index, await member.controller.receive(payload, deadline: replyDeadline)) }
+            }
+            var outcomes: [(Int, FailoverController.WebhookOutcome)] = []
+            for await outcome in group { outcomes.append(outcome) }
+            return outcomes.sorted { $0.0 < $1.0 }.map { (fleet.members[$0.0].name, $0.1) }
+        }
+        return try FleetWebhookReply(outcomes, replyDeadline: replyDeadline).response(from: request, context: context)
     }
 }
 
-extension StatusReport: ResponseEncodable {}
+extension FleetStatus: ResponseEncodable {}

@@ -4,7 +4,7 @@ extension StatusReport {
     /// The report as `failoverd status` prints it: the summary line, then one fact per line.
     public func rendered() -> String {
         var lines = [
-            "failoverd: \(summary)",
+            service.map { "service \($0): \(summary)" } ?? "failoverd: \(summary)",
             "  desired: \(desired.rawValue)   actual: \(actual)\(health.map { " (\($0))" } ?? "")   paused: \(paused)",
             "  reason: \(reason)",
         ]

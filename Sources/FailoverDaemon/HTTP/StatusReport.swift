@@ -39,6 +39,8 @@ public struct StatusReport: Codable, Sendable, Equatable {
         }
     }
 
+    /// The service's name, when the configuration lists services.
+    public var service: String?
     public var desired: DesiredState
     public var actual: String
     public var containerID: String?
@@ -57,7 +59,7 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var summary: String
 
     enum CodingKeys: String, CodingKey {
-        case desired, actual, health, paused, reason, summary
+        case service, desired, actual, health, paused, reason, summary
         case containerID = "container_id"
         case firingTriggerAlerts = "firing_trigger_alerts"
         case holdDownUntil = "hold_down_until"

@@ -15,7 +15,7 @@ struct WebhookReply {
 extension WebhookReply: ResponseGenerator {
     /// The JSON is written by hand: `JSONEncoder`'s generic machinery took 15% of a webhook's
     /// CPU, more than reading the body.
-    func response(from request: Request, context: some RequestContext) -> Response {
+    var json: String {
         var json = #"{"desired":"\#(desired.rawValue)","result":"# + JSONString.quote(result) + #","alerts":["#
         for (index, verdict) in alerts.enumerated() {
             if index > 0 { json += "," }
@@ -23,11 +23,46 @@ extension WebhookReply: ResponseGenerator {
             json += #","status":"\#(verdict.status.rawValue)","outcome":"\#(verdict.outcome.rawValue)"}"#
         }
         json += #"],"truncated_alerts":\#(truncatedAlerts),"summary":"# + JSONString.quote(summary) + "}"
-        return Response(
+        return json
+    }
+
+    func response(from request: Request, context: some RequestContext) -> Response {
+        Self.jsonResponse(json)
+    }
+
+    static func jsonResponse(_ json: String) -> Response {
+        Response(
             status: .ok,
             headers: [.contentType: "application/json; charset=utf-8"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: json))
         )
+    }
+}
+
+/// The reply when the configuration lists services: each service's reply under its name. A
+/// 503 when any service's outcome needs a retry, naming each; the services that did act see
+/// the retried notices as duplicates and answer from memory.
+struct FleetWebhookReply: ResponseGenerator {
+    let replies: [(service: String, reply: WebhookReply)]
+
+    init(_ outcomes: [(service: String, outcome: FailoverController.WebhookOutcome)], replyDeadline: Duration) throws(HTTPError) {
+        var replies: [(String, WebhookReply)] = []
+        var retries: [String] = []
+        for (service, outcome) in outcomes {
+            do {
+                replies.append((service, try WebhookReply(outcome, replyDeadline: replyDeadline)))
+            } catch {
+                retries.append("\(service): \(error.body ?? "retry")")
+            }
+        }
+        guard retries.isEmpty else { throw HTTPError(.serviceUnavailable, message: retries.joined(separator: "; ")) }
+        self.replies = replies
+    }
+
+    func response(from request: Request, context: some RequestContext) -> Response {
+        let services = replies.map { JSONString.quote($0.service) + ":" + $0.reply.json }.joined(separator: ",")
+        let summary = FleetStatus.combinedSummary(replies.map { ($0.service, $0.reply.summary) })
+        return WebhookReply.jsonResponse(#"{"services":{"# + services + #"},"summary":"# + JSONString.quote(summary) + "}")
     }
 }
 

@@ -10,6 +10,9 @@ import Prometheus
 public struct DaemonMetrics: Sendable {
     /// The registry `/metrics` serves.
     public let registry: PrometheusCollectorRegistry
+    /// `service="<name>"` on the series of one service when failoverd manages several; empty
+    /// otherwise, so a single-service deployment's series stay as they were.
+    private let serviceLabels: [(String, String)]
     private let noticeCounters: [NoticeVerdict.Outcome: Counter]
     private let replyCounters: [Int: Counter]
     private let process: ProcessMetrics
@@ -21,18 +24,39 @@ public struct DaemonMetrics: Sendable {
 
     /// Creates the metrics in `registry`.
     public init(registry: PrometheusCollectorRegistry) {
-        self.registry = registry
-        noticeCounters = Dictionary(
-            uniqueKeysWithValues: NoticeVerdict.Outcome.allCases.map { ($0, Self.noticeCounter(registry, $0)) }
+        BuildInfo.register(prefix: "failoverd", in: registry)
+        self.init(
+            registry: registry,
+            serviceLabels: [],
+            replyCounters: Dictionary(uniqueKeysWithValues: Self.webhookReplyCodes.map { ($0, Self.replyCounter(registry, $0)) }),
+            process: ProcessMetrics(registry: registry)
         )
-        replyCounters = Dictionary(uniqueKeysWithValues: Self.webhookReplyCodes.map { ($0, Self.replyCounter(registry, $0)) })
+    }
+
+    private init(
+        registry: PrometheusCollectorRegistry,
+        serviceLabels: [(String, String)],
+        replyCounters: [Int: Counter],
+        process: ProcessMetrics
+    ) {
+        self.registry = registry
+        self.serviceLabels = serviceLabels
+        self.replyCounters = replyCounters
+        self.process = process
+        noticeCounters = Dictionary(
+            uniqueKeysWithValues: NoticeVerdict.Outcome.allCases.map { ($0, Self.noticeCounter(registry, $0, serviceLabels)) }
+        )
         // At 0 from the start, so the first start shows in increase() and rate(): a counter
         // that appears at 1 has no earlier sample to count from.
         for action in RuntimeAction.allCases {
-            for succeeded in [true, false] { _ = Self.actionCounter(registry, action, succeeded: succeeded) }
+            for succeeded in [true, false] { _ = Self.actionCounter(registry, action, succeeded: succeeded, serviceLabels) }
         }
-        BuildInfo.register(prefix: "failoverd", in: registry)
-        process = ProcessMetrics(registry: registry)
+    }
+
+    /// The metrics of one of several services: its series carry `service="<name>"`; the
+    /// process's own (webhook replies, reloads, build, process) stay unlabelled.
+    func service(_ name: String) -> DaemonMetrics {
+        DaemonMetrics(registry: registry, serviceLabels: [("service", name)], replyCounters: replyCounters, process: process)
     }
 
     /// The Prometheus text exposition, with the process metrics read afresh.
@@ -48,14 +72,18 @@ public struct DaemonMetrics: Sendable {
         )
     }
 
-    private static func noticeCounter(_ registry: PrometheusCollectorRegistry, _ outcome: NoticeVerdict.Outcome) -> Counter {
+    private static func noticeCounter(
+        _ registry: PrometheusCollectorRegistry,
+        _ outcome: NoticeVerdict.Outcome,
+        _ serviceLabels: [(String, String)]
+    ) -> Counter {
         registry.makeCounter(
             descriptor: .init(
                 metricName: "failoverd_alert_notices",
                 unitName: "total",
                 helpText: "Alert notices by outcome (applied, duplicate, stale, not_a_trigger)."
             ),
-            labels: [("outcome", outcome.rawValue)]
+            labels: serviceLabels + [("outcome", outcome.rawValue)]
         )
     }
 
@@ -76,7 +104,8 @@ public struct DaemonMetrics: Sendable {
                 metricName: "failoverd_state_saves",
                 unitName: "total",
                 helpText: "Saves of state.json (two fsyncs each); only webhooks that change the state save."
-            )
+            ),
+            labels: serviceLabels
         ).increment()
     }
 
@@ -87,7 +116,8 @@ public struct DaemonMetrics: Sendable {
                 metricName: "failoverd_docker_events",
                 unitName: "total",
                 helpText: "Docker events about the cloud container (die, start, destroy, ...) that made failoverd converge."
-            )
+            ),
+            labels: serviceLabels
         ).increment()
     }
 
@@ -98,7 +128,8 @@ public struct DaemonMetrics: Sendable {
                 metricName: "failoverd_docker_events_connected",
                 unitName: "",
                 helpText: "1 while failoverd follows Docker's event stream; 0 means only the reconcile loop notices a dead cloud copy."
-            )
+            ),
+            labels: serviceLabels
         ).set(Double(connected ? 1 : 0))
     }
 
@@ -123,24 +154,29 @@ public struct DaemonMetrics: Sendable {
                     unitName: "total",
                     helpText: "Trigger alerts Alertmanager's API showed firing (lost firing notice) or no longer active (lost resolve)."
                 ),
-                labels: [("kind", kind)]
+                labels: serviceLabels + [("kind", kind)]
             ).increment(by: Int64(count))
         }
     }
 
     /// One container action, by kind and result.
     func action(_ action: RuntimeAction, succeeded: Bool) {
-        Self.actionCounter(registry, action, succeeded: succeeded).increment()
+        Self.actionCounter(registry, action, succeeded: succeeded, serviceLabels).increment()
     }
 
-    private static func actionCounter(_ registry: PrometheusCollectorRegistry, _ action: RuntimeAction, succeeded: Bool) -> Counter {
+    private static func actionCounter(
+        _ registry: PrometheusCollectorRegistry,
+        _ action: RuntimeAction,
+        succeeded: Bool,
+        _ serviceLabels: [(String, String)]
+    ) -> Counter {
         registry.makeCounter(
             descriptor: .init(
                 metricName: "failoverd_actions",
                 unitName: "total",
                 helpText: "Container actions by kind (start, stop) and result (success, failure)."
             ),
-            labels: [("action", action.rawValue), ("result", succeeded ? "success" : "failure")]
+            labels: serviceLabels + [("action", action.rawValue), ("result", succeeded ? "success" : "failure")]
         )
     }
 
@@ -153,7 +189,7 @@ public struct DaemonMetrics: Sendable {
                 unitName: "seconds",
                 helpText: "Docker operation latency (observe, prepare, start incl. readiness wait, stop)."
             ),
-            labels: [("operation", operation.rawValue)],
+            labels: serviceLabels + [("operation", operation.rawValue)],
             buckets: Self.dockerBuckets
         ).record(seconds)
     }
@@ -191,7 +227,7 @@ public struct DaemonMetrics: Sendable {
                     unitName: "seconds",
                     helpText: "When the last failover reached each phase (triggered, confirmed, running, recovered, stopped); 0 until it does."
                 ),
-                labels: [("phase", phase)]
+                labels: serviceLabels + [("phase", phase)]
             ).set(date?.timeIntervalSince1970 ?? 0)
         }
     }
@@ -199,7 +235,7 @@ public struct DaemonMetrics: Sendable {
     /// Gauges describing the current state.
     func state(desiredRunning: Bool, actualRunning: Bool?, firing: Int, holdDownRemaining: Double, paused: Bool, engineUp: Bool) {
         func gauge(_ name: String, _ help: String) -> Gauge {
-            registry.makeGauge(descriptor: .init(metricName: name, unitName: "", helpText: help))
+            registry.makeGauge(descriptor: .init(metricName: name, unitName: "", helpText: help), labels: serviceLabels)
         }
         gauge("failoverd_desired_running", "1 while the cloud copy should run.").set(Double(desiredRunning ? 1 : 0))
         if let actualRunning {
@@ -211,7 +247,8 @@ public struct DaemonMetrics: Sendable {
                 metricName: "failoverd_hold_down_remaining",
                 unitName: "seconds",
                 helpText: "Seconds until the cloud copy may be stopped; 0 when no hold-down runs."
-            )
+            ),
+            labels: serviceLabels
         )
         .set(holdDownRemaining)
         gauge("failoverd_paused", "1 while automation is paused by an operator.").set(Double(paused ? 1 : 0))

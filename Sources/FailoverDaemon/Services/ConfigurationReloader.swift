@@ -23,7 +23,7 @@ public actor ConfigurationReloader {
     private let load: @Sendable () throws -> FailoverdConfiguration
     private let authenticator: WebhookAuthenticator
     private let tls: LiveTLSCredentials?
-    private let controller: FailoverController
+    private let fleet: ServiceFleet
     private let metrics: DaemonMetrics
     private let logger: Logger
     private let clock: any DaemonClock
@@ -33,7 +33,7 @@ public actor ConfigurationReloader {
         load: @escaping @Sendable () throws -> FailoverdConfiguration,
         authenticator: WebhookAuthenticator,
         tls: LiveTLSCredentials?,
-        controller: FailoverController,
+        fleet: ServiceFleet,
         metrics: DaemonMetrics,
         logger: Logger,
         clock: any DaemonClock
@@ -42,7 +42,7 @@ public actor ConfigurationReloader {
         self.load = load
         self.authenticator = authenticator
         self.tls = tls
-        self.controller = controller
+        self.fleet = fleet
         self.metrics = metrics
         self.logger = logger
         self.clock = clock
@@ -55,12 +55,14 @@ public actor ConfigurationReloader {
         let change: ConfigurationChange
         let token: String
         let credentials: TLSCredentials?
-        let policy: FailoverPolicy
+        var policies: [(service: String, policy: FailoverPolicy)] = []
         do {
             change = ConfigurationChange(running: running, loaded: try load())
             token = try change.effective.readToken()
             credentials = tls == nil ? nil : try change.effective.tlsCredentials()
-            policy = try change.effective.policy()
+            for service in change.effective.managedServices {
+                policies.append((service.name, try service.settings.policy()))
+            }
         } catch {
             logger.error(
                 "configuration reload rejected; the running configuration stays in effect",
@@ -72,7 +74,9 @@ public actor ConfigurationReloader {
         running = change.effective
         authenticator.replace(token: token, basicUsername: running.basicAuthUsername)
         if let credentials { tls?.replace(with: credentials) }
-        await controller.adopt(policy)
+        for (service, policy) in policies {
+            await fleet.member(named: service)?.controller.adopt(policy)
+        }
         metrics.configurationLoaded(successful: true, restartRequired: !change.restartRequired.isEmpty, at: clock.now().timeIntervalSince1970)
         let metadata: Logger.Metadata = [
             "config.applied": .string(change.applied.joined(separator: ",")),

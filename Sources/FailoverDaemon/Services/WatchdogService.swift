@@ -2,11 +2,11 @@ import Logging
 import ServiceLifecycle
 import ServiceSupport
 
-/// Pings systemd's watchdog only while the decision actor answers and its convergence is not
-/// stuck, so systemd restarts a wedged daemon (blocked actor, hung runtime call), not only a
-/// dead one.
+/// Pings systemd's watchdog only while every service's decision actor answers and none has a
+/// convergence stuck, so systemd restarts a wedged daemon (blocked actor, hung runtime call),
+/// not only a dead one.
 struct WatchdogService: Service {
-    let controller: FailoverController
+    let controllers: [FailoverController]
     let hook: WatchdogHook
     /// Longer than any healthy convergence can take; see `FailoverdConfiguration.convergenceLimit`.
     let convergenceLimit: Duration
@@ -19,15 +19,12 @@ struct WatchdogService: Service {
         }
     }
 
-    /// One check: pings when the controller is alive, logs why not otherwise.
+    /// One check: pings when every controller is alive, logs why not otherwise.
     /// Returns whether it pinged.
     @discardableResult
     func check() async -> Bool {
-        switch await controller.liveness(limit: convergenceLimit) {
-        case .alive:
-            hook.ping()
-            return true
-        case .stalled(let elapsed):
+        for controller in controllers {
+            guard case .stalled(let elapsed) = await controller.liveness(limit: convergenceLimit) else { continue }
             logger.critical(
                 "decision loop stalled; withholding the watchdog ping so systemd restarts failoverd",
                 metadata: [
@@ -37,5 +34,7 @@ struct WatchdogService: Service {
             )
             return false
         }
+        hook.ping()
+        return true
     }
 }
