@@ -11,8 +11,9 @@ import ServiceLifecycle
 
 /// What a failoverd process is built from; tests supply their own runtime and registry.
 public struct FailoverdDependencies: Sendable {
-    /// The cloud runtime adapter of each managed service (Docker in production).
-    public var runtime: @Sendable (ManagedService) -> any CloudRuntime
+    /// The cloud runtime adapter of each managed service (Docker in production), logging
+    /// with the service's logger.
+    public var runtime: @Sendable (ManagedService, Logger) -> any CloudRuntime
     /// Registry served on `/metrics`.
     public var registry: PrometheusCollectorRegistry
     /// Logger for everything.
@@ -31,7 +32,7 @@ public struct FailoverdDependencies: Sendable {
 
     /// Creates the dependencies.
     public init(
-        runtime: @escaping @Sendable (ManagedService) -> any CloudRuntime,
+        runtime: @escaping @Sendable (ManagedService, Logger) -> any CloudRuntime,
         registry: PrometheusCollectorRegistry,
         logger: Logger,
         onReady: @escaping @Sendable () -> Void = {},
@@ -92,7 +93,7 @@ public func buildFailoverd(
     for service in configuration.managedServices {
         var logger = dependencies.logger
         if namesServices { logger[metadataKey: "service"] = .string(service.name) }
-        let runtime = dependencies.runtime(service)
+        let runtime = dependencies.runtime(service, logger)
         let serviceMetrics = namesServices ? metrics.service(service.name) : metrics
         let controller = FailoverController(
             policy: try service.settings.policy(),

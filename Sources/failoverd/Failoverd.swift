@@ -76,23 +76,38 @@ struct Serve: AsyncParsableCommand {
         )
 
         let http = HTTPClient(eventLoopGroupProvider: .singleton)
-        let daemon = try await buildFailoverd(
-            configuration: configuration,
-            token: token,
-            dependencies: FailoverdDependencies(
-                runtime: { service in makeCloudRuntime(configuration: service.settings, http: http, logger: logger) },
-                registry: PrometheusCollectorRegistry(),
-                logger: logger,
-                onReady: { notifier?.notify(.ready) },
-                onStatus: { notifier?.notify(.status($0)) },
-                watchdog: notifier?.watchdogInterval.map { interval in WatchdogHook(interval: interval) { notifier?.notify(.watchdog) } },
-                reloadConfiguration: { [options] in try options.load() }
+        let daemon = try await http.shutDown(ifThrowing: {
+            try await buildFailoverd(
+                configuration: configuration,
+                token: token,
+                dependencies: FailoverdDependencies(
+                    runtime: { service, logger in makeCloudRuntime(configuration: service.settings, http: http, logger: logger) },
+                    registry: PrometheusCollectorRegistry(),
+                    logger: logger,
+                    onReady: { notifier?.notify(.ready) },
+                    onStatus: { notifier?.notify(.status($0)) },
+                    watchdog: notifier?.watchdogInterval.map { interval in WatchdogHook(interval: interval) { notifier?.notify(.watchdog) } },
+                    reloadConfiguration: { [options] in try options.load() }
+                )
             )
-        )
+        })
         var services: [any Service] = [HTTPClientService(client: http), daemon.application]
         if let notifier { services.append(ServiceManagerShutdownNotice(notifier: notifier)) }
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
+    }
+}
+
+extension HTTPClient {
+    /// Runs `body`; when it throws, shuts the client down first: a client dropped without a
+    /// shutdown traps, and the operator must see the error instead.
+    func shutDown<T>(ifThrowing body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch {
+            try? await shutdown()
+            throw error
+        }
     }
 }
 

@@ -58,7 +58,7 @@ func makeDaemon(
         configuration: configuration,
         token: testToken,
         dependencies: FailoverdDependencies(
-            runtime: { runtimes[$0.name] ?? runtime },
+            runtime: { service, _ in runtimes[service.name] ?? runtime },
             registry: PrometheusCollectorRegistry(),
             logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() },
             onStatus: onStatus,

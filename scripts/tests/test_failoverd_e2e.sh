@@ -14,17 +14,6 @@ dockerd_pid=""; failoverd_pid=""; am_pid=""
 container="cloud-e2e-$$"
 failoverd_port=$(free_port); am_port=$(free_port); cloud_port=$(free_port)
 
-start_private_dockerd() {
-    dockerd --bridge=none --iptables=false --ip6tables=false --host "unix://$docker_sock" \
-        --data-root "$work/docker-data" --exec-root "$work/docker-exec" --pidfile "$work/docker.pid" \
-        >>"$work/dockerd.log" 2>&1 &
-    dockerd_pid=$!
-    wait_for 30 docker -H "unix://$docker_sock" info
-}
-stop_private_dockerd() {
-    [ -n "$dockerd_pid" ] && kill "$dockerd_pid" 2>/dev/null && wait "$dockerd_pid" 2>/dev/null
-    dockerd_pid=""
-}
 start_failoverd() {
     "$failoverd_bin" serve --config "$work/failoverd.yml" >>"$work/failoverd.log" 2>&1 &
     failoverd_pid=$!

@@ -58,7 +58,8 @@ public struct StateStore: Sendable {
         } catch {
             throw Failure(description: "cannot encode state: \(error)")
         }
-        mkdir(directory, 0o700)
+        // With several services, each has its own directory below the state directory.
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let temporary = "\(path).tmp-\(getpid())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw failure("open \(temporary)") }

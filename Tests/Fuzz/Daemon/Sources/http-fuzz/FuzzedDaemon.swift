@@ -31,7 +31,7 @@ struct FuzzedDaemon: Sendable {
         configuration.followDockerEvents = false
         configuration.requestTimeout = requestTimeout
         let dependencies = FailoverdDependencies(
-            runtime: { _ in InMemoryRuntime() },
+            runtime: { _, _ in InMemoryRuntime() },
             registry: PrometheusCollectorRegistry(),
             logger: Logger(label: "failoverd") { _ in SwiftLogNoOpLogHandler() },
             onReady: { listening.signal() }
