@@ -5,8 +5,9 @@
 # report.json, verdict.json, a summary and timeline.svg to the work directory, tears everything
 # down on exit or Ctrl-C, and exits 1 when the scenario's expectation was not met.
 #
-#   scripts/lab.sh [--scenario NAME] [--list] [--profile fast|reference] [--down-seconds N]
-#                  [--hold-down N] [--work DIR] [--rate RPS] [--client-timeout-ms MS] [--no-build]
+#   scripts/lab.sh [--scenario NAME] [--list] [--profile fast|reference] [--target container|swarm]
+#                  [--down-seconds N] [--hold-down N] [--work DIR] [--rate RPS] [--client-timeout-ms MS]
+#                  [--no-build]
 #
 # --list prints the scenarios and what each must show (scripts/lib/chaos_verdict.py holds the
 # expectations, scripts/lib/lab_scenarios.sh the faults); scripts/chaos.sh runs them all.
@@ -18,32 +19,38 @@
 # as the Terraform user data sets it up), so a scenario can restart it without touching on-prem.
 # Lab timings besides the profile: hold-down 10 s, Prometheus resend delay 5 s, failoverd asks
 # Alertmanager every 2 s with a 15 s warm-up.
+# --target swarm makes the cloud host's dockerd a single-node swarm (left again at teardown) and
+# the cloud copy a Swarm service failoverd scales from 0 to 1 replica (host networking: one per
+# node); it runs the crash scenario.
 # Run it under scripts/with_dockerd.sh (make lab does) unless a dockerd already runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 . scripts/tests/lib.sh
 
-scenario=crash; profile=fast; down_seconds=20; rate=50; work=""; hold_down=10; client_timeout_ms=5000; build=1
+scenario=crash; profile=fast; target=container; down_seconds=20; rate=50; work=""; hold_down=10; client_timeout_ms=5000; build=1
 while [ $# -gt 0 ]; do
     case "$1" in
         --scenario) scenario=$2; shift 2 ;;
         --list) python3 scripts/lib/chaos_verdict.py --list; exit 0 ;;
         --profile) profile=$2; shift 2 ;;
+        --target) target=$2; shift 2 ;;
         --down-seconds) down_seconds=$2; shift 2 ;;
         --rate) rate=$2; shift 2 ;;
         --work) work=$2; shift 2 ;;
         --hold-down) hold_down=$2; shift 2 ;;
         --client-timeout-ms) client_timeout_ms=$2; shift 2 ;;
         --no-build) build=0; shift ;;
-        -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
         *) echo "unknown argument: $1" >&2; exit 2 ;;
     esac
 done
 case "$profile" in fast|reference) ;; *) echo "--profile must be fast or reference" >&2; exit 2 ;; esac
+case "$target" in container) ;; swarm) [ "$scenario" = crash ] || { echo "--target swarm runs the crash scenario only" >&2; exit 2; } ;;
+    *) echo "--target must be container or swarm" >&2; exit 2 ;; esac
 python3 scripts/lib/chaos_verdict.py --check-name "$scenario" || exit 2
 . scripts/lib/lab_scenarios.sh
-work=${work:-"$root/lab-work/$(date -u +%Y%m%dT%H%M%SZ)-$profile-$scenario"}
+work=${work:-"$root/lab-work/$(date -u +%Y%m%dT%H%M%SZ)-$profile-$scenario$([ "$target" = swarm ] && echo -swarm)"}
 mkdir -p "$work"
 work=$(cd "$work" && pwd)
 lab_started=$(date +%s)
@@ -72,7 +79,14 @@ teardown() {
     stop_pid "${other_pids[@]}" "$failoverd_pid" "${am_pids[@]}"
     docker logs "$onprem" >"$work/onprem.log" 2>&1 || true
     docker rm -f "$onprem" >/dev/null 2>&1 || true
-    if [ -n "$cloud_engine_pid" ]; then
+    if [ -n "$cloud_engine_pid" ] && [ "$target" = swarm ]; then
+        cloud_docker service logs --raw "$cloud" >"$work/cloud.log" 2>&1 || true
+        cloud_docker service rm "$cloud" >/dev/null 2>&1 || true
+        wait_for 20 cloud_is gone || true
+        cloud_docker swarm leave --force >/dev/null 2>&1 || true
+        # swarm's gateway bridge outlives the swarm; it is an interface of this host's.
+        cloud_docker network rm docker_gwbridge >/dev/null 2>&1 || true
+    elif [ -n "$cloud_engine_pid" ]; then
         cloud_docker logs "$cloud" >"$work/cloud.log" 2>&1 || true
         cloud_docker rm -f "$cloud" >/dev/null 2>&1 || true
     fi
@@ -85,7 +99,8 @@ trap 'exit 130' INT TERM
 
 # --- components, each startable again by the scenarios
 start_cloud_engine() {
-    dockerd --live-restore --bridge=none --iptables=false --ip6tables=false --data-root "$cloud_host/data" --exec-root "$cloud_host/exec" \
+    # Docker refuses live-restore in swarm mode.
+    dockerd $([ "$target" = swarm ] || echo --live-restore) --bridge=none --iptables=false --ip6tables=false --data-root "$cloud_host/data" --exec-root "$cloud_host/exec" \
         --pidfile "$cloud_host/dockerd.pid" -H "unix://$cloud_host/docker.sock" >>"$work/cloud-dockerd.log" 2>&1 &
     cloud_engine_pid=$!
     wait_for 30 cloud_docker info || { say "the cloud host's dockerd did not start"; tail "$work/cloud-dockerd.log"; exit 1; }
@@ -113,18 +128,29 @@ start_alertmanager() {  # start_alertmanager PEER (0 or 1); with two peers they 
     wait_for 30 curl -fsS "http://127.0.0.1:${am_ports[$peer]}/-/ready" || { say "Alertmanager $peer did not start"; exit 1; }
 }
 stop_alertmanager() { stop_pid "${am_pids[$1]}"; am_pids[$1]=""; }
-record_events() {  # record_events FILE CONTAINER DOCKER-COMMAND...: its lifecycle as JSON lines, across engine restarts
-    local file=$1 container=$2 child=""; shift 2
+record_events() {  # record_events FILE FILTER DOCKER-COMMAND...: the lifecycle of the containers FILTER selects as JSON lines, across engine restarts
+    local file=$1 filter=$2 child=""; shift 2
     trap '[ -n "$child" ] && kill "$child" 2>/dev/null; exit 0' TERM
     while :; do
-        "$@" events --since "$lab_started" --filter "container=$container" --filter event=start --filter event=die \
+        "$@" events --since "$lab_started" --filter "$filter" --filter event=start --filter event=die \
             --filter event=pause --filter event=unpause --format '{{json .}}' >>"$file" 2>/dev/null &
         child=$!
         wait "$child" || true
         sleep 0.5
     done
 }
-cloud_is() { [ "$(cloud_docker inspect -f '{{.State.Status}}' "$cloud")" = "$1" ]; }  # cloud_is running|exited
+# The cloud copy's containers, as docker filters them: the one container, or the Swarm service's replicas.
+cloud_filter() { if [ "$target" = swarm ]; then echo "label=com.docker.swarm.service.name=$cloud"; else echo "container=$cloud"; fi; }
+cloud_is() {  # cloud_is running|exited|gone
+    [ "$target" = swarm ] || { [ "$(cloud_docker inspect -f '{{.State.Status}}' "$cloud")" = "$1" ]; return; }
+    local states
+    states=$(cloud_docker ps -a --filter "$(cloud_filter)" --format '{{.State}}')
+    case "$1" in
+        running) grep -qx running <<<"$states" ;;
+        exited) [ -n "$states" ] && ! grep -qx running <<<"$states" ;;
+        gone) [ -z "$states" ] ;;
+    esac
+}
 # note KEY JSON-VALUE: a figure the scenario measured, merged into the report.
 note() { echo "{\"$1\": $2}" >>"$work/notes.jsonl"; }
 
@@ -181,20 +207,25 @@ container:
   env: [SITE=cloud, PORT=$cloud_port, SHUTDOWN_DRAIN_SECONDS=1]
   network_mode: host
   stop_timeout_seconds: 5
+$([ "$target" = swarm ] && printf 'target: swarm\nswarm: {replicas: 1}')
 YAML
 
 # --- start
 say "starting the cloud host's dockerd ($cloud_host/docker.sock) and loading the image into it"
 start_cloud_engine
 docker save onprem-api:latest | cloud_docker load >/dev/null
+if [ "$target" = swarm ]; then
+    say "making the cloud host's dockerd a single-node swarm on loopback"
+    cloud_docker swarm init --advertise-addr 127.0.0.1 --listen-addr "127.0.0.1:$(free_port)" >/dev/null
+fi
 say "starting on-prem API (container $onprem, port $onprem_port)"
 docker run -d --name "$onprem" --network host -e SITE=onprem -e PORT="$onprem_port" -e FAULT_INJECTION=true \
     -e SHUTDOWN_DRAIN_SECONDS=1 onprem-api:latest >/dev/null
-record_events "$work/onprem_events.jsonl" "$onprem" docker & other_pids+=($!)
+record_events "$work/onprem_events.jsonl" "container=$onprem" docker & other_pids+=($!)
 scenario_start  # from lab_scenarios.sh: helpers the scenario runs beside the components
 say "starting failoverd (port $failoverd_port) managing $cloud"
 start_failoverd
-record_events "$work/cloud_events.jsonl" "$cloud" cloud_docker & other_pids+=($!)
+record_events "$work/cloud_events.jsonl" "$(cloud_filter)" cloud_docker & other_pids+=($!)
 HAPROXY_BIND="127.0.0.1:$api_port" HAPROXY_METRICS_BIND="127.0.0.1:$haproxy_metrics" \
 ONPREM_ADDR="127.0.0.1:$onprem_port" CLOUD_ADDR="127.0.0.1:$cloud_port" HAPROXY_STATS_SOCKET="$work/haproxy.sock" \
     haproxy -db -f "$work/haproxy.cfg" >"$work/haproxy.log" 2>&1 &
@@ -235,7 +266,9 @@ t_end=$(date +%s)
 curl -fsS "http://127.0.0.1:$prom_port/api/v1/query" \
     --data-urlencode "query=ALERTS{alertname=~\"OnPremDown|OnPremDownSuspected\",alertstate=\"firing\"}[$((t_end - lab_started + 5))s]" \
     --data-urlencode "time=$t_end" >"$work/prometheus_alerts.json"
-cloud_docker inspect "$cloud" >"$work/cloud_inspect.json"
+# The cloud copy's container; none for a Swarm service, whose replicas' containers swarm removes
+# when it scales to zero (the report takes their times from the events then).
+if [ "$target" = swarm ]; then echo '[]' >"$work/cloud_inspect.json"; else cloud_docker inspect "$cloud" >"$work/cloud_inspect.json"; fi
 # A scenario that stopped early may have left failoverd down; the report then lacks its figures.
 curl -fsS -H "Authorization: Bearer $(cat "$work/token")" "http://127.0.0.1:$failoverd_port/status" >"$work/failoverd_status.json" \
     || echo '{}' >"$work/failoverd_status.json"
@@ -244,7 +277,7 @@ if [ -n "$failoverd_pid" ]; then
     note failoverd_peak_rss_mib "$(awk '/VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$failoverd_pid/status")"
 fi
 cat >"$work/drill.json" <<JSON
-{"profile": "$profile", "scenario": "$scenario", "onprem_down": $t_down, "onprem_back": $t_up, "hold_down_seconds": $hold_down,
+{"profile": "$profile", "scenario": "$scenario", "target": "$target", "onprem_down": $t_down, "onprem_back": $t_up, "hold_down_seconds": $hold_down,
  "rate": $rate, "client_timeout_seconds": $(python3 -c "print($client_timeout_ms / 1000)")}
 JSON
 # Every query of the shipped Grafana dashboard, over this run: each must return series. failoverd

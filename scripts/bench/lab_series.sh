@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Runs the lab drill several times and prints each figure's median and range, shipped timings
-# beside the reference setup's, with their ratio, plus the false-positive (lost-scrapes) scenario.
-#   scripts/bench/lab_series.sh [RUNS (5)] [REFERENCE_RUNS (2)] [FALSE_POSITIVE_RUNS (3)]
+# beside the reference setup's, with their ratio, plus the false-positive (lost-scrapes) scenario,
+# and, with SWARM_RUNS, the same drill with a Swarm service as the cloud target beside the container.
+#   scripts/bench/lab_series.sh [RUNS (5)] [REFERENCE_RUNS (2)] [FALSE_POSITIVE_RUNS (3)] [SWARM_RUNS (0)]
 # Run it under scripts/with_dockerd.sh unless a dockerd runs. Reports stay in lab-work/series-*/;
 # SERIES=lab-work/series-... resumes a series, skipping the runs that have a report.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-runs=${1:-5}; reference_runs=${2:-2}; false_positive_runs=${3:-3}
+runs=${1:-5}; reference_runs=${2:-2}; false_positive_runs=${3:-3}; swarm_runs=${4:-0}
 series=${SERIES:-"lab-work/series-$(date -u +%Y%m%dT%H%M%SZ)"}
 mkdir -p "$series"
 drill() {  # drill NAME ARGS...: a run's verdict may fail (the reference timings miss the shipped bounds); its report may not
@@ -19,6 +20,7 @@ drill() {  # drill NAME ARGS...: a run's verdict may fail (the reference timings
 for n in $(seq 1 "$runs"); do drill "fast-$n"; done
 for n in $(seq 1 "$reference_runs"); do drill "reference-$n" --profile reference; done
 for n in $(seq 1 "$false_positive_runs"); do drill "false-positive-$n" --scenario lost-scrapes; done
+for n in $(seq 1 "$swarm_runs"); do drill "swarm-$n" --target swarm; done
 python3 - "$series" <<'PY'
 import glob, json, statistics, sys
 series = sys.argv[1]
@@ -34,17 +36,23 @@ def cell(values):
 def values(runs, key):
     return [round(v, 2) if isinstance(v, float) else v for v in (r["figures"][key] for r in runs)]
 fast, reference, false_positive = reports("fast"), reports("reference"), reports("false-positive")
-print(f"| figure | shipped timings, {len(fast)} runs | reference timings, {len(reference)} runs | ratio of medians |")
-print("| --- | --- | --- | --- |")
-for key in ["rto_seconds", "detection_seconds", "confirmation_seconds", "alert_to_webhook_seconds",
-            "webhook_to_container_running_seconds", "container_running_to_first_cloud_200_seconds",
-            "failed_requests_during_failover", "failed_requests_during_failover_for_1s_clients",
-            "slowest_failover_request_seconds", "failed_requests_during_failback", "time_to_failback_seconds",
-            "cloud_uptime_seconds"]:
-    text, mine = cell(values(fast, key))
-    ref_text, theirs = cell(values(reference, key))
-    ratio = f"{mine / theirs:.3f} ({theirs / mine:.0f}x)" if mine and theirs else ""
-    print(f"| {key} | {text} | {ref_text} | {ratio} |")
+swarm = reports("swarm")
+keys = ["rto_seconds", "detection_seconds", "confirmation_seconds", "alert_to_webhook_seconds",
+        "webhook_to_container_running_seconds", "container_running_to_first_cloud_200_seconds",
+        "failed_requests_during_failover", "failed_requests_during_failover_for_1s_clients",
+        "slowest_failover_request_seconds", "failed_requests_during_failback", "time_to_failback_seconds",
+        "cloud_uptime_seconds"]
+def table(left, left_name, right, right_name, ratio_of):
+    print(f"| figure | {left_name}, {len(left)} runs | {right_name}, {len(right)} runs | ratio of medians |")
+    print("| --- | --- | --- | --- |")
+    for key in keys:
+        text, mine = cell(values(left, key))
+        other_text, theirs = cell(values(right, key))
+        print(f"| {key} | {text} | {other_text} | {ratio_of(mine, theirs) if mine and theirs else ''} |")
+table(fast, "shipped timings", reference, "reference timings", lambda mine, theirs: f"{mine / theirs:.3f} ({theirs / mine:.0f}x)")
+if swarm:
+    print()
+    table(fast, "container target", swarm, "Swarm service target (1 replica)", lambda mine, theirs: f"swarm/container {theirs / mine:.2f}")
 print()
 print(f"False-positive drill (on-prem up, 1.5 s of lost scrapes), {len(false_positive)} runs:")
 for r in false_positive:

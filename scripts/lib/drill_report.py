@@ -52,7 +52,8 @@ def load(work):
     requests = json_lines(f"{work}/requests.jsonl")
     drill = json.load(open(f"{work}/drill.json"))
     alerts = json.load(open(f"{work}/prometheus_alerts.json"))
-    inspect = json.load(open(f"{work}/cloud_inspect.json"))[0]
+    # Empty for a Swarm service: swarm removes a replica's container when it scales to zero.
+    inspect = (json.load(open(f"{work}/cloud_inspect.json")) or [None])[0]
     status = json.load(open(f"{work}/failoverd_status.json"))
     return requests, drill, alerts, inspect, status
 
@@ -76,7 +77,7 @@ def engine_time(events, actions, after):
     return first(time for time, action in events if action in actions and time >= after - 0.5)
 
 
-def phases(requests, drill, alerts, inspect, status, onprem_events):
+def phases(requests, drill, alerts, inspect, status, onprem_events, cloud_events):
     down = engine_time(onprem_events, ("die", "pause"), drill["onprem_down"]) or drill["onprem_down"]
     back = engine_time(onprem_events, ("start", "unpause"), drill["onprem_back"]) or drill["onprem_back"]
     def firing_samples(alertname):
@@ -87,8 +88,11 @@ def phases(requests, drill, alerts, inspect, status, onprem_events):
     confirmed, prewarm = firing_samples("OnPremDown"), firing_samples("OnPremDownSuspected")
     triggered = rfc3339((status.get("last_failover") or {}).get("triggered_at"))
     webhook = triggered if triggered and triggered >= down else None
-    started = rfc3339(inspect["State"]["StartedAt"])
-    finished = rfc3339(inspect["State"]["FinishedAt"])
+    if inspect:
+        started, finished = rfc3339(inspect["State"]["StartedAt"]), rfc3339(inspect["State"]["FinishedAt"])
+    else:  # the replicas' own start and die events
+        started = engine_time(cloud_events, ("start",), down)
+        finished = max((time for time, action in cloud_events if action == "die"), default=None)
     answered = lambda r: r["time"] + r["latency"]
     first_cloud = first(answered(r) for r in requests if r["status"] == 200 and r.get("site") == "cloud" and r["time"] >= down)
     failback = first(answered(r) for r in requests if r["status"] == 200 and r.get("site") == "onprem" and r["time"] >= back)
@@ -262,13 +266,15 @@ def summary_lines(report, times):
 def main(work):
     requests, drill, alerts, inspect, status = load(work)
     onprem_events = engine_events(f"{work}/onprem_events.jsonl")
-    times = phases(requests, drill, alerts, inspect, status, onprem_events)
+    cloud_events = engine_events(f"{work}/cloud_events.jsonl")
+    times = phases(requests, drill, alerts, inspect, status, onprem_events, cloud_events)
     figures_ = figures(requests, times)
-    figures_.update(lifecycle_figures(onprem_events, engine_events(f"{work}/cloud_events.jsonl")))
+    figures_.update(lifecycle_figures(onprem_events, cloud_events))
     figures_["prewarm_stop_seconds"] = prewarm_stop_seconds(times)
     figures_["webhook_replies"] = webhook_replies(open(f"{work}/failoverd_metrics.txt").read())
     notes = {key: value for note in json_lines(f"{work}/notes.jsonl") for key, value in note.items()}
-    report = {"scenario": drill["scenario"], "profile": drill["profile"], "hold_down_seconds": drill["hold_down_seconds"],
+    report = {"scenario": drill["scenario"], "profile": drill["profile"], "target": drill.get("target", "container"),
+              "hold_down_seconds": drill["hold_down_seconds"],
               "rate": drill["rate"], "client_timeout_seconds": drill.get("client_timeout_seconds"), "phases": times,
               "figures": figures_, "notes": notes}
     json.dump(report, open(f"{work}/report.json", "w"), indent=2)
