@@ -35,7 +35,9 @@ private func batchWebhook(_ status: String) -> String {
 
 private func loadTwoServices(stateDirectory: String, yaml: String = twoServices) throws -> FailoverdConfiguration {
     let path = stateDirectory + "/failoverd.yml"
-    let test = "state_directory: \(stateDirectory)\nreconcile_interval_seconds: 0.05\nreply_deadline_seconds: 1\nauth: {token_file: /unused}\n"
+    try testToken.write(toFile: stateDirectory + "/token", atomically: true, encoding: .utf8)
+    let test =
+        "state_directory: \(stateDirectory)\nreconcile_interval_seconds: 0.05\nreply_deadline_seconds: 1\nauth: {token_file: \(stateDirectory)/token}\n"
     try (test + yaml).write(toFile: path, atomically: true, encoding: .utf8)
     return try FailoverdConfiguration.load(file: path, environment: ["FAILOVERD_PREWARM_HOLD_DOWN_SECONDS": "7"])
 }
@@ -114,6 +116,41 @@ struct MultiServiceTests {
         let configuration = try loadTwoServices(stateDirectory: directory, yaml: yaml)
         try configuration.redactedDescription().write(toFile: directory + "/printed.yml", atomically: true, encoding: .utf8)
         #expect(try FailoverdConfiguration.load(file: directory + "/printed.yml", environment: [:]) == configuration)
+    }
+
+    @Test func aReloadAppliesAServicesHoldDownButAServiceAddedWaitsForARestart() throws {
+        let directory = makeStateDirectory()
+        defer { removeDirectory(directory) }
+        let running = try loadTwoServices(stateDirectory: directory)
+        let slower = try loadTwoServices(
+            stateDirectory: directory,
+            yaml: twoServices.replacing("hold_down_seconds: 5", with: "hold_down_seconds: 50")
+        )
+        let change = ConfigurationChange(running: running, loaded: slower)
+        #expect(change.applied == ["services[batch].hold_down_seconds"] && change.restartRequired.isEmpty)
+        #expect(change.effective.managedServices[1].settings.holdDown == .seconds(50))
+
+        let third = twoServices + "\n  - {name: more, triggers: ['job=\"more\"'], container: {name: cloud-more}}\n"
+        let added = ConfigurationChange(running: running, loaded: try loadTwoServices(stateDirectory: directory, yaml: third))
+        #expect(added.restartRequired == ["services"])
+        #expect(added.effective.managedServices.map(\.name) == ["api", "batch"], "the running services stay as they are")
+    }
+
+    @Test func aReloadedHoldDownReachesItsServicesController() async throws {
+        let directory = makeStateDirectory()
+        defer { removeDirectory(directory) }
+        let running = try loadTwoServices(stateDirectory: directory)
+        let slower = try loadTwoServices(
+            stateDirectory: directory,
+            yaml: twoServices.replacing("hold_down_seconds: 5", with: "hold_down_seconds: 50")
+        )
+        let daemon = try await makeDaemon(FakeCloudRuntime(), stateDirectory: directory, configure: { $0 = running }, reloadConfiguration: { slower })
+        #expect(await daemon.reloader.reload() == .applied(changed: ["services[batch].hold_down_seconds"], restartRequired: []))
+        try await daemon.application.test(.router) { client in
+            _ = try await client.postWebhook(batchWebhook("firing"))
+            _ = try await client.postWebhook(batchWebhook("resolved"))
+        }
+        #expect(await daemon.fleet.member(named: "batch")!.controller.report().holdDownRemainingSeconds == 50)
     }
 
     @Test func servicesFailOverIndependentlyAndOneFailureBlocksNoOther() async throws {

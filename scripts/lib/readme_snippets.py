@@ -12,9 +12,12 @@
                                              target files (```json targets/NAME.json) laid out in DIR
     readme_snippets.py test-alert            the README's two amtool commands (fire, then resolve),
                                              one per line
+    readme_snippets.py failoverd-config TOKEN CERT KEY
+                                             the README's failoverd.yml with its token, certificate
+                                             and key files at the given paths
 
-Kinds: text (diagrams and sample output, not checked), sh, yaml (only the failoverd receiver),
-json with the target file's path after the language.
+Kinds: text (diagrams and sample output, not checked), sh, yaml (the failoverd receiver, or
+```yaml failoverd.yml), json with the target file's path after the language.
 """
 import json
 import os
@@ -45,6 +48,16 @@ def receiver():
     return the("yaml", lambda _, body: body.startswith("- name: failoverd"), "failoverd receiver (```yaml)")
 
 
+def failoverd_config(token, certificate, key):
+    body = the("yaml", lambda info, _: info == "yaml failoverd.yml", "failoverd configuration (```yaml failoverd.yml)")
+    for shipped, given in [("/etc/failoverd/webhook-token", token), ("/etc/failoverd/tls/failoverd.crt", certificate),
+                           ("/etc/failoverd/tls/failoverd.key", key)]:
+        if shipped not in body:
+            sys.exit(f"README's failoverd.yml no longer names {shipped}")
+        body = body.replace(shipped, given)
+    print(body, end="")
+
+
 def indent(text, spaces):
     return "".join(" " * spaces + line if line.strip() else line for line in text.splitlines(True))
 
@@ -54,7 +67,7 @@ def kinds():
     for info, body in blocks():
         kind = info.split(" ")[0]
         counts[kind] = counts.get(kind, 0) + 1
-        known = kind in ("text", "sh") or (kind == "yaml" and body.startswith("- name: failoverd")) or (
+        known = kind in ("text", "sh") or (kind == "yaml" and (body.startswith("- name: failoverd") or info == "yaml failoverd.yml")) or (
             kind == "json" and re.fullmatch(r"json targets/[a-z-]+\.json", info))
         if not known:
             sys.exit(f"a ```{info} block no check reads; give it a kind (text, sh, json targets/NAME.json):\n{body[:200]}")
@@ -115,4 +128,4 @@ if __name__ == "__main__":
     command, *args = sys.argv[1:]
     {"kinds": kinds, "sh": write_sh, "haproxy-env": haproxy_env, "alertmanager": alertmanager,
      "receiver-matches-terraform": receiver_matches_terraform, "prometheus": prometheus,
-     "test-alert": test_alert}[command](*args)
+     "test-alert": test_alert, "failoverd-config": failoverd_config}[command](*args)
