@@ -94,7 +94,7 @@ public func buildFailoverd(
         var logger = dependencies.logger
         if namesServices { logger[metadataKey: "service"] = .string(service.name) }
         let runtime = dependencies.runtime(service, logger)
-        let serviceMetrics = namesServices ? metrics.service(service.name) : metrics
+        let serviceMetrics = metrics.service(namesServices ? service.name : nil)
         let controller = FailoverController(
             policy: try service.settings.policy(),
             runtime: runtime,

@@ -205,6 +205,7 @@ struct MultiServiceTests {
             #expect(metrics.contains(#"failoverd_desired_running{service="batch"} 1"#))
             #expect(metrics.contains(#"failoverd_actions_total{service="batch",action="start",result="success"} 1"#))
             #expect(metrics.contains(#"failoverd_docker_up{service="api"} 0"#))
+            #expect(!metrics.contains("failoverd_actions_total{action="), "no unlabelled series beside the services' own")
         }
         #expect(lines.last?.contains("api: Docker unreachable") == true && lines.last?.contains(" | batch: ") == true, "one line for systemd")
         #expect(FileManager.default.fileExists(atPath: directory + "/batch/state.json"), "each service keeps its own state")

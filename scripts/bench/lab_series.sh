@@ -49,7 +49,8 @@ def table(left, left_name, right, right_name, ratio_of):
         text, mine = cell(values(left, key))
         other_text, theirs = cell(values(right, key))
         print(f"| {key} | {text} | {other_text} | {ratio_of(mine, theirs) if mine and theirs else ''} |")
-table(fast, "shipped timings", reference, "reference timings", lambda mine, theirs: f"{mine / theirs:.3f} ({theirs / mine:.0f}x)")
+if reference:
+    table(fast, "shipped timings", reference, "reference timings", lambda mine, theirs: f"{mine / theirs:.3f} ({theirs / mine:.0f}x)")
 if swarm:
     print()
     table(fast, "container target", swarm, "Swarm service target (1 replica)", lambda mine, theirs: f"swarm/container {theirs / mine:.2f}")

@@ -66,6 +66,26 @@ loopback_alertmanager_config() {
         -e "s|https://[a-z.]*example.invalid/[a-z]*|http://127.0.0.1:9/discard|" prometheus/alertmanager.yml
 }
 
+# immediate_alertmanager_config FAILOVERD_PORT TOKEN_FILE GROUP_BY: an Alertmanager that sends
+# every group to failoverd on loopback at once (no group wait), with its bearer token.
+immediate_alertmanager_config() {
+    cat <<YAML
+route:
+  receiver: failoverd
+  group_by: $3
+  group_wait: 0s
+  group_interval: 1s
+  repeat_interval: 1m
+receivers:
+  - name: failoverd
+    webhook_configs:
+      - url: http://127.0.0.1:$1/failover
+        send_resolved: true
+        http_config:
+          authorization: {type: Bearer, credentials_file: $2}
+YAML
+}
+
 # throwaway_ca_file OUT: a self-signed certificate nobody uses, for configs that pin failoverd's
 # certificate (Prometheus drops a job whose CA file is missing, even for plain-HTTP targets).
 throwaway_ca_file() {

@@ -66,21 +66,7 @@ container:
   network_mode: host
   stop_timeout_seconds: 5
 YAML
-cat >"$work/alertmanager.yml" <<YAML
-route:
-  receiver: failoverd
-  group_by: [alertname, site]
-  group_wait: 0s
-  group_interval: 1s
-  repeat_interval: 1m
-receivers:
-  - name: failoverd
-    webhook_configs:
-      - url: http://127.0.0.1:$failoverd_port/failover
-        send_resolved: true
-        http_config:
-          authorization: {type: Bearer, credentials_file: $work/token}
-YAML
+immediate_alertmanager_config "$failoverd_port" "$work/token" "[alertname, site]" >"$work/alertmanager.yml"
 check "failoverd check-config accepts the configuration" "$failoverd_bin" check-config --config "$work/failoverd.yml"
 check "failoverd starts and answers /health" start_failoverd
 check "the cloud container is pre-created, not started" wait_for 10 bash -c "[ \"\$(docker -H 'unix://$docker_sock' inspect -f '{{.State.Status}}' '$container')\" = created ]"

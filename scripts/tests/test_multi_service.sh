@@ -89,21 +89,7 @@ services:
       network_mode: none  # each replica answers its HEALTHCHECK on its own loopback
 YAML
 # One group for both services' alerts: a webhook can concern both at once.
-cat >"$work/alertmanager.yml" <<YAML
-route:
-  receiver: failoverd
-  group_by: [alertname]
-  group_wait: 0s
-  group_interval: 1s
-  repeat_interval: 1m
-receivers:
-  - name: failoverd
-    webhook_configs:
-      - url: http://127.0.0.1:$failoverd_port/failover
-        send_resolved: true
-        http_config:
-          authorization: {type: Bearer, credentials_file: $work/token}
-YAML
+immediate_alertmanager_config "$failoverd_port" "$work/token" "[alertname]" >"$work/alertmanager.yml"
 check "failoverd check-config accepts two services" bash -o pipefail -c "'$failoverd_bin' check-config --config '$work/failoverd.yml' | grep -c '^- name: jobs'"
 "$failoverd_bin" serve --config "$work/failoverd.yml" >"$work/failoverd.log" 2>&1 &
 failoverd_pid=$!
@@ -126,7 +112,7 @@ fired_ms=$(millis)
 check "jobs' alert is accepted by Alertmanager" post_alert jobs firing
 check "jobs' alert scales jobs to 2 running (healthy) replicas" wait_for 40 bash -c "[ \"\$(jobs_state)\" = '2 2' ]"
 echo "       jobs' alert posted to Alertmanager → 2 replicas running: $(($(millis) - fired_ms)) ms"
-check "web's container was started once, jobs' service once" bash -c "[ \"\$(actions web start)\" = 1 ] && [ \"\$(actions jobs start)\" = 1 ]"
+check "web's container was started once, jobs' service once" wait_for 10 bash -c "[ \"\$(actions web start)\" = 1 ] && [ \"\$(actions jobs start)\" = 1 ]"
 check "failoverd status shows both services failed over" bash -o pipefail -c \
     "'$failoverd_bin' status --config '$work/failoverd.yml' | grep -c '^failoverd: web: failed over since .* | jobs: failed over since'"
 

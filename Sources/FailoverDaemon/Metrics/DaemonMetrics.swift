@@ -22,12 +22,13 @@ public struct DaemonMetrics: Sendable {
     /// The reply codes a webhook can get from failoverd itself.
     static let webhookReplyCodes = [200, 400, 401, 413, 415, 503]
 
-    /// Creates the metrics in `registry`.
+    /// Creates the process's own metrics in `registry`; `service(_:)` makes each service's.
     public init(registry: PrometheusCollectorRegistry) {
         BuildInfo.register(prefix: "failoverd", in: registry)
         self.init(
             registry: registry,
             serviceLabels: [],
+            noticeCounters: [:],
             replyCounters: Dictionary(uniqueKeysWithValues: Self.webhookReplyCodes.map { ($0, Self.replyCounter(registry, $0)) }),
             process: ProcessMetrics(registry: registry)
         )
@@ -36,27 +37,36 @@ public struct DaemonMetrics: Sendable {
     private init(
         registry: PrometheusCollectorRegistry,
         serviceLabels: [(String, String)],
+        noticeCounters: [NoticeVerdict.Outcome: Counter],
         replyCounters: [Int: Counter],
         process: ProcessMetrics
     ) {
         self.registry = registry
         self.serviceLabels = serviceLabels
+        self.noticeCounters = noticeCounters
         self.replyCounters = replyCounters
         self.process = process
-        noticeCounters = Dictionary(
-            uniqueKeysWithValues: NoticeVerdict.Outcome.allCases.map { ($0, Self.noticeCounter(registry, $0, serviceLabels)) }
-        )
+    }
+
+    /// The metrics of one service: with a name (one of several services), its series carry
+    /// `service="<name>"`; without (the single service), they are unlabelled, as they always
+    /// were. The process's own (webhook replies, reloads, build, process) are never labelled.
+    func service(_ name: String?) -> DaemonMetrics {
+        let labels = name.map { [("service", $0)] } ?? []
         // At 0 from the start, so the first start shows in increase() and rate(): a counter
         // that appears at 1 has no earlier sample to count from.
         for action in RuntimeAction.allCases {
-            for succeeded in [true, false] { _ = Self.actionCounter(registry, action, succeeded: succeeded, serviceLabels) }
+            for succeeded in [true, false] { _ = Self.actionCounter(registry, action, succeeded: succeeded, labels) }
         }
-    }
-
-    /// The metrics of one of several services: its series carry `service="<name>"`; the
-    /// process's own (webhook replies, reloads, build, process) stay unlabelled.
-    func service(_ name: String) -> DaemonMetrics {
-        DaemonMetrics(registry: registry, serviceLabels: [("service", name)], replyCounters: replyCounters, process: process)
+        return DaemonMetrics(
+            registry: registry,
+            serviceLabels: labels,
+            noticeCounters: Dictionary(
+                uniqueKeysWithValues: NoticeVerdict.Outcome.allCases.map { ($0, Self.noticeCounter(registry, $0, labels)) }
+            ),
+            replyCounters: replyCounters,
+            process: process
+        )
     }
 
     /// The Prometheus text exposition, with the process metrics read afresh.
