@@ -91,44 +91,16 @@ public func buildFailoverd(
     var services: [any Service] = []
     var members: [ServiceFleet.Member] = []
     for service in configuration.managedServices {
-        var logger = dependencies.logger
-        if namesServices { logger[metadataKey: "service"] = .string(service.name) }
-        let runtime = dependencies.runtime(service, logger)
-        let serviceMetrics = metrics.service(namesServices ? service.name : nil)
-        let controller = FailoverController(
-            policy: try service.settings.policy(),
-            runtime: runtime,
-            // Each of several services keeps its state in its own directory; a single one
-            // where it always has.
-            store: StateStore(directory: configuration.stateDirectory + (namesServices ? "/\(service.name)" : "")),
-            metrics: serviceMetrics,
-            logger: logger,
-            clock: dependencies.clock
+        let (member, loops) = try await startDeciding(
+            for: service,
+            named: namesServices,
+            configuration: configuration,
+            metrics: metrics,
+            onStatus: namesServices ? statusLine.observer(for: service.name) : dependencies.onStatus,
+            dependencies: dependencies
         )
-        if service.settings.alertmanager.isEnabled {
-            let sync = AlertmanagerSync(
-                peers: AlertmanagerPeers(settings: configuration.alertmanager, selectors: try service.settings.policy().allTriggers),
-                controller: controller,
-                metrics: serviceMetrics,
-                logger: logger,
-                clock: dependencies.clock
-            )
-            try await controller.bootstrap(alertmanagerView: await sync.initialView())
-            await controller.onDisagreement { Task { await sync.sync() } }
-            services.append(AlertmanagerSyncService(sync: sync, interval: configuration.alertmanager.interval))
-        } else {
-            try await controller.bootstrap()
-        }
-        await controller.onStatusChange(namesServices ? statusLine.observer(for: service.name) : dependencies.onStatus)
-        services.append(
-            ReconcileService(controller: controller, interval: configuration.reconcileInterval, maximumBackoff: configuration.maximumBackoff)
-        )
-        if configuration.followDockerEvents {
-            services.append(
-                RuntimeWatchService(controller: controller, runtime: runtime, maximumBackoff: configuration.maximumBackoff, logger: logger)
-            )
-        }
-        members.append(ServiceFleet.Member(name: service.name, controller: controller))
+        members.append(member)
+        services += loops
     }
     let fleet = ServiceFleet(members: members, namesServices: namesServices)
 
@@ -197,4 +169,53 @@ public func buildFailoverd(
         logger: logger
     )
     return Failoverd(fleet: fleet, reloader: reloader, application: application)
+}
+
+/// One service's controller, bootstrapped (state restored, Alertmanager asked, the target
+/// prepared), and the loops that keep it current: Alertmanager sync, reconcile, runtime events.
+/// With `named`, its logs, metrics and state directory carry its name.
+private func startDeciding(
+    for service: ManagedService,
+    named: Bool,
+    configuration: FailoverdConfiguration,
+    metrics: DaemonMetrics,
+    onStatus: @escaping @Sendable (String) -> Void,
+    dependencies: FailoverdDependencies
+) async throws -> (ServiceFleet.Member, [any Service]) {
+    var logger = dependencies.logger
+    if named { logger[metadataKey: "service"] = .string(service.name) }
+    let runtime = dependencies.runtime(service, logger)
+    let serviceMetrics = metrics.service(named ? service.name : nil)
+    let policy = try service.settings.policy()
+    let controller = FailoverController(
+        policy: policy,
+        runtime: runtime,
+        // Each of several services keeps its state in its own directory; a single one where it
+        // always has.
+        store: StateStore(directory: configuration.stateDirectory + (named ? "/\(service.name)" : "")),
+        metrics: serviceMetrics,
+        logger: logger,
+        clock: dependencies.clock
+    )
+    var loops: [any Service] = []
+    if configuration.alertmanager.isEnabled {
+        let sync = AlertmanagerSync(
+            peers: AlertmanagerPeers(settings: configuration.alertmanager, selectors: policy.allTriggers),
+            controller: controller,
+            metrics: serviceMetrics,
+            logger: logger,
+            clock: dependencies.clock
+        )
+        try await controller.bootstrap(alertmanagerView: await sync.initialView())
+        await controller.onDisagreement { Task { await sync.sync() } }
+        loops.append(AlertmanagerSyncService(sync: sync, interval: configuration.alertmanager.interval))
+    } else {
+        try await controller.bootstrap()
+    }
+    await controller.onStatusChange(onStatus)
+    loops.append(ReconcileService(controller: controller, interval: configuration.reconcileInterval, maximumBackoff: configuration.maximumBackoff))
+    if configuration.followDockerEvents {
+        loops.append(RuntimeWatchService(controller: controller, runtime: runtime, maximumBackoff: configuration.maximumBackoff, logger: logger))
+    }
+    return (ServiceFleet.Member(name: service.name, controller: controller), loops)
 }

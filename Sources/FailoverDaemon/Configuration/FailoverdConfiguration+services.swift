@@ -25,15 +25,16 @@ extension FailoverdConfiguration {
     /// Keys an entry under `services:` may set, besides its name.
     static var perServiceKeys: [ConfigurationKey] { keys.filter(\.perService) }
 
-    /// The `services:` entries as written, each checked for keys a service cannot set.
-    static func serviceEntries(_ node: Node, file: String) throws(ConfigurationError) -> [Node] {
+    /// The `services:` entries as written, each checked for keys a service cannot set (the
+    /// caller names the file).
+    static func serviceEntries(_ node: Node) throws(ConfigurationError) -> [Node] {
         guard let entries = node.sequence, !entries.isEmpty else {
-            throw ConfigurationError(key: "services", problem: "expected a list of services, each a map with a name (in \(file))")
+            throw ConfigurationError(key: "services", problem: "expected a list of services, each a map with a name")
         }
         var nodes: [Node] = []
         for (index, entry) in entries.enumerated() {
             guard let mapping = entry.mapping else {
-                throw ConfigurationError(key: "services[\(index)]", problem: "expected a map with a name and the service's keys (in \(file))")
+                throw ConfigurationError(key: "services[\(index)]", problem: "expected a map with a name and the service's keys")
             }
             let allowed = Set(["name"] + perServiceKeys.map { $0.path.split(separator: ".").first.map(String.init) ?? $0.path })
             for key in mapping.keys {
@@ -41,7 +42,7 @@ extension FailoverdConfiguration {
                 guard allowed.contains(name) else {
                     throw ConfigurationError(
                         key: "services[\(index)].\(name)",
-                        problem: "not a per-service key (in \(file)); a service sets \(allowed.sorted().joined(separator: ", "))"
+                        problem: "not a per-service key; a service sets \(allowed.sorted().joined(separator: ", "))"
                     )
                 }
             }

@@ -76,7 +76,8 @@ public struct FailoverdConfiguration: Sendable, Equatable {
     /// health, or stop with Docker's grace period, each runtime call bounded by its own timeout.
     /// A convergence running longer is hung, and the systemd watchdog stops being fed.
     public var convergenceLimit: Duration {
-        managedServices.map { $0.settings.readyTimeout + .seconds($0.settings.container.stopTimeoutSeconds) }.max()! + .seconds(30)
+        let slowest = managedServices.map { $0.settings.readyTimeout + .seconds($0.settings.container.stopTimeoutSeconds) }.max()
+        return (slowest ?? .zero) + .seconds(30)
     }
 
     /// Reads the file (if any) over the defaults, then the environment, then the flags.
@@ -150,7 +151,7 @@ public struct FailoverdConfiguration: Sendable, Equatable {
         }
         guard let services = root.mapping?["services"] else { return [] }
         do {
-            return try Self.serviceEntries(services, file: path)
+            return try Self.serviceEntries(services)
         } catch {
             throw ConfigurationError(key: error.key, problem: "\(error.problem) (in \(path))")
         }

@@ -4,9 +4,14 @@ public struct FleetStatus: Codable, Sendable, Equatable {
     /// One report per service; a single unnamed one for a single-service daemon.
     public var services: [StatusReport]
 
+    /// A single-service daemon's answer, shaped as it was before services existed.
+    private var only: StatusReport? {
+        services.count == 1 && services[0].service == nil ? services[0] : nil
+    }
+
     /// The combined one-line status.
     public var summary: String {
-        guard services.count > 1 || services.first?.service != nil else { return services.first?.summary ?? "" }
+        if let only { return only.summary }
         return Self.combinedSummary(services.map { ($0.service ?? "", $0.summary) })
     }
 
@@ -22,7 +27,7 @@ public struct FleetStatus: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey { case summary, services }
 
     public func encode(to encoder: any Encoder) throws {
-        if services.count == 1, let only = services.first, only.service == nil {
+        if let only {
             try only.encode(to: encoder)
             return
         }
@@ -42,7 +47,7 @@ public struct FleetStatus: Codable, Sendable, Equatable {
 
     /// As `failoverd status` prints it.
     public func rendered() -> String {
-        guard services.count > 1 || services.first?.service != nil else { return services.first?.rendered() ?? "" }
+        if let only { return only.rendered() }
         return (["failoverd: \(summary)"] + services.map { $0.rendered() }).joined(separator: "\n")
     }
 }
