@@ -3,7 +3,8 @@
 # on-prem primary, cloud backup (already running; failoverd is not involved here). Under steady
 # probing: crash on-prem and measure until the cloud serves; bring on-prem back and require zero
 # failed probes during failback; drain on-prem with `docker stop` and require zero failed probes;
-# with nothing up, a request waits for the cloud copy to start instead of failing.
+# with nothing up, a request waits for the cloud copy to start instead of failing. HAProxy drops
+# root after binding.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/tests/lib.sh
@@ -40,6 +41,11 @@ check "HAProxy's Prometheus exporter serves backend state" \
 check "the metrics listener exposes no stats or admin page" \
     bash -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$metrics_port/stats)\" = 404 ]"
 check "the admin interface is a root-only unix socket" bash -c "[ \"\$(stat -c %a '$work/admin.sock')\" = 600 ]"
+runs_unprivileged() { # started as root, HAProxy serves as the haproxy user inside its chroot
+    [ "$(awk '/^Uid:/ {print $2}' "/proc/$haproxy_pid/status")" = "$(id -u haproxy)" ] &&
+        [ "$(readlink "/proc/$haproxy_pid/root")" = /var/lib/haproxy ]
+}
+check "started by root, HAProxy serves as the haproxy user, chrooted to /var/lib/haproxy" runs_unprivileged
 
 check "on-prem crash (docker kill): the cloud copy serves" \
     bash -o pipefail -c "scripts/simulate_onprem_down.sh --container '$onprem' --probe-url '$api' --timeout 20 --json > '$work/down.json'"

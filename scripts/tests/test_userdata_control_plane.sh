@@ -38,6 +38,10 @@ loopback_only() { # the port is bound, on 127.0.0.1 only
 }
 control_plane_on_loopback() { loopback_only "$prometheus_port" && loopback_only "$alertmanager_port" && loopback_only "$haproxy_metrics_port"; }
 check "Prometheus, Alertmanager and HAProxy's exporter listen on loopback only" control_plane_on_loopback
+haproxy_worker_unprivileged() { # Debian's unit starts HAProxy as root; its worker must not stay root
+    in_host bash -c 'grep -l "^Name:\s*haproxy$" /proc/[0-9]*/status | xargs grep -q "^Uid:\s*$(id -u haproxy)\s"'
+}
+check "HAProxy's worker serves as the haproxy user" haproxy_worker_unprivileged
 
 query() { curl -fsS "http://127.0.0.1:$prometheus_port/api/v1/query" --data-urlencode "query=$1"; }
 has_result() { query "$1" | python3 -c 'import json, sys; sys.exit(0 if json.load(sys.stdin)["data"]["result"] else 1)'; }
