@@ -50,7 +50,8 @@ case "$target" in container) ;; swarm) [ "$scenario" = crash ] || { echo "--targ
     *) echo "--target must be container or swarm" >&2; exit 2 ;; esac
 python3 scripts/lib/chaos_verdict.py --check-name "$scenario" || exit 2
 . scripts/lib/lab_scenarios.sh
-work=${work:-"$root/lab-work/$(date -u +%Y%m%dT%H%M%SZ)-$profile-$scenario$([ "$target" = swarm ] && echo -swarm)"}
+suffix=""; [ "$target" = swarm ] && suffix=-swarm
+work=${work:-"$root/lab-work/$(date -u +%Y%m%dT%H%M%SZ)-$profile-$scenario$suffix"}
 mkdir -p "$work"
 work=$(cd "$work" && pwd)
 lab_started=$(date +%s)

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The README's main job as a newcomer runs it: `make lab` is scripts/lab.sh with no arguments
+# (after installing packages and, if needed, starting a dockerd). It must build, run the crash
+# drill with 20 s outages against the real components, pass its verdict, and leave its report,
+# pictures and logs in a new lab-work/<time>-fast-crash/ folder, which this test removes again.
+# Every query of the shipped Grafana dashboard must return series on that run's Prometheus.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+. scripts/tests/lib.sh
+out=$(mktemp /tmp/lab-test.XXXXXX)
+lab_dir=""
+cleanup() {
+    [ "$failed" -gt 0 ] && { echo "--- lab output (tail)"; tail -30 "$out"; }
+    [ -n "$lab_dir" ] && rm -rf "$lab_dir"
+    rm -f "$out"
+}
+trap cleanup EXIT
+
+scripts/lab.sh >"$out" 2>&1
+status=$?
+lab_dir=$(sed -n 's/.*tearing down (logs kept in \(.*\))$/\1/p' "$out" | tail -1)
+check "scripts/lab.sh with no arguments (make lab) exits 0" test "$status" = 0
+check "  ... and prints the crash scenario's verdict: PASS" grep -qx "scenario crash: PASS" "$out"
+check "  ... in a new lab-work/<time>-fast-crash folder" bash -c "[[ '$lab_dir' == '$PWD'/lab-work/*-fast-crash ]]"
+has_evidence() {
+    for file in report.json verdict.json timeline.svg dashboard.svg haproxy.log failoverd.log; do
+        [ -s "$lab_dir/$file" ] || { echo "missing: $file"; return 1; }
+    done
+}
+check "  ... holding the report, the verdict, both pictures and the components' logs" has_evidence
+dashboard_complete() {
+    python3 -c 'import json, sys
+r = json.load(open(sys.argv[1]))
+print("\n".join(r["problems"]))
+sys.exit(0 if r["passed"] and len(r["queries"]) >= 30 else 1)' "$lab_dir/dashboard.json"
+}
+check "Grafana dashboard: every panel's query returns series on the drill's Prometheus" dashboard_complete
+finish
