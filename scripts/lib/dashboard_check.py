@@ -2,16 +2,21 @@
 """Evaluates every query of the Grafana dashboard against a real Prometheus, and draws what they return.
 
     dashboard_check.py --prometheus URL --dashboard FILE --start EPOCH --end EPOCH --out FILE [--svg FILE]
+                       [--var NAME=VALUE]... [--only-matching REGEX] [--require-label NAME=VALUE]
 
 Each panel's targets (and the dashboard's annotation queries) are run as range queries over
-[start, end], with Grafana's $__rate_interval replaced by --rate-interval. A query that errors
-or returns no series is a problem: on the lab's Prometheus every panel must show data, so a
-renamed metric or a typo in the dashboard cannot go unnoticed. Writes the results as JSON to
---out, and with --svg a picture of every panel drawn from the same data (not Grafana's
-rendering: the numbers, laid out as the dashboard lays them out). Exits 1 if any query has no data.
+[start, end], with Grafana's $__rate_interval replaced by --rate-interval and each dashboard
+variable by its --var value (default: its "All" value). A query that errors or returns no series
+is a problem: on the lab's Prometheus every panel must show data, so a renamed metric or a typo
+in the dashboard cannot go unnoticed. --only-matching runs only the queries whose expression
+matches; --require-label makes a series that carries the label with another value a problem
+(a panel that ignores the variable selecting it). Writes the results as JSON to --out, and with
+--svg a picture of every panel drawn from the same data (not Grafana's rendering: the numbers,
+laid out as the dashboard lays them out). Exits 1 if any query has no data.
 """
 import argparse
 import json
+import re
 import sys
 import urllib.parse
 import urllib.request
@@ -30,13 +35,33 @@ def range_query(prometheus, expr, start, end, step):
 
 
 def legend(template, labels):
-    """Grafana's {{label}} legend templates; without one, the series' labels."""
-    if not template:
-        return ",".join(f"{k}={v}" for k, v in sorted(labels.items()) if k != "__name__") or "value"
-    text = template
-    for key, value in labels.items():
-        text = text.replace("{{" + key + "}}", value)
-    return text
+    """Grafana's {{label}} legend templates (a label the series lacks reads as empty); without
+    one, or when it comes out empty, the series' labels."""
+    text = re.sub(r"\{\{\s*(\w+)\s*\}\}", lambda match: labels.get(match.group(1), ""), template or "").strip()
+    return text or ",".join(f"{k}={v}" for k, v in sorted(labels.items()) if k != "__name__") or "value"
+
+
+def variable_values(dashboard, assigned):
+    """Each dashboard variable's value for the queries: as --var assigns it, else its All value."""
+    values = {}
+    for variable in dashboard.get("templating", {}).get("list", []):
+        name = variable["name"]
+        if name in assigned:
+            values[name] = assigned[name]
+        elif variable.get("includeAll") and variable.get("allValue"):
+            values[name] = variable["allValue"]
+        else:
+            raise SystemExit(f"dashboard variable {name} has no All value; give it with --var {name}=VALUE")
+    unknown = set(assigned) - set(values)
+    if unknown:
+        raise SystemExit(f"--var names no dashboard variable: {', '.join(sorted(unknown))}")
+    return values
+
+
+def substitute(expr, rate_interval, values):
+    """The query as Grafana would send it: $__rate_interval and every $variable / ${variable}."""
+    expr = expr.replace("$__rate_interval", rate_interval)
+    return re.sub(r"\$\{(\w+)\}|\$(\w+)", lambda m: values.get(m.group(1) or m.group(2), m.group(0)), expr)
 
 
 def queries(dashboard):
@@ -56,6 +81,15 @@ def queries(dashboard):
 def structure_problems(dashboard):
     ids = [panel["id"] for panel in dashboard["panels"]]
     problems = [f"panel id {i} is used twice" for i in set(ids) if ids.count(i) > 1]
+    defined = {variable["name"] for variable in dashboard.get("templating", {}).get("list", [])}
+    for title, _, target in queries(dashboard):
+        for name in set(re.findall(r"\$\{?(\w+)", target["expr"])) - defined:
+            if not name.startswith("__"):
+                problems.append(f"{title}: ${name} is no dashboard variable")
+    for variable in dashboard.get("templating", {}).get("list", []):
+        source = variable.get("datasource", {}).get("uid")
+        if source != "${DS_PROMETHEUS}":
+            problems.append(f"variable {variable['name']}: datasource {source!r}, not the imported ${{DS_PROMETHEUS}}")
     for title, _, target in queries(dashboard):
         source = target.get("datasource", {"uid": "${DS_PROMETHEUS}"}).get("uid")
         if source != "${DS_PROMETHEUS}":
@@ -113,17 +147,26 @@ def main():
     parser.add_argument("--end", type=float, required=True)
     parser.add_argument("--step", default="2s")
     parser.add_argument("--rate-interval", default="30s", help="what Grafana's $__rate_interval becomes")
+    parser.add_argument("--var", action="append", default=[], metavar="NAME=VALUE", help="a dashboard variable's value")
+    parser.add_argument("--only-matching", metavar="REGEX", help="run only the queries whose expression matches")
+    parser.add_argument("--require-label", metavar="NAME=VALUE", help="every series with label NAME must have VALUE")
     parser.add_argument("--out", required=True)
     parser.add_argument("--svg")
     args = parser.parse_args()
 
     dashboard = json.load(open(args.dashboard))
+    values = variable_values(dashboard, dict(assignment.split("=", 1) for assignment in args.var))
+    required = args.require_label.split("=", 1) if args.require_label else None
     results = []
     for title, grid, target in queries(dashboard):
-        expr = target["expr"].replace("$__rate_interval", args.rate_interval)
+        if args.only_matching and not re.search(args.only_matching, target["expr"]):
+            continue
+        expr = substitute(target["expr"], args.rate_interval, values)
         result = {"panel": title, "grid": grid, "expr": expr, "series": 0, "error": None, "series_points": []}
         try:
             for series in range_query(args.prometheus, expr, args.start, args.end, args.step):
+                if required and series["metric"].get(required[0], required[1]) != required[1]:
+                    result["error"] = f"a series has {required[0]}={series['metric'][required[0]]!r}, not {required[1]!r}"
                 points = [(float(t), float(v)) for t, v in series["values"] if v not in ("NaN", "+Inf", "-Inf")]
                 result["series_points"].append((legend(target.get("legendFormat"), series["metric"]), points))
             result["series"] = len(result["series_points"])

@@ -3,8 +3,9 @@
 # Swarm service target (2 replicas), each with its own trigger and hold-down. A real Alertmanager
 # delivers the alerts; a private dockerd, made a single-node swarm for this test and taken out of
 # it afterwards, runs both. Each service must fail over and back on its own alert only, and a
-# replica killed behind failoverd's back must be replaced. Loopback only; every process is
-# stopped by its PID.
+# replica killed behind failoverd's back must be replaced. A real Prometheus scrapes failoverd, and
+# the shipped Grafana dashboard's service variable must show each service's panels with that
+# service's series only. Loopback only; every process is stopped by its PID.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/tests/lib.sh
@@ -12,13 +13,14 @@ cd "$(dirname "$0")/../.."
 failoverd_bin=$(failoverd_binary)
 work=$(mktemp -d /tmp/failoverd-multi.XXXXXX)
 docker_sock="$work/docker.sock"
-dockerd_pid=""; failoverd_pid=""; am_pid=""
+dockerd_pid=""; failoverd_pid=""; am_pid=""; prometheus_pid=""
 web="multi-web-$$"; jobs="multi-jobs-$$"
 failoverd_port=$(free_port); am_port=$(free_port); web_port=$(free_port); swarm_port=$(free_port)
+prometheus_port=$(free_port)
 
 dock() { docker -H "unix://$docker_sock" "$@"; }
 cleanup() {
-    stop_pid "$failoverd_pid" "$am_pid"
+    stop_pid "$failoverd_pid" "$am_pid" "$prometheus_pid"
     if [ -n "$dockerd_pid" ]; then
         dock rm -f "$web" >/dev/null 2>&1
         dock service rm "$jobs" >/dev/null 2>&1
@@ -70,6 +72,7 @@ auth: {token_file: $work/token}
 reconcile_interval_seconds: 600  # so what follows is driven by webhooks, events and timers
 docker: {socket: $docker_sock}
 state_directory: $work/state
+alertmanager: {urls: ["http://127.0.0.1:$am_port"], interval_seconds: 1}
 container: {image: onprem-api:latest, stop_timeout_seconds: 5}
 services:
   - name: web
@@ -100,6 +103,18 @@ prometheus-alertmanager --config.file="$work/alertmanager.yml" --storage.path="$
     --web.listen-address="127.0.0.1:$am_port" --cluster.listen-address= >"$work/alertmanager.log" 2>&1 &
 am_pid=$!
 check "Alertmanager starts on loopback" wait_for 20 curl -fsS "http://127.0.0.1:$am_port/-/ready"
+cat >"$work/prometheus.yml" <<YAML
+global: {scrape_interval: 1s}
+scrape_configs:
+  - job_name: failoverd
+    static_configs: [{targets: ["127.0.0.1:$failoverd_port"]}]
+YAML
+prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/prometheus-data" \
+    --web.listen-address="127.0.0.1:$prometheus_port" >"$work/prometheus.log" 2>&1 &
+prometheus_pid=$!
+scraped_from=$(date +%s)
+failoverd_scraped() { curl -fsS "http://127.0.0.1:$prometheus_port/api/v1/query?query=up==1" | grep -q '"result":\[{'; }
+check "Prometheus scrapes failoverd" wait_for 30 failoverd_scraped
 
 # --- web fails over alone
 check "web's alert is accepted by Alertmanager" post_alert web firing
@@ -136,5 +151,18 @@ echo "       jobs' resolve posted → 0 replicas running: $(($(millis) - resolve
 check "each service stopped once" wait_for 10 bash -c "[ \"\$(actions web stop)\" = 1 ] && [ \"\$(actions jobs stop)\" = 1 ]"
 check "each service kept its own state file" test -s "$work/state/web/state.json" -a -s "$work/state/jobs/state.json"
 check "the logs name the service of every action" wait_for 10 bash -c "grep '\"failover.action\":\"stop\"' '$work/failoverd.log' | grep -c '\"service\":\"jobs\"'"
+
+# --- the dashboard, one service selected: every per-service query answers, for that service only
+dashboard_shows_only() {  # dashboard_shows_only SERVICE
+    python3 scripts/lib/dashboard_check.py --prometheus "http://127.0.0.1:$prometheus_port" \
+        --dashboard prometheus/grafana/failover-kit.json --start "$scraped_from" --end "$(($(date +%s) + 2))" \
+        --step 1s --rate-interval 5s --var "service=$1" --only-matching 'service=~' --require-label "service=$1" \
+        --out "$work/dashboard-$1.json" &&
+        python3 -c 'import json, sys; sys.exit(len(json.load(open(sys.argv[1]))["queries"]) < 15)' "$work/dashboard-$1.json"
+}
+for service in web jobs; do
+    check "Grafana dashboard, service=$service: all 15 per-service queries return that service's series only" \
+        wait_for 15 dashboard_shows_only "$service"
+done
 
 finish
