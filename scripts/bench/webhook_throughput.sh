@@ -7,25 +7,29 @@
 #      Payloads (scripts/bench/webhook_payloads.py): a captured Alertmanager body whose alerts match
 #      no trigger; a duplicate of the firing trigger the cloud copy already runs for; a 1 MiB body.
 #   3. A soak of SOAK webhooks (both small payloads, alternating) in two halves: RSS after each.
+# With SERVICES=N (N > 1) failoverd manages N services, each its own container, all triggered by
+# the same OnPremDown: every webhook fans out to N controllers (run it beside SERVICES=1).
 # Needs dockerd and the onprem-api image (scripts/build_image.sh); run under scripts/with_dockerd.sh.
 # Prints each figure as soon as it is measured.
-# Usage: DURATION=10 SOAK=100000 BURST=2000 scripts/bench/webhook_throughput.sh [path/to/failoverd]
+# Usage: DURATION=10 SOAK=100000 BURST=2000 SERVICES=1 scripts/bench/webhook_throughput.sh [path/to/failoverd]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/tests/lib.sh
-duration="${DURATION:-10}"; soak="${SOAK:-100000}"; burst="${BURST:-2000}"
+duration="${DURATION:-10}"; soak="${SOAK:-100000}"; burst="${BURST:-2000}"; services="${SERVICES:-1}"
 failoverd_bin="${1:-$(scripts/build_failoverd.sh)}"
 work=$(mktemp -d /tmp/webhook-bench.XXXXXX)
 container="cloud-webhook-bench-$$"
-port=$(free_port); flask_port=$(free_port); cloud_port=$(free_port)
+port=$(free_port); flask_port=$(free_port)
+cloud_ports=(); for _ in $(seq "$services"); do cloud_ports+=("$(free_port)"); done
 head -c 32 /dev/urandom | base64 | tr -d '\n' >"$work/token"; token=$(cat "$work/token")
 failoverd_pid=""; flask_pid=""
 cleanup() {
     stop_pid "$failoverd_pid" "$flask_pid"
-    docker rm -f "$container" >/dev/null 2>&1 || true
+    for index in $(seq "$services"); do docker rm -f "$(container_name "$index")" >/dev/null 2>&1 || true; done
     rm -rf "$work"
 }
 trap cleanup EXIT
+container_name() { if [ "$services" = 1 ]; then echo "$container"; else echo "$container-$1"; fi; }
 
 python=python3
 if ! python3 -c 'import flask' 2>/dev/null; then
@@ -41,17 +45,24 @@ listen: {host: 127.0.0.1, port: $port}
 auth: {token_file: $work/token}
 hold_down_seconds: 600
 state_directory: $work/state
-container:
-  name: $container
-  image: onprem-api:latest
-  env: [SITE=cloud, PORT=$cloud_port]
 YAML
+if [ "$services" = 1 ]; then
+    printf 'container: {name: %s, image: onprem-api:latest, env: [SITE=cloud, PORT=%s]}\n' "$container" "${cloud_ports[0]}" >>"$work/failoverd.yml"
+else
+    printf 'container: {image: onprem-api:latest}\nservices:\n' >>"$work/failoverd.yml"
+    for index in $(seq "$services"); do
+        printf '  - {name: s%s, container: {name: %s, env: [SITE=cloud, PORT=%s]}}\n' \
+            "$index" "$(container_name "$index")" "${cloud_ports[$((index - 1))]}" >>"$work/failoverd.yml"
+    done
+fi
 "$failoverd_bin" serve --config "$work/failoverd.yml" >"$work/failoverd.log" 2>&1 &
 failoverd_pid=$!
 "$python" scripts/bench/flask_webhook.py "$flask_port" >"$work/flask.log" 2>&1 &
 flask_pid=$!
 wait_for 20 curl -fsS "http://127.0.0.1:$port/health"
-wait_for 20 bash -c "[ \"\$(docker inspect -f '{{.State.Status}}' $container)\" = created ]"
+for index in $(seq "$services"); do
+    wait_for 20 bash -c "[ \"\$(docker inspect -f '{{.State.Status}}' $(container_name "$index"))\" = created ]"
+done
 wait_for 20 curl -fsS -o /dev/null -X POST -H 'Content-Type: application/json' -d '{"alerts":[]}' "http://127.0.0.1:$flask_port/failover"
 
 rss_mib() { awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
@@ -82,10 +93,10 @@ calls_before=$(docker_calls); starts_before=$(metric failoverd_actions_total 'ac
 burst_replies=$(python3 scripts/bench/burst.py "http://127.0.0.1:$port/failover" "$work/duplicate.json" "$token" "$burst")
 burst_starts=$(($(metric failoverd_actions_total 'action="start",result="success"') - starts_before))
 burst_calls=$(($(docker_calls) - calls_before))
-wait_for 10 curl -fsS "http://127.0.0.1:$cloud_port/health"
+for cloud_port in "${cloud_ports[@]}"; do wait_for 10 curl -fsS "http://127.0.0.1:$cloud_port/health"; done
 
 rss_before=$(rss_mib "$failoverd_pid"); flask_rss_before=$(rss_mib "$flask_pid")
-echo "failoverd: $failoverd_bin"
+echo "failoverd: $failoverd_bin, $services service(s)"
 echo "machine: $(nproc) vCPU, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(date -u +%Y-%m-%d)"
 echo "burst: $burst concurrent firing webhooks -> replies $burst_replies, Docker starts $burst_starts, Docker calls $burst_calls"
 echo "load: wrk -t2 -c50 -d${duration}s per row"
