@@ -89,19 +89,34 @@ public func buildFailoverd(
     let namesServices = configuration.listsServices
     let statusLine = StatusLineCombiner(names: configuration.managedServices.map(\.name), publish: dependencies.onStatus)
     var services: [any Service] = []
-    var members: [ServiceFleet.Member] = []
+    var deciders: [ServiceDecider] = []
     for service in configuration.managedServices {
-        let (member, loops) = try await startDeciding(
-            for: service,
-            named: namesServices,
-            configuration: configuration,
-            metrics: metrics,
-            onStatus: namesServices ? statusLine.observer(for: service.name) : dependencies.onStatus,
-            dependencies: dependencies
+        deciders.append(
+            try makeDecider(for: service, named: namesServices, configuration: configuration, metrics: metrics, dependencies: dependencies)
         )
-        members.append(member)
-        services += loops
     }
+    // One question to Alertmanager per interval for every service: the union of their triggers,
+    // each controller taking the alerts that trigger it.
+    let sync =
+        configuration.alertmanager.isEnabled
+        ? AlertmanagerSync(
+            peers: AlertmanagerPeers(settings: configuration.alertmanager, selectors: deciders.flatMap(\.policy.allTriggers).uniqued()),
+            controllers: deciders.map(\.member.controller),
+            metrics: metrics,
+            logger: dependencies.logger,
+            clock: dependencies.clock
+        ) : nil
+    let initialView = await sync?.initialView()
+    for decider in deciders {
+        services += try await decider.start(
+            alertmanagerView: initialView,
+            sync: sync,
+            onStatus: namesServices ? statusLine.observer(for: decider.member.name) : dependencies.onStatus,
+            configuration: configuration
+        )
+    }
+    if let sync { services.append(AlertmanagerSyncService(sync: sync, interval: configuration.alertmanager.interval)) }
+    let members = deciders.map(\.member)
     let fleet = ServiceFleet(members: members, namesServices: namesServices)
 
     let authenticator = WebhookAuthenticator(token: token, basicUsername: configuration.basicAuthUsername)
@@ -171,21 +186,18 @@ public func buildFailoverd(
     return Failoverd(fleet: fleet, reloader: reloader, application: application)
 }
 
-/// One service's controller, bootstrapped (state restored, Alertmanager asked, the target
-/// prepared), and the loops that keep it current: Alertmanager sync, reconcile, runtime events.
-/// With `named`, its logs, metrics and state directory carry its name.
-private func startDeciding(
+/// One service's controller and runtime, before anything is decided. With `named`, its logs,
+/// metrics and state directory carry its name.
+private func makeDecider(
     for service: ManagedService,
     named: Bool,
     configuration: FailoverdConfiguration,
     metrics: DaemonMetrics,
-    onStatus: @escaping @Sendable (String) -> Void,
     dependencies: FailoverdDependencies
-) async throws -> (ServiceFleet.Member, [any Service]) {
+) throws -> ServiceDecider {
     var logger = dependencies.logger
     if named { logger[metadataKey: "service"] = .string(service.name) }
     let runtime = dependencies.runtime(service, logger)
-    let serviceMetrics = metrics.service(named ? service.name : nil)
     let policy = try service.settings.policy()
     let controller = FailoverController(
         policy: policy,
@@ -193,29 +205,48 @@ private func startDeciding(
         // Each of several services keeps its state in its own directory; a single one where it
         // always has.
         store: StateStore(directory: configuration.stateDirectory + (named ? "/\(service.name)" : "")),
-        metrics: serviceMetrics,
+        metrics: metrics.service(named ? service.name : nil),
         logger: logger,
         clock: dependencies.clock
     )
-    var loops: [any Service] = []
-    if configuration.alertmanager.isEnabled {
-        let sync = AlertmanagerSync(
-            peers: AlertmanagerPeers(settings: configuration.alertmanager, selectors: policy.allTriggers),
-            controller: controller,
-            metrics: serviceMetrics,
-            logger: logger,
-            clock: dependencies.clock
-        )
-        try await controller.bootstrap(alertmanagerView: await sync.initialView())
-        await controller.onDisagreement { Task { await sync.sync() } }
-        loops.append(AlertmanagerSyncService(sync: sync, interval: configuration.alertmanager.interval))
-    } else {
-        try await controller.bootstrap()
+    return ServiceDecider(member: ServiceFleet.Member(name: service.name, controller: controller), runtime: runtime, policy: policy, logger: logger)
+}
+
+/// A service's controller with what starting it needs.
+private struct ServiceDecider {
+    let member: ServiceFleet.Member
+    let runtime: any CloudRuntime
+    let policy: FailoverPolicy
+    let logger: Logger
+
+    /// Bootstraps the controller (state restored, Alertmanager's view applied, the target
+    /// prepared) and returns the loops that keep it current: reconcile and runtime events. A
+    /// webhook that disagrees with its state asks Alertmanager again, for every service.
+    func start(
+        alertmanagerView: AlertmanagerView?,
+        sync: AlertmanagerSync?,
+        onStatus: @escaping @Sendable (String) -> Void,
+        configuration: FailoverdConfiguration
+    ) async throws -> [any Service] {
+        let controller = member.controller
+        try await controller.bootstrap(alertmanagerView: alertmanagerView)
+        if let sync { await controller.onDisagreement { Task { await sync.sync() } } }
+        await controller.onStatusChange(onStatus)
+        var loops: [any Service] = [
+            ReconcileService(controller: controller, interval: configuration.reconcileInterval, maximumBackoff: configuration.maximumBackoff)
+        ]
+        if configuration.followDockerEvents {
+            loops.append(RuntimeWatchService(controller: controller, runtime: runtime, maximumBackoff: configuration.maximumBackoff, logger: logger))
+        }
+        return loops
     }
-    await controller.onStatusChange(onStatus)
-    loops.append(ReconcileService(controller: controller, interval: configuration.reconcileInterval, maximumBackoff: configuration.maximumBackoff))
-    if configuration.followDockerEvents {
-        loops.append(RuntimeWatchService(controller: controller, runtime: runtime, maximumBackoff: configuration.maximumBackoff, logger: logger))
+}
+
+extension Array where Element: Equatable {
+    /// The elements in order, each once.
+    fileprivate func uniqued() -> [Element] {
+        reduce(into: []) { kept, element in
+            if !kept.contains(element) { kept.append(element) }
+        }
     }
-    return (ServiceFleet.Member(name: service.name, controller: controller), loops)
 }

@@ -96,6 +96,7 @@ immediate_alertmanager_config "$failoverd_port" "$work/token" "[alertname]" >"$w
 check "failoverd check-config accepts two services" bash -o pipefail -c "'$failoverd_bin' check-config --config '$work/failoverd.yml' | grep -c '^- name: jobs'"
 "$failoverd_bin" serve --config "$work/failoverd.yml" >"$work/failoverd.log" 2>&1 &
 failoverd_pid=$!
+failoverd_started=$SECONDS
 check "failoverd starts and answers /health" wait_for 20 curl -fsS "http://127.0.0.1:$failoverd_port/health"
 check "web's container is pre-created, not started" wait_for 10 bash -c "[ \"\$(web_state)\" = created ]"
 check "jobs' Swarm service is created at 0 replicas" wait_for 10 bash -c "[ \"\$(jobs_state)\" = '0 0' ]"
@@ -151,6 +152,17 @@ echo "       jobs' resolve posted → 0 replicas running: $(($(millis) - resolve
 check "each service stopped once" wait_for 10 bash -c "[ \"\$(actions web stop)\" = 1 ] && [ \"\$(actions jobs stop)\" = 1 ]"
 check "each service kept its own state file" test -s "$work/state/web/state.json" -a -s "$work/state/jobs/state.json"
 check "the logs name the service of every action" wait_for 10 bash -c "grep '\"failover.action\":\"stop\"' '$work/failoverd.log' | grep -c '\"service\":\"jobs\"'"
+questions_per_second() {  # failoverd's questions to Alertmanager since it started, per second
+    curl -fsS "http://127.0.0.1:$failoverd_port/metrics" | awk -v seconds=$((SECONDS - failoverd_started)) \
+        'index($1, "failoverd_alertmanager_requests_total{") == 1 {sum += $2} END {printf "%.2f", sum / seconds}'
+}
+echo "       questions to Alertmanager: $(questions_per_second) per second (interval 1 s, two services)"
+# Alertmanager started after failoverd: its first question failed. One question serves both
+# services, so the peer's going and coming back are logged once each, not once per service.
+logged_once() { [ "$(grep -c "$1" "$work/failoverd.log")" = 1 ]; }
+check "one Alertmanager question serves both services: the unanswered peer is logged once, not per service" \
+    logged_once "Alertmanager peer does not answer"
+check "  ... and its answering again once" logged_once "Alertmanager peer answers again"
 
 # --- the dashboard, one service selected: every per-service query answers, for that service only
 dashboard_shows_only() {  # dashboard_shows_only SERVICE

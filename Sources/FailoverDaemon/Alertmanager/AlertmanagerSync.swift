@@ -2,12 +2,13 @@ import FailoverCore
 import Logging
 import ServiceLifecycle
 
-/// Asks Alertmanager which trigger alerts are active and hands the answer to the controller:
-/// every interval, and at once when a webhook disagrees with the state. Level-triggered, so a
+/// Asks Alertmanager which trigger alerts are active and hands the answer to every service's
+/// controller (each takes the alerts that trigger it): every interval, and at once when a
+/// webhook disagrees with a controller's state. Level-triggered, so a
 /// lost resolve ends within an interval plus the hold-down, and a lost firing is found.
 actor AlertmanagerSync {
     private let peers: AlertmanagerPeers
-    private let controller: FailoverController
+    private let controllers: [FailoverController]
     private let metrics: DaemonMetrics
     private let logger: Logger
     private let clock: any DaemonClock
@@ -16,15 +17,15 @@ actor AlertmanagerSync {
     /// Peers that failed last time, so a peer going away or coming back is logged once.
     private var failingPeers: Set<String> = []
 
-    init(peers: AlertmanagerPeers, controller: FailoverController, metrics: DaemonMetrics, logger: Logger, clock: any DaemonClock) {
+    init(peers: AlertmanagerPeers, controllers: [FailoverController], metrics: DaemonMetrics, logger: Logger, clock: any DaemonClock) {
         self.peers = peers
-        self.controller = controller
+        self.controllers = controllers
         self.metrics = metrics
         self.logger = logger
         self.clock = clock
     }
 
-    /// The view at startup, before the controller decides anything; nil when no peer answers.
+    /// The view at startup, before any controller decides anything; nil when no peer answers.
     func initialView() async -> AlertmanagerView? {
         await askPeers()
     }
@@ -39,7 +40,9 @@ actor AlertmanagerSync {
         asking = true
         repeat {
             askAgain = false
-            if let view = await askPeers() { await controller.correct(with: view) }
+            if let view = await askPeers() {
+                for controller in controllers { await controller.correct(with: view) }
+            }
         } while askAgain
         asking = false
     }
