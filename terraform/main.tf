@@ -208,6 +208,7 @@ resource "aws_instance" "failoverd" {
     webhook_port        = var.webhook_port
     api_port            = var.api_port
     hold_down_seconds   = var.hold_down_seconds
+    target              = var.target
     failoverd_unit      = file("${path.module}/../systemd/failoverd.service")
     install_script      = file("${path.module}/files/install_failoverd.sh")
     # Whole-site profile; its Prometheus, Alertmanager and HAProxy exporter listen on loopback only.

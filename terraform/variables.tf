@@ -177,6 +177,17 @@ variable "hold_down_seconds" {
   default     = 120
 }
 
+variable "target" {
+  description = "What failoverd starts: \"container\" (a container on this host's dockerd, with live-restore) or \"swarm\" (a Docker Swarm service scaled 0 -> 1; the host becomes a single-node swarm, without live-restore, which swarm mode refuses)."
+  type        = string
+  default     = "container"
+
+  validation {
+    condition     = contains(["container", "swarm"], var.target)
+    error_message = "target: container or swarm."
+  }
+}
+
 # --- Whole-site profile: the control plane on the cloud host (off by default) ---
 
 variable "control_plane" {

@@ -1,8 +1,9 @@
 # shellcheck shell=bash
 # Source it from a test: the cloud host's user data, rendered with local artifacts (file:// URLs
 # instead of S3 and SSM), run as root in a container whose PID 1 is a real systemd (Debian
-# bookworm, scripts/systemd_host_image.sh), with the host's Docker socket mounted.
-# Expects $host (container name), $cloud (the cloud copy's name) and $work (a temp directory).
+# bookworm, scripts/systemd_host_image.sh), with the host's Docker socket mounted ($docker_socket
+# when set: a test's private dockerd). Expects $host (container name), $cloud (the cloud copy's
+# name) and $work (a temp directory).
 
 # prepare_host_artifacts: builds what the user data fetches into $work/artifacts and sets
 # $token, $webhook_port and $api_port. Exits the test when something cannot be built.
@@ -12,9 +13,9 @@ prepare_host_artifacts() {
     # so it runs on a bare Debian; scripts/build_failoverd.sh makes the release binary to ship.
     swift build --product failoverd >/dev/null || { echo "FAIL - cannot build failoverd"; exit 1; }
     docker image inspect onprem-api:latest >/dev/null 2>&1 || scripts/build_image.sh >/dev/null || exit 1
-    socket_gid=$(stat -c %g /var/run/docker.sock)
+    socket_gid=$(stat -c %g "${docker_socket:-/var/run/docker.sock}")
     if [ "$socket_gid" = 0 ]; then
-        echo "FAIL - /var/run/docker.sock belongs to group root; start dockerd with a docker group"
+        echo "FAIL - ${docker_socket:-/var/run/docker.sock} belongs to group root; start dockerd with a docker group"
         exit 1
     fi
     mkdir -p "$work/artifacts"
@@ -41,7 +42,7 @@ render_user_data() {
         image_url=file:///artifacts/onprem-api.tar image_sha256="$(sha256_of onprem-api.tar)" \
         image=onprem-api:latest container_name="$cloud" token_url=file:///artifacts/webhook-token \
         install_docker=false public_ip=127.0.0.1 webhook_port="$webhook_port" api_port="$api_port" \
-        hold_down_seconds=600 control_plane=false control_plane_url=file:///artifacts/control-plane.tar \
+        hold_down_seconds=600 target=container control_plane=false control_plane_url=file:///artifacts/control-plane.tar \
         control_plane_sha256="$(sha256_of control-plane.tar)" onprem_api_address= frontend_port=0 \
         prometheus_port=0 alertmanager_port=0 haproxy_metrics_port=0 \
         failoverd_unit=@systemd/failoverd.service install_script=@terraform/files/install_failoverd.sh \
@@ -53,7 +54,7 @@ boot_host() {
     docker run -d --name "$host" --hostname failoverd-proof \
         --cap-add SYS_ADMIN --cgroupns=private --network host \
         --tmpfs /run --tmpfs /run/lock --stop-signal SIGRTMIN+3 \
-        -v /var/run/docker.sock:/var/run/docker.sock \
+        -v "${docker_socket:-/var/run/docker.sock}:/var/run/docker.sock" \
         -v "$work/artifacts:/artifacts:ro" -v "$work/user-data.sh:/var/lib/cloud/user-data.sh:ro" \
         "$host_image" /sbin/init >/dev/null || exit 1
     check "systemd boots as PID 1 in the bookworm host container" wait_for 60 booted

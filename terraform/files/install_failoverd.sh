@@ -24,11 +24,12 @@ if [ "${#packages[@]}" -gt 0 ]; then
 fi
 if [ "$INSTALL_DOCKER" = true ]; then
     # live-restore: a dockerd restart (a package upgrade) leaves the cloud copy running instead of
-    # stopping it while it serves (the lab's dockerd-restart-failed-over scenario). An existing
-    # daemon.json is the image's and is kept.
+    # stopping it while it serves (the lab's dockerd-restart-failed-over scenario). Swarm mode
+    # refuses it (swarm restarts the replicas instead). An existing daemon.json is the image's
+    # and is kept.
     if [ ! -e /etc/docker/daemon.json ]; then
         install -d -m 0755 /etc/docker
-        echo '{"live-restore": true}' >/etc/docker/daemon.json
+        if [ "$TARGET" = swarm ]; then echo '{}'; else echo '{"live-restore": true}'; fi >/etc/docker/daemon.json
     fi
     systemctl enable --now docker.socket docker.service
     systemctl reload docker.service  # live-restore for a dockerd the package already started
@@ -66,6 +67,19 @@ for _ in $(seq 1 60); do
 done
 docker_api http://docker/_ping >/dev/null || die "dockerd does not answer on /var/run/docker.sock"
 getent group docker >/dev/null || die "no docker group: failoverd reaches the socket through it"
+
+if [ "$TARGET" = swarm ]; then
+    # A single-node swarm on loopback: the cloud copy is a service failoverd scales 0 -> 1.
+    info=$(docker_api http://docker/info)
+    if ! grep -q '"LocalNodeState":"active"' <<<"$info"; then
+        grep -q '"LiveRestoreEnabled":true' <<<"$info" &&
+            die "dockerd runs with live-restore, which swarm mode refuses: remove it from /etc/docker/daemon.json and restart docker"
+        log "making this host a single-node swarm"
+        docker_api -X POST -H 'Content-Type: application/json' http://docker/swarm/init \
+            -d '{"ListenAddr": "127.0.0.1:2377", "AdvertiseAddr": "127.0.0.1"}' >/dev/null ||
+            die "docker swarm init failed: $(docker_api http://docker/info | grep -o '"Error":"[^"]*"')"
+    fi
+fi
 
 log "image $IMAGE from $IMAGE_URL"
 fetch "$IMAGE_URL" "$work/image.tar"
@@ -106,6 +120,7 @@ triggers: ['alertname="OnPremDown"']
 prewarm_triggers: ['alertname="OnPremDownSuspected"']
 hold_down_seconds: $HOLD_DOWN_SECONDS
 state_directory: /var/lib/failoverd
+target: $TARGET
 container:
   name: $CONTAINER_NAME
   image: $IMAGE

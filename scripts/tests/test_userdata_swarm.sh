@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# The Terraform option target = "swarm", proven the way the base user data is: rendered with
+# local artifacts and run as root under a booted systemd, here against a private dockerd (the
+# host's "docker.io"), which the user data must make a single-node swarm. failoverd must create
+# the cloud copy as a Swarm service at 0 replicas, scale it to 1 on a firing webhook (serving on
+# the API port, host network) and back to 0 after the hold-down. Loopback only; the swarm is left
+# and the private dockerd stopped by its PID afterwards.
+set -uo pipefail
+cd "$(dirname "$0")/../.." || exit 1
+source scripts/tests/lib.sh
+source scripts/tests/systemd_host.sh
+
+host=failoverd-swarm-host-$$
+cloud=failoverd-swarm-cloud-$$
+work=$(mktemp -d /tmp/failoverd-swarm.XXXXXX)
+docker_socket="$work/docker.sock"; docker_sock=$docker_socket  # the host's socket; lib.sh's name for it
+dockerd_pid=""
+dock() { docker -H "unix://$docker_socket" "$@"; }
+cleanup() {
+    docker rm -f "$host" >/dev/null 2>&1
+    if [ -n "$dockerd_pid" ]; then
+        dock service rm "$cloud" >/dev/null 2>&1
+        wait_for 20 bash -c "[ -z \"\$(docker -H 'unix://$docker_socket' ps -aq --filter label=com.docker.swarm.service.name=$cloud)\" ]"
+        dock swarm leave --force >/dev/null 2>&1
+        dock network rm docker_gwbridge >/dev/null 2>&1  # swarm's bridge outlives the swarm
+    fi
+    stop_private_dockerd
+    unmount_under "$work"
+    rm -rf "$work" 2>/dev/null || true
+}
+trap cleanup EXIT
+
+check "the host's dockerd (private, no live-restore) starts" start_private_dockerd
+prepare_host_artifacts
+render_user_data target=swarm hold_down_seconds=5 || exit 1
+boot_host
+
+check "the rendered user data (target = swarm) runs to completion as root" in_host bash /var/lib/cloud/user-data.sh
+check "  ... and made the host a single-node swarm" test "$(dock info -f '{{.Swarm.LocalNodeState}}')" = active
+check "failoverd is active under systemd" test "$(in_host systemctl is-active failoverd.service)" = active
+replicas() { # desired and running replicas of the cloud copy's service
+    echo "$(dock service inspect -f '{{.Spec.Mode.Replicated.Replicas}}' "$cloud") $(dock service ps --filter desired-state=running --format '{{.CurrentState}}' "$cloud" | grep -c '^Running')"
+}
+is_replicas() { [ "$(replicas)" = "$1" ]; }
+check "the cloud copy is a Swarm service at 0 replicas (standby)" wait_for 10 is_replicas "0 0"
+check "  ... on a dockerd without live-restore (swarm mode refuses it)" test "$(dock info -f '{{.LiveRestoreEnabled}}')" = false
+
+in_host cat /etc/failoverd/tls/cert.pem >"$work/cert.pem" 2>/dev/null
+api() { # api METHOD PATH [BODY]: HTTPS to failoverd with the token and the host's own cert
+    curl -fsS --max-time 30 --cacert "$work/cert.pem" -X "$1" -H "Authorization: Bearer $token" \
+        -H 'Content-Type: application/json' ${3:+--data "$3"} "https://127.0.0.1:$webhook_port$2"
+}
+check "a firing webhook over HTTPS is answered" api POST /failover "$(python3 scripts/lib/webhook_body.py --status firing --fingerprint swarm0001)"
+check "  ... and the service runs 1 replica" wait_for 30 is_replicas "1 1"
+check "  ... which serves /health on the API port (host network)" wait_for 30 curl -fsS --max-time 2 "http://127.0.0.1:$api_port/health"
+check "a resolved webhook is answered" api POST /failover "$(python3 scripts/lib/webhook_body.py --status resolved --fingerprint swarm0001)"
+check "  ... and after the 5 s hold-down the service is back at 0 replicas" wait_for 40 is_replicas "0 0"
+
+if [ "$failed" -gt 0 ]; then
+    echo "       --- journal (last 30 lines)"
+    in_host journalctl -u failoverd --no-pager -n 30 | sed 's/^/       /'
+fi
+finish
