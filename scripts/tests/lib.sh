@@ -101,10 +101,10 @@ unmount_under() {
 
 # start_private_dockerd / stop_private_dockerd: a dockerd of the test's own under $work (socket
 # $docker_sock), so what a test does to its engine (stop it, join it to a swarm) touches no other
-# test. Its PID is in $dockerd_pid.
+# test. Its PID is in $dockerd_pid. Arguments go to dockerd (e.g. --live-restore).
 start_private_dockerd() {
     dockerd --bridge=none --iptables=false --ip6tables=false --host "unix://$docker_sock" \
-        --data-root "$work/docker-data" --exec-root "$work/docker-exec" --pidfile "$work/docker.pid" \
+        --data-root "$work/docker-data" --exec-root "$work/docker-exec" --pidfile "$work/docker.pid" "$@" \
         >>"$work/dockerd.log" 2>&1 &
     dockerd_pid=$!
     wait_for 30 docker -H "unix://$docker_sock" info

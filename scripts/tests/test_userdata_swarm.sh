@@ -3,8 +3,9 @@
 # local artifacts and run as root under a booted systemd, here against a private dockerd (the
 # host's "docker.io"), which the user data must make a single-node swarm. failoverd must create
 # the cloud copy as a Swarm service at 0 replicas, scale it to 1 on a firing webhook (serving on
-# the API port, host network) and back to 0 after the hold-down. Loopback only; the swarm is left
-# and the private dockerd stopped by its PID afterwards.
+# the API port, host network) and back to 0 after the hold-down. Against a dockerd with
+# live-restore it must stop, saying so. Loopback only; the swarm is left and the private dockerd
+# stopped by its PID afterwards.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 source scripts/tests/lib.sh
@@ -16,7 +17,7 @@ work=$(mktemp -d /tmp/failoverd-swarm.XXXXXX)
 docker_socket="$work/docker.sock"; docker_sock=$docker_socket  # the host's socket; lib.sh's name for it
 dockerd_pid=""
 dock() { docker -H "unix://$docker_socket" "$@"; }
-cleanup() {
+leave_swarm() {
     docker rm -f "$host" >/dev/null 2>&1
     if [ -n "$dockerd_pid" ]; then
         dock service rm "$cloud" >/dev/null 2>&1
@@ -24,6 +25,9 @@ cleanup() {
         dock swarm leave --force >/dev/null 2>&1
         dock network rm docker_gwbridge >/dev/null 2>&1  # swarm's bridge outlives the swarm
     fi
+}
+cleanup() {
+    leave_swarm
     stop_private_dockerd
     unmount_under "$work"
     rm -rf "$work" 2>/dev/null || true
@@ -60,4 +64,17 @@ if [ "$failed" -gt 0 ]; then
     echo "       --- journal (last 30 lines)"
     in_host journalctl -u failoverd --no-pager -n 30 | sed 's/^/       /'
 fi
+
+# --- the same user data on a host whose dockerd runs with live-restore (an image's daemon.json)
+leave_swarm
+stop_private_dockerd
+check "the host's dockerd starts again, now with live-restore" start_private_dockerd --live-restore
+host=$host-live-restore
+boot_host
+refuses() {
+    ! in_host bash /var/lib/cloud/user-data.sh >"$work/refused.log" 2>&1 &&
+        grep -q "dockerd runs with live-restore, which swarm mode refuses: remove it from /etc/docker/daemon.json" "$work/refused.log" &&
+        test "$(dock info -f '{{.Swarm.LocalNodeState}}')" = inactive
+}
+check "  ... where the user data stops, naming live-restore, and makes no swarm" refuses
 finish
