@@ -4,8 +4,8 @@ import ServiceLifecycle
 
 /// Asks Alertmanager which trigger alerts are active and hands the answer to every service's
 /// controller (each takes the alerts that trigger it): every interval, and at once when a
-/// webhook disagrees with a controller's state. Level-triggered, so a
-/// lost resolve ends within an interval plus the hold-down, and a lost firing is found.
+/// webhook disagrees with a controller's state. Level-triggered, so a lost resolve ends within
+/// an interval plus the hold-down, and a lost firing is found.
 actor AlertmanagerSync {
     private let peers: AlertmanagerPeers
     private let controllers: [FailoverController]
