@@ -93,7 +93,7 @@ teardown() {
     fi
     stop_pid "$cloud_engine_pid"
     unmount_under "$cloud_host"
-    rm -rf "$cloud_host" 2>/dev/null || true
+    rm -rf "$cloud_host" "/tmp/free-ports.$$" 2>/dev/null || true
 }
 trap teardown EXIT
 trap 'exit 130' INT TERM

@@ -14,9 +14,33 @@ check() {
     rm -f /tmp/check.$$.out
 }
 
-# A TCP port on 127.0.0.1 that nothing listens on right now.
+# A TCP port on 127.0.0.1 that nothing listens on right now, and that this script ($$, also in
+# the $(...) it is called from) was not given before: a script takes its ports before it starts
+# anything, and the kernel can hand the same free port out twice in a row (about once in 1,200
+# sets of six here; a lab run whose cloud copy got Prometheus' port crash-looped in CI). The
+# ports given are kept in /tmp/free-ports.<pid>; files of scripts that have ended are removed.
 free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+    python3 - "/tmp/free-ports.$$" <<'PY'
+import glob, os, socket, sys
+ledger = sys.argv[1]
+for other in glob.glob("/tmp/free-ports.*"):
+    if not os.path.exists("/proc/" + other.rsplit(".", 1)[1]):
+        try:
+            os.remove(other)
+        except FileNotFoundError:
+            pass
+given = set(open(ledger).read().split()) if os.path.exists(ledger) else set()
+while True:
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = str(s.getsockname()[1])
+    s.close()
+    if port not in given:
+        break
+with open(ledger, "a") as out:
+    out.write(port + "\n")
+print(port)
+PY
 }
 
 # wait_for SECONDS command...: retries every 0.1 s until the command succeeds or time runs out.
@@ -53,6 +77,7 @@ millis() {
 }
 
 finish() {
+    rm -f "/tmp/free-ports.$$"
     echo "$(basename "$0"): $passed passed, $failed failed"
     [ "$failed" -eq 0 ]
 }
