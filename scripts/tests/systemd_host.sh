@@ -62,4 +62,12 @@ boot_host() {
     in_host groupadd --system --gid "$socket_gid" docker
 }
 in_host() { docker exec "$host" "$@"; }
+# save_host_certificate: failoverd's self-signed certificate, made by the user data, to $work/cert.pem.
+save_host_certificate() { in_host cat /etc/failoverd/tls/cert.pem >"$work/cert.pem" 2>/dev/null; }
+# api METHOD PATH [BODY]: HTTPS to failoverd with the token and the host's own certificate; 10 s
+# is above failoverd's 8 s reply deadline, so every webhook gets its answer.
+api() {
+    curl -fsS --max-time 10 --cacert "$work/cert.pem" -X "$1" -H "Authorization: Bearer $token" \
+        -H 'Content-Type: application/json' ${3:+--data "$3"} "https://127.0.0.1:$webhook_port$2"
+}
 booted() { in_host systemctl is-system-running 2>/dev/null | grep -Eq '^(running|degraded)$'; }

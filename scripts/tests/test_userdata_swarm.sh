@@ -49,11 +49,7 @@ is_replicas() { [ "$(replicas)" = "$1" ]; }
 check "the cloud copy is a Swarm service at 0 replicas (standby)" wait_for 10 is_replicas "0 0"
 check "  ... on a dockerd without live-restore (swarm mode refuses it)" test "$(dock info -f '{{.LiveRestoreEnabled}}')" = false
 
-in_host cat /etc/failoverd/tls/cert.pem >"$work/cert.pem" 2>/dev/null
-api() { # api METHOD PATH [BODY]: HTTPS to failoverd with the token and the host's own cert
-    curl -fsS --max-time 30 --cacert "$work/cert.pem" -X "$1" -H "Authorization: Bearer $token" \
-        -H 'Content-Type: application/json' ${3:+--data "$3"} "https://127.0.0.1:$webhook_port$2"
-}
+save_host_certificate
 check "a firing webhook over HTTPS is answered" api POST /failover "$(python3 scripts/lib/webhook_body.py --status firing --fingerprint swarm0001)"
 check "  ... and the service runs 1 replica" wait_for 30 is_replicas "1 1"
 check "  ... which serves /health on the API port (host network)" wait_for 30 curl -fsS --max-time 2 "http://127.0.0.1:$api_port/health"

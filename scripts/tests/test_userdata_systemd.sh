@@ -25,7 +25,7 @@ render_user_data || exit 1
 boot_host
 
 check "the rendered user data runs to completion as root" in_host bash /var/lib/cloud/user-data.sh
-in_host cat /etc/failoverd/tls/cert.pem >"$work/cert.pem" 2>/dev/null
+save_host_certificate
 
 property() { in_host systemctl show -P "$1" failoverd.service; }
 check "systemctl is-active failoverd says active" test "$(in_host systemctl is-active failoverd.service)" = active
@@ -34,10 +34,6 @@ status_line() { in_host systemctl status --no-pager --lines=0 failoverd.service 
 standby() { status_line | grep -c '^standby: cloud copy'; }
 check "systemctl status shows failoverd's own status line (standby)" standby
 
-api() { # api METHOD PATH [BODY]: HTTPS to failoverd with the token and the host's own cert
-    curl -fsS --max-time 10 --cacert "$work/cert.pem" -X "$1" -H "Authorization: Bearer $token" \
-        -H 'Content-Type: application/json' ${3:+--data "$3"} "https://127.0.0.1:$webhook_port$2"
-}
 firing=$(python3 scripts/lib/webhook_body.py --status firing --fingerprint proof0001)
 check "a webhook over HTTPS (the host's self-signed cert) is accepted" api POST /failover "$firing"
 cloud_running() { test "$(docker inspect -f '{{.State.Running}}' "$cloud" 2>/dev/null)" = true; }
