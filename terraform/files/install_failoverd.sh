@@ -75,9 +75,11 @@ if [ "$TARGET" = swarm ]; then
         grep -q '"LiveRestoreEnabled":true' <<<"$info" &&
             die "dockerd runs with live-restore, which swarm mode refuses: remove it from /etc/docker/daemon.json and restart docker"
         log "making this host a single-node swarm"
-        docker_api -X POST -H 'Content-Type: application/json' http://docker/swarm/init \
-            -d '{"ListenAddr": "127.0.0.1:2377", "AdvertiseAddr": "127.0.0.1"}' >/dev/null ||
-            die "docker swarm init failed: $(docker_api http://docker/info | grep -o '"Error":"[^"]*"')"
+        # Not docker_api: on failure its -f drops the body, which holds Docker's reason.
+        answer=$(curl -sS --unix-socket /var/run/docker.sock -X POST -H 'Content-Type: application/json' \
+            -d '{"ListenAddr": "127.0.0.1:2377", "AdvertiseAddr": "127.0.0.1"}' -w '\n%{http_code}' \
+            http://docker/swarm/init) || die "docker swarm init: dockerd did not answer"
+        [ "${answer##*$'\n'}" = 200 ] || die "docker swarm init failed: ${answer%$'\n'*}"
     fi
 fi
 
