@@ -1,5 +1,9 @@
 # Entry points a newcomer needs; see README.md.
-.PHONY: deps build image test unit-test integration-test lab chaos
+.PHONY: deps build image package test unit-test integration-test lab chaos
+
+# Every build names itself: <release>+git<revision>[.dirty] (scripts/version.sh), compiled into
+# --version and the *_build_info metrics through Package.swift.
+export FAILOVER_KIT_VERSION := $(shell scripts/version.sh)
 
 deps:
 	scripts/install_deps.sh
@@ -9,6 +13,10 @@ build:
 
 image: deps
 	scripts/with_dockerd.sh scripts/build_image.sh
+
+## The release: dist/failoverd_<version>_amd64.deb, dist/onprem-api_<version>.tar and dist/SHA256SUMS.
+package: deps
+	scripts/with_dockerd.sh scripts/package.sh
 
 ## Unit tests (swift test) and integration tests against real dockerd/HAProxy/Prometheus/Alertmanager.
 test: deps

@@ -7,6 +7,13 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+/// The build's version, `<release>+git<revision>[.dirty]`: scripts/version.sh computes it and every
+/// build entry point (the Makefile, the build and test scripts) exports it; SwiftPM evaluates the
+/// manifest again when it changes. Only the characters a version can hold pass into C.
+let kitVersion = String(
+    (Context.environment["FAILOVER_KIT_VERSION"] ?? "0.0.0+unstamped").filter { $0.isLetter || $0.isNumber || "+.-~".contains($0) }
+)
+
 let package = Package(
     name: "hybrid-failover",
     platforms: [.macOS(.v15)],
@@ -55,9 +62,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "CBuildStamp",
+            cSettings: [.define("FAILOVER_KIT_VERSION", to: "\"\(kitVersion)\"")]
+        ),
+        .target(
             name: "ProcessTelemetry",
             dependencies: [
-                .product(name: "Prometheus", package: "swift-prometheus")
+                "CBuildStamp",
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -134,10 +146,11 @@ let package = Package(
             // libstdc++ and libsystemd0 (every Debian has them), in every build configuration: the
             // binary CI tests under systemd is the kind that ships. The group lists Foundation's
             // static archives, whose order autolinking gets wrong. Not -static-executable: Debian
-            // has no static libsystemd.
+            // has no static libsystemd. -z now: every symbol bound at start, so the whole GOT can
+            // be read-only (RELRO), the hardening Debian's packages have.
             linkerSettings: [
                 .unsafeFlags([
-                    "-static-stdlib", "-Xlinker", "--start-group",
+                    "-static-stdlib", "-Xlinker", "-z", "-Xlinker", "now", "-Xlinker", "--start-group",
                     "-lFoundation", "-lCoreFoundation", "-l_FoundationICU", "-lFoundationEssentials",
                     "-lFoundationInternationalization", "-l_FoundationCShims", "-l_FoundationCollections",
                     "-Xlinker", "--end-group",

@@ -4,7 +4,11 @@
 # Prints the binary's path; `sha256sum` it for terraform's failoverd_sha256.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+FAILOVER_KIT_VERSION="${FAILOVER_KIT_VERSION:-$(scripts/version.sh)}"
+export FAILOVER_KIT_VERSION
 # Its own build folder: build_image.sh's -static-executable flags would otherwise force a rebuild.
-flags=(-c release --product failoverd --scratch-path .build-dist)
+# _FORTIFY_SOURCE: the C inside (BoringSSL, llhttp, LibYAML) gets glibc's checked string and memory
+# functions, as Debian builds its packages.
+flags=(-c release --product failoverd --scratch-path .build-dist -Xcc -D_FORTIFY_SOURCE=2)
 swift build "${flags[@]}" >&2
 echo "$(swift build "${flags[@]}" --show-bin-path)/failoverd"

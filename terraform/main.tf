@@ -131,7 +131,7 @@ data "aws_iam_policy_document" "failoverd" {
     sid     = "ReadArtifacts"
     actions = ["s3:GetObject"]
     resources = concat([
-      "arn:${data.aws_partition.current.partition}:s3:::${var.artifact_bucket}/${var.artifact_prefix}/failoverd",
+      "arn:${data.aws_partition.current.partition}:s3:::${var.artifact_bucket}/${var.artifact_prefix}/failoverd.deb",
       "arn:${data.aws_partition.current.partition}:s3:::${var.artifact_bucket}/${var.artifact_prefix}/onprem-api.tar",
       ], var.control_plane ? [
       "arn:${data.aws_partition.current.partition}:s3:::${var.artifact_bucket}/${var.artifact_prefix}/control-plane.tar",
@@ -196,8 +196,8 @@ resource "aws_instance" "failoverd" {
 
   # No secrets in here: the token is fetched from SSM by the instance role at boot.
   user_data = templatefile("${path.module}/templates/user_data.sh.tftpl", {
-    failoverd_url       = "${local.artifact_url}/failoverd"
-    failoverd_sha256    = var.failoverd_sha256
+    package_url         = "${local.artifact_url}/failoverd.deb"
+    package_sha256      = var.failoverd_package_sha256
     image_url           = "${local.artifact_url}/onprem-api.tar"
     image_sha256        = var.onprem_image_sha256
     image               = var.onprem_image
@@ -209,7 +209,6 @@ resource "aws_instance" "failoverd" {
     api_port            = var.api_port
     hold_down_seconds   = var.hold_down_seconds
     target              = var.target
-    failoverd_unit      = file("${path.module}/../systemd/failoverd.service")
     install_script      = file("${path.module}/files/install_failoverd.sh")
     # Whole-site profile; its Prometheus, Alertmanager and HAProxy exporter listen on loopback only.
     control_plane        = var.control_plane ? "true" : "false"

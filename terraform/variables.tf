@@ -102,7 +102,7 @@ variable "artifact_bucket" {
 }
 
 variable "artifact_prefix" {
-  description = "Key prefix of the artifacts in the bucket: PREFIX/failoverd and PREFIX/onprem-api.tar."
+  description = "Key prefix of the artifacts in the bucket: PREFIX/failoverd.deb and PREFIX/onprem-api.tar (make package's dist/)."
   type        = string
   default     = "failoverd"
 
@@ -112,13 +112,13 @@ variable "artifact_prefix" {
   }
 }
 
-variable "failoverd_sha256" {
-  description = "SHA-256 of the failoverd binary; the host refuses any other."
+variable "failoverd_package_sha256" {
+  description = "SHA-256 of the failoverd Debian package uploaded as PREFIX/failoverd.deb (its line in make package's dist/SHA256SUMS); the host refuses any other."
   type        = string
 
   validation {
-    condition     = can(regex("^[0-9a-f]{64}$", var.failoverd_sha256))
-    error_message = "failoverd_sha256: 64 lower-case hex digits (sha256sum's output)."
+    condition     = can(regex("^[0-9a-f]{64}$", var.failoverd_package_sha256))
+    error_message = "failoverd_package_sha256: 64 lower-case hex digits (sha256sum's output)."
   }
 }
 

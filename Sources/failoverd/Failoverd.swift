@@ -17,7 +17,7 @@ import UnixSignals
 struct FailoverdCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "failoverd",
-        abstract: "Alertmanager webhook → cloud container failover daemon.",
+        abstract: "starts the cloud copy of a service when Alertmanager says on-prem is down.",
         version: BuildInfo.versionLine("failoverd"),
         subcommands: [Serve.self, CheckConfig.self, Status.self, Pause.self, Resume.self],
         defaultSubcommand: Serve.self

@@ -57,7 +57,7 @@ struct TestApp {
         }
         let dependencies = OnPremAPIDependencies(
             registry: registry,
-            identity: ProcessIdentity(hostname: "test-host", version: "9.9.9"),
+            identity: ProcessIdentity(hostname: "test-host", version: "9.9.9+git1a2b3c4"),
             crash: { recorder.recordCrash() },
             randomUnit: randomUnit,
             logger: logger

@@ -52,9 +52,20 @@ struct ProcessTelemetryTests {
         BuildInfo.register(prefix: "kit", labels: [("site", "cloud")], in: registry)
         #expect(
             registry.emitToString().contains(
-                #"kit_build_info{site="cloud",version="\#(BuildInfo.version)",swift_version="\#(BuildInfo.swiftVersion)"} 1"#
+                #"kit_build_info{site="cloud",version="\#(BuildInfo.version)",revision="\#(BuildInfo.revision)",swift_version="\#(BuildInfo.swiftVersion)"} 1"#
             )
         )
         #expect(BuildInfo.versionLine("failoverd") == "failoverd \(BuildInfo.version) (Swift \(BuildInfo.swiftVersion))")
+    }
+
+    @Test(arguments: [
+        ("0.2.0+git1a2b3c4", "1a2b3c4"),
+        ("0.2.0+git1a2b3c4.dirty", "1a2b3c4.dirty"),
+        ("0.2.0+gitunknown", "unknown"),
+        ("0.0.0+unstamped", "unknown"),
+        ("9.9.9", "unknown"),
+    ])
+    func revisionIsWhatFollowsGitInTheVersion(version: String, revision: String) {
+        #expect(BuildInfo.revision(of: version) == revision)
     }
 }

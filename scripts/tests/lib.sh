@@ -2,6 +2,10 @@
 # Source it; call `finish` last. Every check prints one line, the summary prints 'N passed, N failed'.
 passed=0
 failed=0
+# The tests build with the version the Makefile stamps (scripts/version.sh); run alone, they stamp
+# the same one, so a test's build never differs from make test's and forces a relink.
+FAILOVER_KIT_VERSION="${FAILOVER_KIT_VERSION:-$("$(dirname "${BASH_SOURCE[0]}")/../version.sh")}"
+export FAILOVER_KIT_VERSION
 
 # check "what the user expects" command...: runs the command, records the outcome.
 check() {

@@ -9,9 +9,6 @@
 # $token, $webhook_port and $api_port. Exits the test when something cannot be built.
 prepare_host_artifacts() {
     host_image=$(scripts/systemd_host_image.sh) || { echo "FAIL - cannot build the systemd host image"; exit 1; }
-    # The test build's binary: it links the Swift runtime in like the release one (Package.swift),
-    # so it runs on a bare Debian; scripts/build_failoverd.sh makes the release binary to ship.
-    swift build --product failoverd >/dev/null || { echo "FAIL - cannot build failoverd"; exit 1; }
     docker image inspect onprem-api:latest >/dev/null 2>&1 || scripts/build_image.sh >/dev/null || exit 1
     socket_gid=$(stat -c %g "${docker_socket:-/var/run/docker.sock}")
     if [ "$socket_gid" = 0 ]; then
@@ -19,7 +16,9 @@ prepare_host_artifacts() {
         exit 1
     fi
     mkdir -p "$work/artifacts"
-    cp "$(swift build --product failoverd --show-bin-path)/failoverd" "$work/artifacts/failoverd"
+    # The release package, as make package builds it and the cloud host installs it.
+    deb=$(scripts/build_deb.sh "$work/artifacts") || { echo "FAIL - cannot build the failoverd package"; exit 1; }
+    mv "$deb" "$work/artifacts/failoverd.deb"
     docker save onprem-api:latest -o "$work/artifacts/onprem-api.tar"
     # The people's receivers at a discard port on loopback: the test sends nothing off the machine.
     loopback_alertmanager_config https://failover.example.invalid:9095/failover /etc/alertmanager/failoverd-token \
@@ -38,14 +37,14 @@ sha256_of() { sha256sum "$work/artifacts/$1" | cut -d' ' -f1; }
 # main.tf would pass them; the arguments override (the whole-site profile's values).
 render_user_data() {
     python3 scripts/lib/render_tftpl.py terraform/templates/user_data.sh.tftpl \
-        failoverd_url=file:///artifacts/failoverd failoverd_sha256="$(sha256_of failoverd)" \
+        package_url=file:///artifacts/failoverd.deb package_sha256="$(sha256_of failoverd.deb)" \
         image_url=file:///artifacts/onprem-api.tar image_sha256="$(sha256_of onprem-api.tar)" \
         image=onprem-api:latest container_name="$cloud" token_url=file:///artifacts/webhook-token \
         install_docker=false public_ip=127.0.0.1 webhook_port="$webhook_port" api_port="$api_port" \
         hold_down_seconds=600 target=container control_plane=false control_plane_url=file:///artifacts/control-plane.tar \
         control_plane_sha256="$(sha256_of control-plane.tar)" onprem_api_address= frontend_port=0 \
         prometheus_port=0 alertmanager_port=0 haproxy_metrics_port=0 \
-        failoverd_unit=@systemd/failoverd.service install_script=@terraform/files/install_failoverd.sh \
+        install_script=@terraform/files/install_failoverd.sh \
         control_plane_script=@terraform/files/install_control_plane.sh "$@" >"$work/user-data.sh"
 }
 

@@ -81,9 +81,9 @@ check "Several services: the README's failoverd.yml passes failoverd check-confi
 rm -rf "$readme"
 
 # systemd unit: verified on this host's unit set; the only change to the shipped file is ExecStart
-# pointing at the freshly built binary instead of /usr/local/bin (not installed by tests).
+# pointing at the freshly built binary instead of /usr/bin (where the package installs it).
 unit_dir=$(mktemp -d)
-sed "s|/usr/local/bin/failoverd|$(swift build --show-bin-path)/failoverd|" systemd/failoverd.service >"$unit_dir/failoverd.service"
+sed "s|/usr/bin/failoverd|$(swift build --show-bin-path)/failoverd|" systemd/failoverd.service >"$unit_dir/failoverd.service"
 check "systemd-analyze verify finds nothing wrong with systemd/failoverd.service" \
     bash -c "out=\$(systemd-analyze verify '$unit_dir/failoverd.service' 2>&1); echo \"\$out\"; [ -z \"\$out\" ]"
 rm -rf "$unit_dir"

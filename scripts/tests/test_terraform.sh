@@ -56,7 +56,6 @@ render_with_dummies() { # renders the template with every variable main.tf passe
     local args=()
     for name in $("$hcl_python" scripts/lib/check_terraform.py terraform print_templatefile_variables); do
         case "$name" in
-            failoverd_unit) args+=("$name=@systemd/failoverd.service") ;;
             install_script) args+=("$name=@terraform/files/install_failoverd.sh") ;;
             control_plane_script) args+=("$name=@terraform/files/install_control_plane.sh") ;;
             *) args+=("$name=x") ;;

@@ -74,7 +74,8 @@ assert values["process_cpu_seconds_total"] > 0, values
 assert any(n.startswith("failoverd_build_info{version=") for n in values), "no failoverd_build_info"
 '; }
 check "/metrics under the hardened unit (ProcSubset=pid): process_* read from /proc/self, max_fds = LimitNOFILE, build info" process_metrics
-check "failoverd --version on the host names the build" sh -c "docker exec $host failoverd --version | grep -Eq '^failoverd [0-9]+\.[0-9]+\.[0-9]+ '"
+names_its_package() { in_host failoverd --version | grep -qF "failoverd $(in_host dpkg-query -W -f '${Version}' failoverd) "; }
+check "failoverd --version on the host names the build the installed package says (dpkg -l)" names_its_package
 
 reload_logged() { in_host journalctl -u failoverd.service --no-pager -o cat | grep -c '^configuration reloaded'; }
 pid_before_reload=$(property MainPID)

@@ -1,7 +1,8 @@
 # --- install_failoverd.sh: appended to the rendered user data; expects the variables above. ---
-# Installs Docker (unless the image already has it), the failoverd binary and the onprem-api
+# Installs Docker (unless the image already has it), the failoverd package and the onprem-api
 # image (both checked against their SHA-256), the webhook token, a TLS certificate for the
-# Elastic IP, the config and the hardened unit; then starts failoverd and waits for READY=1.
+# Elastic IP and the config; then starts failoverd (the package enabled its unit) and waits for
+# READY=1.
 # Safe to run again: every step replaces or keeps what the last run left.
 set -euo pipefail
 umask 022
@@ -9,7 +10,7 @@ log() { echo "failoverd-install: $*"; }
 die() { echo "failoverd-install: FAILED: $*" >&2; exit 1; }
 
 needs_aws=false
-for url in "$FAILOVERD_URL" "$IMAGE_URL" "$TOKEN_URL"; do
+for url in "$PACKAGE_URL" "$IMAGE_URL" "$TOKEN_URL"; do
     case "$url" in s3://* | ssm:*) needs_aws=true ;; esac
 done
 packages=()
@@ -55,10 +56,14 @@ docker_api() {
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-log "failoverd binary from $FAILOVERD_URL"
-fetch "$FAILOVERD_URL" "$work/failoverd"
-verify "$FAILOVERD_SHA256" "$work/failoverd"
-install -m 0755 -o root -g root "$work/failoverd" /usr/local/bin/failoverd
+log "failoverd package from $PACKAGE_URL"
+fetch "$PACKAGE_URL" "$work/failoverd.deb"
+verify "$PACKAGE_SHA256" "$work/failoverd.deb"
+# The unit, the binary and the failoverd-secrets group come with it. On a second run over an
+# edited configuration, confold keeps the operator's file rather than stopping at dpkg's question.
+chmod 0644 "$work/failoverd.deb"
+DEBIAN_FRONTEND=noninteractive apt-get install -y -q -o Dpkg::Options::=--force-confdef \
+    -o Dpkg::Options::=--force-confold "$work/failoverd.deb"
 
 log "waiting for dockerd"
 for _ in $(seq 1 60); do
@@ -91,8 +96,8 @@ docker_api -X POST -H 'Content-Type: application/x-tar' --data-binary @"$work/im
 docker_api "http://docker/images/$IMAGE/json" >/dev/null || die "image $IMAGE is not in $IMAGE_URL"
 
 # Secrets are readable by root and the failoverd-secrets group only (the unit's
-# SupplementaryGroups), never by other users, and never in the environment or the unit.
-getent group failoverd-secrets >/dev/null || groupadd --system failoverd-secrets
+# SupplementaryGroups; the package made the group), never by other users, and never in the
+# environment or the unit.
 install -d -m 0755 /etc/failoverd /etc/failoverd/tls
 log "webhook token from $TOKEN_URL"
 (umask 077 && fetch "$TOKEN_URL" "$work/token")
@@ -129,14 +134,11 @@ container:
   env: [SITE=cloud, PORT=$API_PORT]
   network_mode: host
 CONFIG
-/usr/local/bin/failoverd check-config --config /etc/failoverd/failoverd.yml >/dev/null ||
+failoverd check-config --config /etc/failoverd/failoverd.yml >/dev/null ||
     die "failoverd check-config rejected /etc/failoverd/failoverd.yml"
 
-printf '%s\n' "$FAILOVERD_UNIT" >/etc/systemd/system/failoverd.service
-
-systemctl daemon-reload
-systemctl enable failoverd.service
-# Type=notify: this returns once failoverd sent READY=1, or fails if it never does.
+# Type=notify: this returns once failoverd sent READY=1, or fails if it never does. The token now
+# exists, so the unit's start condition holds.
 systemctl restart failoverd.service
 systemctl --no-pager --lines=0 status failoverd.service
 log "done: failoverd is $(systemctl is-active failoverd.service)"
