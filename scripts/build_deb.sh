@@ -11,6 +11,12 @@ out=${1:-dist}
 FAILOVER_KIT_VERSION=$(scripts/version.sh)
 export FAILOVER_KIT_VERSION
 version=$FAILOVER_KIT_VERSION
+deb="$out/failoverd_${version}_amd64.deb"
+# A clean tree's revision names its content: a package already built for it is that package.
+if [[ "$version" != *.dirty ]] && [ -s "$deb" ]; then
+    echo "$deb"
+    exit 0
+fi
 binary=$(scripts/build_failoverd.sh)
 swift build --product generate-manual >&2
 
@@ -57,6 +63,5 @@ sed -e "s/@VERSION@/$version/" -e "s/@DEPENDS@/$depends/" -e "s/@INSTALLED_SIZE@
 chmod 0644 "$root/DEBIAN/md5sums" "$root/DEBIAN/control" "$root/DEBIAN/conffiles"
 
 mkdir -p "$out"
-deb="$out/failoverd_${version}_amd64.deb"
 dpkg-deb --root-owner-group -Zxz --build "$root" "$deb" >&2
 echo "$deb"

@@ -17,8 +17,8 @@ prepare_host_artifacts() {
     fi
     mkdir -p "$work/artifacts"
     # The release package, as make package builds it and the cloud host installs it.
-    deb=$(scripts/build_deb.sh "$work/artifacts") || { echo "FAIL - cannot build the failoverd package"; exit 1; }
-    mv "$deb" "$work/artifacts/failoverd.deb"
+    deb=$(scripts/build_deb.sh .cache/deb) || { echo "FAIL - cannot build the failoverd package"; exit 1; }
+    cp "$deb" "$work/artifacts/failoverd.deb"
     docker save onprem-api:latest -o "$work/artifacts/onprem-api.tar"
     # The people's receivers at a discard port on loopback: the test sends nothing off the machine.
     loopback_alertmanager_config https://failover.example.invalid:9095/failover /etc/alertmanager/failoverd-token \

@@ -26,8 +26,10 @@ trap cleanup EXIT
 release=$(cat VERSION)
 next_release=$(echo "$release" | awk -F. '{print $1 "." $2 "." $3 + 1}')
 mkdir -p "$work/artifacts"
-deb_n=$(scripts/build_deb.sh "$work/artifacts") || { echo "FAIL - scripts/build_deb.sh"; exit 1; }
-deb_next=$(RELEASE=$next_release scripts/build_deb.sh "$work/artifacts") || { echo "FAIL - RELEASE=$next_release scripts/build_deb.sh"; exit 1; }
+build_failed() { echo "FAIL - $1"; tail -20 "$work/build.log"; exit 1; }
+deb_next=$(RELEASE=$next_release scripts/build_deb.sh .cache/deb 2>"$work/build.log") || build_failed "RELEASE=$next_release scripts/build_deb.sh"
+deb_n=$(scripts/build_deb.sh .cache/deb 2>"$work/build.log") || build_failed scripts/build_deb.sh
+cp "$deb_n" "$deb_next" "$work/artifacts/"
 version_n=$(dpkg-deb -f "$deb_n" Version)
 version_next=$(dpkg-deb -f "$deb_next" Version)
 echo "       release N: $version_n ($(du -m "$deb_n" | cut -f1) MiB), N+1: $version_next"
@@ -73,7 +75,7 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 
 docker cp "$work/key.pem" "$host:/etc/failoverd/key.pem"
 docker cp "$work/cert.pem" "$host:/etc/failoverd/cert.pem"
 in_host sh -c "umask 027 && printf '%s\n' '$token' >/etc/failoverd/webhook-token && chgrp failoverd-secrets /etc/failoverd/webhook-token /etc/failoverd/key.pem && chmod 0640 /etc/failoverd/key.pem"
-in_host sh -c "cat >/etc/failoverd/failoverd.yml" <<CONFIG
+cat >"$work/failoverd.yml" <<CONFIG
 # Edited by hand after apt-get install (test_package.sh).
 listen: {host: 127.0.0.1, port: $webhook_port}
 tls: {certificate: /etc/failoverd/cert.pem, key: /etc/failoverd/key.pem}
@@ -85,6 +87,7 @@ container:
   env: [SITE=cloud, PORT=$api_port]
   network_mode: host
 CONFIG
+docker cp "$work/failoverd.yml" "$host:/etc/failoverd/failoverd.yml"
 config_sum() { in_host sha256sum /etc/failoverd/failoverd.yml | cut -d' ' -f1; }
 edited_config=$(config_sum)
 check "failoverd check-config accepts the edited configuration" in_host failoverd check-config
@@ -131,7 +134,7 @@ change_release() {
     check "  ... failoverd_build_info carries the version and its revision" build_info_is "$version"
     check "  ... the firing alert and the running copy are still known (state kept)" wait_for 15 state_kept
     check "  ... the edited /etc/failoverd/failoverd.yml is kept as it was" test "$(config_sum)" = "$edited_config"
-    check "  ... the cloud copy was not restarted (container start time unchanged)" test "$(started_at)" = "$copy_started"
+    check "  ... the cloud copy was not restarted (container start time unchanged)" test -n "$copy_started" -a "$(started_at)" = "$copy_started"
 }
 change_release "$deb_next" "$version_next" "upgrade to N+1 while failed over"
 change_release "$deb_n" "$version_n" "rollback to N while failed over" --allow-downgrades
