@@ -81,11 +81,15 @@ check "Several services: the README's failoverd.yml passes failoverd check-confi
 rm -rf "$readme"
 
 # systemd unit: verified on this host's unit set; the only change to the shipped file is ExecStart
-# pointing at the freshly built binary instead of /usr/bin (where the package installs it).
+# pointing at the freshly built binary instead of /usr/bin (where the package installs it). Its
+# Documentation= man page is generated as the package does, so verify's man check finds it.
 unit_dir=$(mktemp -d)
 sed "s|/usr/bin/failoverd|$(swift build --show-bin-path)/failoverd|" systemd/failoverd.service >"$unit_dir/failoverd.service"
-check "systemd-analyze verify finds nothing wrong with systemd/failoverd.service" \
-    bash -c "out=\$(systemd-analyze verify '$unit_dir/failoverd.service' 2>&1); echo \"\$out\"; [ -z \"\$out\" ]"
+mkdir -p "$unit_dir/man/man8"
+swift build --product generate-manual >/dev/null 2>&1 &&
+    "$(swift build --show-bin-path)/generate-manual" "$(failoverd_binary)" --section 8 -o "$unit_dir/man/man8" >/dev/null
+check "systemd-analyze verify finds nothing wrong with systemd/failoverd.service (its man page included)" \
+    bash -c "out=\$(MANPATH='$unit_dir/man' systemd-analyze verify '$unit_dir/failoverd.service' 2>&1); echo \"\$out\"; [ -z \"\$out\" ]"
 rm -rf "$unit_dir"
 check "systemd-analyze security --offline rates the unit's exposure at most 2.0" \
     bash -o pipefail -c "systemd-analyze security --offline=true --threshold=20 systemd/failoverd.service | tail -1 | tee /dev/stderr | grep -c 'Overall exposure level for failoverd.service: [01]\.[0-9]\|Overall exposure level for failoverd.service: 2\.0 '"
