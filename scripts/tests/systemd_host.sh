@@ -17,7 +17,8 @@ prepare_host_artifacts() {
     fi
     mkdir -p "$work/artifacts"
     # The release package, as make package builds it and the cloud host installs it.
-    deb=$(scripts/build_deb.sh .cache/deb) || { echo "FAIL - cannot build the failoverd package"; exit 1; }
+    deb=$(scripts/build_deb.sh .cache/deb 2>"$work/build.log") ||
+        { echo "FAIL - cannot build the failoverd package"; tail -20 "$work/build.log"; exit 1; }
     cp "$deb" "$work/artifacts/failoverd.deb"
     docker save onprem-api:latest -o "$work/artifacts/onprem-api.tar"
     # The people's receivers at a discard port on loopback: the test sends nothing off the machine.
