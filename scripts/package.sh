@@ -13,6 +13,7 @@ rm -f dist/failoverd_*.deb dist/onprem-api_*.tar dist/SHA256SUMS
 deb=$(scripts/build_deb.sh dist)
 scripts/build_image.sh >&2
 docker save onprem-api:latest -o "dist/onprem-api_$FAILOVER_KIT_VERSION.tar"
+chmod 0644 "dist/onprem-api_$FAILOVER_KIT_VERSION.tar"
 (cd dist && sha256sum "${deb##*/}" "onprem-api_$FAILOVER_KIT_VERSION.tar" >SHA256SUMS)
 echo "dist/ for $FAILOVER_KIT_VERSION:"
 (cd dist && ls -l --block-size=M "${deb##*/}" "onprem-api_$FAILOVER_KIT_VERSION.tar" && cat SHA256SUMS)
