@@ -25,14 +25,15 @@ let package = Package(
         .library(name: "FailoverDaemon", targets: ["FailoverDaemon"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        // No default traits: FullFoundation would link full Foundation, and with it ICU, into
+        // failoverd; ConfigurationSupport brings swift-configuration, which nothing here reads.
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
-        .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
@@ -59,6 +60,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .systemLibrary(
+            name: "CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
+        .target(
+            name: "YAML",
+            dependencies: ["CYAML"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -122,7 +133,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-                .product(name: "Yams", package: "Yams"),
+                "YAML",
             ],
             swiftSettings: swiftSettings
         ),
@@ -142,17 +153,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings,
-            // The Swift runtime and Foundation are linked in, so the cloud host needs only glibc,
-            // libstdc++ and libsystemd0 (every Debian has them), in every build configuration: the
-            // binary CI tests under systemd is the kind that ships. The group lists Foundation's
-            // static archives, whose order autolinking gets wrong. Not -static-executable: Debian
-            // has no static libsystemd. -z now: every symbol bound at start, so the whole GOT can
-            // be read-only (RELRO), the hardening Debian's packages have.
+            // The Swift runtime and FoundationEssentials are linked in, so the cloud host needs
+            // only glibc, libstdc++, libsystemd0 and libyaml-0-2 (the package's Depends), in every
+            // build configuration: the binary CI tests under systemd is the kind that ships. Full
+            // Foundation is not: it brings ICU, 35 of the binary's 66 MiB (BENCHMARKS.md). The
+            // group lists Essentials' static archives, whose order autolinking gets wrong. Not
+            // -static-executable: Debian has no static libsystemd. -z now: every symbol bound at
+            // start, so the whole GOT can be read-only (RELRO), as in Debian's own packages.
             linkerSettings: [
                 .unsafeFlags([
                     "-static-stdlib", "-Xlinker", "-z", "-Xlinker", "now", "-Xlinker", "--start-group",
-                    "-lFoundation", "-lCoreFoundation", "-l_FoundationICU", "-lFoundationEssentials",
-                    "-lFoundationInternationalization", "-l_FoundationCShims", "-l_FoundationCollections",
+                    "-lFoundationEssentials", "-l_FoundationCShims", "-l_FoundationCollections",
                     "-Xlinker", "--end-group",
                 ])
             ]
@@ -254,6 +265,11 @@ let package = Package(
                 "ProcessTelemetry",
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "YAMLTests",
+            dependencies: ["YAML"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import NIOHTTP1
 
 extension DockerClient {
@@ -35,25 +35,25 @@ extension DockerClient {
     public func createService(_ spec: SwarmServiceSpec, imageID: String, labels: [String: String]) async throws(DockerError) -> String {
         let call = "POST /services/create"
         let container = spec.container
-        let body: [String: Any] = [
-            "Name": spec.name,
-            "Labels": labels,
+        let body: JSONValue = [
+            "Name": .string(spec.name),
+            "Labels": .object(labels.mapValues(JSONValue.string)),
             "TaskTemplate": [
                 "ContainerSpec": [
                     // By id: a node pulls an image named by tag from its registry first, even
                     // when it has it; an id is used as it is.
-                    "Image": imageID,
-                    "Env": container.environment,
-                    "Labels": container.labels.merging(labels) { _, new in new },
-                    "StopGracePeriod": container.stopTimeoutSeconds * 1_000_000_000,
+                    "Image": .string(imageID),
+                    "Env": .array(container.environment.map(JSONValue.string)),
+                    "Labels": .object(container.labels.merging(labels) { _, new in new }.mapValues(JSONValue.string)),
+                    "StopGracePeriod": .integer(Int64(container.stopTimeoutSeconds) * 1_000_000_000),
                 ],
-                "RestartPolicy": ["Condition": "any", "Delay": Int(spec.restartDelaySeconds * 1_000_000_000)],
+                "RestartPolicy": ["Condition": "any", "Delay": .integer(Int64(spec.restartDelaySeconds * 1_000_000_000))],
                 // Swarm has no "none" network to attach; attaching none is the closest.
-                "Networks": container.networkMode == "none" ? [] : [["Target": container.networkMode]],
+                "Networks": container.networkMode == "none" ? [] : [["Target": .string(container.networkMode)]],
             ],
             "Mode": ["Replicated": ["Replicas": 0]],
         ]
-        guard let data = try? JSONSerialization.data(withJSONObject: body) else {
+        guard let data = try? JSONEncoder().encode(body) else {
             throw DockerError(kind: .badResponse, call: call, container: spec.name, message: "cannot encode service spec")
         }
         let response = try await send(.POST, "/services/create", body: data, call: call, container: spec.name)

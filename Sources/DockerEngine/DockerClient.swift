@@ -1,5 +1,5 @@
 import AsyncHTTPClient
-import Foundation
+import FoundationEssentials
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -175,7 +175,7 @@ public struct DockerClient: Sendable {
     // MARK: Transport
 
     func escape(_ component: String) -> String {
-        component.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/?&=#"))) ?? component
+        component.percentEncoded(keeping: pathSegmentCharacters)
     }
 
     func send(
@@ -244,7 +244,7 @@ public struct DockerClient: Sendable {
             throw DockerError(kind: .badResponse, call: call, message: "cannot encode filters: \(error)")
         }
         let text = String(decoding: json, as: UTF8.self)
-        return text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? text
+        return text.percentEncoded()
     }
 
     private func transportError(_ error: any Error, call: String, container: String?) -> DockerError {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The parts of `GET /services/{id}` failoverd acts on, and the spec as dockerd returned it.
 public struct ServiceInspection: Sendable, Equatable {
@@ -10,34 +10,34 @@ public struct ServiceInspection: Sendable, Equatable {
     public var labels: [String: String]
     /// Desired replicas; nil for a global service, which failoverd does not scale.
     public var replicas: Int?
-    /// The whole `Spec` as JSON: an update sends it back with only the replica count changed,
-    /// so fields this client does not know (set by an operator, or a newer Engine) survive.
-    let spec: Data
+    /// The whole `Spec`: an update sends it back with only the replica count changed, so fields
+    /// this client does not know (set by an operator, or a newer Engine) survive.
+    let spec: JSONValue
 
     init(body: Data, call: String) throws(DockerError) {
-        guard let root = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
-            let id = root["ID"] as? String,
-            let version = (root["Version"] as? [String: Any])?["Index"] as? NSNumber,
-            let spec = root["Spec"] as? [String: Any],
-            let specData = try? JSONSerialization.data(withJSONObject: spec)
+        guard let root = try? JSONDecoder().decode(JSONValue.self, from: body),
+            let id = root["ID"]?.string,
+            let version = root["Version"]?["Index"]?.integer, version >= 0,
+            let spec = root["Spec"], case .object(let members) = spec
         else {
             throw DockerError(kind: .badResponse, call: call, message: "unreadable service: \(String(decoding: body.prefix(200), as: UTF8.self))")
         }
         self.id = id
-        self.version = version.uint64Value
-        self.labels = spec["Labels"] as? [String: String] ?? [:]
-        let replicated = (spec["Mode"] as? [String: Any])?["Replicated"] as? [String: Any]
-        self.replicas = replicated.map { ($0["Replicas"] as? NSNumber)?.intValue ?? 0 }
-        self.spec = specData
+        self.version = UInt64(version)
+        if case .object(let labels)? = members["Labels"] {
+            self.labels = labels.compactMapValues(\.string)
+        } else {
+            self.labels = [:]
+        }
+        self.replicas = spec["Mode"]?["Replicated"].map { Int($0["Replicas"]?.integer ?? 0) }
+        self.spec = spec
     }
 
     /// The spec to send to `POST /services/{id}/update` for `replicas` replicas.
     func spec(withReplicas replicas: Int) throws(DockerError) -> Data {
-        guard var spec = try? JSONSerialization.jsonObject(with: self.spec) as? [String: Any] else {
-            throw DockerError(kind: .badResponse, call: "POST /services/{id}/update", container: id, message: "unreadable spec")
-        }
-        spec["Mode"] = ["Replicated": ["Replicas": replicas]]
-        guard let data = try? JSONSerialization.data(withJSONObject: spec) else {
+        var spec = self.spec
+        spec["Mode"] = ["Replicated": ["Replicas": .integer(Int64(replicas))]]
+        guard let data = try? JSONEncoder().encode(spec) else {
             throw DockerError(kind: .badResponse, call: "POST /services/{id}/update", container: id, message: "cannot encode spec")
         }
         return data

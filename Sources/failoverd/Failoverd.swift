@@ -1,7 +1,8 @@
 import ArgumentParser
 import AsyncHTTPClient
 import FailoverDaemon
-import Foundation
+import FoundationEssentials
+import Glibc
 import Logging
 import NIOHTTP1
 import ProcessTelemetry

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import ServiceSupport
 
 /// How failoverd reaches Alertmanager's API to correct lost or late webhooks; the auth and TLS

@@ -1,6 +1,6 @@
 import AsyncHTTPClient
 import FailoverCore
-import Foundation
+import FoundationEssentials
 import NIOCore
 import NIOHTTP1
 import NIOSSL
@@ -106,9 +106,9 @@ struct AlertmanagerPeers: Sendable {
 
     private func secret(in file: String) throws -> String {
         do {
-            return try String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            return try TextFile.read(file).trimmingWhitespace
         } catch {
-            throw PeerFailure(description: "cannot read \(file): \(error.localizedDescription)")
+            throw PeerFailure(description: error.description)
         }
     }
 

@@ -1,5 +1,5 @@
 import ServiceSupport
-import Yams
+import YAML
 
 /// One configuration key, declared once: where it lives in the file, its environment variable
 /// and flag, its type, default and allowed values. Reading the file, the environment and the
@@ -23,9 +23,9 @@ struct ConfigurationKey: Sendable {
     let reloadable: Bool
     /// Whether an entry under `services:` may set it for its own service.
     let perService: Bool
-    private let readNode: @Sendable (inout FailoverdConfiguration, Node) throws(ConfigurationError) -> Void
+    private let readNode: @Sendable (inout FailoverdConfiguration, YAMLNode) throws(ConfigurationError) -> Void
     private let readText: @Sendable (inout FailoverdConfiguration, String) throws(ConfigurationError) -> Void
-    private let write: @Sendable (FailoverdConfiguration) -> Node
+    private let write: @Sendable (FailoverdConfiguration) -> YAMLNode
     private let check: @Sendable (FailoverdConfiguration) throws(ConfigurationError) -> Void
     private let copy: @Sendable (FailoverdConfiguration, inout FailoverdConfiguration) -> Void
 
@@ -79,7 +79,7 @@ struct ConfigurationKey: Sendable {
         Self.shown(write(defaults))
     }
 
-    func read(_ node: Node, into configuration: inout FailoverdConfiguration) throws(ConfigurationError) {
+    func read(_ node: YAMLNode, into configuration: inout FailoverdConfiguration) throws(ConfigurationError) {
         try readNode(&configuration, node)
     }
 
@@ -102,21 +102,21 @@ struct ConfigurationKey: Sendable {
     }
 
     /// The value as `check-config` prints it, redacted where the key says so.
-    func printed(_ configuration: FailoverdConfiguration) -> Node {
+    func printed(_ configuration: FailoverdConfiguration) -> YAMLNode {
         let node = write(configuration)
         switch redaction {
         case .none:
             return node
         case .valuesOfAssignments:
             let names = node.sequence?.map { entry in
-                Node((entry.scalar?.string.split(separator: "=", maxSplits: 1).first).map(String.init).map { $0 + "=<redacted>" } ?? "<redacted>")
+                YAMLNode((entry.scalar?.string.split(separator: "=", maxSplits: 1).first).map(String.init).map { $0 + "=<redacted>" } ?? "<redacted>")
             }
-            return Node(names ?? [], .implicit, .block)
+            return YAMLNode(names ?? [], .block)
         }
     }
 
     /// A value on one line: scalars bare, collections in flow style.
-    private static func shown(_ node: Node) -> String {
+    private static func shown(_ node: YAMLNode) -> String {
         if let scalar = node.scalar { return scalar.string.isEmpty ? "\"\"" : scalar.string }
         if let sequence = node.sequence { return "[" + sequence.map(shown).joined(separator: ", ") + "]" }
         if let mapping = node.mapping { return "{" + mapping.map { "\(shown($0.key)): \(shown($0.value))" }.joined(separator: ", ") + "}" }

@@ -1,6 +1,6 @@
 import FoundationEssentials
 import ServiceSupport
-import Yams
+import YAML
 
 /// A type a configuration key can hold: read from a YAML node (the file) or from text (an
 /// environment variable or a flag), and written back as a node (`check-config`).
@@ -8,20 +8,20 @@ protocol ConfigurationValue: Sendable {
     /// How the README's key table names the type.
     static var typeName: String { get }
     /// Reads the value from the file.
-    init(node: Node, key: String) throws(ConfigurationError)
+    init(node: YAMLNode, key: String) throws(ConfigurationError)
     /// Reads the value from an environment variable or a flag.
     init(text: String, key: String) throws(ConfigurationError)
     /// The value as YAML.
-    var node: Node { get }
+    var node: YAMLNode { get }
 }
 
 extension ConfigurationValue {
     /// Text values that are not plain strings (numbers, lists, maps) are YAML, so
     /// `FAILOVERD_TRIGGERS='["alertname=\"X\""]'` reads like the file does.
     init(text: String, key: String) throws(ConfigurationError) {
-        let parsed: Node?
+        let parsed: YAMLNode?
         do {
-            parsed = try Yams.compose(yaml: text)
+            parsed = try YAMLNode.parse(text)
         } catch {
             throw ConfigurationError(key: key, problem: "not valid YAML: '\(text)'")
         }
@@ -33,7 +33,7 @@ extension ConfigurationValue {
 extension String: ConfigurationValue {
     static var typeName: String { "string" }
 
-    init(node: Node, key: String) throws(ConfigurationError) {
+    init(node: YAMLNode, key: String) throws(ConfigurationError) {
         guard let scalar = node.scalar else { throw ConfigurationError(key: key, problem: "expected a string") }
         self = scalar.string
     }
@@ -42,47 +42,47 @@ extension String: ConfigurationValue {
         self = text
     }
 
-    var node: Node { Node(self, .implicit, .doubleQuoted) }
+    var node: YAMLNode { YAMLNode(self, .doubleQuoted) }
 }
 
 extension Int: ConfigurationValue {
     static var typeName: String { "integer" }
 
-    init(node: Node, key: String) throws(ConfigurationError) {
+    init(node: YAMLNode, key: String) throws(ConfigurationError) {
         guard let value = node.int else {
             throw ConfigurationError(key: key, problem: "expected an integer, got '\(node.scalar?.string ?? "a collection")'")
         }
         self = value
     }
 
-    var node: Node { Node(String(self)) }
+    var node: YAMLNode { YAMLNode(String(self)) }
 }
 
 extension Bool: ConfigurationValue {
     static var typeName: String { "boolean" }
 
-    init(node: Node, key: String) throws(ConfigurationError) {
+    init(node: YAMLNode, key: String) throws(ConfigurationError) {
         guard let value = node.bool else {
             throw ConfigurationError(key: key, problem: "expected true or false, got '\(node.scalar?.string ?? "a collection")'")
         }
         self = value
     }
 
-    var node: Node { Node(self ? "true" : "false") }
+    var node: YAMLNode { YAMLNode(self ? "true" : "false") }
 }
 
 /// Durations are written in seconds, as decimals (`hold_down_seconds: 120`, `0.5`).
 extension Duration: ConfigurationValue {
     static var typeName: String { "seconds" }
 
-    init(node: Node, key: String) throws(ConfigurationError) {
+    init(node: YAMLNode, key: String) throws(ConfigurationError) {
         guard let seconds = node.float, seconds.isFinite else {
             throw ConfigurationError(key: key, problem: "expected a number of seconds, got '\(node.scalar?.string ?? "a collection")'")
         }
         self = .seconds(seconds)
     }
 
-    var node: Node { Node(Self.format(self)) }
+    var node: YAMLNode { YAMLNode(Self.format(self)) }
 
     /// Whole seconds without a fraction, others as a plain decimal.
     static func format(_ duration: Duration) -> String {
@@ -94,7 +94,7 @@ extension Duration: ConfigurationValue {
 extension Array: ConfigurationValue where Element == String {
     static var typeName: String { "list of strings" }
 
-    init(node: Node, key: String) throws(ConfigurationError) {
+    init(node: YAMLNode, key: String) throws(ConfigurationError) {
         guard let sequence = node.sequence else { throw ConfigurationError(key: key, problem: "expected a list") }
         var values: [String] = []
         for (index, element) in sequence.enumerated() {
@@ -103,13 +103,13 @@ extension Array: ConfigurationValue where Element == String {
         self = values
     }
 
-    var node: Node { Node(map(\.node), .implicit, .block) }
+    var node: YAMLNode { YAMLNode(map(\.node), .block) }
 }
 
 extension Dictionary: ConfigurationValue where Key == String, Value == String {
     static var typeName: String { "map of strings" }
 
-    init(node: Node, key: String) throws(ConfigurationError) {
+    init(node: YAMLNode, key: String) throws(ConfigurationError) {
         guard let mapping = node.mapping else { throw ConfigurationError(key: key, problem: "expected a map") }
         var values: [String: String] = [:]
         for (name, value) in mapping {
@@ -119,14 +119,14 @@ extension Dictionary: ConfigurationValue where Key == String, Value == String {
         self = values
     }
 
-    var node: Node { Node(sorted { $0.key < $1.key }.map { (Node($0.key), $0.value.node) }, .implicit, .block) }
+    var node: YAMLNode { YAMLNode(sorted { $0.key < $1.key }.map { (YAMLNode($0.key), $0.value.node) }, .block) }
 }
 
 /// An optional key: absent means unset; `check-config` prints `null`.
 extension Optional: ConfigurationValue where Wrapped == String {
     static var typeName: String { "string" }
 
-    init(node: Node, key: String) throws(ConfigurationError) {
+    init(node: YAMLNode, key: String) throws(ConfigurationError) {
         if let scalar = node.scalar, scalar.style == .plain, ["null", "~", ""].contains(scalar.string) {
             self = nil
         } else {
@@ -138,5 +138,5 @@ extension Optional: ConfigurationValue where Wrapped == String {
         self = text
     }
 
-    var node: Node { map(\.node) ?? Node("null") }
+    var node: YAMLNode { map(\.node) ?? YAMLNode("null") }
 }

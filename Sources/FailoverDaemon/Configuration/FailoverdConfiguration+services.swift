@@ -1,7 +1,7 @@
 import DockerEngine
 import FoundationEssentials
 import ServiceSupport
-import Yams
+import YAML
 
 /// One service failoverd fails over: its own triggers, hold-downs, stop budget and target.
 public struct ManagedService: Sendable, Equatable {
@@ -27,11 +27,11 @@ extension FailoverdConfiguration {
 
     /// The `services:` entries as written, each checked for keys a service cannot set (the
     /// caller names the file).
-    static func serviceEntries(_ node: Node) throws(ConfigurationError) -> [Node] {
+    static func serviceEntries(_ node: YAMLNode) throws(ConfigurationError) -> [YAMLNode] {
         guard let entries = node.sequence, !entries.isEmpty else {
             throw ConfigurationError(key: "services", problem: "expected a list of services, each a map with a name")
         }
-        var nodes: [Node] = []
+        var nodes: [YAMLNode] = []
         for (index, entry) in entries.enumerated() {
             guard let mapping = entry.mapping else {
                 throw ConfigurationError(key: "services[\(index)]", problem: "expected a map with a name and the service's keys")
@@ -52,7 +52,7 @@ extension FailoverdConfiguration {
     }
 
     /// Applies each `services:` entry over the final top-level values.
-    mutating func resolveServices(_ entries: [Node]) throws(ConfigurationError) {
+    mutating func resolveServices(_ entries: [YAMLNode]) throws(ConfigurationError) {
         var resolved: [ManagedService] = []
         var defaults = self
         defaults.services = []
@@ -106,16 +106,16 @@ extension FailoverdConfiguration {
     }
 
     /// The `services:` list as `check-config` prints it: every per-service key of every entry.
-    func printedServices() -> Node? {
+    func printedServices() -> YAMLNode? {
         guard listsServices else { return nil }
         let entries = services.map { service in
-            var entry = Node([(Node, Node)](), .implicit, .block)
-            entry.setValue(Node(service.name), at: "name")
+            var entry = YAMLNode([(YAMLNode, YAMLNode)](), .block)
+            entry.setValue(YAMLNode(service.name), at: "name")
             for key in Self.perServiceKeys {
                 entry.setValue(key.printed(service.settings), at: key.path)
             }
             return entry
         }
-        return Node(entries, .implicit, .block)
+        return YAMLNode(entries, .block)
     }
 }

@@ -1,10 +1,10 @@
 import ServiceSupport
-import Yams
+import YAML
 
 extension FailoverdConfiguration {
     /// Refuses a file key or a `FAILOVERD_*` variable that names no key: a typo such as
     /// `hold_down: 600` would otherwise leave the default in force without a word.
-    static func rejectUnknownKeys(in root: Node, file: String) throws(ConfigurationError) {
+    static func rejectUnknownKeys(in root: YAMLNode, file: String) throws(ConfigurationError) {
         if let path = unknownPaths(in: root).first {
             throw ConfigurationError(key: path, problem: "unknown key (in \(file))\(suggestion(for: path, among: keys.map(\.path)))")
         }
@@ -18,7 +18,7 @@ extension FailoverdConfiguration {
     }
 
     /// Every dotted path in the mapping that is neither a key nor on the way to one, in file order.
-    private static func unknownPaths(in node: Node, prefix: String = "") -> [String] {
+    private static func unknownPaths(in node: YAMLNode, prefix: String = "") -> [String] {
         guard let mapping = node.mapping else { return [] }
         var unknown: [String] = []
         for (name, value) in mapping {

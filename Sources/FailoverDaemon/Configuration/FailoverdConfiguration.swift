@@ -1,8 +1,8 @@
 import DockerEngine
 import FailoverCore
-import Foundation
+import FoundationEssentials
 import ServiceSupport
-import Yams
+import YAML
 
 /// failoverd's configuration: a YAML (or JSON) file, overridden by `FAILOVERD_*` environment
 /// variables, overridden by flags. Every key, its default and its rules are declared once in
@@ -125,16 +125,16 @@ public struct FailoverdConfiguration: Sendable, Equatable {
     }
 
     /// Applies the file's top-level keys and returns its `services:` entries.
-    private mutating func applyFile(at path: String) throws(ConfigurationError) -> [Node] {
+    private mutating func applyFile(at path: String) throws(ConfigurationError) -> [YAMLNode] {
         let text: String
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            text = try TextFile.read(path)
         } catch {
-            throw ConfigurationError(key: "--config", problem: "cannot read \(path): \(error.localizedDescription)")
+            throw ConfigurationError(key: "--config", problem: error.description)
         }
-        let root: Node?
+        let root: YAMLNode?
         do {
-            root = try Yams.compose(yaml: text)
+            root = try YAMLNode.parse(text)
         } catch {
             throw ConfigurationError(key: path, problem: "not valid YAML or JSON: \(error)")
         }
@@ -254,11 +254,11 @@ public struct FailoverdConfiguration: Sendable, Equatable {
         guard let tokenFile else { throw ConfigurationError(key: "auth.token_file", problem: "not set") }
         let raw: String
         do {
-            raw = try String(contentsOfFile: tokenFile, encoding: .utf8)
+            raw = try TextFile.read(tokenFile)
         } catch {
-            throw ConfigurationError(key: "auth.token_file", problem: "cannot read \(tokenFile)")
+            throw ConfigurationError(key: "auth.token_file", problem: error.description)
         }
-        let token = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let token = raw.trimmingWhitespace
         guard token.count >= 16 else { throw ConfigurationError(key: "auth.token_file", problem: "token must be at least 16 characters") }
         return token
     }
@@ -266,19 +266,19 @@ public struct FailoverdConfiguration: Sendable, Equatable {
     /// The effective configuration as YAML a file could hold, secrets redacted (the token
     /// itself is never loaded here; container environment values may be secrets).
     public func redactedDescription() -> String {
-        var root = Node([(Node, Node)](), .implicit, .block)
+        var root = YAMLNode([(YAMLNode, YAMLNode)](), .block)
         for key in Self.keys {
             root.setValue(key.printed(self), at: key.path)
         }
         if let services = printedServices() { root.setValue(services, at: "services") }
-        return (try? Yams.serialize(node: root, sortKeys: false)) ?? ""
+        return (try? root.emitted()) ?? ""
     }
 }
 
-extension Node {
+extension YAMLNode {
     /// The node at a dotted path of mapping keys, or nil when any step is missing.
-    func value(at path: String) -> Node? {
-        var node: Node? = self
+    func value(at path: String) -> YAMLNode? {
+        var node: YAMLNode? = self
         for component in path.split(separator: ".") {
             node = node?.mapping?[String(component)]
         }
@@ -286,13 +286,13 @@ extension Node {
     }
 
     /// Sets the node at a dotted path, creating block mappings on the way.
-    mutating func setValue(_ value: Node, at path: String) {
+    mutating func setValue(_ value: YAMLNode, at path: String) {
         let components = path.split(separator: ".").map(String.init)
         guard var mapping = self.mapping, let first = components.first else { return }
         if components.count == 1 {
             mapping[first] = value
         } else {
-            var child = mapping[first] ?? Node([(Node, Node)](), .implicit, .block)
+            var child = mapping[first] ?? YAMLNode([(YAMLNode, YAMLNode)](), .block)
             child.setValue(value, at: components.dropFirst().joined(separator: "."))
             mapping[first] = child
         }

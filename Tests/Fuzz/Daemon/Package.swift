@@ -1,7 +1,7 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-/// libFuzzer targets that need the daemon module (Yams, Hummingbird): built only by
+/// libFuzzer targets that need the daemon module (LibYAML, Hummingbird): built only by
 /// `scripts/fuzz/run.sh`, with `-sanitize=fuzzer,address -parse-as-library` on every module.
 let package = Package(
     name: "failoverd-fuzz",
