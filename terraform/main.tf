@@ -196,20 +196,20 @@ resource "aws_instance" "failoverd" {
 
   # No secrets in here: the token is fetched from SSM by the instance role at boot.
   user_data = templatefile("${path.module}/templates/user_data.sh.tftpl", {
-    package_url         = "${local.artifact_url}/failoverd.deb"
-    package_sha256      = var.failoverd_package_sha256
-    image_url           = "${local.artifact_url}/onprem-api.tar"
-    image_sha256        = var.onprem_image_sha256
-    image               = var.onprem_image
-    container_name      = var.cloud_container_name
-    token_url           = "ssm:${var.webhook_token_parameter}"
-    install_docker      = "true"
-    public_ip           = aws_eip.failoverd.public_ip
-    webhook_port        = var.webhook_port
-    api_port            = var.api_port
-    hold_down_seconds   = var.hold_down_seconds
-    target              = var.target
-    install_script      = file("${path.module}/files/install_failoverd.sh")
+    package_url       = "${local.artifact_url}/failoverd.deb"
+    package_sha256    = var.failoverd_package_sha256
+    image_url         = "${local.artifact_url}/onprem-api.tar"
+    image_sha256      = var.onprem_image_sha256
+    image             = var.onprem_image
+    container_name    = var.cloud_container_name
+    token_url         = "ssm:${var.webhook_token_parameter}"
+    install_docker    = "true"
+    public_ip         = aws_eip.failoverd.public_ip
+    webhook_port      = var.webhook_port
+    api_port          = var.api_port
+    hold_down_seconds = var.hold_down_seconds
+    target            = var.target
+    install_script    = file("${path.module}/files/install_failoverd.sh")
     # Whole-site profile; its Prometheus, Alertmanager and HAProxy exporter listen on loopback only.
     control_plane        = var.control_plane ? "true" : "false"
     control_plane_url    = "${local.artifact_url}/control-plane.tar"

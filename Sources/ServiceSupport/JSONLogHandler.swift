@@ -54,17 +54,9 @@ public struct JSONLogHandler: LogHandler {
         sink(line)
     }
 
-    /// Writes a line to stdout with one unbuffered `write(2)`, so lines from concurrent requests
-    /// never interleave and a line survives a crash that follows it.
+    /// Writes a line to stdout (`StandardStream.output`): whole, never interleaved.
     public static let writeToStandardOutput: @Sendable (String) -> Void = { line in
-        var bytes = Array(line.utf8)
-        bytes.append(UInt8(ascii: "\n"))
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
-            if written <= 0 { return }
-            offset += written
-        }
+        StandardStream.output.writeLine(line)
     }
 
     /// RFC 3339 UTC time with milliseconds, computed without Foundation formatters.

@@ -47,6 +47,8 @@ struct ConfigurationOptions: ParsableArguments {
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run the daemon (default).", discussion: ConfigurationOptions.discussion)
+    /// sysexits(3)'s EX_CONFIG, named in the unit's RestartPreventExitStatus=.
+    static let configurationErrorExitCode: Int32 = 78
     @OptionGroup var options: ConfigurationOptions
 
     func run() async throws {
@@ -59,7 +61,10 @@ struct Serve: AsyncParsableCommand {
             configuration = try options.load()
             token = try configuration.readToken()
         } catch {
-            throw ValidationError("invalid configuration: \(error)")
+            // EX_CONFIG: the unit's RestartPreventExitStatus= ends it here instead of restarting
+            // it ten times into the same error.
+            StandardStream.error.writeLine("configuration error: \(error)")
+            throw ExitCode(Self.configurationErrorExitCode)
         }
         let environment = ProcessInfoEnvironment.snapshot()
         let journal = JournalStream.isConnected(environment: environment)
@@ -143,7 +148,7 @@ struct CheckConfig: ParsableCommand {
             print(configuration.redactedDescription(), terminator: "")
             print("# configuration OK")
         } catch {
-            print("configuration error: \(error)")
+            StandardStream.error.writeLine("configuration error: \(error)")
             throw ExitCode(2)
         }
     }

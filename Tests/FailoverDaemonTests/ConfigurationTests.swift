@@ -170,6 +170,24 @@ struct FailoverdConfigurationTests {
         #expect(try configuration.readToken() == "0123456789abcdef0123")
     }
 
+    @Test func anUnreadableTokenOrFileSaysTheOperatingSystemsReason() throws {
+        let directory = makeStateDirectory()
+        defer { removeDirectory(directory) }
+        var configuration = FailoverdConfiguration()
+        configuration.tokenFile = directory + "/missing"
+        #expect {
+            try configuration.readToken()
+        } throws: { error in
+            "\(error)" == "auth.token_file: cannot read \(directory)/missing: No such file or directory"
+        }
+        configuration.tokenFile = directory
+        #expect {
+            try configuration.readToken()
+        } throws: { error in
+            "\(error)".hasSuffix("cannot read \(directory): Is a directory")
+        }
+    }
+
     @Test func everyKeyHasAnEnvironmentVariableAndListsReadAsYAML() throws {
         let configuration = try FailoverdConfiguration.load(
             file: nil,

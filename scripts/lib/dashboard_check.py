@@ -46,6 +46,8 @@ def variable_values(dashboard, assigned):
     values = {}
     for variable in dashboard.get("templating", {}).get("list", []):
         name = variable["name"]
+        if variable.get("type") == "datasource":
+            continue  # picks the Prometheus; no query names it
         if name in assigned:
             values[name] = assigned[name]
         elif variable.get("includeAll") and variable.get("allValue"):
@@ -86,14 +88,25 @@ def structure_problems(dashboard):
         for name in set(re.findall(r"\$\{?(\w+)", target["expr"])) - defined:
             if not name.startswith("__"):
                 problems.append(f"{title}: ${name} is no dashboard variable")
-    for variable in dashboard.get("templating", {}).get("list", []):
+    # Provisioned from a file, Grafana resolves no __inputs (the UI's import does): the data
+    # source must be a dashboard variable of type datasource, which works both ways.
+    if "__inputs" in dashboard:
+        problems.append("__inputs: only the UI's import fills them; use a datasource variable")
+    variables = dashboard.get("templating", {}).get("list", [])
+    sources = [v["name"] for v in variables if v.get("type") == "datasource" and v.get("query") == "prometheus"]
+    if len(sources) != 1:
+        problems.append(f"expected one datasource variable of type prometheus, found {sources}")
+    expected = "${" + (sources[0] if sources else "datasource") + "}"
+    for variable in variables:
+        if variable.get("type") == "datasource":
+            continue
         source = variable.get("datasource", {}).get("uid")
-        if source != "${DS_PROMETHEUS}":
-            problems.append(f"variable {variable['name']}: datasource {source!r}, not the imported ${{DS_PROMETHEUS}}")
+        if source != expected:
+            problems.append(f"variable {variable['name']}: datasource {source!r}, not {expected}")
     for title, _, target in queries(dashboard):
-        source = target.get("datasource", {"uid": "${DS_PROMETHEUS}"}).get("uid")
-        if source != "${DS_PROMETHEUS}":
-            problems.append(f"{title}: datasource {source!r}, not the imported ${{DS_PROMETHEUS}}")
+        source = target.get("datasource", {"uid": expected}).get("uid")
+        if source != expected:
+            problems.append(f"{title}: datasource {source!r}, not {expected}")
     return problems
 
 
@@ -141,20 +154,28 @@ def svg(results, start, end):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--prometheus", required=True)
     parser.add_argument("--dashboard", required=True)
-    parser.add_argument("--start", type=float, required=True)
-    parser.add_argument("--end", type=float, required=True)
+    parser.add_argument("--structure-only", action="store_true",
+                        help="check the file alone (panel ids, variables, data source) and exit; no Prometheus")
+    parser.add_argument("--prometheus")
+    parser.add_argument("--start", type=float)
+    parser.add_argument("--end", type=float)
     parser.add_argument("--step", default="2s")
     parser.add_argument("--rate-interval", default="30s", help="what Grafana's $__rate_interval becomes")
     parser.add_argument("--var", action="append", default=[], metavar="NAME=VALUE", help="a dashboard variable's value")
     parser.add_argument("--only-matching", metavar="REGEX", help="run only the queries whose expression matches")
     parser.add_argument("--require-label", metavar="NAME=VALUE", help="every series with label NAME must have VALUE")
-    parser.add_argument("--out", required=True)
+    parser.add_argument("--out")
     parser.add_argument("--svg")
     args = parser.parse_args()
 
     dashboard = json.load(open(args.dashboard))
+    if args.structure_only:
+        problems = structure_problems(dashboard)
+        print("\n".join(problems) or f"{args.dashboard}: structure ok")
+        sys.exit(1 if problems else 0)
+    if not (args.prometheus and args.start is not None and args.end is not None and args.out):
+        parser.error("--prometheus, --start, --end and --out are required unless --structure-only")
     values = variable_values(dashboard, dict(assignment.split("=", 1) for assignment in args.var))
     required = args.require_label.split("=", 1) if args.require_label else None
     results = []

@@ -10,9 +10,16 @@ check "haproxy -c accepts haproxy/haproxy.cfg" env "${haproxy_env[@]}" haproxy -
 check "haproxy -c rejects the file when an address variable is missing" \
     bash -c "! env ${haproxy_env[*]:0:3} HAPROXY_STATS_SOCKET=/tmp/x.sock CLOUD_ADDR= haproxy -c -f haproxy/haproxy.cfg"
 check "promtool check config accepts prometheus/prometheus.yml" promtool check config prometheus/prometheus.yml
-check "promtool check rules accepts every rule file" promtool check rules prometheus/rules/failover.yml prometheus/rules/slo.yml
+check "promtool check rules --lint-fatal accepts every rule file (no duplicate rules)" promtool check rules --lint-fatal prometheus/rules/failover.yml prometheus/rules/slo.yml
 check "promtool test rules: failover alerts" promtool test rules prometheus/tests/failover_test.yml
 check "promtool test rules: SLO recording rules and burn-rate alerts" promtool test rules prometheus/tests/slo_test.yml
+check "the Grafana dashboard provisions from a file: its data source is a dashboard variable, not an import-only \${DS_...} input" \
+    python3 scripts/lib/dashboard_check.py --dashboard prometheus/grafana/failover-kit.json --structure-only
+import_only=$(mktemp)
+sed 's/\${datasource}/${DS_PROMETHEUS}/' prometheus/grafana/failover-kit.json >"$import_only"
+check "  ... a copy whose panels name the import-only \${DS_PROMETHEUS} is refused (the check can fail)" \
+    bash -c "! python3 scripts/lib/dashboard_check.py --dashboard '$import_only' --structure-only"
+rm -f "$import_only"
 check "amtool check-config accepts prometheus/alertmanager.yml" amtool check-config prometheus/alertmanager.yml
 
 route() {  # route "expected,receivers" label=value...

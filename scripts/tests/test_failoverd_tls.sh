@@ -25,7 +25,7 @@ container: {name: tls-test-cloud, image: onprem-api:latest}
 YAML
 check "check-config accepts the certificate and key" "$bin" check-config --config "$work/failoverd.yml"
 sed "s|$work/key.pem|$work/missing.pem|" "$work/failoverd.yml" >"$work/bad.yml"
-check "check-config rejects an unreadable key, naming tls" bash -c "out=\$('$bin' check-config --config '$work/bad.yml'); [ \$? -eq 2 ] && echo \"\$out\" | grep -q '^configuration error: tls'"
+check "check-config rejects an unreadable key, naming tls, on stderr" bash -c "out=\$('$bin' check-config --config '$work/bad.yml' 2>&1 >/dev/null); [ \$? -eq 2 ] && echo \"\$out\" | grep -q '^configuration error: tls'"
 "$bin" serve --config "$work/failoverd.yml" >"$work/log" 2>&1 &
 pid=$!
 check "failoverd answers /health over HTTPS with its certificate" wait_for 20 curl -fsS --cacert "$work/cert.pem" "https://127.0.0.1:$port/health"

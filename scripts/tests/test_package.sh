@@ -143,6 +143,21 @@ probes=$(grep -c . "$work/probe.log"); probe_failures=$(grep -c failed "$work/pr
 check "the cloud copy answered every probe through the upgrade and the rollback ($probe_failures failed of $probes)" \
     test "$probes" -gt 20 -a "$probe_failures" = 0
 
+# A configuration error stops the unit at once (RestartPreventExitStatus=78), saying why.
+docker cp "$host:/etc/failoverd/failoverd.yml" "$work/good.yml"
+in_host sh -c 'echo "hold_down_seconds: [1" >>/etc/failoverd/failoverd.yml'
+restarts_before=$(property NRestarts)
+in_host systemctl restart failoverd.service
+stopped_for_config() {
+    test "$(property ActiveState) $(property ExecMainStatus)" = "failed 78" &&
+        in_host journalctl -u failoverd.service --no-pager -n 5 -o cat | grep -q '^configuration error: /etc/failoverd/failoverd.yml: not valid YAML'
+}
+check "a broken configuration fails the unit with exit 78 and the error in the journal" wait_for 10 stopped_for_config
+sleep 3
+check "  ... and systemd does not restart it into the same error" test "$(property NRestarts) $(property ActiveState)" = "$restarts_before failed"
+docker cp "$work/good.yml" "$host:/etc/failoverd/failoverd.yml"
+check "  ... fixed, systemctl restart brings it back" in_host systemctl restart failoverd.service
+
 removed() { in_host apt-get remove -y -q failoverd && ! in_host systemctl is-active --quiet failoverd.service; }
 check "apt-get remove: failoverd stops" removed
 check "  ... the cloud copy keeps serving" cloud_serves

@@ -28,6 +28,7 @@ print(f"checkov: {summary['passed']} passed, {summary['failed']} failed, {summar
 sys.exit(0 if summary["failed"] == 0 and summary["passed"] > 0 else 1)
 PY
 }
+check "terraform fmt -check: the module is formatted as terraform writes it" terraform fmt -check -recursive terraform
 check "checkov finds 0 failed checks in terraform/ (offline)" checkov terraform
 echo "       $(checkov terraform)"
 

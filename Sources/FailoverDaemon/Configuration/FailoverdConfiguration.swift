@@ -128,7 +128,7 @@ public struct FailoverdConfiguration: Sendable, Equatable {
     private mutating func applyFile(at path: String) throws(ConfigurationError) -> [YAMLNode] {
         let text: String
         do {
-            text = try TextFile.read(path)
+            text = try TextFile.contents(of: path)
         } catch {
             throw ConfigurationError(key: "--config", problem: error.description)
         }
@@ -254,7 +254,7 @@ public struct FailoverdConfiguration: Sendable, Equatable {
         guard let tokenFile else { throw ConfigurationError(key: "auth.token_file", problem: "not set") }
         let raw: String
         do {
-            raw = try TextFile.read(tokenFile)
+            raw = try TextFile.contents(of: tokenFile)
         } catch {
             throw ConfigurationError(key: "auth.token_file", problem: error.description)
         }
