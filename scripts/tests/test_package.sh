@@ -150,7 +150,7 @@ restarts_before=$(property NRestarts)
 in_host systemctl restart failoverd.service
 stopped_for_config() {
     test "$(property ActiveState) $(property ExecMainStatus)" = "failed 78" &&
-        in_host journalctl -u failoverd.service --no-pager -n 5 -o cat | grep -q '^configuration error: /etc/failoverd/failoverd.yml: not valid YAML'
+        in_host journalctl -u failoverd.service --no-pager -n 10 -o cat | grep -q '^configuration error: /etc/failoverd/failoverd.yml: not valid YAML'
 }
 check "a broken configuration fails the unit with exit 78 and the error in the journal" wait_for 10 stopped_for_config
 sleep 3
