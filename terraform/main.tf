@@ -194,8 +194,10 @@ resource "aws_instance" "failoverd" {
     delete_on_termination = true
   }
 
-  # No secrets in here: the token is fetched from SSM by the instance role at boot.
-  user_data = templatefile("${path.module}/templates/user_data.sh.tftpl", {
+  # No secrets in here: the token is fetched from SSM by the instance role at boot. Gzipped:
+  # EC2 takes 16 KiB of user data, cloud-init unpacks gzip, and scripts/tests/test_terraform.sh
+  # renders every profile with the longest values the variables allow to keep it within.
+  user_data_base64 = base64gzip(templatefile("${path.module}/templates/user_data.sh.tftpl", {
     package_url       = "${local.artifact_url}/failoverd.deb"
     package_sha256    = var.failoverd_package_sha256
     image_url         = "${local.artifact_url}/onprem-api.tar"
@@ -220,7 +222,7 @@ resource "aws_instance" "failoverd" {
     alertmanager_port    = 9093
     haproxy_metrics_port = 8405
     control_plane_script = file("${path.module}/files/install_control_plane.sh")
-  })
+  }))
   user_data_replace_on_change = true
 
   lifecycle {

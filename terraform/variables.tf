@@ -83,12 +83,22 @@ variable "webhook_port" {
   description = "failoverd's HTTPS port for Alertmanager."
   type        = number
   default     = 9095
+
+  validation {
+    condition     = var.webhook_port >= 1 && var.webhook_port <= 65535 && floor(var.webhook_port) == var.webhook_port
+    error_message = "webhook_port: a TCP port, 1 to 65535."
+  }
 }
 
 variable "api_port" {
   description = "Port the cloud copy of the API serves on (HAProxy's backup server)."
   type        = number
   default     = 8080
+
+  validation {
+    condition     = var.api_port >= 1 && var.api_port <= 65535 && floor(var.api_port) == var.api_port
+    error_message = "api_port: a TCP port, 1 to 65535."
+  }
 }
 
 variable "artifact_bucket" {
@@ -107,8 +117,8 @@ variable "artifact_prefix" {
   default     = "failoverd"
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9._/-]+$", var.artifact_prefix))
-    error_message = "artifact_prefix: letters, digits, '.', '_', '/' and '-' only."
+    condition     = can(regex("^[A-Za-z0-9._/-]{1,200}$", var.artifact_prefix))
+    error_message = "artifact_prefix: 1 to 200 letters, digits, '.', '_', '/' and '-'."
   }
 }
 
@@ -138,8 +148,8 @@ variable "onprem_image" {
   default     = "onprem-api:latest"
 
   validation {
-    condition     = can(regex("^[a-z0-9][a-z0-9._/-]*:[A-Za-z0-9._-]+$", var.onprem_image))
-    error_message = "onprem_image: name:tag."
+    condition     = can(regex("^[a-z0-9][a-z0-9._/-]{0,254}:[A-Za-z0-9._-]{1,128}$", var.onprem_image))
+    error_message = "onprem_image: name:tag (a name of up to 255 characters, a tag of up to 128, as Docker allows)."
   }
 }
 
@@ -160,8 +170,8 @@ variable "webhook_token_parameter" {
   default     = "/failoverd/webhook-token"
 
   validation {
-    condition     = can(regex("^/[A-Za-z0-9._/-]+$", var.webhook_token_parameter))
-    error_message = "webhook_token_parameter: an absolute SSM parameter name."
+    condition     = can(regex("^/[A-Za-z0-9._/-]{1,510}$", var.webhook_token_parameter))
+    error_message = "webhook_token_parameter: an absolute SSM parameter name of up to 511 characters."
   }
 }
 
@@ -175,6 +185,11 @@ variable "hold_down_seconds" {
   description = "How long the cloud copy keeps running after on-prem recovers. Keep it above Alertmanager's repeat_interval for the failover route."
   type        = number
   default     = 120
+
+  validation {
+    condition     = var.hold_down_seconds >= 1 && var.hold_down_seconds <= 86400 && floor(var.hold_down_seconds) == var.hold_down_seconds
+    error_message = "hold_down_seconds: whole seconds from 1 to 86400."
+  }
 }
 
 variable "target" {
@@ -222,6 +237,11 @@ variable "frontend_port" {
   description = "With control_plane: HAProxy's client-facing port on the cloud host."
   type        = number
   default     = 8443
+
+  validation {
+    condition     = var.frontend_port >= 1 && var.frontend_port <= 65535 && floor(var.frontend_port) == var.frontend_port
+    error_message = "frontend_port: a TCP port, 1 to 65535."
+  }
 }
 
 variable "control_plane_sha256" {

@@ -105,9 +105,16 @@ def templatefile_variables(user_data):
     return re.findall(r"[{,]\s*([a-z_0-9]+)\s*=", user_data)
 
 
+def user_data_of(tf):
+    """The instance's user data expression: base64gzip(templatefile(...)), so it fits EC2's 16 KiB."""
+    instance = resources(tf, "aws_instance")["failoverd"]
+    assert "user_data" not in instance, "plain user_data: use user_data_base64 = base64gzip(...)"
+    return instance["user_data_base64"]
+
+
 def user_data_holds_no_secret(tf):
-    user_data = resources(tf, "aws_instance")["failoverd"]["user_data"]
-    assert "templatefile(" in user_data, "user data must come from templatefile()"
+    user_data = user_data_of(tf)
+    assert user_data.startswith("${base64gzip(templatefile("), f"user data must be base64gzip(templatefile()): {user_data[:40]}"
     assert 'token_url = "ssm:${var.webhook_token_parameter}"' in user_data, "the token must come from SSM at boot"
     passed = templatefile_variables(user_data)
     assert not [name for name in passed if "token" in name and name != "token_url"], f"a token value is passed: {passed}"
@@ -123,7 +130,7 @@ def outputs_serve_the_on_prem_side(tf):
 
 def print_templatefile_variables(tf):
     """Not a check: prints the keys main.tf passes to templatefile(), one per line."""
-    for name in templatefile_variables(resources(tf, "aws_instance")["failoverd"]["user_data"]):
+    for name in templatefile_variables(user_data_of(tf)):
         print(name)
 
 

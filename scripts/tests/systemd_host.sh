@@ -34,10 +34,11 @@ prepare_host_artifacts() {
 
 sha256_of() { sha256sum "$work/artifacts/$1" | cut -d' ' -f1; }
 
-# render_user_data [NAME=VALUE...]: terraform's template with the test's artifacts and ports, as
-# main.tf would pass them; the arguments override (the whole-site profile's values).
+# render_user_data [NAME=VALUE...]: terraform's template, rendered by terraform console, with the
+# test's artifacts and ports as main.tf would pass them; the arguments override (the whole-site
+# profile's values). A later NAME=VALUE wins, as in an HCL object.
 render_user_data() {
-    python3 scripts/lib/render_tftpl.py terraform/templates/user_data.sh.tftpl \
+    scripts/lib/render_user_data.sh \
         package_url=file:///artifacts/failoverd.deb package_sha256="$(sha256_of failoverd.deb)" \
         image_url=file:///artifacts/onprem-api.tar image_sha256="$(sha256_of onprem-api.tar)" \
         image=onprem-api:latest container_name="$cloud" token_url=file:///artifacts/webhook-token \

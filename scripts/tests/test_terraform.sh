@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# terraform/: checkov (offline, 0 failed checks), structural checks with python-hcl2, and the
-# user-data template rendered with exactly the variables main.tf passes, then shellchecked.
+# terraform/: terraform fmt, checkov (offline, 0 failed checks), structural checks with
+# python-hcl2, and the user data of every profile rendered by terraform console with the longest
+# values the variables allow: within EC2's limit, and the unpacked script parses and is shellchecked.
 # Each tool gets its own venv under .cache/ (checkov vendors a conflicting hcl2).
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
@@ -53,19 +54,48 @@ rejects() { ! "$hcl_python" scripts/lib/check_terraform.py "$@"; }
 check "hcl2 catches a webhook open to the world by default (the check can fail)" \
     rejects "$work/open" nothing_is_open_to_the_world_by_default
 
-render_with_dummies() { # renders the template with every variable main.tf passes, dummy values
-    local args=()
-    for name in $("$hcl_python" scripts/lib/check_terraform.py terraform print_templatefile_variables); do
-        case "$name" in
-            install_script) args+=("$name=@terraform/files/install_failoverd.sh") ;;
-            control_plane_script) args+=("$name=@terraform/files/install_control_plane.sh") ;;
-            *) args+=("$name=x") ;;
-        esac
-    done
-    python3 scripts/lib/render_tftpl.py terraform/templates/user_data.sh.tftpl "${args[@]}" >"$work/user_data.sh"
+# The user data as EC2 receives it, rendered by Terraform's own templatefile() for every profile,
+# each variable as long as its validation allows and as incompressible as its characters can be
+# (random), so the gzip is as large as a real apply's can get.
+random_text() { head -c 100000 /dev/urandom | LC_ALL=C tr -dc "$1" | head -c "$2"; }  # CHARSET LENGTH
+bucket=$(random_text 'a-z0-9' 63)
+artifacts="s3://$bucket/$(random_text 'A-Za-z0-9._-' 200)"
+sha() { random_text '0-9a-f' 64; }
+longest_values() {  # PROFILE: sets values=(name=value ...), every variable main.tf passes
+    local target=container control_plane=false
+    case "$1" in swarm) target=swarm ;; whole-site) control_plane=true ;; esac
+    values=(
+        "package_url=$artifacts/failoverd.deb" "package_sha256=$(sha)"
+        "image_url=$artifacts/onprem-api.tar" "image_sha256=$(sha)"
+        "image=$(random_text 'a-z0-9' 255):$(random_text 'A-Za-z0-9' 128)"
+        "container_name=$(random_text 'a-zA-Z0-9' 63)" "token_url=ssm:/$(random_text 'A-Za-z0-9' 510)"
+        install_docker=true public_ip=255.255.255.255 webhook_port=65535 api_port=65535
+        hold_down_seconds=86400 "target=$target" install_script=@terraform/files/install_failoverd.sh
+        "control_plane=$control_plane" "control_plane_url=$artifacts/control-plane.tar" "control_plane_sha256=$(sha)"
+        onprem_api_address=255.255.255.255:65535 frontend_port=65535 prometheus_port=9090
+        alertmanager_port=9093 haproxy_metrics_port=8405 control_plane_script=@terraform/files/install_control_plane.sh
+    )
 }
-check "the user-data template uses exactly the variables main.tf passes" render_with_dummies
-check "the rendered user data passes shellcheck" shellcheck -s bash -S warning "$work/user_data.sh"
-check "the rendered user data stays under EC2's 16 KiB limit" test "$(wc -c <"$work/user_data.sh")" -lt 16384
+longest_values container
+passes_exactly_main_tfs() {
+    diff <("$hcl_python" scripts/lib/check_terraform.py terraform print_templatefile_variables | sort) \
+        <(printf '%s\n' "${values[@]%%=*}" | sort)
+}
+check "the renders below set exactly the variables main.tf passes to templatefile()" passes_exactly_main_tfs
+
+for profile in container swarm whole-site; do
+    longest_values "$profile"
+    if ! scripts/lib/render_user_data.sh --gzip "${values[@]}" >"$work/$profile.b64" 2>"$work/$profile.err"; then
+        check "terraform console renders the $profile profile's user data" cat "$work/$profile.err" false
+        continue
+    fi
+    base64 -d "$work/$profile.b64" >"$work/$profile.gz" && gunzip -c "$work/$profile.gz" >"$work/$profile.sh"
+    sizes="$(wc -c <"$work/$profile.sh") B script, $(wc -c <"$work/$profile.gz") B gzip, $(tr -d '\n' <"$work/$profile.b64" | wc -c) B base64"
+    check "$profile profile, longest values: within EC2's 16,384 bytes as sent ($sizes)" \
+        test "$(tr -d '\n' <"$work/$profile.b64" | wc -c)" -le 16384
+    check "  ... the unpacked script parses (bash -n)" bash -n "$work/$profile.sh"
+    check "  ... and passes shellcheck -S warning" shellcheck -s bash -S warning "$work/$profile.sh"
+done
+check "  ... the whole-site profile's script holds the control plane's installer" grep -q 'CONTROL_PLANE=.true.' "$work/whole-site.sh"
 
 finish
