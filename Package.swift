@@ -227,6 +227,7 @@ let package = Package(
             name: "FailoverDaemonTests",
             dependencies: [
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 "FailoverDaemon",
                 "TestFixtures",

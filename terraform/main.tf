@@ -210,6 +210,7 @@ resource "aws_instance" "failoverd" {
     webhook_port      = var.webhook_port
     api_port          = var.api_port
     hold_down_seconds = var.hold_down_seconds
+    alertmanager_urls = join(" ", var.alertmanager_api_urls)
     target            = var.target
     install_script    = file("${path.module}/files/install_failoverd.sh")
     # Whole-site profile; its Prometheus, Alertmanager and HAProxy exporter listen on loopback only.

@@ -181,6 +181,17 @@ variable "webhook_token_kms_key_arn" {
   default     = null
 }
 
+variable "alertmanager_api_urls" {
+  description = "The on-prem Alertmanager peers' API URLs (http(s)://host:9093), which failoverd asks every 30 s to correct a lost or late webhook (README: alertmanager.urls). Reachable from the cloud host, without credentials in the URL; [] for webhooks only. With control_plane, the host's own Alertmanager is used instead."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = length(var.alertmanager_api_urls) <= 5 && alltrue([for u in var.alertmanager_api_urls : can(regex("^https?://[A-Za-z0-9.:\\[\\]-]{1,253}(/[A-Za-z0-9._/-]{0,100})?$", u))])
+    error_message = "alertmanager_api_urls: up to 5 URLs, http(s)://host[:port][/path], no credentials."
+  }
+}
+
 variable "hold_down_seconds" {
   description = "How long the cloud copy keeps running after on-prem recovers. Keep it above Alertmanager's repeat_interval for the failover route."
   type        = number

@@ -2,6 +2,7 @@ import DockerEngine
 import FailoverCore
 import FailoverDaemon
 import FoundationEssentials
+import NIOHTTP1
 import ServiceSupport
 import Testing
 
@@ -60,6 +61,23 @@ struct FailoverdConfigurationTests {
         let (path, directory) = try writeConfiguration("state_directory: /from/file\n")
         defer { removeDirectory(directory) }
         #expect(try FailoverdConfiguration.load(file: path, environment: systemd).stateDirectory == "/from/file")
+    }
+
+    @Test func theCLINamesTheURLItCouldNotReach() async throws {
+        // setup: a token, and port 1, where nothing listens here
+        let directory = makeStateDirectory()
+        defer { removeDirectory(directory) }
+        try #require(FileManager.default.createFile(atPath: directory + "/token", contents: Data("0123456789abcdef0123\n".utf8)))
+        var configuration = FailoverdConfiguration()
+        configuration.tokenFile = directory + "/token"
+        configuration.host = "127.0.0.1"
+        configuration.port = 1
+        // act, check
+        await #expect {
+            _ = try await DaemonClient(configuration: configuration).call(.GET, "/status")
+        } throws: { error in
+            "\(error)".hasPrefix("cannot reach failoverd at http://127.0.0.1:1/status: ") && "\(error)".contains("Connection refused")
+        }
     }
 
     @Test(arguments: [("0.0.0.0", "127.0.0.1"), ("::", "[::1]"), ("10.0.0.5", "10.0.0.5"), ("fd00::5", "[fd00::5]"), ("127.0.0.2", "127.0.0.2")])

@@ -70,7 +70,7 @@ longest_values() {  # PROFILE: sets values=(name=value ...), every variable main
         "image=$(random_text 'a-z0-9' 255):$(random_text 'A-Za-z0-9' 128)"
         "container_name=$(random_text 'a-zA-Z0-9' 63)" "token_url=ssm:/$(random_text 'A-Za-z0-9' 510)"
         install_docker=true public_ip=255.255.255.255 webhook_port=65535 api_port=65535
-        hold_down_seconds=86400 "target=$target" install_script=@terraform/files/install_failoverd.sh
+        hold_down_seconds=86400 "alertmanager_urls=$(for _ in 1 2 3 4 5; do printf 'https://%s:65535/%s ' "$(random_text 'a-z0-9' 253)" "$(random_text 'a-z0-9' 100)"; done)" "target=$target" install_script=@terraform/files/install_failoverd.sh
         "control_plane=$control_plane" "control_plane_url=$artifacts/control-plane.tar" "control_plane_sha256=$(sha)"
         onprem_api_address=255.255.255.255:65535 frontend_port=65535 prometheus_port=9090
         alertmanager_port=9093 haproxy_metrics_port=8405 control_plane_script=@terraform/files/install_control_plane.sh

@@ -66,6 +66,8 @@ check "  ... failoverd status says why" says_failed_over
 docker start "$onprem" >/dev/null
 check "on-prem back: the host's HAProxy fails back to it" wait_for 30 serving onprem
 check "  ... and failoverd stops the cloud copy after the 5 s hold-down" wait_for 40 cloud_is exited
+check "failoverd asks the host's own Alertmanager's API, which corrects lost webhooks (alertmanager.urls)" \
+    wait_for 45 has_result "failoverd_alertmanager_requests_total{peer=\"http://127.0.0.1:$alertmanager_port\", result=\"answered\"} > 0"
 
 if [ "$failed" -gt 0 ]; then
     echo "       --- journal (last 30 lines of each unit) ---"

@@ -118,6 +118,12 @@ chown root:failoverd-secrets /etc/failoverd/tls/key.pem
 chmod 0640 /etc/failoverd/tls/key.pem
 chmod 0644 /etc/failoverd/tls/cert.pem
 
+# Alertmanager's API corrects a lost or late webhook: the whole-site profile's own Alertmanager on
+# loopback, else the on-prem peers the operator named (none: webhooks only).
+if [ "$CONTROL_PLANE" = true ]; then ALERTMANAGER_URLS="http://127.0.0.1:$ALERTMANAGER_PORT"; fi
+alertmanager_urls=""
+for url in $ALERTMANAGER_URLS; do alertmanager_urls+="${alertmanager_urls:+, }'$url'"; done
+
 cat >/etc/failoverd/failoverd.yml <<CONFIG
 # Written by the cloud host's user data (terraform/files/install_failoverd.sh).
 listen: {host: 0.0.0.0, port: $WEBHOOK_PORT}
@@ -126,6 +132,7 @@ auth: {token_file: /etc/failoverd/webhook-token, basic_username: alertmanager}
 triggers: ['alertname="OnPremDown"']
 prewarm_triggers: ['alertname="OnPremDownSuspected"']
 hold_down_seconds: $HOLD_DOWN_SECONDS
+alertmanager: {urls: [$alertmanager_urls]}
 state_directory: /var/lib/failoverd
 target: $TARGET
 container:

@@ -16,6 +16,17 @@ public struct DaemonClient: Sendable {
         public var description: String { "failoverd answered \(code): \(message)" }
     }
 
+    /// The daemon could not be asked: nothing listens, TLS failed, or no answer in time. Names
+    /// the URL, so an operator sees which address and scheme the configuration led to.
+    public struct Unreachable: Error, CustomStringConvertible {
+        /// What the CLI tried.
+        public var url: String
+        /// AsyncHTTPClient's or NIO's account of the failure.
+        public var reason: String
+
+        public var description: String { "cannot reach failoverd at \(url): \(reason)" }
+    }
+
     let configuration: FailoverdConfiguration
 
     /// Creates a client for the daemon this configuration describes.
@@ -39,23 +50,26 @@ public struct DaemonClient: Sendable {
         let path = service.map { "\(path)?service=\($0)" } ?? path
         let token = try configuration.readToken()
         let scheme = configuration.tlsCertificatePath == nil ? "http" : "https"
-        var request = HTTPClientRequest(url: "\(scheme)://\(Self.address(listeningOn: configuration.host)):\(configuration.port)\(path)")
+        let url = "\(scheme)://\(Self.address(listeningOn: configuration.host)):\(configuration.port)\(path)"
+        var request = HTTPClientRequest(url: url)
         request.method = method
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
         var clientConfiguration = HTTPClient.Configuration()
         clientConfiguration.tlsConfiguration = try configuration.tlsLoopbackClientConfiguration()
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
+        let response: HTTPClientResponse
+        let body: ByteBuffer
         do {
-            let response = try await client.execute(request, timeout: .seconds(5))
-            let body = try await response.body.collect(upTo: 1 << 20)
+            response = try await client.execute(request, timeout: .seconds(5))
+            body = try await response.body.collect(upTo: 1 << 20)
             try await client.shutdown()
-            guard response.status == .ok else {
-                throw Refused(code: response.status.code, message: String(buffer: body))
-            }
-            return try JSONDecoder().decode(FleetStatus.self, from: Data(body.readableBytesView))
         } catch {
             try? await client.shutdown()
-            throw error
+            throw Unreachable(url: url, reason: "\(error)")
         }
+        guard response.status == .ok else {
+            throw Refused(code: response.status.code, message: String(buffer: body))
+        }
+        return try JSONDecoder().decode(FleetStatus.self, from: Data(body.readableBytesView))
     }
 }
