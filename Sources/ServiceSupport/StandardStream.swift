@@ -7,7 +7,10 @@ import Darwin
 /// Whole lines to stdout or stderr, each with one unbuffered `write(2)` loop: lines from
 /// concurrent writers never interleave, and a line survives a crash that follows it.
 public enum StandardStream: Sendable {
-    case output, error
+    /// Standard output.
+    case output
+    /// Standard error: what a person must read, apart from the program's output.
+    case error
 
     /// Writes `line` and a newline.
     public func writeLine(_ line: String) {

@@ -10,7 +10,9 @@ import Darwin
 public enum TextFile {
     /// Why a file could not be read: its path and strerror(3)'s words.
     public struct ReadError: Error, CustomStringConvertible, Sendable {
+        /// The file.
         public let path: String
+        /// strerror(3)'s words: "No such file or directory", "Permission denied".
         public let reason: String
         public var description: String { "cannot read \(path): \(reason)" }
     }

@@ -8,11 +8,17 @@ extension YAMLNode {
         var emitter = yaml_emitter_t()
         guard yaml_emitter_initialize(&emitter) == 1 else { throw YAMLError(line: 0, column: 0, problem: "out of memory") }
         defer { yaml_emitter_delete(&emitter) }
-        yaml_emitter_set_output(&emitter, { context, buffer, size in
-            guard let context, let buffer else { return 0 }
-            Unmanaged<EmitterOutput>.fromOpaque(context).takeUnretainedValue().bytes.append(contentsOf: UnsafeBufferPointer(start: buffer, count: size))
-            return 1
-        }, Unmanaged.passUnretained(output).toOpaque())
+        yaml_emitter_set_output(
+            &emitter,
+            { context, buffer, size in
+                guard let context, let buffer else { return 0 }
+                Unmanaged<EmitterOutput>.fromOpaque(context).takeUnretainedValue().bytes.append(
+                    contentsOf: UnsafeBufferPointer(start: buffer, count: size)
+                )
+                return 1
+            },
+            Unmanaged.passUnretained(output).toOpaque()
+        )
         yaml_emitter_set_encoding(&emitter, YAML_UTF8_ENCODING)
         yaml_emitter_set_unicode(&emitter, 0)
         yaml_emitter_set_break(&emitter, YAML_LN_BREAK)

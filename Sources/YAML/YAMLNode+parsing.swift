@@ -3,8 +3,11 @@ import CYAML
 /// Why a text is not a YAML document, with the place LibYAML gives: "3:5: mapping values are
 /// not allowed in this context".
 public struct YAMLError: Error, Sendable, CustomStringConvertible {
+    /// The line the problem was found on, from 1 (0: not from the text).
     public let line: Int
+    /// The column, from 1.
     public let column: Int
+    /// LibYAML's words for it, with what it was parsing and where that began.
     public let problem: String
 
     public var description: String { "\(line):\(column): \(problem)" }

@@ -1,8 +1,11 @@
 /// One node of a YAML document, as the configuration reads and prints it: scalars keep their
 /// text and style (a quoted "120" is a string, a plain 120 a number), mappings keep their order.
 public enum YAMLNode: Sendable, Equatable {
+    /// Text: a string, a number or a boolean, as the reader asks.
     case scalar(YAMLScalar)
+    /// A list, in order.
     case sequence([YAMLNode], YAMLCollectionStyle)
+    /// Keys and values, in document order.
     case mapping(YAMLMapping)
 
     /// A scalar; `.any` lets the emitter pick the plainest style that reads back the same.
@@ -54,9 +57,12 @@ public enum YAMLCollectionStyle: Sendable, Equatable {
 
 /// A scalar's text and style.
 public struct YAMLScalar: Sendable, Equatable {
+    /// The text, quotes and escapes resolved.
     public var string: String
+    /// How it was written, or is to be.
     public var style: YAMLScalarStyle
 
+    /// A scalar of this text and style.
     public init(_ string: String, _ style: YAMLScalarStyle = .any) {
         self.string = string
         self.style = style
@@ -68,18 +74,24 @@ public struct YAMLScalar: Sendable, Equatable {
 public struct YAMLMapping: Sendable, Equatable, Sequence {
     /// One key and its value.
     public struct Pair: Sendable, Equatable {
+        /// The key, usually a scalar.
         public var key: YAMLNode
+        /// Its value.
         public var value: YAMLNode
     }
 
+    /// The pairs in document order; duplicate keys are kept, and lookups find the first.
     public private(set) var pairs: [Pair]
+    /// How the mapping is written.
     public var style: YAMLCollectionStyle
 
+    /// A mapping of these pairs.
     public init(_ pairs: [Pair] = [], _ style: YAMLCollectionStyle = .block) {
         self.pairs = pairs
         self.style = style
     }
 
+    /// The value of the first pair whose key is a scalar with this text.
     public subscript(key: String) -> YAMLNode? {
         get { pairs.first { $0.key.string == key }?.value }
         set {
@@ -96,6 +108,7 @@ public struct YAMLMapping: Sendable, Equatable, Sequence {
     /// The keys in document order.
     public var keys: [YAMLNode] { pairs.map(\.key) }
 
+    /// The pairs as `(key, value)`, in document order.
     public func makeIterator() -> some IteratorProtocol<(key: YAMLNode, value: YAMLNode)> {
         pairs.lazy.map { (key: $0.key, value: $0.value) }.makeIterator()
     }
