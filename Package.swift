@@ -80,6 +80,7 @@ let package = Package(
             name: "ProcessTelemetry",
             dependencies: [
                 "CBuildStamp",
+                "ServiceSupport",
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: swiftSettings

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the failoverd binary to upload for the cloud host (terraform's artifact_bucket): release,
 # with the Swift runtime linked in (see Package.swift), so the host needs no Swift toolchain.
-# Prints the binary's path; `sha256sum` it for terraform's failoverd_sha256.
+# Prints the binary's path; scripts/build_deb.sh packages it, and the webhook benchmark runs it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 FAILOVER_KIT_VERSION="${FAILOVER_KIT_VERSION:-$(scripts/version.sh)}"

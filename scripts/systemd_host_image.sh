@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Makes the Docker image of a Debian 12 rootfs with systemd as PID 1, standing in for the cloud
 # host's AMI (which also has curl, openssl, CA certificates and libyaml-0-2, through cloud-init's
-# python3-yaml), and prints its name. HAProxy,
-# Prometheus and Alertmanager are preinstalled, so the whole-site profile's user data, which
-# installs them from Debian on a real host, needs no network in the test.
+# python3-yaml), and prints its name. HAProxy, Prometheus and Alertmanager are preinstalled, so
+# the whole-site profile's user data, which installs them from Debian on a real host, needs no
+# network in the test.
 # Built with debootstrap and `docker import`, no registry. The rootfs tarball is cached in
 # .cache/ between local runs; CI starts without it and builds it (about a minute).
 set -euo pipefail

@@ -4,12 +4,12 @@ extension String {
     /// `addingPercentEncoding`, and full Foundation would link ICU into failoverd.
     func percentEncoded(keeping alsoKept: String = "") -> String {
         let kept = Set(alsoKept.utf8)
+        let hex = Array("0123456789ABCDEF".utf8)
         var encoded = ""
         for byte in utf8 {
             if (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || kept.contains(byte) {
                 encoded.unicodeScalars.append(Unicode.Scalar(byte))
             } else {
-                let hex = Array("0123456789ABCDEF".utf8)
                 encoded.unicodeScalars.append("%")
                 encoded.unicodeScalars.append(Unicode.Scalar(hex[Int(byte >> 4)]))
                 encoded.unicodeScalars.append(Unicode.Scalar(hex[Int(byte & 0x0F)]))

@@ -36,13 +36,3 @@ public enum TextFile {
         return String(decoding: bytes, as: UTF8.self)
     }
 }
-
-extension StringProtocol {
-    /// The text without leading and trailing whitespace and line breaks.
-    public var trimmingWhitespace: String {
-        var text = self[...]
-        while text.first?.isWhitespace == true { text.removeFirst() }
-        while text.last?.isWhitespace == true { text.removeLast() }
-        return String(text)
-    }
-}

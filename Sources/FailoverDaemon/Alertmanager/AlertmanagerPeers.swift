@@ -106,7 +106,7 @@ struct AlertmanagerPeers: Sendable {
 
     private func secret(in file: String) throws -> String {
         do {
-            return try TextFile.contents(of: file).trimmingWhitespace
+            return try TextFile.contents(of: file).trimmingWhitespace()
         } catch {
             throw PeerFailure(description: error.description)
         }

@@ -258,7 +258,7 @@ public struct FailoverdConfiguration: Sendable, Equatable {
         } catch {
             throw ConfigurationError(key: "auth.token_file", problem: error.description)
         }
-        let token = raw.trimmingWhitespace
+        let token = raw.trimmingWhitespace()
         guard token.count >= 16 else { throw ConfigurationError(key: "auth.token_file", problem: "token must be at least 16 characters") }
         return token
     }
