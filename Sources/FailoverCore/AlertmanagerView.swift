@@ -50,7 +50,7 @@ extension FailoverEngine {
         var foundFiring: [String] = []
         for var alert in view.activeAlerts where policy.isTrigger(alert.labels) {
             alert.status = .firing
-            guard Self.classify(alert, against: state.alerts[alert.fingerprint]) == .applied else { continue }
+            guard Self.classify(alert, from: .alertmanagerAPI, against: state.alerts[alert.fingerprint]) == .applied else { continue }
             record(alert, from: .alertmanagerAPI, now: now)
             foundFiring.append(alert.fingerprint)
         }

@@ -38,7 +38,7 @@ public struct FailoverEngine: Sendable {
                 verdicts.append(NoticeVerdict(fingerprint: alert.fingerprint, status: alert.status, outcome: .notATrigger))
                 continue
             }
-            let outcome = Self.classify(alert, against: state.alerts[alert.fingerprint])
+            let outcome = Self.classify(alert, from: .webhook, against: state.alerts[alert.fingerprint])
             if outcome == .applied {
                 record(alert, from: .webhook, now: now)
             }
@@ -98,18 +98,22 @@ public struct FailoverEngine: Sendable {
     /// Orders a notice against the latest accepted one of the same fingerprint.
     ///
     /// `startsAt` identifies a firing episode: a later episode always wins, an earlier one is
-    /// stale. Within one episode resolved is final, so a firing that arrives after its own
-    /// resolution is a reordered old message, unless the resolution was only inferred from
-    /// Alertmanager's API no longer listing the alert (a restarted Alertmanager that has not
-    /// heard from Prometheus again yet): then the firing is the better word.
-    static func classify(_ alert: Alert, against existing: TrackedAlert?) -> NoticeVerdict.Outcome {
+    /// stale. Within one episode a webhook's resolve is final: a firing that arrives after it is
+    /// a reordered or late message (in an HA pair, the second peer sends its stale firing a
+    /// peer timeout after the first sent the resolve). A resolve that was only inferred from
+    /// Alertmanager's API no longer listing the alert is weaker: the API listing the alert again
+    /// revives it (a peer that was away is back), and a resolve webhook makes it final. A firing
+    /// webhook alone cannot revive it; it is stale, which makes failoverd ask the API at once.
+    static func classify(_ alert: Alert, from source: NoticeSource, against existing: TrackedAlert?) -> NoticeVerdict.Outcome {
         guard let existing else { return .applied }
         if alert.startsAt > existing.startsAt { return .applied }
         if alert.startsAt < existing.startsAt { return .stale }
+        let resolutionInferred = existing.source == .alertmanagerAPI
         switch (existing.status, alert.status) {
-        case (.firing, .firing), (.resolved, .resolved): return .duplicate
+        case (.firing, .firing): return .duplicate
+        case (.resolved, .resolved): return resolutionInferred && source == .webhook ? .applied : .duplicate
         case (.firing, .resolved): return .applied
-        case (.resolved, .firing): return existing.source == .alertmanagerAPI ? .applied : .stale
+        case (.resolved, .firing): return resolutionInferred && source == .alertmanagerAPI ? .applied : .stale
         }
     }
 

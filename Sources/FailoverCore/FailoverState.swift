@@ -54,7 +54,7 @@ public enum NoticeSource: String, Codable, Sendable, Equatable {
     /// A webhook notification: Alertmanager said so about this alert.
     case webhook
     /// Alertmanager's API listed the alert as active, or stopped listing it: an inference that
-    /// a later webhook about the same episode may overrule.
+    /// a later notice about the same episode may overrule (see `FailoverEngine.classify`).
     case alertmanagerAPI = "alertmanager_api"
 }
 

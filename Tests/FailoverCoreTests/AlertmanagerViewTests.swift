@@ -56,15 +56,43 @@ struct AlertmanagerViewTests {
         #expect(engine.desired(at: at(1000)) == .running)
     }
 
-    @Test func aFiringNoticeRevivesAnAlertOnlyTheAPIResolved() throws {
+    @Test func theAPIListingAnAlertAgainRevivesWhatOnlyItsAbsenceResolved() throws {
         var engine = FailoverEngine(policy: try defaultPolicy(holdDown: 120))
         _ = engine.apply(webhook(onPremDown(.firing)), now: at(1))
         _ = engine.apply(view(askedAt: 40), now: at(41))
-        // The same episode re-sent by Prometheus through a restarted Alertmanager: still down.
+        // The same episode re-sent by Prometheus through a peer that was away: still down. The
+        // webhook alone is not believed; it makes failoverd ask, and the answer revives it.
         let decision = engine.apply(webhook(onPremDown(.firing)), now: at(60))
-        #expect(decision.verdicts.map(\.outcome) == [.applied])
+        #expect(decision.verdicts.map(\.outcome) == [.stale])
+        #expect(decision.disagreesWithState)
+        let correction = engine.apply(view(onPremDown(.firing), askedAt: 60), now: at(61))
+        #expect(correction.foundFiring == ["fp-dc1"])
         #expect(engine.state.holdDownUntil == nil)
         #expect(engine.desired(at: at(1000)) == .running)
+    }
+
+    @Test func anHAPeersLateFiringDoesNotRestartAFailback() throws {
+        var engine = FailoverEngine(policy: try defaultPolicy(holdDown: 10))
+        _ = engine.apply(webhook(onPremDown(.firing)), now: at(1))
+        // Both peers stop listing the alert before the resolve webhook comes.
+        _ = engine.apply(view(askedAt: 40), now: at(41))
+        _ = engine.apply(webhook(onPremDown(.resolved, end: 40)), now: at(41.5))
+        #expect(engine.plan(actual: .running, now: at(52)) == .stop)
+        // The second peer, a peer timeout later, sends the firing it held when it flushed.
+        let late = engine.apply(webhook(onPremDown(.firing)), now: at(56))
+        #expect(late.verdicts.map(\.outcome) == [.stale])
+        #expect(engine.plan(actual: .stopped, now: at(56)) == .nothing)
+        // Its view, listing the same episode from before it processed the resolve, is no better.
+        _ = engine.apply(view(onPremDown(.firing), askedAt: 56), now: at(57))
+        #expect(engine.desired(at: at(57)) == .stopped)
+    }
+
+    @Test func withoutTheResolveWebhookAnInferredResolutionStillHoldsAgainstALateFiring() throws {
+        var engine = FailoverEngine(policy: try defaultPolicy(holdDown: 10))
+        _ = engine.apply(webhook(onPremDown(.firing)), now: at(1))
+        _ = engine.apply(view(askedAt: 40), now: at(41))
+        #expect(engine.apply(webhook(onPremDown(.firing)), now: at(56)).verdicts.map(\.outcome) == [.stale])
+        #expect(engine.desired(at: at(56)) == .stopped)
     }
 
     @Test func aResolveNoticeStaysFinalAgainstALaggingView() throws {
