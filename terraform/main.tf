@@ -23,6 +23,8 @@ locals {
   onprem_port = var.control_plane ? tonumber(split(":", var.onprem_api_address)[1]) : 0
   token_parameter_arn = format("arn:%s:ssm:%s:%s:parameter%s",
   data.aws_partition.current.partition, var.region, data.aws_caller_identity.current.account_id, var.webhook_token_parameter)
+  tls_identity_parameter_arn = format("arn:%s:ssm:%s:%s:parameter%s",
+  data.aws_partition.current.partition, var.region, data.aws_caller_identity.current.account_id, var.tls_identity_parameter)
 }
 
 # The address Alertmanager and HAProxy are configured with. Allocated apart from the instance so
@@ -115,7 +117,8 @@ resource "aws_vpc_security_group_egress_rule" "http" {
   to_port           = 80
 }
 
-# The instance may read its two artifacts and its one secret; nothing else.
+# The instance may read its artifacts and its two secrets, and store its TLS identity once (the
+# first host makes it); nothing else.
 data "aws_iam_policy_document" "assume" {
   statement {
     actions = ["sts:AssumeRole"]
@@ -144,11 +147,39 @@ data "aws_iam_policy_document" "failoverd" {
     resources = [local.token_parameter_arn]
   }
 
+  statement {
+    sid       = "ReadAndCreateTLSIdentity"
+    actions   = ["ssm:GetParameter", "ssm:PutParameter"]
+    resources = [local.tls_identity_parameter_arn]
+  }
+
+  # A host may create the identity, never replace it: a replacement serves the same certificate.
+  statement {
+    sid       = "NeverOverwriteTLSIdentity"
+    effect    = "Deny"
+    actions   = ["ssm:PutParameter"]
+    resources = [local.tls_identity_parameter_arn]
+    condition {
+      test     = "StringEquals"
+      variable = "ssm:Overwrite"
+      values   = ["true"]
+    }
+  }
+
   dynamic "statement" {
     for_each = var.webhook_token_kms_key_arn == null ? [] : [var.webhook_token_kms_key_arn]
     content {
       sid       = "DecryptWebhookToken"
       actions   = ["kms:Decrypt"]
+      resources = [statement.value]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.tls_identity_kms_key_arn == null ? [] : [var.tls_identity_kms_key_arn]
+    content {
+      sid       = "EncryptAndDecryptTLSIdentity"
+      actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"]
       resources = [statement.value]
     }
   }
@@ -205,6 +236,9 @@ resource "aws_instance" "failoverd" {
     image             = var.onprem_image
     container_name    = var.cloud_container_name
     token_url         = "ssm:${var.webhook_token_parameter}"
+    tls_identity_url  = "ssm:${var.tls_identity_parameter}"
+    tls_identity_key  = coalesce(var.tls_identity_kms_key_arn, "alias/aws/ssm")
+    region            = var.region
     install_docker    = "true"
     public_ip         = aws_eip.failoverd.public_ip
     webhook_port      = var.webhook_port
@@ -224,9 +258,12 @@ resource "aws_instance" "failoverd" {
     haproxy_metrics_port = 8405
     control_plane_script = file("${path.module}/files/install_control_plane.sh")
   }))
+  # A new release replaces the host; its TLS identity survives in SSM (tls_identity_parameter).
   user_data_replace_on_change = true
 
   lifecycle {
+    # A newer Debian image must not replace a host that serves: move it deliberately with -replace.
+    ignore_changes = [ami]
     precondition {
       condition     = !var.control_plane || (var.onprem_api_address != "" && length(var.client_cidrs) > 0 && var.control_plane_sha256 != "")
       error_message = "control_plane needs onprem_api_address, client_cidrs and control_plane_sha256."

@@ -1,6 +1,11 @@
 variable "region" {
   description = "AWS region of the cloud standby."
   type        = string
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-[a-z]{1,10}){1,2}-[0-9]{1,2}$", var.region))
+    error_message = "region: an AWS region name such as eu-central-1."
+  }
 }
 
 variable "name" {
@@ -31,7 +36,7 @@ variable "instance_type" {
 }
 
 variable "ami_id" {
-  description = "AMI to use; null picks the newest official Debian 12 amd64 image."
+  description = "AMI to use; null picks the newest official Debian 12 amd64 image at the first apply. The host keeps its AMI afterwards (a newer image or a changed ami_id does not replace it); move it with terraform apply -replace=aws_instance.failoverd."
   type        = string
   default     = null
 }
@@ -179,6 +184,28 @@ variable "webhook_token_kms_key_arn" {
   description = "Customer-managed KMS key encrypting the token parameter; null when it uses aws/ssm."
   type        = string
   default     = null
+}
+
+variable "tls_identity_parameter" {
+  description = "Name of the SSM SecureString holding failoverd's TLS key and certificate. The first host makes them and stores them here; a replacement host reads them, so every on-prem Alertmanager's pinned certificate stays valid. Delete it to rotate (README: Rotating the certificate)."
+  type        = string
+  default     = "/failoverd/tls-identity"
+
+  validation {
+    condition     = can(regex("^/[A-Za-z0-9._/-]{1,510}$", var.tls_identity_parameter))
+    error_message = "tls_identity_parameter: an absolute SSM parameter name of up to 511 characters."
+  }
+}
+
+variable "tls_identity_kms_key_arn" {
+  description = "Customer-managed KMS key for the TLS identity parameter; null uses aws/ssm."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.tls_identity_kms_key_arn == null || can(regex("^arn:[a-z-]{3,14}:kms:[a-z0-9-]{9,28}:[0-9]{12}:key/[a-f0-9-]{36}$", var.tls_identity_kms_key_arn))
+    error_message = "tls_identity_kms_key_arn: a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID)."
+  }
 }
 
 variable "alertmanager_api_urls" {

@@ -20,7 +20,7 @@ struct FailoverdCommand: AsyncParsableCommand {
         commandName: "failoverd",
         abstract: "starts the cloud copy of a service when Alertmanager says on-prem is down.",
         version: BuildInfo.versionLine("failoverd"),
-        subcommands: [Serve.self, CheckConfig.self, Status.self, Pause.self, Resume.self],
+        subcommands: [Serve.self, CheckConfig.self, Reload.self, Status.self, Pause.self, Resume.self],
         defaultSubcommand: Serve.self
     )
 }
@@ -39,6 +39,15 @@ struct ConfigurationOptions: ParsableArguments {
         let file = config ?? FailoverdConfiguration.defaultFile(environment: environment)
         let configuration = try FailoverdConfiguration.load(file: file, environment: environment, flags: keyFlags)
         try configuration.validate()
+        return configuration
+    }
+
+    /// The configuration, with its token and TLS files read as failoverd reads them at start
+    /// and at reload: what check-config and reload vouch for.
+    func loadChecked() throws -> FailoverdConfiguration {
+        let configuration = try load()
+        _ = try configuration.readToken()
+        _ = try configuration.tlsCredentials()
         return configuration
     }
 
@@ -142,15 +151,58 @@ struct CheckConfig: ParsableCommand {
             return
         }
         do {
-            let configuration = try options.load()
-            _ = try configuration.readToken()
-            _ = try configuration.tlsCredentials()
+            let configuration = try options.loadChecked()
             print(configuration.redactedDescription(), terminator: "")
             print("# configuration OK")
         } catch {
             StandardStream.error.writeLine("configuration error: \(error)")
             throw ExitCode(2)
         }
+    }
+}
+
+/// `systemctl reload` (the unit's ExecReload=): signals the daemon and waits for the outcome,
+/// so the reload has happened when systemctl returns, and a refused one fails it, with the reason.
+struct Reload: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Make the running daemon reload its configuration (SIGHUP) and wait for the outcome.",
+        discussion: "Exits 1 when failoverd refuses the new configuration (the running one stays). \(ConfigurationOptions.discussion)"
+    )
+    @OptionGroup var options: ConfigurationOptions
+    @Option(help: "The daemon's process id ($MAINPID in the unit).") var pid: Int32
+    @Option(help: "How long to wait for the daemon's answer, in seconds.") var timeout: Int = 10
+
+    func run() async throws {
+        let configuration: FailoverdConfiguration
+        do {
+            configuration = try options.loadChecked()
+        } catch {
+            // The daemon reads the same file: it refuses the reload too, and counts it for alerts.
+            kill(pid, SIGHUP)
+            StandardStream.error.writeLine("failoverd reload: refused, the running configuration stays: \(error)")
+            throw ExitCode.failure
+        }
+        let client = DaemonClient(configuration: configuration)
+        let before = try await client.reloadCounts()
+        guard kill(pid, SIGHUP) == 0 else {
+            StandardStream.error.writeLine("failoverd reload: cannot signal process \(pid): \(String(cString: strerror(errno)))")
+            throw ExitCode.failure
+        }
+        let deadline = ContinuousClock.now + .seconds(timeout)
+        while ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+            let now = try await client.reloadCounts()
+            if now.rejected > before.rejected {
+                StandardStream.error.writeLine("failoverd reload: refused, the running configuration stays; journalctl -u failoverd names why")
+                throw ExitCode.failure
+            }
+            if now.applied > before.applied {
+                print(now.restartRequired ? "configuration reloaded; some changed keys take effect only after a restart (see the journal)" : "configuration reloaded")
+                return
+            }
+        }
+        StandardStream.error.writeLine("failoverd reload: no outcome within \(timeout) s of SIGHUP to \(pid)")
+        throw ExitCode.failure
     }
 }
 

@@ -72,6 +72,10 @@ struct ReloadTests {
             let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
             #expect(metrics.contains("\nfailoverd_config_last_reload_successful 0"))
             #expect(metrics.contains("\nfailoverd_config_restart_required 1"), "the earlier reload's port change still waits")
+            #expect(
+                ReloadCounts(exposition: metrics) == ReloadCounts(applied: 1, rejected: 1, restartRequired: true),
+                "failoverd reload (systemctl reload) reads each reload's outcome from these counters"
+            )
         }
     }
 

@@ -91,10 +91,16 @@ def address_is_stable(tf):
 
 def role_reads_only_its_artifacts_and_token(tf):
     document = named(tf, "data")["aws_iam_policy_document"]["failoverd"]
-    actions = sorted(a for statement in document["statement"] for a in statement["actions"])
-    assert actions == ["s3:GetObject", "ssm:GetParameter"], actions
-    dynamic = document["dynamic"][0]["statement"]["content"][0]
-    assert dynamic["actions"] == ["kms:Decrypt"]
+    allowed = sorted(a for statement in document["statement"] if statement.get("effect", "Allow") == "Allow"
+                     for a in statement["actions"])
+    assert allowed == ["s3:GetObject", "ssm:GetParameter", "ssm:GetParameter", "ssm:PutParameter"], allowed
+    writable = [s for s in document["statement"] if "ssm:PutParameter" in s["actions"]]
+    assert all(s["resources"] == ["${local.tls_identity_parameter_arn}"] for s in writable), "PutParameter beyond the TLS identity"
+    denied = [s for s in writable if s.get("effect") == "Deny"]
+    assert denied and denied[0]["condition"][0]["variable"] == "ssm:Overwrite" and denied[0]["condition"][0]["values"] == ["true"], \
+        "the role must never overwrite the TLS identity (Deny ssm:PutParameter with ssm:Overwrite = true)"
+    kms = sorted(a for dynamic in document["dynamic"] for a in dynamic["statement"]["content"][0]["actions"])
+    assert kms == ["kms:Decrypt", "kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], kms
     for statement in document["statement"]:
         for resource in statement["resources"]:
             assert "*" not in resource, f"wildcard resource {resource}"
@@ -116,8 +122,11 @@ def user_data_holds_no_secret(tf):
     user_data = user_data_of(tf)
     assert user_data.startswith("${base64gzip(templatefile("), f"user data must be base64gzip(templatefile()): {user_data[:40]}"
     assert 'token_url = "ssm:${var.webhook_token_parameter}"' in user_data, "the token must come from SSM at boot"
+    assert 'tls_identity_url = "ssm:${var.tls_identity_parameter}"' in user_data, "the TLS identity must come from SSM at boot"
     passed = templatefile_variables(user_data)
     assert not [name for name in passed if "token" in name and name != "token_url"], f"a token value is passed: {passed}"
+    assert not [name for name in passed if "tls" in name and name not in ("tls_identity_url", "tls_identity_key")], \
+        f"a TLS value is passed: {passed}"
 
 
 def outputs_serve_the_on_prem_side(tf):

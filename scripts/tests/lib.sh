@@ -86,6 +86,16 @@ finish() {
     [ "$failed" -eq 0 ]
 }
 
+# python_venv NAME PACKAGE==VERSION: prints the bin directory of .cache/venv-NAME, a venv with the
+# pinned package, creating it once (tools that conflict with each other get a venv each).
+python_venv() {
+    local dir=.cache/venv-$1
+    if [ ! -x "$dir/bin/python" ] || ! "$dir/bin/pip" show -q "${2%%[[=]*}" >/dev/null 2>&1; then
+        python3 -m venv "$dir" && "$dir/bin/pip" install -q --disable-pip-version-check "$2" >&2 || return 1
+    fi
+    echo "$dir/bin"
+}
+
 # loopback_alertmanager_config FAILOVERD_URL TOKEN_FILE CA_FILE: the shipped
 # prometheus/alertmanager.yml with failoverd's receiver at FAILOVERD_URL, its token and CA files
 # where given, and the people's receivers at a discard port on loopback, so nothing leaves the machine.

@@ -42,6 +42,7 @@ render_user_data() {
         package_url=file:///artifacts/failoverd.deb package_sha256="$(sha256_of failoverd.deb)" \
         image_url=file:///artifacts/onprem-api.tar image_sha256="$(sha256_of onprem-api.tar)" \
         image=onprem-api:latest container_name="$cloud" token_url=file:///artifacts/webhook-token \
+        tls_identity_url= tls_identity_key=alias/aws/ssm region=us-east-1 \
         install_docker=false public_ip=127.0.0.1 webhook_port="$webhook_port" api_port="$api_port" \
         hold_down_seconds=600 alertmanager_urls= target=container control_plane=false control_plane_url=file:///artifacts/control-plane.tar \
         control_plane_sha256="$(sha256_of control-plane.tar)" onprem_api_address= frontend_port=0 \

@@ -7,15 +7,8 @@ set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 source scripts/tests/lib.sh
 
-venv() { # venv NAME PACKAGE==VERSION: prints the venv's python, creating it once
-    local dir=.cache/venv-$1
-    if [ ! -x "$dir/bin/python" ] || ! "$dir/bin/pip" show -q "${2%%==*}" >/dev/null 2>&1; then
-        python3 -m venv "$dir" && "$dir/bin/pip" install -q --disable-pip-version-check "$2" >&2 || return 1
-    fi
-    echo "$dir/bin/python"
-}
-checkov_python=$(venv checkov checkov==3.3.30) || { echo "FAIL - cannot install checkov"; exit 1; }
-hcl_python=$(venv hcl2 python-hcl2==8.1.4) || { echo "FAIL - cannot install python-hcl2"; exit 1; }
+checkov_python=$(python_venv checkov checkov==3.3.30)/python || { echo "FAIL - cannot install checkov"; exit 1; }
+hcl_python=$(python_venv hcl2 python-hcl2==8.1.4)/python || { echo "FAIL - cannot install python-hcl2"; exit 1; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -69,6 +62,8 @@ longest_values() {  # PROFILE: sets values=(name=value ...), every variable main
         "image_url=$artifacts/onprem-api.tar" "image_sha256=$(sha)"
         "image=$(random_text 'a-z0-9' 255):$(random_text 'A-Za-z0-9' 128)"
         "container_name=$(random_text 'a-zA-Z0-9' 63)" "token_url=ssm:/$(random_text 'A-Za-z0-9' 510)"
+        "tls_identity_url=ssm:/$(random_text 'A-Za-z0-9' 510)" "tls_identity_key=arn:$(random_text 'a-z' 14):kms:$(random_text 'a-z0-9' 28):$(random_text '0-9' 12):key/$(random_text 'a-f0-9' 36)"
+        "region=$(random_text 'a-z' 2)-$(random_text 'a-z' 10)-$(random_text 'a-z' 10)-99"
         install_docker=true public_ip=255.255.255.255 webhook_port=65535 api_port=65535
         hold_down_seconds=86400 "alertmanager_urls=$(for _ in 1 2 3 4 5; do printf 'https://%s:65535/%s ' "$(random_text 'a-z0-9' 253)" "$(random_text 'a-z0-9' 100)"; done)" "target=$target" install_script=@terraform/files/install_failoverd.sh
         "control_plane=$control_plane" "control_plane_url=$artifacts/control-plane.tar" "control_plane_sha256=$(sha)"

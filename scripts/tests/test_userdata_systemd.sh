@@ -79,9 +79,20 @@ check "failoverd --version on the host names the build the installed package say
 
 reload_logged() { in_host journalctl -u failoverd.service --no-pager -o cat | grep -c '^configuration reloaded'; }
 pid_before_reload=$(property MainPID)
-in_host systemctl reload failoverd.service
-check "systemctl reload (ExecReload=, SIGHUP): the journal says the configuration was reloaded" wait_for 10 reload_logged
+check "systemctl reload returns once reloaded (failoverd reload waits for the outcome)" in_host systemctl reload failoverd.service
+check "  ... the journal already says the configuration was reloaded" reload_logged
 check "  ... by the same process, still active" test "$(property MainPID) $(in_host systemctl is-active failoverd.service)" = "$pid_before_reload active"
+in_host cp /etc/failoverd/failoverd.yml /etc/failoverd/failoverd.yml.good
+in_host sh -c 'echo "hold_down_seconds: soon" >>/etc/failoverd/failoverd.yml'
+refused_reload() { ! in_host systemctl reload failoverd.service; }
+check "a broken file: systemctl reload fails instead of pretending" refused_reload
+reason_shown() { in_host systemctl status --no-pager failoverd.service | grep -q 'failoverd reload: refused, the running configuration stays: .*hold_down_seconds'; }
+check "  ... systemctl status shows why (the key and the running configuration stays)" reason_shown
+check "  ... and failoverd counts the refusal (FailoverdConfigReloadFailed's metric is 0)" \
+    bash -c "curl -fsS --cacert '$work/cert.pem' https://127.0.0.1:$webhook_port/metrics | grep -Eqx 'failoverd_config_last_reload_successful 0(\.0)?'"
+in_host mv /etc/failoverd/failoverd.yml.good /etc/failoverd/failoverd.yml
+check "  ... the fixed file reloads again, the same process serving throughout" in_host systemctl reload failoverd.service
+check "  ... (still the same process)" test "$(property MainPID)" = "$pid_before_reload"
 
 main_pid() { property MainPID; }
 restarted_from() { local pid; pid=$(main_pid); [ "$pid" != 0 ] && [ "$pid" != "$1" ] && test "$(in_host systemctl is-active failoverd.service)" = active; }

@@ -8,16 +8,12 @@ set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 source scripts/tests/lib.sh
 
-venv=.cache/venv-workflow
-if [ ! -x "$venv/bin/check-jsonschema" ]; then
-    python3 -m venv "$venv" && "$venv/bin/pip" install -q --disable-pip-version-check check-jsonschema==0.39.0 ||
-        { echo "FAIL - cannot install check-jsonschema"; exit 1; }
-fi
-schema() { unshare -n "$venv/bin/check-jsonschema" --builtin-schema "$1" "$2"; }
+tools=$(python_venv workflow check-jsonschema==0.39.0) || { echo "FAIL - cannot install check-jsonschema"; exit 1; }
+schema() { unshare -n "$tools/check-jsonschema" --builtin-schema "$1" "$2"; }
 check "ci.yml is a valid GitHub Actions workflow (GitHub's schema, offline)" schema vendor.github-workflows .github/workflows/ci.yml
 check "the local Swift action is a valid action (GitHub's schema, offline)" schema vendor.github-actions .github/actions/swift-debian12/action.yml
 check "needs: names jobs, the local action gets its inputs, every run: step passes shellcheck" \
-    "$venv/bin/python" scripts/lib/workflow_check.py . .github/workflows/ci.yml
+    "$tools/python" scripts/lib/workflow_check.py . .github/workflows/ci.yml
 
 broken=$(mktemp -d)
 trap 'rm -rf "$broken"' EXIT
@@ -26,7 +22,7 @@ cp -r .github/actions "$broken/.github/"
 sed 's/needs: test/needs: tests/; s/run: make test$/run: rm -rf "$SCRATCH\/"* \&\& make test/' .github/workflows/ci.yml >"$broken/.github/workflows/ci.yml"
 finds_both() {
     local out
-    out=$("$venv/bin/python" scripts/lib/workflow_check.py "$broken" "$broken/.github/workflows/ci.yml")
+    out=$("$tools/python" scripts/lib/workflow_check.py "$broken" "$broken/.github/workflows/ci.yml")
     echo "$out"
     grep -q "needs 'tests'" <<<"$out" && grep -q "SC2115" <<<"$out"
 }

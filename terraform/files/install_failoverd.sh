@@ -1,6 +1,6 @@
 # --- install_failoverd.sh: appended to the rendered user data; expects the variables above. ---
 # Installs Docker (unless the image already has it), the failoverd package and the onprem-api
-# image (both checked against their SHA-256), the webhook token, a TLS certificate for the
+# image (both checked against their SHA-256), the webhook token, the TLS identity for the
 # Elastic IP and the config; then starts failoverd (the package enabled its unit) and waits for
 # READY=1.
 # Safe to run again: every step replaces or keeps what the last run left.
@@ -10,7 +10,7 @@ log() { echo "failoverd-install: $*"; }
 die() { echo "failoverd-install: FAILED: $*" >&2; exit 1; }
 
 needs_aws=false
-for url in "$PACKAGE_URL" "$IMAGE_URL" "$TOKEN_URL"; do
+for url in "$PACKAGE_URL" "$IMAGE_URL" "$TOKEN_URL" "$TLS_IDENTITY_URL"; do
     case "$url" in s3://* | ssm:*) needs_aws=true ;; esac
 done
 packages=()
@@ -36,12 +36,17 @@ if [ "$INSTALL_DOCKER" = true ]; then
     systemctl reload docker.service  # live-restore for a dockerd the package already started
 fi
 
+# The AWS CLI in the host's region (the CLI does not ask the instance for it reliably); with
+# AWS_ENDPOINT_URL set, at that endpoint (newer CLIs read it themselves, Debian 12's 2.9 does not):
+# a VPC endpoint, or a test's local S3 and SSM.
+[ -n "$REGION" ] && export AWS_DEFAULT_REGION="${AWS_DEFAULT_REGION:-$REGION}"
+aws_cli() { aws ${AWS_ENDPOINT_URL:+--endpoint-url "$AWS_ENDPOINT_URL"} "$@"; }
 # fetch URL DEST: s3://bucket/key and ssm:/parameter with the instance role; https:// and
 # file:// with curl (file:// is how a test or an air-gapped image supplies local artifacts).
 fetch() {
     case "$1" in
-        s3://*) aws s3 cp --only-show-errors "$1" "$2" ;;
-        ssm:*) aws ssm get-parameter --with-decryption --name "${1#ssm:}" --query Parameter.Value --output text >"$2" ;;
+        s3://*) aws_cli s3 cp --only-show-errors "$1" "$2" ;;
+        ssm:*) aws_cli ssm get-parameter --with-decryption --name "${1#ssm:}" --query Parameter.Value --output text >"$2" ;;
         https://* | file://*) curl -fsS --proto '=https,file' -o "$2" "$1" ;;
         *) die "unsupported URL scheme: $1" ;;
     esac
@@ -104,15 +109,55 @@ log "webhook token from $TOKEN_URL"
 [ "$(tr -d '[:space:]' <"$work/token" | wc -c)" -ge 16 ] || die "the webhook token must be at least 16 characters"
 install -m 0640 -o root -g failoverd-secrets "$work/token" /etc/failoverd/webhook-token
 
-# Self-signed, for the Elastic IP; kept across runs so Alertmanager's pinned copy stays valid.
-if [ ! -s /etc/failoverd/tls/key.pem ]; then
-    log "TLS certificate for $PUBLIC_IP"
+# The TLS identity: a self-signed key and certificate for the Elastic IP, which every on-prem
+# Alertmanager pins. With TLS_IDENTITY_URL (ssm:NAME) the first host makes it and stores it there,
+# and every later host (a replacement) serves the same one; the role may create the parameter but
+# never overwrite it, so of two hosts racing the first one's wins. Without it, the one on this
+# disk is kept across runs.
+mint_identity() {  # DIR: key.pem and cert.pem for $PUBLIC_IP
+    log "making a TLS certificate for $PUBLIC_IP"
     # 127.0.0.1 too: the whole-site profile's Prometheus and Alertmanager reach failoverd on loopback.
-    san="IP:$PUBLIC_IP"
+    local san="IP:$PUBLIC_IP"
     [ "$PUBLIC_IP" = 127.0.0.1 ] || san="$san,IP:127.0.0.1"
     (umask 077 && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 825 \
-        -subj "/CN=failoverd" -addext "subjectAltName=$san" \
-        -keyout /etc/failoverd/tls/key.pem -out /etc/failoverd/tls/cert.pem 2>/dev/null)
+        -subj "/CN=failoverd" -addext "subjectAltName=$san" -keyout "$1/key.pem" -out "$1/cert.pem" 2>/dev/null)
+}
+stored_identity() {  # DEST: the stored identity (key and certificate, PEM) to DEST; fails with the CLI's error in $work/ssm.err
+    aws_cli ssm get-parameter --with-decryption --name "${TLS_IDENTITY_URL#ssm:}" --query Parameter.Value \
+        --output text >"$1" 2>"$work/ssm.err"
+}
+if [ -n "$TLS_IDENTITY_URL" ]; then
+    [[ "$TLS_IDENTITY_URL" == ssm:/* ]] || die "TLS_IDENTITY_URL must be ssm:/NAME, not $TLS_IDENTITY_URL"
+    identity=$work/identity.pem
+    (umask 077 && touch "$identity")
+    if stored_identity "$identity"; then
+        log "TLS identity from $TLS_IDENTITY_URL"
+    elif grep -q ParameterNotFound "$work/ssm.err"; then
+        log "no TLS identity at $TLS_IDENTITY_URL yet: this is the first host"
+        mint_identity "$work"
+        cat "$work/key.pem" "$work/cert.pem" >"$identity"
+        if ! aws_cli ssm put-parameter --name "${TLS_IDENTITY_URL#ssm:}" --type SecureString --key-id "$TLS_IDENTITY_KEY" \
+            --description "failoverd TLS key and certificate for $PUBLIC_IP" --value "file://$identity" >/dev/null 2>"$work/ssm.err"; then
+            grep -q ParameterAlreadyExists "$work/ssm.err" ||
+                die "cannot store the TLS identity at $TLS_IDENTITY_URL: $(cat "$work/ssm.err")"
+            log "another host stored its TLS identity first; using that one"
+            stored_identity "$identity" || die "cannot read the TLS identity at $TLS_IDENTITY_URL: $(cat "$work/ssm.err")"
+        fi
+    else
+        die "cannot read the TLS identity at $TLS_IDENTITY_URL: $(cat "$work/ssm.err")"
+    fi
+    (umask 077 && openssl pkey -in "$identity" -out "$work/key.pem" 2>/dev/null) ||
+        die "the TLS identity at $TLS_IDENTITY_URL holds no private key"
+    openssl x509 -in "$identity" -out "$work/cert.pem" 2>/dev/null || die "the TLS identity at $TLS_IDENTITY_URL holds no certificate"
+    [ "$(openssl pkey -in "$work/key.pem" -pubout)" = "$(openssl x509 -in "$work/cert.pem" -noout -pubkey)" ] ||
+        die "the TLS identity at $TLS_IDENTITY_URL: the key does not belong to the certificate"
+    names=$(openssl x509 -in "$work/cert.pem" -noout -ext subjectAltName | tail -n +2 | tr -s " ")
+    grep -qF "IP Address:$PUBLIC_IP" <<<"$names" || die "the TLS identity at $TLS_IDENTITY_URL is for${names}, not for this host's address" \
+        "$PUBLIC_IP (a new Elastic IP?): delete the parameter so this host makes a new one, and pin that on-prem (README: Rotating the certificate)"
+    install -m 0640 -o root -g failoverd-secrets "$work/key.pem" /etc/failoverd/tls/key.pem
+    install -m 0644 "$work/cert.pem" /etc/failoverd/tls/cert.pem
+elif [ ! -s /etc/failoverd/tls/key.pem ]; then
+    mint_identity /etc/failoverd/tls
 fi
 chown root:failoverd-secrets /etc/failoverd/tls/key.pem
 chmod 0640 /etc/failoverd/tls/key.pem

@@ -47,13 +47,22 @@ public struct DaemonClient: Sendable {
     /// Sends one request and decodes the status the daemon answers with; `service` narrows it
     /// to one of the services the configuration lists.
     public func call(_ method: HTTPMethod, _ path: String, service: String? = nil) async throws -> FleetStatus {
-        let path = service.map { "\(path)?service=\($0)" } ?? path
-        let token = try configuration.readToken()
+        let body = try await send(method, service.map { "\(path)?service=\($0)" } ?? path, token: try configuration.readToken())
+        return try JSONDecoder().decode(FleetStatus.self, from: Data(body.readableBytesView))
+    }
+
+    /// The reloads the daemon has counted so far, from its metrics (which need no token: a reload
+    /// may be rotating it).
+    public func reloadCounts() async throws -> ReloadCounts {
+        ReloadCounts(exposition: String(buffer: try await send(.GET, "/metrics", token: nil)))
+    }
+
+    private func send(_ method: HTTPMethod, _ path: String, token: String?) async throws -> ByteBuffer {
         let scheme = configuration.tlsCertificatePath == nil ? "http" : "https"
         let url = "\(scheme)://\(Self.address(listeningOn: configuration.host)):\(configuration.port)\(path)"
         var request = HTTPClientRequest(url: url)
         request.method = method
-        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         var clientConfiguration = HTTPClient.Configuration()
         clientConfiguration.tlsConfiguration = try configuration.tlsLoopbackClientConfiguration()
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
@@ -70,6 +79,35 @@ public struct DaemonClient: Sendable {
         guard response.status == .ok else {
             throw Refused(code: response.status.code, message: String(buffer: body))
         }
-        return try JSONDecoder().decode(FleetStatus.self, from: Data(body.readableBytesView))
+        return body
+    }
+}
+
+/// The daemon's reload counters and whether the last applied reload left keys for a restart.
+public struct ReloadCounts: Sendable, Equatable {
+    /// Reloads that applied.
+    public var applied: Int
+    /// Reloads refused (the running configuration stayed).
+    public var rejected: Int
+    /// `failoverd_config_restart_required`.
+    public var restartRequired: Bool
+
+    /// Creates counts.
+    public init(applied: Int, rejected: Int, restartRequired: Bool) {
+        self.applied = applied
+        self.rejected = rejected
+        self.restartRequired = restartRequired
+    }
+
+    /// Reads the counters from a Prometheus text exposition; a counter not exposed yet is 0.
+    public init(exposition: String) {
+        func value(_ series: String) -> Double? {
+            exposition.split(separator: "\n").lazy
+                .first { $0.hasPrefix(series + " ") }
+                .flatMap { Double($0.dropFirst(series.count + 1)) }
+        }
+        applied = Int(value(#"failoverd_config_reloads_total{outcome="applied"}"#) ?? 0)
+        rejected = Int(value(#"failoverd_config_reloads_total{outcome="rejected"}"#) ?? 0)
+        restartRequired = value("failoverd_config_restart_required") == 1
     }
 }

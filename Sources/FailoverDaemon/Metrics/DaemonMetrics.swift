@@ -223,6 +223,15 @@ public struct DaemonMetrics: Sendable {
         }
     }
 
+    /// Counts one reload (SIGHUP) by outcome, so `failoverd reload` can tell when the one it
+    /// asked for has happened and how it went.
+    func reloaded(applied: Bool) {
+        registry.makeCounter(
+            descriptor: .init(metricName: "failoverd_config_reloads", unitName: "total", helpText: "Configuration reloads (SIGHUP) by outcome."),
+            labels: [("outcome", applied ? "applied" : "rejected")]
+        ).increment()
+    }
+
     /// When each phase of the last failover happened, so a dashboard can show the phases and
     /// their durations; 0 for a phase not reached yet.
     func lastFailover(_ episode: FailoverEpisode?) {

@@ -69,6 +69,7 @@ public actor ConfigurationReloader {
                 metadata: ["config.error": .string("\(error)")]
             )
             metrics.configurationLoaded(successful: false, restartRequired: false, at: clock.now().timeIntervalSince1970)
+            metrics.reloaded(applied: false)
             return .rejected("\(error)")
         }
         running = change.effective
@@ -78,6 +79,7 @@ public actor ConfigurationReloader {
             await fleet.member(named: service)?.controller.adopt(policy)
         }
         metrics.configurationLoaded(successful: true, restartRequired: !change.restartRequired.isEmpty, at: clock.now().timeIntervalSince1970)
+        metrics.reloaded(applied: true)
         let metadata: Logger.Metadata = [
             "config.applied": .string(change.applied.joined(separator: ",")),
             "config.restart_required": .string(change.restartRequired.joined(separator: ",")),
