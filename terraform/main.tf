@@ -76,6 +76,44 @@ resource "aws_vpc_security_group_ingress_rule" "ssh" {
   to_port           = 22
 }
 
+# Operator SSH without an open port: an EC2 Instance Connect Endpoint in the host's subnet, which
+# alone may reach port 22 (aws ec2-instance-connect ssh --connection-type eice).
+resource "aws_security_group" "instance_connect" {
+  count       = var.instance_connect_endpoint ? 1 : 0
+  name        = "${var.name}-instance-connect"
+  description = "EC2 Instance Connect Endpoint: SSH to the failoverd host only"
+  vpc_id      = var.vpc_id
+  tags        = { Name = "${var.name}-instance-connect" }
+}
+
+resource "aws_vpc_security_group_egress_rule" "instance_connect_ssh" {
+  count                        = var.instance_connect_endpoint ? 1 : 0
+  security_group_id            = aws_security_group.instance_connect[0].id
+  description                  = "SSH to the failoverd host"
+  referenced_security_group_id = aws_security_group.failoverd.id
+  ip_protocol                  = "tcp"
+  from_port                    = 22
+  to_port                      = 22
+}
+
+resource "aws_vpc_security_group_ingress_rule" "ssh_from_instance_connect" {
+  count                        = var.instance_connect_endpoint ? 1 : 0
+  security_group_id            = aws_security_group.failoverd.id
+  description                  = "Operator SSH through the EC2 Instance Connect Endpoint"
+  referenced_security_group_id = aws_security_group.instance_connect[0].id
+  ip_protocol                  = "tcp"
+  from_port                    = 22
+  to_port                      = 22
+}
+
+resource "aws_ec2_instance_connect_endpoint" "failoverd" {
+  count              = var.instance_connect_endpoint ? 1 : 0
+  subnet_id          = var.subnet_id
+  security_group_ids = [aws_security_group.instance_connect[0].id]
+  preserve_client_ip = false
+  tags               = { Name = var.name }
+}
+
 # Whole-site profile: clients reach HAProxy on this host, and the host reaches on-prem's API.
 resource "aws_vpc_security_group_ingress_rule" "frontend" {
   for_each          = var.control_plane ? toset(var.client_cidrs) : toset([])
@@ -267,6 +305,10 @@ resource "aws_instance" "failoverd" {
     precondition {
       condition     = !var.control_plane || (var.onprem_api_address != "" && length(var.client_cidrs) > 0 && var.control_plane_sha256 != "")
       error_message = "control_plane needs onprem_api_address, client_cidrs and control_plane_sha256."
+    }
+    precondition {
+      condition     = !var.instance_connect_endpoint || var.ssh_key_name != null
+      error_message = "instance_connect_endpoint needs ssh_key_name: Debian's AMI has no Instance Connect agent to push a key."
     }
   }
 

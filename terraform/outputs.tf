@@ -34,3 +34,8 @@ output "client_url" {
   description = "Whole-site profile: where clients reach the API (HAProxy on the cloud host); null without control_plane."
   value       = var.control_plane ? "http://${aws_eip.failoverd.public_ip}:${var.frontend_port}/" : null
 }
+
+output "ssh_command" {
+  description = "With instance_connect_endpoint: SSH to the host through the endpoint (Debian's user is admin); null without it."
+  value       = var.instance_connect_endpoint ? "aws ec2-instance-connect ssh --region ${var.region} --instance-id ${aws_instance.failoverd.id} --connection-type eice --os-user admin --private-key-file ~/.ssh/${var.ssh_key_name}.pem" : null
+}

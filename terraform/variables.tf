@@ -72,6 +72,12 @@ variable "ssh_cidrs" {
   }
 }
 
+variable "instance_connect_endpoint" {
+  description = "SSH to the host through an EC2 Instance Connect Endpoint in its subnet (output ssh_command), with no SSH port open to any network: port 22 admits the endpoint only. Needs ssh_key_name: Debian's AMI has no Instance Connect agent to push a key."
+  type        = bool
+  default     = false
+}
+
 variable "ssh_key_name" {
   description = "EC2 key pair for SSH; null for none."
   type        = string

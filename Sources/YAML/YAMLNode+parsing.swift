@@ -97,6 +97,11 @@ private struct Composer {
             pairs.append(YAMLMapping.Pair(key: key, value: node))
             open.append(.mapping(pairs, pendingKey: nil, style, anchor: anchor))
         case .mapping(let pairs, nil, let style, let anchor)?:
+            // YAML requires unique keys; a second one is refused rather than silently losing to
+            // the first (an appended override that never applies).
+            if let key = node.string, pairs.contains(where: { $0.key.string == key }) {
+                throw YAMLError(line: line, column: column, problem: "duplicate key '\(key)': a key may appear once in a mapping")
+            }
             open.append(.mapping(pairs, pendingKey: node, style, anchor: anchor))
         }
     }

@@ -80,7 +80,7 @@ public struct YAMLMapping: Sendable, Equatable, Sequence {
         public var value: YAMLNode
     }
 
-    /// The pairs in document order; duplicate keys are kept, and lookups find the first.
+    /// The pairs in document order (parsing refuses duplicate keys; a lookup finds the first).
     public private(set) var pairs: [Pair]
     /// How the mapping is written.
     public var style: YAMLCollectionStyle

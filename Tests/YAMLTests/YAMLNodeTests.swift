@@ -74,6 +74,16 @@ struct YAMLNodeTests {
         #expect(throws: YAMLError.self) { try YAMLNode.parse("a: 1\n---\nb: 2\n") }
     }
 
+    @Test func aKeyGivenTwiceIsRefusedWhereItRepeats() {
+        #expect {
+            _ = try YAMLNode.parse("hold_down_seconds: 120\nlisten: {port: 1}\nhold_down_seconds: 5\n")
+        } throws: { error in
+            "\(error)" == "3:1: duplicate key 'hold_down_seconds': a key may appear once in a mapping"
+        }
+        #expect(throws: YAMLError.self) { try YAMLNode.parse("listen: {port: 1, port: 2}") }
+        #expect((try? YAMLNode.parse("a: {x: 1}\nb: {x: 1}\n")) != nil, "the same key in two mappings is fine")
+    }
+
     @Test func emittedAsBlockYAMLThatReadsBackTheSame() throws {
         let node = YAMLNode([
             (YAMLNode("listen"), YAMLNode([(YAMLNode("host"), YAMLNode("0.0.0.0", .doubleQuoted)), (YAMLNode("port"), YAMLNode("9095"))])),

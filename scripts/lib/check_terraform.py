@@ -70,6 +70,11 @@ def nothing_is_open_to_the_world_by_default(tf):
         assert "0.0.0.0/0" in str(variables[required]["validation"]), f"{required} does not refuse 0.0.0.0/0"
     assert variables["ssh_cidrs"]["default"] == [], "SSH must be closed unless asked for"
     rules = resources(tf, "aws_vpc_security_group_ingress_rule")
+    # SSH through the Instance Connect Endpoint: from its security group only, never a CIDR.
+    endpoint_ssh = rules.pop("ssh_from_instance_connect")
+    assert "cidr_ipv4" not in endpoint_ssh and endpoint_ssh["from_port"] == endpoint_ssh["to_port"] == 22
+    assert endpoint_ssh["referenced_security_group_id"] == "${aws_security_group.instance_connect[0].id}", endpoint_ssh
+    assert variables["instance_connect_endpoint"]["default"] is False, "the endpoint must be asked for"
     sources = {name: rule["for_each"] for name, rule in rules.items()}
     assert sources == {
         "webhook": "${toset(var.alertmanager_cidrs)}",

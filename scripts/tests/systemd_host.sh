@@ -53,15 +53,22 @@ render_user_data() {
 
 # boot_host: starts the bookworm container with systemd as PID 1 and waits until it has booted.
 boot_host() {
-    docker run -d --name "$host" --hostname failoverd-proof \
-        --cap-add SYS_ADMIN --cgroupns=private --network host \
-        --tmpfs /run --tmpfs /run/lock --stop-signal SIGRTMIN+3 \
-        -v "${docker_socket:-/var/run/docker.sock}:/var/run/docker.sock" \
+    start_host --network host -v "${docker_socket:-/var/run/docker.sock}:/var/run/docker.sock"
+    # The AMI's Docker is replaced by the host's dockerd; its group id must match the socket's.
+    in_host groupadd --system --gid "$socket_gid" docker
+}
+# boot_isolated_host: the same host in a network namespace of its own (loopback only) and with a
+# /var/lib/docker volume ($host-docker) of its own, so the user data installs Docker from Debian
+# and runs it there; NET_ADMIN is that namespace's only (dockerd makes its bridge and rules in it).
+boot_isolated_host() {
+    start_host --network none --cap-add NET_ADMIN -v "$host-docker:/var/lib/docker"
+}
+start_host() {  # DOCKER-RUN-ARGUMENTS...
+    docker run -d --name "$host" --hostname failoverd-proof --cap-add SYS_ADMIN --cgroupns=private \
+        --tmpfs /run --tmpfs /run/lock --stop-signal SIGRTMIN+3 "$@" \
         -v "$work/artifacts:/artifacts:ro" -v "$work/user-data.sh:/var/lib/cloud/user-data.sh:ro" \
         "$host_image" /sbin/init >/dev/null || exit 1
     check "systemd boots as PID 1 in the bookworm host container" wait_for 60 booted
-    # The AMI's Docker is replaced by the host's dockerd; its group id must match the socket's.
-    in_host groupadd --system --gid "$socket_gid" docker
 }
 in_host() { docker exec "$host" "$@"; }
 # save_host_certificate: failoverd's self-signed certificate, made by the user data, to $work/cert.pem.

@@ -71,8 +71,8 @@ check "the first host made the TLS identity and stored it in SSM (version 1)" fi
 save_host_certificate
 cp "$work/cert.pem" "$work/first-host-cert.pem"
 serves_the_stored_one() {
-    stored_identity | python3 -c 'import json, sys; print(json.load(sys.stdin)["value"])' | openssl x509 >"$work/stored.pem" &&
-        served_certificate | cmp - "$work/stored.pem"
+    stored_identity | python3 -c 'import json, sys; print(json.load(sys.stdin)["value"])' >"$work/stored-identity.pem" &&
+        openssl x509 -in "$work/stored-identity.pem" -out "$work/stored.pem" && served_certificate | cmp - "$work/stored.pem"
 }
 check "  ... the stored certificate is the one failoverd serves" serves_the_stored_one
 check "  ... the key on the host is readable by root and failoverd-secrets only" \

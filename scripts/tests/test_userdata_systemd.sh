@@ -83,7 +83,7 @@ check "systemctl reload returns once reloaded (failoverd reload waits for the ou
 check "  ... the journal already says the configuration was reloaded" reload_logged
 check "  ... by the same process, still active" test "$(property MainPID) $(in_host systemctl is-active failoverd.service)" = "$pid_before_reload active"
 in_host cp /etc/failoverd/failoverd.yml /etc/failoverd/failoverd.yml.good
-in_host sh -c 'echo "hold_down_seconds: soon" >>/etc/failoverd/failoverd.yml'
+in_host sed -i 's/^hold_down_seconds: .*/hold_down_seconds: soon/' /etc/failoverd/failoverd.yml
 refused_reload() { ! in_host systemctl reload failoverd.service; }
 check "a broken file: systemctl reload fails instead of pretending" refused_reload
 reason_shown() { in_host systemctl status --no-pager failoverd.service | grep -q 'failoverd reload: refused, the running configuration stays: .*hold_down_seconds'; }

@@ -13,27 +13,35 @@ needs_aws=false
 for url in "$PACKAGE_URL" "$IMAGE_URL" "$TOKEN_URL" "$TLS_IDENTITY_URL"; do
     case "$url" in s3://* | ssm:*) needs_aws=true ;; esac
 done
+# live-restore: a dockerd restart (a package upgrade) leaves the cloud copy running instead of
+# stopping it while it serves (the lab's dockerd-restart-failed-over scenario). Swarm mode refuses
+# it (swarm restarts the replicas instead). Written before docker.io is installed, so the dockerd
+# the package starts has it; an existing daemon.json is the image's and is kept.
+new_daemon_json=false
+if [ "$INSTALL_DOCKER" = true ] && [ ! -e /etc/docker/daemon.json ]; then
+    install -d -m 0755 /etc/docker
+    if [ "$TARGET" = swarm ]; then echo '{}'; else echo '{"live-restore": true}'; fi >/etc/docker/daemon.json
+    new_daemon_json=true
+fi
 packages=()
 [ "$INSTALL_DOCKER" = true ] && ! command -v dockerd >/dev/null && packages+=(docker.io)
 $needs_aws && ! command -v aws >/dev/null && packages+=(awscli)
 command -v curl >/dev/null || packages+=(curl ca-certificates)
 command -v openssl >/dev/null || packages+=(openssl)
+dockerd_was_running=false
+systemctl -q is-active docker.service && dockerd_was_running=true
 if [ "${#packages[@]}" -gt 0 ]; then
     log "installing ${packages[*]}"
     apt-get update -q
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${packages[@]}"
 fi
 if [ "$INSTALL_DOCKER" = true ]; then
-    # live-restore: a dockerd restart (a package upgrade) leaves the cloud copy running instead of
-    # stopping it while it serves (the lab's dockerd-restart-failed-over scenario). Swarm mode
-    # refuses it (swarm restarts the replicas instead). An existing daemon.json is the image's
-    # and is kept.
-    if [ ! -e /etc/docker/daemon.json ]; then
-        install -d -m 0755 /etc/docker
-        if [ "$TARGET" = swarm ]; then echo '{}'; else echo '{"live-restore": true}'; fi >/etc/docker/daemon.json
-    fi
     systemctl enable --now docker.socket docker.service
-    systemctl reload docker.service  # live-restore for a dockerd the package already started
+    # The image's dockerd, already running, reads the new daemon.json on SIGHUP (live-restore is
+    # reloadable); not `systemctl reload`, whose /bin/kill needs procps.
+    if $new_daemon_json && $dockerd_was_running; then
+        systemctl kill --kill-whom=main --signal=HUP docker.service
+    fi
 fi
 
 # The AWS CLI in the host's region (the CLI does not ask the instance for it reliably); with
