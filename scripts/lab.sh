@@ -164,7 +164,7 @@ cp prometheus/prometheus.yml "$work/prometheus/"
 throwaway_ca_file "$work/prometheus/failoverd-ca.pem"
 cp prometheus/rules/*.yml "$work/prometheus/rules/"
 cp haproxy/haproxy.cfg "$work/haproxy.cfg"
-head -c 32 /dev/urandom | base64 | tr -d '\n' >"$work/token"
+new_token "$work/token"
 cat >"$work/prometheus/targets/onprem-api.json" <<JSON
 [{"targets": ["127.0.0.1:$scraped_onprem_port"], "labels": {"site": "onprem"}},
  {"targets": ["127.0.0.1:$cloud_port"], "labels": {"site": "cloud"}}]

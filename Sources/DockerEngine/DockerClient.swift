@@ -191,10 +191,27 @@ public struct DockerClient: Sendable {
         let deadline = NIODeadline.now() + (timeout ?? callTimeout)
         let response = try await open(method, path, versioned: versioned, body: body, call: callName, container: container, deadline: deadline)
         do {
-            let bytes = try await response.body.collect(upTo: 4 << 20)
+            let bytes = try await Self.collect(response, by: deadline)
             return EngineResponse(status: Int(response.status.code), body: Data(bytes.readableBytesView))
         } catch {
             throw transportError(error, call: callName, container: container)
+        }
+    }
+
+    /// The whole body by the call's deadline. AsyncHTTPClient's deadline ends with the head, and
+    /// its read timeout restarts with every byte, so a dockerd that answers the head and then
+    /// stalls or trickles would hold the call, and failoverd's convergence, for as long as it likes.
+    private static func collect(_ response: HTTPClientResponse, by deadline: NIODeadline) async throws -> ByteBuffer {
+        try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+            group.addTask { try await response.body.collect(upTo: 4 << 20) }
+            group.addTask {
+                let remaining = deadline - NIODeadline.now()
+                try await Task.sleep(nanoseconds: UInt64(max(0, remaining.nanoseconds)))
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let bytes = try await group.next() ?? nil else { throw HTTPClientError.deadlineExceeded }
+            return bytes
         }
     }
 

@@ -121,6 +121,9 @@ public struct WebhookPayloadError: Error, Equatable, CustomStringConvertible {
         } else {
             payload = try decodeWithJSONDecoder(body)
         }
+        guard payload.truncatedAlerts >= 0 else {
+            throw WebhookPayloadError(description: "truncatedAlerts: must be 0 or more, got \(payload.truncatedAlerts)")
+        }
         guard payload.version == AlertmanagerWebhook.supportedVersion else {
             throw WebhookPayloadError(
                 description: "version: expected \"4\", got \"\(payload.version)\"; this receiver speaks Alertmanager webhook payload version 4"

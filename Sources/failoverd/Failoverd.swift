@@ -58,6 +58,8 @@ struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run the daemon (default).", discussion: ConfigurationOptions.discussion)
     /// sysexits(3)'s EX_CONFIG, named in the unit's RestartPreventExitStatus=.
     static let configurationErrorExitCode: Int32 = 78
+    /// sysexits(3)'s EX_TEMPFAIL: another failoverd holds the state directory.
+    static let stateDirectoryHeldExitCode: Int32 = 75
     @OptionGroup var options: ConfigurationOptions
 
     func run() async throws {
@@ -75,6 +77,20 @@ struct Serve: AsyncParsableCommand {
             StandardStream.error.writeLine("configuration error: \(error)")
             throw ExitCode(Self.configurationErrorExitCode)
         }
+        // Held for the process's life: one daemon per state directory.
+        let stateLock: StateDirectoryLock?
+        do {
+            stateLock = try StateDirectoryLock.acquire(directory: configuration.stateDirectory)
+        } catch let held as StateDirectoryLock.Held {
+            // EX_TEMPFAIL: under systemd, tried again after RestartSec, in case the other one ends.
+            StandardStream.error.writeLine("failoverd: \(held)")
+            throw ExitCode(Self.stateDirectoryHeldExitCode)
+        } catch {
+            // A missing, read-only or full directory: failoverd still serves; saving reports it.
+            StandardStream.error.writeLine("failoverd: cannot lock the state directory, so a second failoverd would not be refused: \(error)")
+            stateLock = nil
+        }
+        defer { withExtendedLifetime(stateLock) {} }
         let environment = ProcessInfoEnvironment.snapshot()
         let journal = JournalStream.isConnected(environment: environment)
         LoggingSystem.bootstrap { label -> any LogHandler in
@@ -197,7 +213,8 @@ struct Reload: AsyncParsableCommand {
                 throw ExitCode.failure
             }
             if now.applied > before.applied {
-                print(now.restartRequired ? "configuration reloaded; some changed keys take effect only after a restart (see the journal)" : "configuration reloaded")
+                let waiting = now.restartRequired ? "; some changed keys take effect only after a restart (see the journal)" : ""
+                print("configuration reloaded" + waiting)
                 return
             }
         }

@@ -6,6 +6,10 @@ import NIOHTTP1
 import ServiceSupport
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 @Suite("failoverd configuration")
 struct FailoverdConfigurationTests {
     /// The shipped example must stay valid.
@@ -63,11 +67,47 @@ struct FailoverdConfigurationTests {
         #expect(try FailoverdConfiguration.load(file: path, environment: systemd).stateDirectory == "/from/file")
     }
 
+    @Test func aTokenFileOthersCanReadOrATokenThatCannotBeSentIsRefused() throws {
+        let directory = makeStateDirectory()
+        defer { removeDirectory(directory) }
+        var configuration = FailoverdConfiguration()
+        configuration.tokenFile = directory + "/token"
+        try writeSecret("0123456789abcdef0123\n", to: directory + "/token")
+        #expect(try configuration.readToken() == "0123456789abcdef0123")
+        chmod(directory + "/token", 0o644)
+        #expect {
+            _ = try configuration.readToken()
+        } throws: { error in
+            "\(error)".contains("is readable by every user (mode 0644); chmod 0640 it, group failoverd-secrets")
+        }
+        try writeSecret("0123456789abcdef\n0123456789abcdef\n", to: directory + "/token")
+        #expect {
+            _ = try configuration.readToken()
+        } throws: { error in
+            "\(error)".contains("a space or line break inside it")
+        }
+    }
+
+    @Test func aSecondDaemonOnTheSameStateDirectoryIsRefusedNamingTheFirst() throws {
+        let directory = makeStateDirectory()
+        defer { removeDirectory(directory) }
+        do {
+            let first = try StateDirectoryLock.acquire(directory: directory)
+            #expect {
+                _ = try StateDirectoryLock.acquire(directory: directory)
+            } throws: { error in
+                "\(error)".hasPrefix("another failoverd (pid \(getpid())) uses this state directory")
+            }
+            withExtendedLifetime(first) {}
+        }
+        #expect(throws: Never.self, "the lock ends with its holder") { _ = try StateDirectoryLock.acquire(directory: directory) }
+    }
+
     @Test func theCLINamesTheURLItCouldNotReach() async throws {
         // setup: a token, and port 1, where nothing listens here
         let directory = makeStateDirectory()
         defer { removeDirectory(directory) }
-        try #require(FileManager.default.createFile(atPath: directory + "/token", contents: Data("0123456789abcdef0123\n".utf8)))
+        try writeSecret("0123456789abcdef0123\n", to: directory + "/token")
         var configuration = FailoverdConfiguration()
         configuration.tokenFile = directory + "/token"
         configuration.host = "127.0.0.1"
@@ -184,7 +224,7 @@ struct FailoverdConfigurationTests {
         var configuration = FailoverdConfiguration()
         configuration.tokenFile = directory + "/token"
         #expect(throws: ConfigurationError.self) { try configuration.readToken() }
-        try #require(FileManager.default.createFile(atPath: directory + "/token", contents: Data("0123456789abcdef0123\n".utf8)))
+        try writeSecret("0123456789abcdef0123\n", to: directory + "/token")
         #expect(try configuration.readToken() == "0123456789abcdef0123")
     }
 

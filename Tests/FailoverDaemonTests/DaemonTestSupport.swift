@@ -14,6 +14,13 @@ import Glibc
 
 let testToken = "test-token-0123456789abcdef"
 
+/// Writes a secret as an operator must: readable by its owner only (failoverd refuses a token
+/// file other users can read).
+func writeSecret(_ text: String, to path: String) throws {
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    chmod(path, 0o600)
+}
+
 /// A fresh, empty state directory under /tmp, removed by `cleanUp`.
 func makeStateDirectory() -> String {
     var template = Array("/tmp/failoverd-test-XXXXXX".utf8CString)

@@ -35,7 +35,7 @@ private func batchWebhook(_ status: String) -> String {
 
 private func loadTwoServices(stateDirectory: String, yaml: String = twoServices) throws -> FailoverdConfiguration {
     let path = stateDirectory + "/failoverd.yml"
-    try testToken.write(toFile: stateDirectory + "/token", atomically: true, encoding: .utf8)
+    try writeSecret(testToken, to: stateDirectory + "/token")
     let test =
         "state_directory: \(stateDirectory)\nreconcile_interval_seconds: 0.05\nreply_deadline_seconds: 1\nauth: {token_file: \(stateDirectory)/token}\n"
     try (test + yaml).write(toFile: path, atomically: true, encoding: .utf8)

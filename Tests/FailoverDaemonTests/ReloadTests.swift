@@ -29,7 +29,7 @@ struct ReloadTests {
     ) async throws -> (daemon: Failoverd<some ApplicationProtocol>, next: NextConfiguration, tokenFile: String) {
         var base = testConfiguration(stateDirectory: directory, holdDown: holdDown)
         base.tokenFile = directory + "/token"
-        try testToken.write(toFile: directory + "/token", atomically: true, encoding: .utf8)
+        try writeSecret(testToken, to: directory + "/token")
         let next = NextConfiguration(base)
         let daemon = try await makeDaemon(
             FakeCloudRuntime(),
@@ -50,7 +50,7 @@ struct ReloadTests {
             #expect(try await client.postWebhook(webhookBody("firing")).status == .ok)
 
             let rotated = "rotated-token-0123456789abcdef"
-            try rotated.write(toFile: tokenFile, atomically: true, encoding: .utf8)
+            try writeSecret(rotated, to: tokenFile)
             next.set {
                 $0?.holdDown = .seconds(5)
                 $0?.port = 9999

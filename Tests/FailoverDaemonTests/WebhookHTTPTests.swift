@@ -106,6 +106,7 @@ struct WebhookHTTPTests {
         (#"{"version":"3","status":"firing","alerts":[]}"#, "version: expected \"4\""),
         (#"{"version":"4","status":"firing","alerts":"x"}"#, "alerts: wrong type"),
         (#"{"version":"4","alerts":[]}"#, "status: required field is missing"),
+        (#"{"version":"4","status":"firing","truncatedAlerts":-3,"alerts":[]}"#, "truncatedAlerts: must be 0 or more, got -3"),
     ])
     func malformedPayloadsGet400WithTheReason(_ body: String, _ reason: String) async throws {
         let runtime = FakeCloudRuntime()
@@ -145,18 +146,30 @@ struct WebhookHTTPTests {
         }
     }
 
-    @Test func wrongContentTypeGets415() async throws {
+    @Test(arguments: [("text/plain", false), ("application/jsonx", false), ("application/json-seq", false),
+                      ("application/json", true), ("Application/JSON; charset=utf-8", true)])
+    func onlyTheJSONMediaTypeIsTaken(_ contentType: String, _ taken: Bool) async throws {
         let directory = makeStateDirectory()
         defer { removeDirectory(directory) }
         try await makeDaemon(FakeCloudRuntime(), stateDirectory: directory).application.test(.router) { client in
-            let response = try await client.postWebhook(webhookBody("firing"), contentType: "text/plain")
-            #expect(response.status == .unsupportedMediaType)
+            let response = try await client.postWebhook(webhookBody("firing"), contentType: contentType)
+            #expect(response.status == (taken ? .ok : .unsupportedMediaType))
+        }
+    }
+
+    @Test(arguments: ["bearer", "BEARER", "Bearer"])
+    func theAuthorizationSchemeIsCaseInsensitive(_ scheme: String) async throws {
+        let directory = makeStateDirectory()
+        defer { removeDirectory(directory) }
+        try await makeDaemon(FakeCloudRuntime(), stateDirectory: directory).application.test(.router) { client in
+            let response = try await client.postWebhook(webhookBody("firing"), authorization: "\(scheme) \(testToken)")
+            #expect(response.status == .ok)
         }
     }
 
     @Test(arguments: [
         nil, "Bearer wrong-token-0123456789", "Bearer \(testToken)x", "Basic " + Data("alertmanager:nope".utf8).base64EncodedString(),
-        "Token \(testToken)",
+        "Token \(testToken)", "Bearer \(testToken.uppercased())",
     ])
     func missingOrWrongCredentialsGet401AndChangeNothing(_ authorization: String?) async throws {
         let runtime = FakeCloudRuntime()

@@ -18,7 +18,7 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
-head -c 32 /dev/urandom | base64 | tr -d '\n' >"$work/token"
+new_token "$work/token"
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 for binary in "$@"; do

@@ -12,7 +12,7 @@ failoverd_bin="${1:-$(swift build -c release --show-bin-path)/failoverd}"
 work=$(mktemp -d /tmp/failoverd-bench.XXXXXX)
 container="cloud-bench-$$"; baseline="baseline-bench-$$"
 port=$(free_port); cloud_port=$(free_port)
-head -c 32 /dev/urandom | base64 | tr -d '\n' >"$work/token"; token=$(cat "$work/token")
+new_token "$work/token"; token=$(cat "$work/token")
 pid=""
 cleanup() {
     stop_pid "$pid"

@@ -21,7 +21,7 @@ work=$(mktemp -d /tmp/webhook-bench.XXXXXX)
 container="cloud-webhook-bench-$$"
 port=$(free_port); flask_port=$(free_port)
 cloud_ports=(); for _ in $(seq "$services"); do cloud_ports+=("$(free_port)"); done
-head -c 32 /dev/urandom | base64 | tr -d '\n' >"$work/token"; token=$(cat "$work/token")
+new_token "$work/token"; token=$(cat "$work/token")
 failoverd_pid=""; flask_pid=""
 cleanup() {
     stop_pid "$failoverd_pid" "$flask_pid"

@@ -18,6 +18,9 @@ check() {
     rm -f /tmp/check.$$.out
 }
 
+# fails command...: succeeds when the command fails (a check that something is refused).
+fails() { ! "$@"; }
+
 # A TCP port on 127.0.0.1 that nothing listens on right now, and that this script ($$, also in
 # the $(...) it is called from) was not given before: a script takes its ports before it starts
 # anything, and the kernel can hand the same free port out twice in a row (about once in 1,200
@@ -84,6 +87,12 @@ finish() {
     rm -f "/tmp/free-ports.$$"
     echo "$(basename "$0"): $passed passed, $failed failed"
     [ "$failed" -eq 0 ]
+}
+
+# new_token FILE: a random webhook token in FILE, readable by its owner only (failoverd refuses a
+# token file other users can read).
+new_token() {
+    (umask 077 && head -c 32 /dev/urandom | base64 | tr -d '\n' >"$1")
 }
 
 # python_venv NAME PACKAGE==VERSION: prints the bin directory of .cache/venv-NAME, a venv with the

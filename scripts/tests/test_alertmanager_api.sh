@@ -28,7 +28,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-head -c 32 /dev/urandom | base64 | tr -d '\n' >"$work/token"
+new_token "$work/token"
 state_of() { docker inspect -f '{{.State.Status}}' "$container" 2>/dev/null; }
 is_state() { [ "$(state_of)" = "$1" ]; }
 metric() { curl -fsS "http://127.0.0.1:$failoverd_port/metrics" | awk -v m="$1" '$1 == m {print $2}'; }

@@ -79,7 +79,7 @@ check "Deploy step 4: haproxy -c accepts haproxy.cfg with the README's /etc/defa
 mkdir -p "$readme/prometheus"
 check "Deploy step 5: the README's target files are the ones prometheus.yml reads" snippets prometheus "$readme/prometheus"
 check "  ... and promtool check config accepts prometheus.yml with them" promtool check config "$readme/prometheus/prometheus.yml"
-head -c 32 /dev/urandom | base64 >"$readme/token"
+new_token "$readme/token"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=readme \
     -keyout "$readme/key.pem" -out "$readme/cert.pem" 2>/dev/null
 snippets failoverd-config "$readme/token" "$readme/cert.pem" "$readme/key.pem" >"$readme/failoverd.yml"

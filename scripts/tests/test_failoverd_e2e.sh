@@ -46,7 +46,7 @@ post_alert() {  # post_alert firing|resolved
 }
 
 # --- setup: private dockerd with the image, failoverd, Alertmanager
-head -c 32 /dev/urandom | base64 | tr -d '\n' >"$work/token"
+new_token "$work/token"
 check "private dockerd starts (socket $docker_sock)" start_private_dockerd
 check "image loads into the private dockerd without a registry" bash -o pipefail -c "docker save onprem-api:latest | docker -H 'unix://$docker_sock' load -q"
 
@@ -70,6 +70,12 @@ immediate_alertmanager_config "$failoverd_port" "$work/token" "[alertname, site]
 check "failoverd check-config accepts the configuration" "$failoverd_bin" check-config --config "$work/failoverd.yml"
 check "failoverd starts and answers /health" start_failoverd
 check "the cloud container is pre-created, not started" wait_for 10 bash -c "[ \"\$(docker -H 'unix://$docker_sock' inspect -f '{{.State.Status}}' '$container')\" = created ]"
+second_failoverd_refused() {  # a by-hand serve beside the running one, on another port
+    local code=0
+    timeout 20 "$failoverd_bin" serve --config "$work/failoverd.yml" --port "$(free_port)" >"$work/second.log" 2>&1 || code=$?
+    [ "$code" = 75 ] && grep -q "another failoverd (pid $failoverd_pid) uses this state directory" "$work/second.log"
+}
+check "a second failoverd on the same state directory exits 75, naming the running one's pid" second_failoverd_refused
 check "amtool accepts the Alertmanager configuration" amtool check-config "$work/alertmanager.yml"
 prometheus-alertmanager --config.file="$work/alertmanager.yml" --storage.path="$work/am-data" \
     --web.listen-address="127.0.0.1:$am_port" --cluster.listen-address= >"$work/alertmanager.log" 2>&1 &

@@ -18,7 +18,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-head -c 32 /dev/urandom | base64 | tr -d '\n' >"$work/token"
+new_token "$work/token"
 python3 scripts/lib/webhook_body.py non-trigger-group >"$work/webhook.json"
 # Docker is not needed: the webhook carries no trigger alert, so its answer needs no action.
 cat >"$work/failoverd.yml" <<YAML

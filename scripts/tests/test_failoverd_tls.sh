@@ -14,7 +14,7 @@ trap cleanup EXIT
 
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=failoverd.test" -addext "subjectAltName=IP:127.0.0.1" \
     -keyout "$work/key.pem" -out "$work/cert.pem" >/dev/null 2>&1
-head -c 32 /dev/urandom | base64 | tr -d '\n' >"$work/token"
+new_token "$work/token"
 cat >"$work/failoverd.yml" <<YAML
 listen: {host: 127.0.0.1, port: $port}
 tls: {certificate: $work/cert.pem, key: $work/key.pem}
@@ -30,6 +30,12 @@ check "check-config rejects an unreadable key, naming tls, on stderr" bash -c "o
 pid=$!
 check "failoverd answers /health over HTTPS with its certificate" wait_for 20 curl -fsS --cacert "$work/cert.pem" "https://127.0.0.1:$port/health"
 check "plain HTTP to the TLS port gets no answer" bash -c "! curl -fsS --max-time 2 http://127.0.0.1:$port/health"
+handshake() { openssl s_client -connect "127.0.0.1:$port" "$@" </dev/null >/dev/null 2>&1; }
+check "TLS 1.2 with an AEAD suite (ECDHE-RSA-AES128-GCM-SHA256) is accepted" handshake -tls1_2 -cipher ECDHE-RSA-AES128-GCM-SHA256
+check "TLS 1.2 with a CBC/SHA-1 suite is refused" fails handshake -tls1_2 -cipher ECDHE-RSA-AES128-SHA
+check "TLS 1.1 and 1.0 are refused (a client that allows them)" \
+    fails handshake -tls1_1 -cipher 'DEFAULT@SECLEVEL=0'
+check "  ... and TLS 1.0" fails handshake -tls1 -cipher 'DEFAULT@SECLEVEL=0'
 check "the failoverd CLI reads status over TLS" bash -c "'$bin' status --config '$work/failoverd.yml' | grep -q 'Docker unreachable'"
 webhook_code() { # webhook_code CAFILE TOKEN: the reply's status code
     curl -s --cacert "$1" -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $2" -H 'Content-Type: application/json' \
@@ -42,7 +48,7 @@ check "an authenticated webhook over TLS gets 503 while Docker is unreachable" t
 cp "$work/cert.pem" "$work/old-cert.pem"
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=failoverd.renewed" -addext "subjectAltName=IP:127.0.0.1" \
     -keyout "$work/key.pem" -out "$work/cert.pem" >/dev/null 2>&1
-head -c 32 /dev/urandom | base64 | tr -d '\n' >"$work/token"
+new_token "$work/token"
 sed -i 's/^docker:.*/&\nhold_down_seconds: 30/' "$work/failoverd.yml"
 kill -HUP "$pid"
 metric_is() { # metric_is NAME VALUE: the unlabelled series has that value now

@@ -61,7 +61,7 @@ export docker_sock web jobs failoverd_port
 export -f dock web_state jobs_state actions
 
 # --- setup: a private dockerd as a single-node swarm on loopback, with the image
-head -c 32 /dev/urandom | base64 | tr -d '\n' >"$work/token"
+new_token "$work/token"
 check "private dockerd starts (socket $docker_sock)" start_private_dockerd
 check "it becomes a single-node swarm on loopback" dock swarm init --advertise-addr 127.0.0.1 --listen-addr "127.0.0.1:$swarm_port"
 check "image loads into the private dockerd without a registry" bash -o pipefail -c "docker save onprem-api:latest | docker -H 'unix://$docker_sock' load -q"

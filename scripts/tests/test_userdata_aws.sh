@@ -56,8 +56,6 @@ served_certificate() {
     openssl s_client -connect "127.0.0.1:$webhook_port" </dev/null 2>/dev/null | openssl x509 -outform PEM
 }
 
-fails() { ! "$@"; }
-
 # --- the first host
 boot_host
 check "the AMI has no awscli and no failoverd" fails in_host sh -c 'command -v aws || command -v failoverd'

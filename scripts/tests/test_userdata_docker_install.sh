@@ -24,7 +24,6 @@ trap cleanup EXIT
 prepare_host_artifacts
 render_user_data install_docker=true || exit 1
 boot_isolated_host
-fails() { ! "$@"; }
 check "the AMI has no Docker" fails in_host sh -c 'command -v dockerd'
 run_user_data() { in_host bash /var/lib/cloud/user-data.sh >"$work/user-data.log" 2>&1 || { tail -20 "$work/user-data.log"; false; }; }
 check "the user data runs to completion, installing Docker" run_user_data

@@ -24,6 +24,12 @@ extension FailoverdConfiguration {
         ),
         ConfigurationKey("tls.key", \.tlsKeyPath, reloadable: true, "PEM private key for tls.certificate."),
         ConfigurationKey(
+            "tls.min_version",
+            \.tlsMinimumVersion,
+            allowed: .oneOf(["1.2", "1.3"]),
+            "Oldest TLS version accepted (1.2: with AEAD ECDHE suites only; 1.0 and 1.1 are never offered)."
+        ),
+        ConfigurationKey(
             "auth.token_file",
             \.tokenFile,
             environment: "FAILOVERD_TOKEN_FILE",

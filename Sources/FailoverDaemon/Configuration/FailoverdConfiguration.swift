@@ -4,6 +4,10 @@ import FoundationEssentials
 import ServiceSupport
 import YAML
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// failoverd's configuration: a YAML (or JSON) file, overridden by `FAILOVERD_*` environment
 /// variables, overridden by flags. Every key, its default and its rules are declared once in
 /// `FailoverdConfiguration.keys`; the properties here hold the values.
@@ -16,6 +20,8 @@ public struct FailoverdConfiguration: Sendable, Equatable {
     public var tlsCertificatePath: String?
     /// PEM private key.
     public var tlsKeyPath: String?
+    /// The oldest TLS version the listener accepts: "1.2" or "1.3".
+    public var tlsMinimumVersion = "1.2"
     /// File holding the shared secret (bearer token, or basic-auth password). Under systemd the
     /// default is `$CREDENTIALS_DIRECTORY/webhook-token` (LoadCredential=).
     public var tokenFile: String?
@@ -252,6 +258,14 @@ public struct FailoverdConfiguration: Sendable, Equatable {
     /// Reads the token, trimming a trailing newline; refuses an empty one.
     public func readToken() throws(ConfigurationError) -> String {
         guard let tokenFile else { throw ConfigurationError(key: "auth.token_file", problem: "not set") }
+        var info = stat()
+        if stat(tokenFile, &info) == 0, info.st_mode & S_IROTH != 0 {
+            let mode = String(info.st_mode & 0o777, radix: 8)
+            throw ConfigurationError(
+                key: "auth.token_file",
+                problem: "\(tokenFile) is readable by every user (mode 0\(mode)); chmod 0640 it, group failoverd-secrets"
+            )
+        }
         let raw: String
         do {
             raw = try TextFile.contents(of: tokenFile)
@@ -260,6 +274,12 @@ public struct FailoverdConfiguration: Sendable, Equatable {
         }
         let token = raw.trimmingWhitespace()
         guard token.count >= 16 else { throw ConfigurationError(key: "auth.token_file", problem: "token must be at least 16 characters") }
+        guard !token.contains(where: \.isWhitespace) else {
+            throw ConfigurationError(
+                key: "auth.token_file",
+                problem: "the token has a space or line break inside it, which no Authorization header can carry; write it as one word"
+            )
+        }
         return token
     }
 

@@ -85,7 +85,8 @@ struct FailoverdRoutes: Sendable {
     private func webhook(_ request: Request, context: BasicRequestContext) async throws -> Response {
         try authorize(request)
         let contentType = request.headers[.contentType]?.lowercased() ?? ""
-        guard contentType.hasPrefix("application/json") else {
+        // The media type exactly, parameters (charset) allowed: not application/jsonx.
+        guard contentType.split(separator: ";", maxSplits: 1).first?.trimmingWhitespace() == "application/json" else {
             throw HTTPError(.unsupportedMediaType, message: "Content-Type must be application/json, got '\(contentType)'")
         }
         if let declared = request.headers[.contentLength].flatMap(Int.init), declared > maximumBodyBytes {

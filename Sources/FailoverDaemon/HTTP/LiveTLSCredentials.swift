@@ -18,10 +18,14 @@ public final class LiveTLSCredentials: Sendable {
         current.withLock { $0 = credentials }
     }
 
-    /// The server configuration whose handshakes ask for the current pair.
-    public var serverConfiguration: TLSConfiguration {
+    /// The server configuration whose handshakes ask for the current pair: TLS 1.2 or later
+    /// (`minimumVersion` "1.3" for 1.3 only), and on 1.2 only ECDHE key exchange with AEAD
+    /// ciphers, as Mozilla's intermediate profile has it (no CBC, no SHA-1 MACs).
+    public func serverConfiguration(minimumVersion: String) -> TLSConfiguration {
         let now = current.withLock { $0 }
         var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: now.chain, privateKey: now.key)
+        configuration.minimumTLSVersion = minimumVersion == "1.3" ? .tlsv13 : .tlsv12
+        configuration.cipherSuites = "ECDHE+AESGCM:ECDHE+CHACHA20"
         configuration.sslContextCallback = { [self] _, promise in
             let credentials = current.withLock { $0 }
             var override = NIOSSLContextConfigurationOverride()

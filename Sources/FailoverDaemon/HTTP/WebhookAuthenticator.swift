@@ -25,11 +25,15 @@ public final class WebhookAuthenticator: Sendable {
     public func isAuthorized(_ header: String?) -> Bool {
         guard let header else { return false }
         let (token, basicUsername) = credentials.withLock { ($0.token, $0.basicUsername) }
-        if header.hasPrefix("Bearer ") {
-            return Self.constantTimeEquals(Array(header.dropFirst(7).utf8), token)
+        // The scheme is case-insensitive (RFC 9110, 11.1); the credentials are not.
+        let space = header.firstIndex(of: " ") ?? header.endIndex
+        let scheme = header[..<space].lowercased()
+        let credentials = header[space...].drop { $0 == " " }
+        if scheme == "bearer" {
+            return Self.constantTimeEquals(Array(credentials.utf8), token)
         }
-        if header.hasPrefix("Basic "),
-            let decoded = Data(base64Encoded: String(header.dropFirst(6))).map({ String(decoding: $0, as: UTF8.self) }),
+        if scheme == "basic",
+            let decoded = Data(base64Encoded: String(credentials)).map({ String(decoding: $0, as: UTF8.self) }),
             let colon = decoded.firstIndex(of: ":")
         {
             let user = String(decoded[..<colon])
