@@ -33,6 +33,18 @@ struct DecisionJournal: Sendable {
         }
     }
 
+    /// Says what a bad clock had left in the saved state, once at startup.
+    func correctedRestoredTimes(_ correction: RestoredTimesCorrection) {
+        guard !correction.isEmpty else { return }
+        logger.warning(
+            "saved state held times in the future (a clock that was ahead); corrected",
+            metadata: [
+                "state.hold_down_until_was": .string(correction.holdDownClampedFrom.map(RFC3339.format) ?? "unchanged"),
+                "state.future_stops_dropped": .stringConvertible(correction.futureStopsDropped),
+            ]
+        )
+    }
+
     func adopted(_ snapshot: RuntimeSnapshot) {
         logger.notice("adopted a running cloud copy without recorded alerts", metadata: ["container.id": .string(snapshot.id ?? "")])
     }

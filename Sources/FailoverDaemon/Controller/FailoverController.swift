@@ -86,6 +86,7 @@ public actor FailoverController {
         journal.loaded(loaded, from: store.path, engineName: runtime.engineName)
         if case .restored(let state) = loaded {
             engine = FailoverEngine(policy: engine.policy, state: state)
+            journal.correctedRestoredTimes(engine.correctRestoredTimes(now: clock.now()))
         }
         if let alertmanagerView {
             journal.corrected(engine.apply(alertmanagerView, now: clock.now()))
