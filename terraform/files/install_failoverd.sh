@@ -131,8 +131,7 @@ mint_identity() {  # DIR: key.pem and cert.pem for $PUBLIC_IP
         -subj "/CN=failoverd" -addext "subjectAltName=$san" -keyout "$1/key.pem" -out "$1/cert.pem" 2>/dev/null)
 }
 stored_identity() {  # DEST: the stored identity (key and certificate, PEM) to DEST; fails with the CLI's error in $work/ssm.err
-    aws_cli ssm get-parameter --with-decryption --name "${TLS_IDENTITY_URL#ssm:}" --query Parameter.Value \
-        --output text >"$1" 2>"$work/ssm.err"
+    fetch "$TLS_IDENTITY_URL" "$1" 2>"$work/ssm.err"
 }
 if [ -n "$TLS_IDENTITY_URL" ]; then
     [[ "$TLS_IDENTITY_URL" == ssm:/* ]] || die "TLS_IDENTITY_URL must be ssm:/NAME, not $TLS_IDENTITY_URL"
