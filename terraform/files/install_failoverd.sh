@@ -159,7 +159,8 @@ if [ -n "$TLS_IDENTITY_URL" ]; then
     [ "$(openssl pkey -in "$work/key.pem" -pubout)" = "$(openssl x509 -in "$work/cert.pem" -noout -pubkey)" ] ||
         die "the TLS identity at $TLS_IDENTITY_URL: the key does not belong to the certificate"
     names=$(openssl x509 -in "$work/cert.pem" -noout -ext subjectAltName | tail -n +2 | tr -s " ")
-    grep -qF "IP Address:$PUBLIC_IP" <<<"$names" || die "the TLS identity at $TLS_IDENTITY_URL is for${names}, not for this host's address" \
+    # Whole entries: a certificate for 1.2.3.45 does not name 1.2.3.4.
+    tr ',' '\n' <<<"$names" | grep -qxF " IP Address:$PUBLIC_IP" || die "the TLS identity at $TLS_IDENTITY_URL is for${names}, not for this host's address" \
         "$PUBLIC_IP (a new Elastic IP?): delete the parameter so this host makes a new one, and pin that on-prem (README: Rotating the certificate)"
     install -m 0640 -o root -g failoverd-secrets "$work/key.pem" /etc/failoverd/tls/key.pem
     install -m 0644 "$work/cert.pem" /etc/failoverd/tls/cert.pem
