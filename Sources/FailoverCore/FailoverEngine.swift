@@ -167,6 +167,13 @@ public struct FailoverEngine: Sendable {
         state.lastFailover?.runningAt = now
     }
 
+    /// Takes back a start recorded at `recordedAt` whose copy exited right after it: the
+    /// episode is not running until a start holds. A later start (already recorded) is kept.
+    public mutating func retractStart(recordedAt: Date) {
+        guard state.lastFailover?.runningAt == recordedAt else { return }
+        state.lastFailover?.runningAt = nil
+    }
+
     /// Records a completed stop: back to standby.
     public mutating func recordStop(at now: Date) {
         let windowStart = now.addingTimeInterval(-policy.stopBudgetWindow)

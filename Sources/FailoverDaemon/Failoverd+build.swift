@@ -207,7 +207,8 @@ private func makeDecider(
         store: StateStore(directory: configuration.stateDirectory + (named ? "/\(service.name)" : "")),
         metrics: metrics.service(named ? service.name : nil),
         logger: logger,
-        clock: dependencies.clock
+        clock: dependencies.clock,
+        maximumRestartDelay: configuration.maximumBackoff
     )
     return ServiceDecider(member: ServiceFleet.Member(name: service.name, controller: controller), runtime: runtime, policy: policy, logger: logger)
 }

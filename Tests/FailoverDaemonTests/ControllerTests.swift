@@ -90,6 +90,8 @@ struct ControllerTests {
         defer { removeDirectory(directory) }
         let daemon = try await makeDaemon(runtime, stateDirectory: directory, holdDown: .seconds(120), clock: clock)
         _ = await daemon.controller.receive(try webhook("firing"), deadline: .seconds(5))
+        // The copy runs for a while, then vanishes: restarted at once (no crash loop).
+        clock.advance(by: .seconds(30))
         runtime.set { $0.actual = .missing }
 
         #expect(await daemon.controller.reconcile() == .acted(.start))
@@ -296,14 +298,16 @@ struct ControllerTests {
     @Test func aCopyThatDiesIsRestartedOnTheRuntimesEventNotAtTheNextReconcilePass() async throws {
         // setup: a reconcile interval of an hour, so only the change feed can explain a restart
         let runtime = FakeCloudRuntime()
+        let clock = ManualClock()
         let directory = makeStateDirectory()
         defer { removeDirectory(directory) }
-        let daemon = try await makeDaemon(runtime, stateDirectory: directory) { $0.reconcileInterval = .seconds(3600) }
+        let daemon = try await makeDaemon(runtime, stateDirectory: directory, clock: clock) { $0.reconcileInterval = .seconds(3600) }
         try await daemon.application.test(.router) { client in
             _ = try await client.postWebhook(webhookBody("firing"))
             #expect(await eventually { runtime.recorded.withLock { $0.feed != nil } && runtime.starts == 1 })
 
-            // act: the copy dies; Docker says so
+            // act: the copy dies after it had run for a while; Docker says so
+            clock.advance(by: .seconds(30))
             runtime.set { $0.actual = .stopped }
             runtime.emitChange()
 

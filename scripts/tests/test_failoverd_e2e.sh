@@ -123,4 +123,23 @@ echo "       resolved posted → cloud stopped: $(($(millis) - resolved_ms)) ms 
 check "status is back to standby" bash -o pipefail -c "$(declare -f status_json); work='$work' failoverd_port=$failoverd_port status_json | python3 -c 'import json,sys; s=json.load(sys.stdin); assert s[\"desired\"]==\"stopped\" and s[\"summary\"].startswith(\"standby\"), s'"
 check "logs hold one structured event per action with the container id" bash -c "grep '\"failover.action\":\"start\"' '$work/failoverd.log' | grep -q '\"container.id\":\"[0-9a-f]\{64\}\"' && grep -q '\"failover.action\":\"stop\"' '$work/failoverd.log'"
 
+# --- a copy that cannot stay up (its port is taken): restarts back off instead of looping
+python3 -c "import socket,time; s=socket.socket(); s.bind(('127.0.0.1', $cloud_port)); s.listen(); time.sleep(120)" &
+port_holder=$!
+crash_fire=$(python3 scripts/lib/webhook_body.py --status firing --fingerprint e2e-crashloop --group-key e2e --starts-at "$(now)")
+start_attempts() { curl -fsS "http://127.0.0.1:$failoverd_port/metrics" | awk '/^failoverd_actions_total\{action="start"/ {n += $2} END {print n + 0}'; }
+attempts_before=$(start_attempts)
+check "a firing webhook while the copy cannot bind its port gets 503 (not failed over yet)" bash -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Authorization: Bearer $(cat "$work/token")' -H 'Content-Type: application/json' -d '$crash_fire' http://127.0.0.1:$failoverd_port/failover)\" = 503 ]"
+sleep 8
+attempts=$(($(start_attempts) - attempts_before))
+echo "       start attempts in 8 s with the copy's port taken: $attempts"
+check "the starts back off: at most 6 attempts in 8 s (waits 1 s, then 2 s: max_backoff_seconds)" test "$attempts" -le 6
+check "and it keeps trying: at least 3 attempts" test "$attempts" -ge 3
+check "the quick-exit gauge counts them (CloudCopyCrashLooping fires at 3)" bash -c "curl -fsS http://127.0.0.1:$failoverd_port/metrics | grep -Eq '^failoverd_cloud_copy_quick_exits ([3-9]|[1-9][0-9])'"
+check "status says crash-looping with the next try" bash -o pipefail -c "$(declare -f status_json); work='$work' failoverd_port=$failoverd_port status_json | python3 -c 'import json,sys; s=json.load(sys.stdin); assert \"crash-looping\" in s[\"summary\"] and s[\"crash_loop\"][\"quick_exits\"] >= 3, s'"
+check "the log says why, once per try, as an error" bash -c "[ \$(grep -c 'exited right after it was started' '$work/failoverd.log') -le 6 ]"
+kill "$port_holder"; wait "$port_holder" 2>/dev/null
+check "once the port is free, the next try starts the copy" wait_for 15 curl -fsS "http://127.0.0.1:$cloud_port/health"
+check "after 10 s up the crash loop is over (gauge 0)" wait_for 20 bash -c "curl -fsS http://127.0.0.1:$failoverd_port/metrics | grep -q '^failoverd_cloud_copy_quick_exits 0'"
+
 finish

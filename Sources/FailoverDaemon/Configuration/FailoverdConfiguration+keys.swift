@@ -99,7 +99,7 @@ extension FailoverdConfiguration {
             "max_backoff_seconds",
             \.maximumBackoff,
             allowed: .positive,
-            "Longest wait between reconcile passes while the runtime fails."
+            "Longest wait between reconcile passes while the runtime fails, and between starts of a cloud copy that keeps exiting right after it starts."
         ),
         ConfigurationKey(
             "reply_deadline_seconds",

@@ -25,6 +25,8 @@ public enum ConvergenceOutcome: Sendable, Equatable {
     case paused
     /// A stop is due but waits for the stop budget.
     case deferred(until: Date)
+    /// A start is due but the copy keeps exiting right after starting; the next try is then.
+    case backingOff(until: Date)
     /// The runtime failed; a retry can help.
     case failed(RuntimeFailure)
 }

@@ -114,6 +114,27 @@ struct DecisionJournal: Sendable {
         )
     }
 
+    /// A judged start: each quick exit is an error an operator must fix (the copy cannot stay
+    /// up), logged with the wait; a copy that settles or dies after settling, a notice.
+    func crashLoop(_ verdict: CrashLoopGuard.Verdict, quickExits: Int) {
+        switch verdict {
+        case .quickExit(let wait, _):
+            metrics.cloudCopyExit(quick: true)
+            logger.error(
+                "cloud copy exited right after it was started; next start after a wait",
+                metadata: [
+                    "crash_loop.quick_exits": .stringConvertible(quickExits),
+                    "crash_loop.wait_seconds": .stringConvertible(wait.inSeconds),
+                ]
+            )
+        case .exitAfterSettling:
+            metrics.cloudCopyExit(quick: false)
+            logger.warning("cloud copy exited while it was wanted running; restarting it")
+        case .settled:
+            logger.notice("cloud copy has stayed up; crash loop over")
+        }
+    }
+
     func actionFailed(_ action: RuntimeAction) {
         metrics.action(action, succeeded: false)
     }

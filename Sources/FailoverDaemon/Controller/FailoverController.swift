@@ -1,6 +1,7 @@
 import FailoverCore
 import FoundationEssentials
 import Logging
+import ServiceSupport
 
 /// Owns the failover state and is the only place that acts on the cloud copy.
 ///
@@ -28,6 +29,10 @@ public actor FailoverController {
     private var unsavedChanges = false
     /// Converges when the hold-down (or a stop-budget wait) ends.
     private var dueTimer: Task<Void, Never>?
+    /// Spaces the restarts of a copy that keeps exiting right after it was started.
+    private var crashLoop: CrashLoopGuard
+    /// Converges when a crash-loop wait ends.
+    private var restartTimer: Task<Void, Never>?
     /// When the convergence now talking to the runtime began; nil between convergences.
     private var convergenceStartedAt: ContinuousClock.Instant?
     private var statusObservers: [@Sendable (String) -> Void] = []
@@ -44,9 +49,11 @@ public actor FailoverController {
         store: StateStore,
         metrics: DaemonMetrics,
         logger: Logger,
-        clock: any DaemonClock
+        clock: any DaemonClock,
+        maximumRestartDelay: Duration = .seconds(60)
     ) {
         self.engine = FailoverEngine(policy: policy)
+        self.crashLoop = CrashLoopGuard(maximumDelay: maximumRestartDelay)
         self.runtime = runtime
         self.store = store
         self.journal = DecisionJournal(logger: logger, metrics: metrics)
@@ -216,11 +223,18 @@ public actor FailoverController {
 
     /// The current status.
     public func report() -> StatusReport {
-        StatusReport(engine: engine, observations: observations, engineName: runtime.engineName, now: clock.now())
+        StatusReport(engine: engine, observations: observations, crashLoop: crashLoopStatus, engineName: runtime.engineName, now: clock.now())
     }
 
     private func summary() -> String {
-        StatusReport.summary(engine: engine, observations: observations, engineName: runtime.engineName, now: clock.now())
+        StatusReport.summary(engine: engine, observations: observations, crashLoop: crashLoopStatus, engineName: runtime.engineName, now: clock.now())
+    }
+
+    /// The crash-loop state as status shows it: nil unless the copy keeps exiting.
+    private var crashLoopStatus: CrashLoopStatus? {
+        guard crashLoop.quickExits > 0 else { return nil }
+        let wait = crashLoop.remainingWait(at: clock.monotonicNow()) ?? .zero
+        return CrashLoopStatus(quickExits: crashLoop.quickExits, nextStartAt: clock.now().addingTimeInterval(wait.inSeconds))
     }
 
     // MARK: Liveness
@@ -279,9 +293,14 @@ public actor FailoverController {
         dueTimer?.cancel()
         dueTimer = nil
         guard let date else { return }
-        let delay = Duration.seconds(max(0, date.timeIntervalSince(clock.now()))) + .milliseconds(10)
-        dueTimer = Task {
-            do { try await Task.sleep(for: delay) } catch { return }
+        dueTimer = convergence(after: .seconds(max(0, date.timeIntervalSince(clock.now()))))
+    }
+
+    /// A convergence requested after `delay` (plus a little, so the time it waits for has
+    /// passed); cancelling the task drops it.
+    private func convergence(after delay: Duration) -> Task<Void, Never> {
+        Task {
+            do { try await Task.sleep(for: delay + .milliseconds(10)) } catch { return }
             _ = self.requestConvergence()
         }
     }
@@ -321,6 +340,7 @@ public actor FailoverController {
         defer { convergenceStartedAt = nil }
         do {
             let observed = try await timed(.observe) { () async throws(RuntimeFailure) in try await self.runtime.observe() }
+            judgeLastStart(observed.actual)
             recordSuccess(observed)
             switch engine.plan(actual: observed.actual, now: clock.now()) {
             case .nothing:
@@ -333,6 +353,11 @@ public actor FailoverController {
                 wake(at: until)
                 return .deferred(until: until)
             case .start:
+                if let wait = crashLoop.remainingWait(at: clock.monotonicNow()) {
+                    restartTimer?.cancel()
+                    restartTimer = convergence(after: wait)
+                    return .backingOff(until: clock.now().addingTimeInterval(wait.inSeconds))
+                }
                 try await act(.start)
                 return .acted(.start)
             case .stop:
@@ -355,9 +380,20 @@ public actor FailoverController {
                 case .stop: try await self.runtime.stop()
                 }
             }
+            let now = clock.now()
             switch action {
-            case .start: engine.recordStart(at: clock.now())
-            case .stop: engine.recordStop(at: clock.now())
+            case .start:
+                engine.recordStart(at: now)
+                crashLoop.started(at: clock.monotonicNow(), wall: now)
+                // Judged again once it should have settled, so a crash loop that ended is seen
+                // to end without waiting for an event or the reconcile pass.
+                if crashLoop.quickExits > 0 {
+                    restartTimer?.cancel()
+                    restartTimer = convergence(after: CrashLoopGuard.settleTime)
+                }
+            case .stop:
+                engine.recordStop(at: now)
+                crashLoop.stopped()
             }
             // After the engine recorded it, so what is published includes the new phase.
             recordSuccess(result)
@@ -371,8 +407,33 @@ public actor FailoverController {
         } catch {
             journal.actionFailed(action)
             observations.lastAction = .init(at: RFC3339.format(clock.now()), what: "\(action.rawValue) failed")
+            // The engine answered and the copy did not come up: it cannot start, retrying at
+            // once would fail the same way.
+            if action == .start && !error.engineIsDown {
+                noteCrashLoop(crashLoop.startFailed(at: clock.monotonicNow()))
+            }
             throw error
         }
+    }
+
+    /// Judges the last start by what the runtime now shows: a copy wanted running that is gone
+    /// within the settle time exited at once, and its start does not count as one that worked.
+    private func judgeLastStart(_ actual: ActualState) {
+        let now = clock.monotonicNow()
+        let verdict: CrashLoopGuard.Verdict?
+        switch actual {
+        case .running: verdict = crashLoop.foundRunning(at: now)
+        case .stopped, .missing:
+            verdict = engine.desired(at: clock.now()) == .running ? crashLoop.foundNotRunning(at: now) : nil
+        case .scaling: verdict = nil
+        }
+        if let verdict { noteCrashLoop(verdict) }
+    }
+
+    private func noteCrashLoop(_ verdict: CrashLoopGuard.Verdict) {
+        if case .quickExit(_, let startRecordedAt?) = verdict { engine.retractStart(recordedAt: startRecordedAt) }
+        journal.crashLoop(verdict, quickExits: crashLoop.quickExits)
+        publish()
     }
 
     private func timed(
@@ -416,6 +477,7 @@ public actor FailoverController {
     /// Updates the state gauges and tells observers when the one-line status changed.
     private func publish() {
         let current = report()
+        metrics.crashLoop(quickExits: crashLoop.quickExits)
         metrics.state(
             desiredRunning: current.desired == .running,
             actualRunning: observations.snapshot.map { $0.actual == .running },

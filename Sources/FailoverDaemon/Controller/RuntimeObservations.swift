@@ -1,4 +1,5 @@
 import FailoverCore
+import FoundationEssentials
 
 /// What the controller has seen of the runtime: the latest snapshot, whether the engine
 /// answers, and the last action and error, for `/status` and the status line.
@@ -11,6 +12,14 @@ struct RuntimeObservations: Sendable {
     var lastAction: StatusReport.Event?
     /// The last error, from the runtime or the state store.
     var lastError: StatusReport.Event?
+}
+
+/// A cloud copy that keeps exiting right after it was started, as status shows it.
+struct CrashLoopStatus: Sendable, Equatable {
+    /// Quick exits in a row.
+    var quickExits: Int
+    /// When failoverd starts it again.
+    var nextStartAt: Date
 }
 
 /// A runtime call, as timed in `failoverd_docker_operation_duration_seconds`.

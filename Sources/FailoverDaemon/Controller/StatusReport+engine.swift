@@ -3,7 +3,7 @@ import FoundationEssentials
 
 extension StatusReport {
     /// The status as the controller knows it at `now`.
-    init(engine: FailoverEngine, observations: RuntimeObservations, engineName: String, now: Date) {
+    init(engine: FailoverEngine, observations: RuntimeObservations, crashLoop: CrashLoopStatus?, engineName: String, now: Date) {
         let state = engine.state
         self.init(
             service: nil,
@@ -23,14 +23,21 @@ extension StatusReport {
             lastAction: observations.lastAction,
             lastError: observations.lastError,
             lastFailover: state.lastFailover.map(Episode.init),
-            summary: Self.summary(engine: engine, observations: observations, engineName: engineName, now: now)
+            crashLoop: crashLoop.map { CrashLoop(quickExits: $0.quickExits, nextStartAt: RFC3339.format($0.nextStartAt)) },
+            summary: Self.summary(engine: engine, observations: observations, crashLoop: crashLoop, engineName: engineName, now: now)
         )
     }
 
     /// The summary line alone, without formatting the rest of the report: every webhook's
     /// reply carries it.
-    static func summary(engine: FailoverEngine, observations: RuntimeObservations, engineName: String, now: Date) -> String {
-        summaryLine(
+    static func summary(
+        engine: FailoverEngine,
+        observations: RuntimeObservations,
+        crashLoop: CrashLoopStatus?,
+        engineName: String,
+        now: Date
+    ) -> String {
+        var line = summaryLine(
             state: engine.state,
             policy: engine.policy,
             desired: engine.desired(at: now),
@@ -38,6 +45,11 @@ extension StatusReport {
             observations: observations,
             engineName: engineName
         )
+        if let crashLoop, engine.desired(at: now) == .running {
+            let wait = Int(max(0, crashLoop.nextStartAt.timeIntervalSince(now)).rounded(.up))
+            line += "; cloud copy crash-looping (\(crashLoop.quickExits) quick exit\(crashLoop.quickExits == 1 ? "" : "s")), next try in \(wait) s"
+        }
+        return line
     }
 
     private static func holdDownRemaining(_ state: FailoverState, now: Date) -> Double? {

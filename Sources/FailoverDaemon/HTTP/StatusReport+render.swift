@@ -14,6 +14,9 @@ extension StatusReport {
             let labels = alert.labels.filter { $0.key != "alertname" }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
             lines.append("  firing: \(alert.alertname) \(labels.joined(separator: ",")) since \(alert.startsAt) [\(alert.fingerprint)]")
         }
+        if let crashLoop {
+            lines.append("  crash loop: \(crashLoop.quickExits) quick exit\(crashLoop.quickExits == 1 ? "" : "s") in a row; next start at \(crashLoop.nextStartAt)")
+        }
         if let lastAction { lines.append("  last action: \(lastAction.what) at \(lastAction.at)") }
         if let lastError { lines.append("  last error: \(lastError.what) at \(lastError.at)") }
         if let episode = lastFailover {

@@ -17,6 +17,19 @@ public struct StatusReport: Codable, Sendable, Equatable {
         public var what: String
     }
 
+    /// A cloud copy that keeps exiting right after it was started.
+    public struct CrashLoop: Codable, Sendable, Equatable {
+        /// Starts in a row after which the copy exited within the settle time.
+        public var quickExits: Int
+        /// When failoverd starts it again (RFC 3339).
+        public var nextStartAt: String
+
+        enum CodingKeys: String, CodingKey {
+            case quickExits = "quick_exits"
+            case nextStartAt = "next_start_at"
+        }
+    }
+
     /// When each phase of the current or last failover happened (RFC 3339), as failoverd saw it.
     public struct Episode: Codable, Sendable, Equatable {
         /// The first firing trigger notice of the failover.
@@ -55,6 +68,8 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var lastError: Event?
     /// The phases of the current or last failover; nil before the first.
     public var lastFailover: Episode?
+    /// Set while the cloud copy keeps exiting right after it starts.
+    public var crashLoop: CrashLoop?
     /// The one line systemd shows as `Status:`.
     public var summary: String
 
@@ -68,5 +83,6 @@ public struct StatusReport: Codable, Sendable, Equatable {
         case lastAction = "last_action"
         case lastError = "last_error"
         case lastFailover = "last_failover"
+        case crashLoop = "crash_loop"
     }
 }

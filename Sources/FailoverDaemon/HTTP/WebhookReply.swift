@@ -82,6 +82,12 @@ extension WebhookReply {
             throw HTTPError(.serviceUnavailable, message: "\(outcome.engineName) is still converging after \(replyDeadline); retry to confirm")
         case .failed(let failure):
             throw HTTPError(.serviceUnavailable, message: "\(outcome.engineName) failed: \(failure.description)")
+        case .backingOff(let until):
+            // Not failed over yet; failoverd retries by itself, and so may Alertmanager.
+            throw HTTPError(
+                .serviceUnavailable,
+                message: "the cloud copy keeps exiting right after it starts; next start at \(RFC3339.format(until)); see failoverd's log"
+            )
         case .inSync: result = "in_sync"
         case .acted(let action): result = action.pastTense
         case .paused: result = "paused: no action taken"

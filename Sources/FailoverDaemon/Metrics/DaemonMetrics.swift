@@ -169,6 +169,31 @@ public struct DaemonMetrics: Sendable {
         }
     }
 
+    /// The cloud copy exited while wanted running: right after a start (quick) or after it had
+    /// stayed up (settled).
+    func cloudCopyExit(quick: Bool) {
+        registry.makeCounter(
+            descriptor: .init(
+                metricName: "failoverd_cloud_copy_exits",
+                unitName: "total",
+                helpText: "Exits of the cloud copy while it was wanted running, by when: quick (within 10 s of its start) or settled."
+            ),
+            labels: serviceLabels + [("when", quick ? "quick" : "settled")]
+        ).increment()
+    }
+
+    /// Quick exits in a row; each one doubles the wait before the next start.
+    func crashLoop(quickExits: Int) {
+        registry.makeGauge(
+            descriptor: .init(
+                metricName: "failoverd_cloud_copy_quick_exits",
+                unitName: "",
+                helpText: "Starts in a row after which the cloud copy exited within 10 s; 0 once it stays up or is stopped."
+            ),
+            labels: serviceLabels
+        ).set(Double(quickExits))
+    }
+
     /// One container action, by kind and result.
     func action(_ action: RuntimeAction, succeeded: Bool) {
         Self.actionCounter(registry, action, succeeded: succeeded, serviceLabels).increment()

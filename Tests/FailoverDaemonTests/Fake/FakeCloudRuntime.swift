@@ -8,8 +8,11 @@ final class FakeCloudRuntime: CloudRuntime, Sendable {
     struct Recorded: Sendable {
         var actual: ActualState = .missing
         var starts = 0
+        var failedStarts = 0
         var stops = 0
         var failure: RuntimeFailure?
+        /// Thrown by `start` alone: the engine answers, the copy does not come up.
+        var startFailure: RuntimeFailure?
         var startDelay: Duration = .zero
         var startGate: CheckedContinuation<Void, Never>?
         var holdStarts = false
@@ -21,6 +24,7 @@ final class FakeCloudRuntime: CloudRuntime, Sendable {
 
     var engineName: String { "Docker" }
     var starts: Int { recorded.withLock { $0.starts } }
+    var failedStarts: Int { recorded.withLock { $0.failedStarts } }
     var stops: Int { recorded.withLock { $0.stops } }
     var actual: ActualState { recorded.withLock { $0.actual } }
     /// Every call that asks the runtime anything: observes, starts and stops.
@@ -68,6 +72,10 @@ final class FakeCloudRuntime: CloudRuntime, Sendable {
 
     func start() async throws(RuntimeFailure) -> RuntimeSnapshot {
         let current = try check()
+        if let failure = current.startFailure {
+            recorded.withLock { $0.failedStarts += 1 }
+            throw failure
+        }
         if current.startDelay > .zero { try? await Task.sleep(for: current.startDelay) }
         if current.holdStarts {
             await withCheckedContinuation { continuation in
@@ -119,6 +127,11 @@ final class FakeCloudRuntime: CloudRuntime, Sendable {
 }
 
 extension RuntimeFailure {
+    static let exitedWhileStarting = RuntimeFailure(
+        kind: .refused,
+        detail: "docker wait for ready: container exited with exit code 1 while starting"
+    )
+
     static let dockerDown = RuntimeFailure(
         kind: .unreachable,
         detail: "docker GET /containers/{id}/json: unreachable: cannot reach dockerd at /var/run/docker.sock: connection refused"
