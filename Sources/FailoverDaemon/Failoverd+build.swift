@@ -165,7 +165,9 @@ public func buildFailoverd(
     let http1: HTTPServerBuilder = .http1(
         configuration: .init(additionalChannelHandlers: [RequestDeadlineHandler(deadline: requestTimeout)], idleTimeout: nil)
     )
-    let server = try tls.map { try HTTPServerBuilder.tls(http1, tlsConfiguration: $0.serverConfiguration(minimumVersion: configuration.tlsMinimumVersion)) } ?? http1
+    let server =
+        try tls.map { try HTTPServerBuilder.tls(http1, tlsConfiguration: $0.serverConfiguration(minimumVersion: configuration.tlsMinimumVersion)) }
+        ?? http1
     let application = Application(
         router: router,
         server: server,

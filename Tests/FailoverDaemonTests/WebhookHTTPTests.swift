@@ -146,8 +146,10 @@ struct WebhookHTTPTests {
         }
     }
 
-    @Test(arguments: [("text/plain", false), ("application/jsonx", false), ("application/json-seq", false),
-                      ("application/json", true), ("Application/JSON; charset=utf-8", true)])
+    @Test(arguments: [
+        ("text/plain", false), ("application/jsonx", false), ("application/json-seq", false),
+        ("application/json", true), ("Application/JSON; charset=utf-8", true),
+    ])
     func onlyTheJSONMediaTypeIsTaken(_ contentType: String, _ taken: Bool) async throws {
         let directory = makeStateDirectory()
         defer { removeDirectory(directory) }

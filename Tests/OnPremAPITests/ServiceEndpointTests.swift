@@ -75,7 +75,11 @@ struct ServiceEndpointTests {
             #expect(text.contains(#"http_requests_total{site="onprem",method="GET",route="/",status="200"} 2"#))
             #expect(text.contains(#"http_requests_total{site="onprem",method="GET",route="/health",status="200"} 1"#))
             #expect(text.contains(#"http_request_duration_seconds_bucket{site="onprem",method="GET",route="/",le="0.2"} 2"#))
-            #expect(text.contains(#"onprem_api_build_info{site="onprem",version="9.9.9+git1a2b3c4",revision="1a2b3c4",swift_version="\#(BuildInfo.swiftVersion)"} 1"#))
+            #expect(
+                text.contains(
+                    #"onprem_api_build_info{site="onprem",version="9.9.9+git1a2b3c4",revision="1a2b3c4",swift_version="\#(BuildInfo.swiftVersion)"} 1"#
+                )
+            )
             for name in ["process_resident_memory_bytes", "process_cpu_seconds_total", "process_open_fds", "process_start_time_seconds"] {
                 #expect(text.contains("\n\(name) "), "\(name) missing from /metrics")
             }

@@ -15,7 +15,9 @@ extension StatusReport {
             lines.append("  firing: \(alert.alertname) \(labels.joined(separator: ",")) since \(alert.startsAt) [\(alert.fingerprint)]")
         }
         if let crashLoop {
-            lines.append("  crash loop: \(crashLoop.quickExits) quick exit\(crashLoop.quickExits == 1 ? "" : "s") in a row; next start at \(crashLoop.nextStartAt)")
+            lines.append(
+                "  crash loop: \(crashLoop.quickExits) quick exit\(crashLoop.quickExits == 1 ? "" : "s") in a row; next start at \(crashLoop.nextStartAt)"
+            )
         }
         if let lastAction { lines.append("  last action: \(lastAction.what) at \(lastAction.at)") }
         if let lastError { lines.append("  last error: \(lastError.what) at \(lastError.at)") }
