@@ -45,6 +45,14 @@ struct DecisionJournal: Sendable {
         )
     }
 
+    /// The wall clock jumped while failoverd ran; its own times moved with it.
+    func clockStepped(by step: TimeInterval) {
+        logger.warning(
+            "wall clock stepped; hold-down and stop budget keep the time they had left",
+            metadata: ["clock.step_seconds": .stringConvertible((step * 1000).rounded() / 1000)]
+        )
+    }
+
     func adopted(_ snapshot: RuntimeSnapshot) {
         logger.notice("adopted a running cloud copy without recorded alerts", metadata: ["container.id": .string(snapshot.id ?? "")])
     }

@@ -33,6 +33,8 @@ public actor FailoverController {
     private var crashLoop: CrashLoopGuard
     /// Converges when a crash-loop wait ends.
     private var restartTimer: Task<Void, Never>?
+    /// Keeps the engine's times on the monotonic clock's side of a wall-clock step.
+    private var clockSteps: ClockStepDetector
     /// When the convergence now talking to the runtime began; nil between convergences.
     private var convergenceStartedAt: ContinuousClock.Instant?
     private var statusObservers: [@Sendable (String) -> Void] = []
@@ -54,6 +56,7 @@ public actor FailoverController {
     ) {
         self.engine = FailoverEngine(policy: policy)
         self.crashLoop = CrashLoopGuard(maximumDelay: maximumRestartDelay)
+        self.clockSteps = ClockStepDetector(wall: clock.now(), monotonic: clock.monotonicNow())
         self.runtime = runtime
         self.store = store
         self.journal = DecisionJournal(logger: logger, metrics: metrics)
@@ -89,20 +92,22 @@ public actor FailoverController {
     /// nobody explains, and prepares the target so a failover is a single `start`. The runtime
     /// being down is not fatal.
     public func bootstrap(alertmanagerView: AlertmanagerView? = nil) async throws(StateStore.Failure) {
+        // Anchored afresh, so no clock step is followed (and saved) before the state is loaded.
+        clockSteps = ClockStepDetector(wall: clock.now(), monotonic: clock.monotonicNow())
         let loaded = try store.load(now: clock.now())
         journal.loaded(loaded, from: store.path, engineName: runtime.engineName)
         if case .restored(let state) = loaded {
             engine = FailoverEngine(policy: engine.policy, state: state)
-            journal.correctedRestoredTimes(engine.correctRestoredTimes(now: clock.now()))
+            journal.correctedRestoredTimes(engine.correctRestoredTimes(now: now()))
         }
         if let alertmanagerView {
-            journal.corrected(engine.apply(alertmanagerView, now: clock.now()))
+            journal.corrected(engine.apply(alertmanagerView, now: now()))
         }
         do {
             let prepared = try await timed(.prepare) { () async throws(RuntimeFailure) in try await self.runtime.prepare() }
             recordSuccess(prepared)
-            if prepared.actual == .running && engine.desired(at: clock.now()) == .stopped {
-                engine.adoptRunningContainer(now: clock.now())
+            if prepared.actual == .running && engine.desired(at: now()) == .stopped {
+                engine.adoptRunningContainer(now: now())
                 journal.adopted(prepared)
             }
             try store.save(engine.state)
@@ -138,7 +143,7 @@ public actor FailoverController {
     /// Applies a webhook, persists what changed, and converges where the runtime must act,
     /// waiting at most `deadline` for it.
     public func receive(_ webhook: AlertmanagerWebhook, deadline: Duration) async -> WebhookOutcome {
-        let decision = engine.apply(webhook, now: clock.now())
+        let decision = engine.apply(webhook, now: now())
         journal.decided(decision, groupKey: webhook.groupKey)
         if decision.disagreesWithState { disagreementObserver?() }
         var persisted = true
@@ -163,7 +168,7 @@ public actor FailoverController {
     /// that changed anything (a lost resolve starts the hold-down; a lost firing starts the copy).
     @discardableResult
     public func correct(with view: AlertmanagerView) -> ViewCorrection {
-        let correction = engine.apply(view, now: clock.now())
+        let correction = engine.apply(view, now: now())
         journal.corrected(correction)
         if correction.stateChanged {
             _ = persist()
@@ -223,18 +228,30 @@ public actor FailoverController {
 
     /// The current status.
     public func report() -> StatusReport {
-        StatusReport(engine: engine, observations: observations, crashLoop: crashLoopStatus, engineName: runtime.engineName, now: clock.now())
+        StatusReport(engine: engine, observations: observations, crashLoop: crashLoopStatus, engineName: runtime.engineName, now: now())
+    }
+
+    /// The wall-clock time for a decision. When the wall clock has stepped since the last
+    /// reading, the engine's own times move with it first, so a running hold-down or stop-budget
+    /// window keeps the time it had left: they are measured on the monotonic clock in effect.
+    private func now() -> Date {
+        let wall = clock.now()
+        guard let step = clockSteps.step(wall: wall, monotonic: clock.monotonicNow()) else { return wall }
+        engine.followClockStep(by: step)
+        journal.clockStepped(by: step)
+        _ = persist()
+        return wall
     }
 
     private func summary() -> String {
-        StatusReport.summary(engine: engine, observations: observations, crashLoop: crashLoopStatus, engineName: runtime.engineName, now: clock.now())
+        StatusReport.summary(engine: engine, observations: observations, crashLoop: crashLoopStatus, engineName: runtime.engineName, now: now())
     }
 
     /// The crash-loop state as status shows it: nil unless the copy keeps exiting.
     private var crashLoopStatus: CrashLoopStatus? {
         guard crashLoop.quickExits > 0 else { return nil }
         let wait = crashLoop.remainingWait(at: clock.monotonicNow()) ?? .zero
-        return CrashLoopStatus(quickExits: crashLoop.quickExits, nextStartAt: clock.now().addingTimeInterval(wait.inSeconds))
+        return CrashLoopStatus(quickExits: crashLoop.quickExits, nextStartAt: now().addingTimeInterval(wait.inSeconds))
     }
 
     // MARK: Liveness
@@ -279,7 +296,7 @@ public actor FailoverController {
     /// dockerd has stopped its containers).
     private func outcomeWithoutRuntimeCall() -> ConvergenceOutcome? {
         guard observations.engineUp, let actual = observations.snapshot?.actual else { return nil }
-        switch engine.plan(actual: actual, now: clock.now()) {
+        switch engine.plan(actual: actual, now: now()) {
         case .nothing: return .inSync
         case .paused: return .paused
         case .waitForStopBudget(let until): return .deferred(until: until)
@@ -293,7 +310,7 @@ public actor FailoverController {
         dueTimer?.cancel()
         dueTimer = nil
         guard let date else { return }
-        dueTimer = convergence(after: .seconds(max(0, date.timeIntervalSince(clock.now()))))
+        dueTimer = convergence(after: .seconds(max(0, date.timeIntervalSince(now()))))
     }
 
     /// A convergence requested after `delay` (plus a little, so the time it waits for has
@@ -342,7 +359,7 @@ public actor FailoverController {
             let observed = try await timed(.observe) { () async throws(RuntimeFailure) in try await self.runtime.observe() }
             judgeLastStart(observed.actual)
             recordSuccess(observed)
-            switch engine.plan(actual: observed.actual, now: clock.now()) {
+            switch engine.plan(actual: observed.actual, now: now()) {
             case .nothing:
                 consecutiveFailures = 0
                 return .inSync
@@ -356,7 +373,7 @@ public actor FailoverController {
                 if let wait = crashLoop.remainingWait(at: clock.monotonicNow()) {
                     restartTimer?.cancel()
                     restartTimer = convergence(after: wait)
-                    return .backingOff(until: clock.now().addingTimeInterval(wait.inSeconds))
+                    return .backingOff(until: now().addingTimeInterval(wait.inSeconds))
                 }
                 try await act(.start)
                 return .acted(.start)
@@ -380,11 +397,11 @@ public actor FailoverController {
                 case .stop: try await self.runtime.stop()
                 }
             }
-            let now = clock.now()
+            let finishedAt = now()
             switch action {
             case .start:
-                engine.recordStart(at: now)
-                crashLoop.started(at: clock.monotonicNow(), wall: now)
+                engine.recordStart(at: finishedAt)
+                crashLoop.started(at: clock.monotonicNow(), wall: finishedAt)
                 // Judged again once it should have settled, so a crash loop that ended is seen
                 // to end without waiting for an event or the reconcile pass.
                 if crashLoop.quickExits > 0 {
@@ -392,21 +409,21 @@ public actor FailoverController {
                     restartTimer = convergence(after: CrashLoopGuard.settleTime)
                 }
             case .stop:
-                engine.recordStop(at: now)
+                engine.recordStop(at: finishedAt)
                 crashLoop.stopped()
             }
             // After the engine recorded it, so what is published includes the new phase.
             recordSuccess(result)
             consecutiveFailures = 0
             observations.lastAction = .init(
-                at: RFC3339.format(clock.now()),
+                at: RFC3339.format(now()),
                 what: "\(action.rawValue) \(result.id.map { String($0.prefix(12)) } ?? "")"
             )
             journal.acted(action, result: result, reason: engine.state.reason)
             _ = persist()
         } catch {
             journal.actionFailed(action)
-            observations.lastAction = .init(at: RFC3339.format(clock.now()), what: "\(action.rawValue) failed")
+            observations.lastAction = .init(at: RFC3339.format(now()), what: "\(action.rawValue) failed")
             // The engine answered and the copy did not come up: it cannot start, retrying at
             // once would fail the same way.
             if action == .start && !error.engineIsDown {
@@ -419,12 +436,12 @@ public actor FailoverController {
     /// Judges the last start by what the runtime now shows: a copy wanted running that is gone
     /// within the settle time exited at once, and its start does not count as one that worked.
     private func judgeLastStart(_ actual: ActualState) {
-        let now = clock.monotonicNow()
+        let seenAt = clock.monotonicNow()
         let verdict: CrashLoopGuard.Verdict?
         switch actual {
-        case .running: verdict = crashLoop.foundRunning(at: now)
+        case .running: verdict = crashLoop.foundRunning(at: seenAt)
         case .stopped, .missing:
-            verdict = engine.desired(at: clock.now()) == .running ? crashLoop.foundNotRunning(at: now) : nil
+            verdict = engine.desired(at: now()) == .running ? crashLoop.foundNotRunning(at: seenAt) : nil
         case .scaling: verdict = nil
         }
         if let verdict { noteCrashLoop(verdict) }
@@ -454,7 +471,7 @@ public actor FailoverController {
 
     private func recordFailure(_ failure: RuntimeFailure, during phase: ConvergencePhase) {
         observations.engineUp = !failure.engineIsDown
-        observations.lastError = .init(at: RFC3339.format(clock.now()), what: failure.description)
+        observations.lastError = .init(at: RFC3339.format(now()), what: failure.description)
         journal.runtimeFailed(failure, during: phase)
         publish()
     }
@@ -468,7 +485,7 @@ public actor FailoverController {
             return true
         } catch {
             unsavedChanges = true
-            observations.lastError = .init(at: RFC3339.format(clock.now()), what: "state not saved: \(error)")
+            observations.lastError = .init(at: RFC3339.format(now()), what: "state not saved: \(error)")
             journal.notSaved(error, path: store.path)
             return false
         }
