@@ -232,7 +232,7 @@ private struct ServiceDecider {
         configuration: FailoverdConfiguration
     ) async throws -> [any Service] {
         let controller = member.controller
-        try await controller.bootstrap(alertmanagerView: alertmanagerView)
+        await controller.bootstrap(alertmanagerView: alertmanagerView)
         if let sync { await controller.onDisagreement { Task { await sync.sync() } } }
         await controller.onStatusChange(onStatus)
         var loops: [any Service] = [

@@ -23,11 +23,14 @@ struct DecisionJournal: Sendable {
                     "paused": .stringConvertible(state.paused),
                 ]
             )
-        case .corrupt(let aside, let reason):
+        case .corrupt(let aside, let reason, let paused):
             logger.error(
-                "state file unreadable; moved aside, rebuilding from \(engineName)",
+                aside == nil
+                    ? "state file unreadable and cannot be moved aside; rebuilding from \(engineName) in memory"
+                    : "state file unreadable; moved aside, rebuilding from \(engineName)",
                 metadata: [
-                    "state.moved_to": .string(aside), "error": .string(reason),
+                    "state.path": .string(path), "state.moved_to": .string(aside ?? "not moved"), "error": .string(reason),
+                    "paused": .stringConvertible(paused),
                 ]
             )
         }
@@ -173,8 +176,18 @@ struct DecisionJournal: Sendable {
         logger.error("runtime call failed", metadata: metadata)
     }
 
-    func notSaved(_ error: StateStore.Failure, path: String) {
-        logger.error("state not saved", metadata: ["state.path": .string(path), "error": .string("\(error)")])
+    /// The first failed save is an error; the retries every reconcile pass that fail the same
+    /// way are debug lines, so a full disk does not flood the journal it may share.
+    func notSaved(_ error: StateStore.Failure, path: String, firstFailure: Bool) {
+        logger.log(
+            level: firstFailure ? .error : .debug,
+            "state not saved; deciding from memory, a restart now would forget it",
+            metadata: ["state.path": .string(path), "error": .string("\(error)")]
+        )
+    }
+
+    func savedAgain(path: String) {
+        logger.notice("state saved again after failed saves", metadata: ["state.path": .string(path)])
     }
 
     func unexpected(_ error: any Error, during phase: String) {

@@ -25,8 +25,6 @@ public actor FailoverController {
     /// Whether the runtime's change feed is connected: only then is the last observation
     /// known to be current, and a changed state can be answered without asking the runtime.
     private var runtimeWatchLive = false
-    /// Set when a save failed, so the next webhook saves even if it changes nothing.
-    private var unsavedChanges = false
     /// Converges when the hold-down (or a stop-budget wait) ends.
     private var dueTimer: Task<Void, Never>?
     /// Spaces the restarts of a copy that keeps exiting right after it was started.
@@ -89,16 +87,22 @@ public actor FailoverController {
 
     /// Restores state, corrects it with Alertmanager's view when there is one (a resolve or a
     /// firing sent while failoverd was down), looks at the runtime, adopts a running copy
-    /// nobody explains, and prepares the target so a failover is a single `start`. The runtime
-    /// being down is not fatal.
-    public func bootstrap(alertmanagerView: AlertmanagerView? = nil) async throws(StateStore.Failure) {
+    /// nobody explains, and prepares the target so a failover is a single `start`. Neither the
+    /// runtime being down nor a state directory that cannot be written is fatal: without disk
+    /// failoverd decides in memory, says so, and retries the save every reconcile pass.
+    public func bootstrap(alertmanagerView: AlertmanagerView? = nil) async {
         // Anchored afresh, so no clock step is followed (and saved) before the state is loaded.
         clockSteps = ClockStepDetector(wall: clock.now(), monotonic: clock.monotonicNow())
-        let loaded = try store.load(now: clock.now())
+        let loaded = store.load(now: clock.now())
         journal.loaded(loaded, from: store.path, engineName: runtime.engineName)
-        if case .restored(let state) = loaded {
+        switch loaded {
+        case .restored(let state):
             engine = FailoverEngine(policy: engine.policy, state: state)
             journal.correctedRestoredTimes(engine.correctRestoredTimes(now: now()))
+        case .corrupt(_, _, let paused):
+            engine.setPaused(paused)
+        case .fresh:
+            break
         }
         if let alertmanagerView {
             journal.corrected(engine.apply(alertmanagerView, now: now()))
@@ -110,14 +114,10 @@ public actor FailoverController {
                 engine.adoptRunningContainer(now: now())
                 journal.adopted(prepared)
             }
-            try store.save(engine.state)
-        } catch let failure as RuntimeFailure {
-            recordFailure(failure, during: .prepare)
-        } catch let failure as StateStore.Failure {
-            throw failure
         } catch {
-            journal.unexpected(error, during: "bootstrap")
+            recordFailure(error, during: .prepare)
         }
+        _ = persist()
         publish()
         wake(at: engine.state.holdDownUntil)
     }
@@ -147,7 +147,7 @@ public actor FailoverController {
         journal.decided(decision, groupKey: webhook.groupKey)
         if decision.disagreesWithState { disagreementObserver?() }
         var persisted = true
-        if decision.stateChanged || unsavedChanges {
+        if decision.stateChanged || observations.unsavedSince != nil {
             persisted = persist()
             publish()
             wake(at: engine.state.holdDownUntil)
@@ -184,7 +184,9 @@ public actor FailoverController {
     /// One reconcile pass: bring actual to desired (restart a vanished or exited copy, stop
     /// after the hold-down).
     public func reconcile() async -> ConvergenceOutcome {
-        await requestConvergence().value
+        // A state the disk refused (full, read-only) is saved as soon as it takes it again.
+        if observations.unsavedSince != nil && persist() { publish() }
+        return await requestConvergence().value
     }
 
     // MARK: The runtime's change feed
@@ -480,13 +482,15 @@ public actor FailoverController {
     private func persist() -> Bool {
         do {
             try store.save(engine.state)
-            unsavedChanges = false
+            if observations.unsavedSince != nil { journal.savedAgain(path: store.path) }
+            observations.unsavedSince = nil
             metrics.stateSaved()
             return true
         } catch {
-            unsavedChanges = true
+            let firstFailure = observations.unsavedSince == nil
+            if firstFailure { observations.unsavedSince = now() }
             observations.lastError = .init(at: RFC3339.format(now()), what: "state not saved: \(error)")
-            journal.notSaved(error, path: store.path)
+            journal.notSaved(error, path: store.path, firstFailure: firstFailure)
             return false
         }
     }
@@ -501,7 +505,8 @@ public actor FailoverController {
             firing: current.firingTriggerAlerts.count,
             holdDownRemaining: current.holdDownRemainingSeconds ?? 0,
             paused: current.paused,
-            engineUp: observations.engineUp
+            engineUp: observations.engineUp,
+            stateSaveFailing: observations.unsavedSince != nil
         )
         metrics.lastFailover(engine.state.lastFailover)
         guard current.summary != lastPublished else { return }

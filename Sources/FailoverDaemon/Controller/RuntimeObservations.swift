@@ -12,6 +12,9 @@ struct RuntimeObservations: Sendable {
     var lastAction: StatusReport.Event?
     /// The last error, from the runtime or the state store.
     var lastError: StatusReport.Event?
+    /// Since when the state on disk is behind the state in memory (a save failed); nil when
+    /// the last save worked.
+    var unsavedSince: Date?
 }
 
 /// A cloud copy that keeps exiting right after it was started, as status shows it.

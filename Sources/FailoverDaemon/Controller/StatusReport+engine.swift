@@ -24,6 +24,7 @@ extension StatusReport {
             lastError: observations.lastError,
             lastFailover: state.lastFailover.map(Episode.init),
             crashLoop: crashLoop.map { CrashLoop(quickExits: $0.quickExits, nextStartAt: RFC3339.format($0.nextStartAt)) },
+            stateNotSavedSince: observations.unsavedSince.map(RFC3339.format),
             summary: Self.summary(engine: engine, observations: observations, crashLoop: crashLoop, engineName: engineName, now: now)
         )
     }
@@ -68,6 +69,7 @@ extension StatusReport {
         var parts: [String] = []
         if state.paused { parts.append("PAUSED by operator") }
         if !observations.engineUp { parts.append("\(engineName) unreachable") }
+        if let since = observations.unsavedSince { parts.append("STATE NOT SAVED since \(RFC3339.format(since))") }
         if let since = state.failedOverSince, desired == .running {
             let firing = state.firingAlerts
             let confirmedAlert = firing.first { policy.isConfirmedTrigger($0.labels) }

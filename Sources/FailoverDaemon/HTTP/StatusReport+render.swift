@@ -19,6 +19,7 @@ extension StatusReport {
                 "  crash loop: \(crashLoop.quickExits) quick exit\(crashLoop.quickExits == 1 ? "" : "s") in a row; next start at \(crashLoop.nextStartAt)"
             )
         }
+        if let stateNotSavedSince { lines.append("  state: NOT SAVED since \(stateNotSavedSince); a restart now would forget it") }
         if let lastAction { lines.append("  last action: \(lastAction.what) at \(lastAction.at)") }
         if let lastError { lines.append("  last error: \(lastError.what) at \(lastError.at)") }
         if let episode = lastFailover {

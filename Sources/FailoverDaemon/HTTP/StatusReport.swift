@@ -70,6 +70,8 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var lastFailover: Episode?
     /// Set while the cloud copy keeps exiting right after it starts.
     public var crashLoop: CrashLoop?
+    /// Since when saves of the state fail (RFC 3339): what failoverd decides lives in memory only.
+    public var stateNotSavedSince: String?
     /// The one line systemd shows as `Status:`.
     public var summary: String
 
@@ -84,5 +86,6 @@ public struct StatusReport: Codable, Sendable, Equatable {
         case lastError = "last_error"
         case lastFailover = "last_failover"
         case crashLoop = "crash_loop"
+        case stateNotSavedSince = "state_not_saved_since"
     }
 }

@@ -277,7 +277,15 @@ public struct DaemonMetrics: Sendable {
     }
 
     /// Gauges describing the current state.
-    func state(desiredRunning: Bool, actualRunning: Bool?, firing: Int, holdDownRemaining: Double, paused: Bool, engineUp: Bool) {
+    func state(
+        desiredRunning: Bool,
+        actualRunning: Bool?,
+        firing: Int,
+        holdDownRemaining: Double,
+        paused: Bool,
+        engineUp: Bool,
+        stateSaveFailing: Bool
+    ) {
         func gauge(_ name: String, _ help: String) -> Gauge {
             registry.makeGauge(descriptor: .init(metricName: name, unitName: "", helpText: help), labels: serviceLabels)
         }
@@ -297,5 +305,7 @@ public struct DaemonMetrics: Sendable {
         .set(holdDownRemaining)
         gauge("failoverd_paused", "1 while automation is paused by an operator.").set(Double(paused ? 1 : 0))
         gauge("failoverd_docker_up", "1 when the last Docker call succeeded.").set(Double(engineUp ? 1 : 0))
+        gauge("failoverd_state_save_failing", "1 while the state on disk is behind memory (the last save failed: disk full, read-only).")
+            .set(Double(stateSaveFailing ? 1 : 0))
     }
 }

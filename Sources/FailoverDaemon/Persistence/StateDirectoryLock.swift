@@ -40,7 +40,10 @@ public final class StateDirectoryLock: Sendable {
     public static func acquire(directory: String) throws -> StateDirectoryLock {
         let path = directory + "/lock"
         mkdir(directory, 0o700)
-        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        var descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        // On a file system that went read-only the lock file still locks; only the pid in it
+        // cannot be refreshed.
+        if descriptor < 0 && errno == EROFS { descriptor = open(path, O_RDONLY | O_CLOEXEC) }
         guard descriptor >= 0 else {
             throw Unavailable(description: "open \(path): \(String(cString: strerror(errno)))")
         }

@@ -16,8 +16,10 @@ public struct StateStore: Sendable {
         case fresh
         /// A readable state.
         case restored(FailoverState)
-        /// An unreadable file, moved aside to the given path.
-        case corrupt(movedTo: String, reason: String)
+        /// A file that could not be read or decoded: moved aside to `movedTo` when the
+        /// directory allowed it (nil on a read-only file system); `paused` is the operator's
+        /// switch when it could still be read from it, so maintenance stays paused.
+        case corrupt(movedTo: String?, reason: String, paused: Bool)
     }
 
     /// A file-system failure, naming the path and errno text.
@@ -36,16 +38,43 @@ public struct StateStore: Sendable {
         self.directory = directory
     }
 
-    /// Reads the state; a corrupt file is renamed aside so the daemon can rebuild and an operator can inspect it.
-    public func load(now: Date) throws(Failure) -> Loaded {
-        guard let bytes = try readFile(path) else { return .fresh }
+    /// Reads the state. A file that cannot be read or decoded is renamed aside, never over an
+    /// earlier one, so the daemon can rebuild and an operator can inspect it; where it cannot
+    /// be moved (a read-only file system) it stays, and the daemon runs on in memory.
+    public func load(now: Date) -> Loaded {
+        let bytes: Data
+        do throws(Failure) {
+            guard let read = try readFile(path) else { return .fresh }
+            bytes = read
+        } catch {
+            return .corrupt(movedTo: moveAside(now: now), reason: error.description, paused: false)
+        }
         do {
             return .restored(try JSONDecoder().decode(FailoverState.self, from: bytes))
         } catch {
-            let aside = "\(path).corrupt-\(Int(now.timeIntervalSince1970))"
-            guard rename(path, aside) == 0 else { throw failure("rename \(path) -> \(aside)") }
-            return .corrupt(movedTo: aside, reason: "\(error)")
+            return .corrupt(movedTo: moveAside(now: now), reason: "\(error)", paused: Self.pausedFlag(in: bytes))
         }
+    }
+
+    /// Whether an unreadable state file still says automation was paused: decoded when the
+    /// JSON is whole, else looked for as the text a save writes. Erring towards paused keeps an
+    /// operator's maintenance safe.
+    static func pausedFlag(in bytes: Data) -> Bool {
+        struct Flags: Decodable { var paused: Bool? }
+        if let flags = try? JSONDecoder().decode(Flags.self, from: bytes) { return flags.paused ?? false }
+        let text = String(decoding: bytes, as: UTF8.self).filter { !$0.isWhitespace }
+        return text.contains(#""paused":true"#)
+    }
+
+    /// Renames the state file to `state.json.corrupt-<time>[-n]`; nil when it cannot be moved.
+    private func moveAside(now: Date) -> String? {
+        let stamp = RFC3339.format(now).filter { $0.isNumber || $0 == "T" }
+        for attempt in 0..<100 {
+            let aside = "\(path).corrupt-\(stamp)" + (attempt == 0 ? "" : "-\(attempt)")
+            guard access(aside, F_OK) != 0 else { continue }
+            return rename(path, aside) == 0 ? aside : nil
+        }
+        return nil
     }
 
     /// Writes the state atomically and durably.
