@@ -39,8 +39,8 @@ struct ClockStepTests {
             $0.maximumStopsPerWindow = 1
         }
         for round in 0..<2 {
-            _ = await daemon.controller.receive(try webhook("firing", round: round), deadline: .seconds(5))
-            _ = await daemon.controller.receive(try webhook("resolved", round: round), deadline: .seconds(5))
+            _ = await daemon.controller.receive(try flap("firing", round: round), deadline: .seconds(5))
+            _ = await daemon.controller.receive(try flap("resolved", round: round), deadline: .seconds(5))
             clock.advance(by: .seconds(6))
             if round == 0 {
                 #expect(await daemon.controller.reconcile() == .acted(.stop))
@@ -75,17 +75,4 @@ struct ClockStepTests {
         #expect(detector.step(wall: Date(timeIntervalSince1970: 1010.5), monotonic: origin + .seconds(10)) == nil)
         #expect(detector.step(wall: Date(timeIntervalSince1970: 4610.5), monotonic: origin + .seconds(10)) == 3600)
     }
-}
-
-/// Round `round` of a flapping on-prem: the same alert, a new episode each time.
-private func webhook(_ status: String, round: Int) throws -> AlertmanagerWebhook {
-    let startsAt = RFC3339.format(Date(timeIntervalSince1970: 1_795_000_000 + Double(round) * 100))
-    let endsAt = status == "resolved" ? startsAt : "0001-01-01T00:00:00Z"
-    let body = #"""
-        {"version":"4","groupKey":"g","truncatedAlerts":0,"status":"\#(status)","receiver":"failoverd",
-         "groupLabels":{},"commonLabels":{},"commonAnnotations":{},"externalURL":"http://am",
-         "alerts":[{"status":"\#(status)","labels":{"alertname":"OnPremDown"},"annotations":{},
-         "startsAt":"\#(startsAt)","endsAt":"\#(endsAt)","generatorURL":"","fingerprint":"fp-flap"}]}
-        """#
-    return try WebhookPayloadError.decode(Array(body.utf8))
 }

@@ -55,6 +55,7 @@ func makeDaemon(
     stateDirectory: String,
     holdDown: Duration = .seconds(30),
     clock: ManualClock = ManualClock(),
+    logger: Logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() },
     configure: (inout FailoverdConfiguration) -> Void = { _ in },
     reloadConfiguration: (@Sendable () throws -> FailoverdConfiguration)? = nil,
     onStatus: @escaping @Sendable (String) -> Void = { _ in }
@@ -67,7 +68,7 @@ func makeDaemon(
         dependencies: FailoverdDependencies(
             runtime: { service, _ in runtimes[service.name] ?? runtime },
             registry: PrometheusCollectorRegistry(),
-            logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() },
+            logger: logger,
             onStatus: onStatus,
             clock: clock,
             reloadConfiguration: reloadConfiguration

@@ -361,14 +361,21 @@ public actor FailoverController {
             let observed = try await timed(.observe) { () async throws(RuntimeFailure) in try await self.runtime.observe() }
             judgeLastStart(observed.actual)
             recordSuccess(observed)
-            switch engine.plan(actual: observed.actual, now: now()) {
+            let plan = engine.plan(actual: observed.actual, now: now())
+            if case .waitForStopBudget = plan {} else { observations.stopDeferredUntil = nil }
+            switch plan {
             case .nothing:
                 consecutiveFailures = 0
                 return .inSync
             case .paused:
                 return .paused
             case .waitForStopBudget(let until):
-                journal.stopDeferred(until: until)
+                // Said once per deferral, not at every pass that finds it still deferred.
+                if observations.stopDeferredUntil != until {
+                    observations.stopDeferredUntil = until
+                    journal.stopDeferred(until: until)
+                    publish()
+                }
                 wake(at: until)
                 return .deferred(until: until)
             case .start:

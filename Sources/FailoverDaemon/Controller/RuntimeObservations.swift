@@ -15,6 +15,8 @@ struct RuntimeObservations: Sendable {
     /// Since when the state on disk is behind the state in memory (a save failed); nil when
     /// the last save worked.
     var unsavedSince: Date?
+    /// Until when a due stop waits for the stop budget; nil when no stop is deferred.
+    var stopDeferredUntil: Date?
 }
 
 /// A cloud copy that keeps exiting right after it was started, as status shows it.

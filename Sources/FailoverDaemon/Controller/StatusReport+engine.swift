@@ -25,6 +25,7 @@ extension StatusReport {
             lastFailover: state.lastFailover.map(Episode.init),
             crashLoop: crashLoop.map { CrashLoop(quickExits: $0.quickExits, nextStartAt: RFC3339.format($0.nextStartAt)) },
             stateNotSavedSince: observations.unsavedSince.map(RFC3339.format),
+            stopDeferredUntil: observations.stopDeferredUntil.map(RFC3339.format),
             summary: Self.summary(engine: engine, observations: observations, crashLoop: crashLoop, engineName: engineName, now: now)
         )
     }
@@ -85,6 +86,11 @@ extension StatusReport {
             } else {
                 parts.append("failed over since \(RFC3339.format(since))")
             }
+        } else if let until = observations.stopDeferredUntil {
+            parts.append(
+                "on-prem recovered; stop deferred by the stop budget until \(RFC3339.format(until)) "
+                    + "(at most \(policy.maximumStopsPerWindow) stop\(policy.maximumStopsPerWindow == 1 ? "" : "s") per \(Int(policy.stopBudgetWindow)) s)"
+            )
         } else {
             parts.append("standby: cloud copy \(observations.snapshot?.status ?? "unknown")")
         }

@@ -20,6 +20,7 @@ extension StatusReport {
             )
         }
         if let stateNotSavedSince { lines.append("  state: NOT SAVED since \(stateNotSavedSince); a restart now would forget it") }
+        if let stopDeferredUntil { lines.append("  stop deferred by the stop budget until \(stopDeferredUntil)") }
         if let lastAction { lines.append("  last action: \(lastAction.what) at \(lastAction.at)") }
         if let lastError { lines.append("  last error: \(lastError.what) at \(lastError.at)") }
         if let episode = lastFailover {

@@ -72,6 +72,8 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var crashLoop: CrashLoop?
     /// Since when saves of the state fail (RFC 3339): what failoverd decides lives in memory only.
     public var stateNotSavedSince: String?
+    /// Until when a due stop waits for the stop budget (RFC 3339); nil when none is deferred.
+    public var stopDeferredUntil: String?
     /// The one line systemd shows as `Status:`.
     public var summary: String
 
@@ -87,5 +89,6 @@ public struct StatusReport: Codable, Sendable, Equatable {
         case lastFailover = "last_failover"
         case crashLoop = "crash_loop"
         case stateNotSavedSince = "state_not_saved_since"
+        case stopDeferredUntil = "stop_deferred_until"
     }
 }
