@@ -136,39 +136,100 @@ public struct DockerClient: Sendable {
     /// Follows dockerd's event stream narrowed by `filters` (Engine API filter syntax, e.g.
     /// `["type": ["container"], "container": [name]]`; by name, so it survives re-creation):
     /// calls `onOpen` once dockerd accepted the subscription, then `onEvent` with each event's
-    /// action (`die`, `start`, `destroy`, `exec_start: ...`), until dockerd closes the stream.
-    /// No deadline: the stream is meant to stay open; cancelling the task ends it. `subject`
-    /// names what is followed in errors.
+    /// action (`die`, `start`, `destroy`, `exec_start: ...`), until dockerd closes the stream or
+    /// fails. Cancelling the task ends it. `subject` names what is followed in errors.
+    ///
+    /// A quiet stream cannot be told from a stalled dockerd, so the stream is asked for in
+    /// windows of `window` (`until`): dockerd ends each one itself, the next starts where it
+    /// ended (`since`, so no event falls between), and a window still open `grace` after its
+    /// end means dockerd stopped answering: a timeout, not a quiet night.
     public func followEvents(
         filters: [String: [String]],
         subject name: String,
+        window: Duration = .seconds(60),
+        grace: Duration = .seconds(10),
         onOpen: @Sendable () async -> Void,
-        onEvent: @Sendable (String) async -> Void
+        onEvent: @escaping @Sendable (String) async -> Void
     ) async throws(DockerError) {
         let call = "GET /events"
         let query = try filterQuery(filters, call: call)
-        let response = try await open(.GET, "/events?filters=\(query)", call: call, container: name, deadline: .distantFuture)
-        guard response.status == .ok else {
-            let body = try? await response.body.collect(upTo: 64 << 10)
-            throw EngineResponse(status: Int(response.status.code), body: Data(body?.readableBytesView ?? []))
-                .error(call: call, container: name)
-        }
-        await onOpen()
-        struct Event: Decodable { let Action: String }
-        var pending = ByteBuffer()
-        do {
-            for try await chunk in response.body {
-                pending.writeImmutableBuffer(chunk)
-                // dockerd writes one JSON object per line.
-                while let newline = pending.readableBytesView.firstIndex(of: UInt8(ascii: "\n")) {
-                    let line = pending.readSlice(length: newline - pending.readerIndex + 1)!
-                    guard let event = try? JSONDecoder().decode(Event.self, from: Data(line.readableBytesView)) else { continue }
-                    await onEvent(event.Action)
-                }
-                pending.discardReadBytes()
+        // Always with `since`: given `until` alone, dockerd first replays the events it buffered.
+        var since = EventTime(Date())
+        var subscribed = false
+        while true {
+            let until = since.adding(max(window, .seconds(1)))
+            let range = "since=\(since)&until=\(until)&"
+            // dockerd answers the head at once; a stalled one must not hold the subscription.
+            let response = try await open(.GET, "/events?\(range)filters=\(query)", call: call, container: name, deadline: .now() + TimeAmount(grace))
+            guard response.status == .ok else {
+                let body = try? await response.body.collect(upTo: 64 << 10)
+                throw EngineResponse(status: Int(response.status.code), body: Data(body?.readableBytesView ?? []))
+                    .error(call: call, container: name)
             }
-        } catch {
-            throw transportError(error, call: call, container: name)
+            if !subscribed {
+                subscribed = true
+                await onOpen()
+            }
+            do {
+                try await Self.readEvents(response, by: NIODeadline.now() + TimeAmount(window + grace), onEvent: onEvent)
+            } catch {
+                throw transportError(error, call: call, container: name)
+            }
+            if Task.isCancelled { return }
+            since = until
+        }
+    }
+
+    /// A time as dockerd's `since` and `until` read it: seconds and nanoseconds since the epoch.
+    struct EventTime: CustomStringConvertible {
+        private let nanoseconds: Int64
+
+        init(_ date: Date) {
+            nanoseconds = Int64(date.timeIntervalSince1970 * 1e9)
+        }
+
+        private init(nanoseconds: Int64) {
+            self.nanoseconds = nanoseconds
+        }
+
+        func adding(_ duration: Duration) -> EventTime {
+            let (seconds, attoseconds) = duration.components
+            return EventTime(nanoseconds: nanoseconds + seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        }
+
+        var description: String {
+            let fraction = String(nanoseconds % 1_000_000_000)
+            return "\(nanoseconds / 1_000_000_000)." + String(repeating: "0", count: 9 - fraction.count) + fraction
+        }
+    }
+
+    /// Reads one window of events, one JSON object per line, until dockerd ends it or `deadline`.
+    private static func readEvents(
+        _ response: HTTPClientResponse,
+        by deadline: NIODeadline,
+        onEvent: @escaping @Sendable (String) async -> Void
+    ) async throws {
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                struct Event: Decodable { let Action: String }
+                var pending = ByteBuffer()
+                for try await chunk in response.body {
+                    pending.writeImmutableBuffer(chunk)
+                    while let newline = pending.readableBytesView.firstIndex(of: UInt8(ascii: "\n")) {
+                        let line = pending.readSlice(length: newline - pending.readerIndex + 1)!
+                        guard let event = try? JSONDecoder().decode(Event.self, from: Data(line.readableBytesView)) else { continue }
+                        await onEvent(event.Action)
+                    }
+                    pending.discardReadBytes()
+                }
+                return true
+            }
+            group.addTask {
+                try await Task.sleep(nanoseconds: UInt64(max(0, (deadline - NIODeadline.now()).nanoseconds)))
+                return false
+            }
+            defer { group.cancelAll() }
+            guard try await group.next() == true else { throw HTTPClientError.deadlineExceeded }
         }
     }
 

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import DockerEngine
+import Synchronization
 import Testing
 
 @Suite("Docker API version negotiation")
@@ -76,6 +77,39 @@ struct DockerClientTests {
             try await client.removeContainer(id: id)
             let observed4 = try await client.inspectContainer(id)
             #expect(observed4 == nil)
+        }
+    }
+
+    @Test func eventsAcrossWindowBoundariesAreAllDelivered() async throws {
+        // Windows of 1 s, and a container created, started and removed over about 3 s: each
+        // event must arrive although the stream was asked for again in between.
+        let name = RealDocker.uniqueName("dc-events")
+        try await RealDocker.withClient(removing: [name]) { client, _ in
+            let actions = Mutex<[String]>([])
+            let opened = Mutex(0)
+            let follower = Task {
+                try await client.followEvents(
+                    filters: ["type": ["container"], "container": [name]],
+                    subject: name,
+                    window: .seconds(1),
+                    onOpen: { opened.withLock { $0 += 1 } },
+                    onEvent: { action in actions.withLock { $0.append(action) } }
+                )
+            }
+            defer { follower.cancel() }
+            while opened.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(20)) }
+            let spec = ContainerSpec(name: name, image: RealDocker.image, environment: ["PORT=\(RealDocker.freePort())"], stopTimeoutSeconds: 1)
+            let id = try await client.createContainer(spec, labels: [:])
+            try await Task.sleep(for: .milliseconds(1200))
+            try await client.startContainer(id: id)
+            try await Task.sleep(for: .milliseconds(1200))
+            try await client.removeContainer(id: id)
+            try await Task.sleep(for: .milliseconds(1500))
+            let seen = actions.withLock { $0 }
+            for action in ["create", "start", "die", "destroy"] {
+                #expect(seen.contains(action), "\(action) missing from \(seen)")
+            }
+            #expect(opened.withLock { $0 } == 1, "onOpen is the subscription's, not each window's")
         }
     }
 

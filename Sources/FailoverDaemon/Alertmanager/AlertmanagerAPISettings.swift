@@ -8,7 +8,7 @@ public struct AlertmanagerAPISettings: Sendable, Equatable {
     public var urls: [String] = []
     /// Time between questions.
     public var interval: Duration = .seconds(30)
-    /// Longest one peer may take to answer.
+    /// Longest one peer may take to answer a whole question (its status and its alerts).
     public var timeout: Duration = .seconds(5)
     /// How long a peer must have been up before its not listing an alert counts as the alert's
     /// resolution: a restarted Alertmanager has lost its alerts until Prometheus re-sends them,

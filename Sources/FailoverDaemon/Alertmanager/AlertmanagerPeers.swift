@@ -34,7 +34,7 @@ struct AlertmanagerPeers: Sendable {
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration())
         let answers = await withTaskGroup(of: Answer.self) { group in
             for url in settings.urls {
-                group.addTask { Answer(url: url, result: await self.ask(url, client: client)) }
+                group.addTask { Answer(url: url, result: await self.askWithin(url, client: client)) }
             }
             return await group.reduce(into: []) { $0.append($1) }
         }
@@ -57,6 +57,17 @@ struct AlertmanagerPeers: Sendable {
             askedAt: askedAt,
             absenceMeansResolved: warmedUp
         )
+    }
+
+    /// One peer's whole answer (its status and every alerts query) within the timeout.
+    /// AsyncHTTPClient's own limits end with each response's head and restart with every byte
+    /// read, so a peer that answers the head and then stalls or trickles would otherwise hold
+    /// failoverd's start (the first question comes before it listens) for as long as it likes.
+    private func askWithin(_ base: String, client: HTTPClient) async -> Result<(alerts: [Alert], startedAt: Date), PeerFailure> {
+        let question = Task { await ask(base, client: client) }
+        if let answer = await question.value(within: settings.timeout) { return answer }
+        question.cancel()
+        return .failure(PeerFailure(description: "no whole answer from \(base) within \(settings.timeout) (the peer stalls or trickles)"))
     }
 
     private func ask(_ base: String, client: HTTPClient) async -> Result<(alerts: [Alert], startedAt: Date), PeerFailure> {

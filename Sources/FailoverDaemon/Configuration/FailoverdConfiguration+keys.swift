@@ -144,7 +144,12 @@ extension FailoverdConfiguration {
             allowed: .positive,
             "Time between questions to Alertmanager; bounds how long a lost resolve or firing goes unnoticed."
         ),
-        ConfigurationKey("alertmanager.timeout_seconds", \.alertmanager.timeout, allowed: .positive, "Longest one peer may take to answer."),
+        ConfigurationKey(
+            "alertmanager.timeout_seconds",
+            \.alertmanager.timeout,
+            allowed: .positive,
+            "Longest one peer may take to answer a whole question (status and alerts, every byte); it also bounds the question at startup."
+        ),
         ConfigurationKey(
             "alertmanager.warmup_seconds",
             \.alertmanager.warmup,
