@@ -46,11 +46,13 @@ extension FailoverEngine {
     /// does, so a wrong absence costs at most a hold-down's worth of doubt, never a stop at once.
     public mutating func apply(_ view: AlertmanagerView, now: Date) -> ViewCorrection {
         let before = state
-        let wasFiring = !state.firingAlerts.isEmpty
+        let wasFiring = state.isFiring
         var foundFiring: [String] = []
         for var alert in view.activeAlerts where policy.isTrigger(alert.labels) {
             alert.status = .firing
-            guard Self.classify(alert, from: .alertmanagerAPI, against: state.alerts[alert.fingerprint]) == .applied else { continue }
+            guard Self.classify(alert, from: .alertmanagerAPI, against: state.alerts[alert.fingerprint]) == .applied,
+                makeRoom(for: alert.fingerprint, now: now)
+            else { continue }
             record(alert, from: .alertmanagerAPI, now: now)
             foundFiring.append(alert.fingerprint)
         }

@@ -30,27 +30,44 @@ public struct FailoverEngine: Sendable {
     /// from `stateChanged` that there is nothing to save and nothing to do.
     public mutating func apply(_ webhook: AlertmanagerWebhook, now: Date) -> WebhookDecision {
         let before = state
-        let wasFiring = !state.firingAlerts.isEmpty
+        let wasFiring = state.isFiring
         var verdicts: [NoticeVerdict] = []
         verdicts.reserveCapacity(webhook.alerts.count)
+        var anyApplied = false
         for alert in webhook.alerts {
             guard policy.isTrigger(alert.labels) else {
                 verdicts.append(NoticeVerdict(fingerprint: alert.fingerprint, status: alert.status, outcome: .notATrigger))
                 continue
             }
-            let outcome = Self.classify(alert, from: .webhook, against: state.alerts[alert.fingerprint])
+            var outcome = Self.classify(alert, from: .webhook, against: state.alerts[alert.fingerprint])
             if outcome == .applied {
-                record(alert, from: .webhook, now: now)
+                if makeRoom(for: alert.fingerprint, now: now) {
+                    record(alert, from: .webhook, now: now)
+                    anyApplied = true
+                } else {
+                    outcome = .overCapacity
+                }
             }
             verdicts.append(NoticeVerdict(fingerprint: alert.fingerprint, status: alert.status, outcome: outcome))
         }
-        settle(wasFiring: wasFiring, now: now)
+        // A webhook of repeats changes nothing: no settling, and no comparison of the whole state.
+        if anyApplied { settle(wasFiring: wasFiring, now: now) }
         return WebhookDecision(
             verdicts: verdicts,
             desired: desired(at: now),
             truncatedAlerts: webhook.truncatedAlerts,
-            stateChanged: state != before
+            stateChanged: anyApplied && state != before
         )
+    }
+
+    /// Whether a notice for `fingerprint` may be recorded: always for one already tracked; for
+    /// a new one when there is room under `maximumTrackedAlerts`, after dropping resolved
+    /// records whose hold-down has passed (they only serve to spot a late notice as stale).
+    mutating func makeRoom(for fingerprint: String, now: Date) -> Bool {
+        guard state.alerts[fingerprint] == nil, state.alerts.count >= policy.maximumTrackedAlerts else { return true }
+        let settled = now.addingTimeInterval(-policy.holdDown)
+        state.alerts = state.alerts.filter { $1.status == .firing || $1.receivedAt > settled }
+        return state.alerts.count < policy.maximumTrackedAlerts
     }
 
     /// Remembers an accepted notice as the latest word on its fingerprint.
@@ -130,7 +147,7 @@ public struct FailoverEngine: Sendable {
 
     /// Whether the cloud copy should run at `now`.
     public func desired(at now: Date) -> DesiredState {
-        if !state.firingAlerts.isEmpty { return .running }
+        if state.isFiring { return .running }
         if let until = state.holdDownUntil, now < until { return .running }
         return .stopped
     }
@@ -193,7 +210,7 @@ public struct FailoverEngine: Sendable {
     /// state file): keep it for one hold-down, so a still-firing alert re-sent by Alertmanager
     /// keeps it, and an idle one is stopped.
     public mutating func adoptRunningContainer(now: Date) {
-        guard state.firingAlerts.isEmpty, state.holdDownUntil == nil else { return }
+        guard !state.isFiring, state.holdDownUntil == nil else { return }
         state.holdDownUntil = now.addingTimeInterval(policy.holdDown)
         state.failedOverSince = now
         state.lastFailover = FailoverEpisode(triggeredAt: now)
@@ -244,6 +261,8 @@ public struct NoticeVerdict: Sendable, Equatable, Encodable {
         case duplicate
         case stale
         case notATrigger = "not_a_trigger"
+        /// A new trigger fingerprint refused: `maximumTrackedAlerts` are tracked already.
+        case overCapacity = "over_capacity"
     }
 
     /// The alert's fingerprint.
@@ -269,6 +288,11 @@ public struct WebhookDecision: Sendable, Equatable {
     /// i.e. one whose sender expects the reply to confirm the cloud copy's state.
     public var concernsTheCloudCopy: Bool {
         verdicts.contains { $0.outcome == .applied || $0.outcome == .duplicate }
+    }
+
+    /// Trigger notices refused because the tracked-alert cap is reached.
+    public var refusedOverCapacity: Int {
+        verdicts.reduce(0) { $0 + ($1.outcome == .overCapacity ? 1 : 0) }
     }
 
     /// Whether a notice was older than what the engine knows: a sign that the sender's view and

@@ -19,6 +19,10 @@ public struct FailoverPolicy: Sendable, Equatable {
     public var maximumStopsPerWindow: Int
     /// The window the stop budget counts over, in seconds.
     public var stopBudgetWindow: TimeInterval
+    /// The most trigger alerts (fingerprints) tracked at once. A trigger that matches a
+    /// high-cardinality alert by mistake must not grow the state, each webhook's work and the
+    /// state file without bound; beyond it new fingerprints are refused.
+    public var maximumTrackedAlerts: Int
 
     /// Creates a policy.
     public init(
@@ -27,7 +31,8 @@ public struct FailoverPolicy: Sendable, Equatable {
         holdDown: TimeInterval = 120,
         prewarmHoldDown: TimeInterval = 30,
         maximumStopsPerWindow: Int = 3,
-        stopBudgetWindow: TimeInterval = 3600
+        stopBudgetWindow: TimeInterval = 3600,
+        maximumTrackedAlerts: Int = 10_000
     ) {
         self.triggers = triggers
         self.prewarmTriggers = prewarmTriggers
@@ -35,6 +40,7 @@ public struct FailoverPolicy: Sendable, Equatable {
         self.prewarmHoldDown = prewarmHoldDown
         self.maximumStopsPerWindow = maximumStopsPerWindow
         self.stopBudgetWindow = stopBudgetWindow
+        self.maximumTrackedAlerts = maximumTrackedAlerts
     }
 
     /// Every selector whose alerts drive failover, confirmed and pre-warm.

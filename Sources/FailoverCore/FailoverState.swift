@@ -21,6 +21,11 @@ public struct FailoverState: Codable, Sendable, Equatable {
     /// An empty state: standby.
     public init() {}
 
+    /// Whether any trigger alert fires; cheaper than `firingAlerts`, which sorts.
+    public var isFiring: Bool {
+        alerts.values.contains { $0.status == .firing }
+    }
+
     /// Trigger alerts currently firing, oldest first.
     public var firingAlerts: [TrackedAlert] {
         alerts.values.filter { $0.status == .firing }.sorted { ($0.startsAt, $0.fingerprint) < ($1.startsAt, $1.fingerprint) }

@@ -9,6 +9,7 @@ struct StatusRenderTests {
         let json = #"""
             {"desired":"running","actual":"running","health":"healthy","paused":false,"container_id":"0123456789abcdef",
              "firing_trigger_alerts":[{"fingerprint":"fp1","alertname":"OnPremDown","labels":{"alertname":"OnPremDown","site":"dc1","job":"api"},"startsAt":"2026-11-23T10:00:00Z"}],
+             "firing_trigger_alerts_total":1,"tracked_alerts":1,
              "failed_over_since":"2026-11-23T10:00:01Z","reason":"failed over: OnPremDown firing (1 trigger alert)",
              "last_action":{"at":"2026-11-23T10:00:02Z","what":"start 0123456789ab"},
              "last_failover":{"triggered_at":"2026-11-23T10:00:01Z","running_at":"2026-11-23T10:00:02Z"},

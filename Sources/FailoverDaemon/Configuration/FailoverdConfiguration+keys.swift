@@ -90,6 +90,14 @@ extension FailoverdConfiguration {
             "The window the stop budget counts over."
         ),
         ConfigurationKey(
+            "max_tracked_alerts",
+            \.maximumTrackedAlerts,
+            allowed: .atLeast(1),
+            reloadable: true,
+            perService: true,
+            "Most trigger alerts (fingerprints) tracked at once; notices for new ones beyond it get 422 and are counted as over_capacity."
+        ),
+        ConfigurationKey(
             "reconcile_interval_seconds",
             \.reconcileInterval,
             allowed: .positive,

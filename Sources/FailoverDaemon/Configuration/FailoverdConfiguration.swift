@@ -37,6 +37,8 @@ public struct FailoverdConfiguration: Sendable, Equatable {
     public var prewarmHoldDown: Duration = .seconds(30)
     /// Stop budget: at most this many stops per window.
     public var maximumStopsPerWindow = 3
+    /// Most trigger alerts tracked at once.
+    public var maximumTrackedAlerts = 10_000
     /// Stop budget window.
     public var stopBudgetWindow: Duration = .seconds(3600)
     /// Time between safety-net reconcile passes; Docker's events and the hold-down's end wake
@@ -221,7 +223,8 @@ public struct FailoverdConfiguration: Sendable, Equatable {
             // A pre-warm never holds the cloud copy longer than a confirmed failover would.
             prewarmHoldDown: min(prewarmHoldDown, holdDown).inSeconds,
             maximumStopsPerWindow: maximumStopsPerWindow,
-            stopBudgetWindow: stopBudgetWindow.inSeconds
+            stopBudgetWindow: stopBudgetWindow.inSeconds,
+            maximumTrackedAlerts: maximumTrackedAlerts
         )
     }
 

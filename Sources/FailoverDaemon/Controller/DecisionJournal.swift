@@ -78,6 +78,12 @@ struct DecisionJournal: Sendable {
             )
         }
         for (outcome, count) in counts { metrics.notices(outcome, count: count) }
+        if decision.refusedOverCapacity > 0 {
+            logger.warning(
+                "new trigger alerts refused: the tracked-alert cap is reached (max_tracked_alerts); does a trigger match a high-cardinality alert?",
+                metadata: ["alerts.refused": .stringConvertible(decision.refusedOverCapacity)]
+            )
+        }
         if decision.truncatedAlerts > 0 {
             logger.warning(
                 "Alertmanager truncated alerts; raise max_alerts on the failover receiver",

@@ -138,6 +138,8 @@ public actor FailoverController {
         public var summary: String
         /// The runtime's name, for replies about its failures.
         public var engineName: String
+        /// The tracked-alert cap, for a reply that refused notices over it.
+        public var trackedAlertLimit: Int
     }
 
     /// Applies a webhook, persists what changed, and converges where the runtime must act,
@@ -158,7 +160,8 @@ public actor FailoverController {
             convergence: convergence,
             persisted: persisted,
             summary: summary(),
-            engineName: runtime.engineName
+            engineName: runtime.engineName,
+            trackedAlertLimit: engine.policy.maximumTrackedAlerts
         )
     }
 
@@ -509,7 +512,7 @@ public actor FailoverController {
         metrics.state(
             desiredRunning: current.desired == .running,
             actualRunning: observations.snapshot.map { $0.actual == .running },
-            firing: current.firingTriggerAlerts.count,
+            firing: current.firingTriggerAlertsTotal,
             holdDownRemaining: current.holdDownRemainingSeconds ?? 0,
             paused: current.paused,
             engineUp: observations.engineUp,

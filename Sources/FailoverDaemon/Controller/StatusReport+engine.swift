@@ -5,6 +5,7 @@ extension StatusReport {
     /// The status as the controller knows it at `now`.
     init(engine: FailoverEngine, observations: RuntimeObservations, crashLoop: CrashLoopStatus?, engineName: String, now: Date) {
         let state = engine.state
+        let firing = state.firingAlerts
         self.init(
             service: nil,
             desired: engine.desired(at: now),
@@ -13,9 +14,11 @@ extension StatusReport {
             containerID: observations.snapshot?.id,
             health: observations.snapshot?.health,
             paused: state.paused,
-            firingTriggerAlerts: state.firingAlerts.map {
+            firingTriggerAlerts: firing.suffix(Self.firingAlertsShown).map {
                 FiringAlert(fingerprint: $0.fingerprint, alertname: $0.alertname, labels: $0.labels, startsAt: RFC3339.format($0.startsAt))
             },
+            firingTriggerAlertsTotal: firing.count,
+            trackedAlerts: state.alerts.count,
             holdDownUntil: state.holdDownUntil.map(RFC3339.format),
             holdDownRemainingSeconds: Self.holdDownRemaining(state, now: now),
             failedOverSince: state.failedOverSince.map(RFC3339.format),

@@ -10,6 +10,9 @@ extension StatusReport {
         ]
         if let containerID { lines.append("  container: \(containerID.prefix(12))") }
         if let holdDownUntil { lines.append("  hold-down until: \(holdDownUntil) (\(Int(holdDownRemainingSeconds ?? 0)) s left)") }
+        if firingTriggerAlertsTotal > firingTriggerAlerts.count {
+            lines.append("  firing: \(firingTriggerAlertsTotal) trigger alerts, the newest \(firingTriggerAlerts.count) below")
+        }
         for alert in firingTriggerAlerts {
             let labels = alert.labels.filter { $0.key != "alertname" }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
             lines.append("  firing: \(alert.alertname) \(labels.joined(separator: ",")) since \(alert.startsAt) [\(alert.fingerprint)]")

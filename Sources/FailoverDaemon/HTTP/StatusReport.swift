@@ -52,6 +52,10 @@ public struct StatusReport: Codable, Sendable, Equatable {
         }
     }
 
+    /// At most this many firing alerts are listed, so `/status` stays small and quick when a
+    /// trigger matches thousands of alerts; the total is always given.
+    public static let firingAlertsShown = 100
+
     /// The service's name, when the configuration lists services.
     public var service: String?
     public var desired: DesiredState
@@ -59,7 +63,12 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var containerID: String?
     public var health: String?
     public var paused: Bool
+    /// The newest `StatusReport.firingAlertsShown` firing trigger alerts, oldest first.
     public var firingTriggerAlerts: [FiringAlert]
+    /// How many trigger alerts fire, shown or not.
+    public var firingTriggerAlertsTotal: Int
+    /// Trigger alerts tracked (firing and recently resolved), against `max_tracked_alerts`.
+    public var trackedAlerts: Int
     public var holdDownUntil: String?
     public var holdDownRemainingSeconds: Double?
     public var failedOverSince: String?
@@ -81,6 +90,8 @@ public struct StatusReport: Codable, Sendable, Equatable {
         case service, desired, actual, health, paused, reason, summary
         case containerID = "container_id"
         case firingTriggerAlerts = "firing_trigger_alerts"
+        case firingTriggerAlertsTotal = "firing_trigger_alerts_total"
+        case trackedAlerts = "tracked_alerts"
         case holdDownUntil = "hold_down_until"
         case holdDownRemainingSeconds = "hold_down_remaining_seconds"
         case failedOverSince = "failed_over_since"

@@ -93,6 +93,16 @@ extension WebhookReply {
         case .paused: result = "paused: no action taken"
         case .deferred(let until): result = "stop deferred until \(RFC3339.format(until)) by the stop budget"
         }
+        let refused = outcome.decision.refusedOverCapacity
+        guard refused == 0 else {
+            // A retry would be refused the same way: 4xx, so Alertmanager does not retry forever.
+            throw HTTPError(
+                .unprocessableContent,
+                message: "\(refused) new trigger alert\(refused == 1 ? "" : "s") refused: failoverd tracks at most "
+                    + "\(outcome.trackedAlertLimit) at once (max_tracked_alerts); the rest of this webhook was applied. "
+                    + "A trigger matching a high-cardinality alert? Narrow triggers."
+            )
+        }
         self.init(
             desired: outcome.decision.desired,
             result: result,

@@ -20,7 +20,7 @@ public struct DaemonMetrics: Sendable {
     /// Buckets for Docker operations: `start` with its readiness wait takes seconds, inspects take milliseconds.
     static let dockerBuckets: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20]
     /// The reply codes a webhook can get from failoverd itself.
-    static let webhookReplyCodes = [200, 400, 401, 413, 415, 503]
+    static let webhookReplyCodes = [200, 400, 401, 413, 415, 422, 503]
 
     /// Creates the process's own metrics in `registry`; `service(_:)` makes each service's.
     public init(registry: PrometheusCollectorRegistry) {
