@@ -119,6 +119,12 @@ public struct WebhookPayloadError: Error, Equatable, CustomStringConvertible {
         if let scanned = body.withContiguousStorageIfAvailable({ WebhookScanner.read(UnsafeRawBufferPointer($0)) }) ?? nil {
             payload = scanned
         } else {
+            // The scanner leaves every body with a duplicate key it reads; here any duplicate is refused.
+            if let duplicate = JSONDuplicateKeys.first(in: body) {
+                throw WebhookPayloadError(
+                    description: "\(duplicate): duplicate key; Alertmanager never sends one, and readers disagree on which value counts"
+                )
+            }
             payload = try decodeWithJSONDecoder(body)
         }
         guard payload.truncatedAlerts >= 0 else {

@@ -121,6 +121,7 @@ public func buildFailoverd(
 
     let authenticator = WebhookAuthenticator(token: token, basicUsername: configuration.basicAuthUsername)
     let tls = try configuration.tlsCredentials().map(LiveTLSCredentials.init)
+    let clientAuthorities = try configuration.tlsClientCertificateAuthorities()
     let reloader = ConfigurationReloader(
         running: configuration,
         load: dependencies.reloadConfiguration ?? { configuration },
@@ -166,7 +167,12 @@ public func buildFailoverd(
         configuration: .init(additionalChannelHandlers: [RequestDeadlineHandler(deadline: requestTimeout)], idleTimeout: nil)
     )
     let server =
-        try tls.map { try HTTPServerBuilder.tls(http1, tlsConfiguration: $0.serverConfiguration(minimumVersion: configuration.tlsMinimumVersion)) }
+        try tls.map {
+            try HTTPServerBuilder.tls(
+                http1,
+                tlsConfiguration: $0.serverConfiguration(minimumVersion: configuration.tlsMinimumVersion, clientAuthorities: clientAuthorities)
+            )
+        }
         ?? http1
     let application = Application(
         router: router,

@@ -48,6 +48,7 @@ struct ConfigurationOptions: ParsableArguments {
         let configuration = try load()
         _ = try configuration.readToken()
         _ = try configuration.tlsCredentials()
+        _ = try configuration.tlsClientCertificateAuthorities()
         return configuration
     }
 

@@ -8,6 +8,32 @@ struct WebhookPayloadTests {
     /// A payload shaped exactly as Alertmanager sends it, with fields we do not use.
     static let sample = AlertmanagerFixture.raw("mixed-group-with-unknown-fields")
 
+    /// One alert with `status` twice (`first`, then `second`), as no Alertmanager writes it.
+    private static func alertStatusTwice(_ first: String, _ second: String, key: String = "status") -> String {
+        #"{"version":"4","status":"firing","alerts":[{"status":"\#(first)","labels":{"alertname":"OnPremDown"},"#
+            + #""startsAt":"2026-01-01T00:00:00Z","endsAt":"0001-01-01T00:00:00Z","fingerprint":"f","\#(key)":"\#(second)"}]}"#
+    }
+
+    @Test(arguments: [
+        (alertStatusTwice("firing", "resolved"), "alerts[0].status: duplicate key"),
+        (alertStatusTwice("resolved", "firing", key: #"\u0073tatus"#), "alerts[0].status: duplicate key"),
+        (#"{"version":"4","status":"firing","alerts":[],"alerts":[]}"#, "alerts: duplicate key"),
+        (
+            #"{"version":"4","status":"firing","alerts":[{"status":"firing","labels":{"site":"a","site":"b"},"#
+                + #""startsAt":"2026-01-01T00:00:00Z","endsAt":"0001-01-01T00:00:00Z","fingerprint":"f"}]}"#,
+            "alerts[0].labels.site: duplicate key"
+        ),
+    ])
+    func aDuplicateKeyIsRefusedNamingIt(body: String, reason: String) {
+        // Go's reader (Alertmanager's) keeps the last value, Foundation's the first: neither is guessed.
+        #expect(throws: WebhookPayloadError.self) { try WebhookPayloadError.decode(Array(body.utf8)) }
+        do {
+            _ = try WebhookPayloadError.decode(Array(body.utf8))
+        } catch {
+            #expect(error.description.hasPrefix(reason), "\(error.description)")
+        }
+    }
+
     @Test func decodesAlertmanagersPayloadIgnoringUnknownFields() throws {
         let payload = try WebhookPayloadError.decode(Array(Self.sample.utf8))
         #expect(payload.version == "4")

@@ -8,8 +8,8 @@ cd "$(dirname "$0")/../.."
 . scripts/tests/lib.sh
 bin=$(failoverd_binary)
 work=$(mktemp -d /tmp/failoverd-tls.XXXXXX)
-port=$(free_port); pid=""
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$work"; }
+port=$(free_port); am_port=$(free_port); pid=""; am_pid=""
+cleanup() { stop_pid "$pid" "$am_pid"; rm -rf "$work"; }
 trap cleanup EXIT
 
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=failoverd.test" -addext "subjectAltName=IP:127.0.0.1" \
@@ -73,4 +73,47 @@ sed "s/port: $port/port: $(free_port)/" "$work/good.yml" >"$work/failoverd.yml"
 kill -HUP "$pid"
 check "a changed listen.port on SIGHUP is named as waiting for a restart" wait_for 10 grep -q '"config.restart_required":"listen.port"' "$work/log"
 check "  ... failoverd_config_restart_required is 1, and it still listens where it did" metric_is failoverd_config_restart_required 1
+
+# --- client certificates (tls.client_ca_file): Alertmanager presents one, others are refused
+stop_pid "$pid"; pid=""
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=test-client-ca \
+    -keyout "$work/client-ca.key" -out "$work/client-ca.pem" >/dev/null 2>&1
+openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj /CN=alertmanager -keyout "$work/am.key" -out "$work/am.csr" >/dev/null 2>&1
+openssl x509 -req -in "$work/am.csr" -CA "$work/client-ca.pem" -CAkey "$work/client-ca.key" -CAcreateserial -days 2 -out "$work/am.pem" >/dev/null 2>&1
+# The CLI presents failoverd's own (self-signed) certificate, so the file lists it too.
+cat "$work/client-ca.pem" "$work/cert.pem" >"$work/client-cas.pem"
+sed "s|^tls: .*|tls: {certificate: $work/cert.pem, key: $work/key.pem, client_ca_file: $work/client-cas.pem}|" "$work/good.yml" >"$work/failoverd.yml"
+check "check-config accepts tls.client_ca_file" "$bin" check-config --config "$work/failoverd.yml"
+sed "s|client_ca_file: $work/client-cas.pem|client_ca_file: $work/token|" "$work/failoverd.yml" >"$work/bad-ca.yml"
+check "check-config rejects a client CA file without a certificate, naming the key" bash -c "'$bin' check-config --config '$work/bad-ca.yml' 2>&1 | grep -q 'tls.client_ca_file'"
+"$bin" serve --config "$work/failoverd.yml" >>"$work/log" 2>&1 &
+pid=$!
+with_client_cert() { curl -fsS --cacert "$work/cert.pem" --cert "$work/am.pem" --key "$work/am.key" "https://127.0.0.1:$port/health"; }
+check "with tls.client_ca_file, a client certificate the CA signed is accepted" wait_for 20 with_client_cert
+check "  ... a client without a certificate is refused in the handshake" fails curl -fsS --max-time 2 --cacert "$work/cert.pem" "https://127.0.0.1:$port/health"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=stranger \
+    -keyout "$work/stranger.key" -out "$work/stranger.pem" >/dev/null 2>&1
+check "  ... and one with a certificate from another CA" fails curl -fsS --max-time 2 --cacert "$work/cert.pem" \
+    --cert "$work/stranger.pem" --key "$work/stranger.key" "https://127.0.0.1:$port/health"
+check "  ... the failoverd CLI still reads status (it presents failoverd's own certificate)" bash -c "'$bin' status --config '$work/failoverd.yml' | grep -q 'Docker unreachable'"
+cat >"$work/alertmanager.yml" <<YAML
+route: {receiver: failoverd, group_by: [alertname], group_wait: 0s, group_interval: 1s, repeat_interval: 1m}
+receivers:
+  - name: failoverd
+    webhook_configs:
+      - url: https://127.0.0.1:$port/failover
+        http_config:
+          authorization: {type: Bearer, credentials_file: $work/token}
+          tls_config: {ca_file: $work/cert.pem, cert_file: $work/am.pem, key_file: $work/am.key}
+YAML
+check "amtool accepts Alertmanager's webhook with a client certificate" amtool check-config "$work/alertmanager.yml"
+prometheus-alertmanager --config.file="$work/alertmanager.yml" --storage.path="$work/am-data" --web.listen-address="127.0.0.1:$am_port" \
+    --cluster.listen-address= >"$work/am.log" 2>&1 &
+am_pid=$!
+check "Alertmanager starts" wait_for 20 curl -fsS "http://127.0.0.1:$am_port/-/ready"
+curl -fsS -X POST -H 'Content-Type: application/json' "http://127.0.0.1:$am_port/api/v2/alerts" \
+    -d '[{"labels":{"alertname":"OnPremDown","site":"dc1"}}]' >/dev/null
+delivered() { curl -fsS --cacert "$work/cert.pem" --cert "$work/am.pem" --key "$work/am.key" "https://127.0.0.1:$port/metrics" |
+    grep -Eq '^failoverd_webhook_requests_total\{code="503"\} [1-9]'; }
+check "Alertmanager's webhook reaches failoverd through the client-certificate check (503: Docker is absent)" wait_for 20 delivered
 finish

@@ -29,14 +29,38 @@ extension FailoverdConfiguration {
         }
     }
 
+    /// The CAs whose client certificates the listener requires (`tls.client_ca_file`), empty
+    /// when none are asked for. Read once at start: the listener's trust is fixed until a restart.
+    public func tlsClientCertificateAuthorities() throws(ConfigurationError) -> [NIOSSLCertificate] {
+        guard let path = tlsClientCAPath else { return [] }
+        guard tlsCertificatePath != nil else {
+            throw ConfigurationError(key: "tls.client_ca_file", problem: "needs tls.certificate and tls.key: client certificates exist only over HTTPS")
+        }
+        do {
+            let authorities = try NIOSSLCertificate.fromPEMFile(path)
+            guard !authorities.isEmpty else { throw ConfigurationError(key: "tls.client_ca_file", problem: "\(path) holds no certificate") }
+            return authorities
+        } catch let error as ConfigurationError {
+            throw error
+        } catch {
+            throw ConfigurationError(key: "tls.client_ca_file", problem: "cannot load \(path): \(error)")
+        }
+    }
+
     /// A client TLS configuration for talking to this daemon on loopback (the CLI): trusts the
     /// daemon's own certificate and skips the host name check, since 127.0.0.1 is rarely a SAN.
+    /// When the listener asks for client certificates, it presents the daemon's own pair.
     public func tlsLoopbackClientConfiguration() throws(ConfigurationError) -> TLSConfiguration? {
         guard let certificatePath = tlsCertificatePath else { return nil }
         do {
             var client = TLSConfiguration.makeClientConfiguration()
-            client.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(certificatePath))
+            let chain = try NIOSSLCertificate.fromPEMFile(certificatePath)
+            client.trustRoots = .certificates(chain)
             client.certificateVerification = .noHostnameVerification
+            if tlsClientCAPath != nil, let keyPath = tlsKeyPath {
+                client.certificateChain = chain.map { .certificate($0) }
+                client.privateKey = .privateKey(try NIOSSLPrivateKey(file: keyPath, format: .pem))
+            }
             return client
         } catch {
             throw ConfigurationError(key: "tls.certificate", problem: "cannot load \(certificatePath): \(error)")

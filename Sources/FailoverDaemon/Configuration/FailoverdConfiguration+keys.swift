@@ -30,6 +30,11 @@ extension FailoverdConfiguration {
             "Oldest TLS version accepted (1.2: with AEAD ECDHE suites only; 1.0 and 1.1 are never offered)."
         ),
         ConfigurationKey(
+            "tls.client_ca_file",
+            \.tlsClientCAPath,
+            "PEM CAs; when set, every client (Alertmanager, Prometheus, the failoverd CLI) must present a certificate one of them signed. The CLI presents tls.certificate, so include its issuer (or the certificate itself, if self-signed)."
+        ),
+        ConfigurationKey(
             "auth.token_file",
             \.tokenFile,
             environment: "FAILOVERD_TOKEN_FILE",

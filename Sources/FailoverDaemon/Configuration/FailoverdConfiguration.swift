@@ -22,6 +22,8 @@ public struct FailoverdConfiguration: Sendable, Equatable {
     public var tlsKeyPath: String?
     /// The oldest TLS version the listener accepts: "1.2" or "1.3".
     public var tlsMinimumVersion = "1.2"
+    /// PEM CAs whose client certificates the listener requires; nil: no client certificate asked.
+    public var tlsClientCAPath: String?
     /// File holding the shared secret (bearer token, or basic-auth password). Under systemd the
     /// default is `$CREDENTIALS_DIRECTORY/webhook-token` (LoadCredential=).
     public var tokenFile: String?

@@ -20,10 +20,16 @@ public final class LiveTLSCredentials: Sendable {
 
     /// The server configuration whose handshakes ask for the current pair: TLS 1.2 or later
     /// (`minimumVersion` "1.3" for 1.3 only), and on 1.2 only ECDHE key exchange with AEAD
-    /// ciphers, as Mozilla's intermediate profile has it (no CBC, no SHA-1 MACs).
-    public func serverConfiguration(minimumVersion: String) -> TLSConfiguration {
+    /// ciphers, as Mozilla's intermediate profile has it (no CBC, no SHA-1 MACs). With
+    /// `clientAuthorities`, a client without a certificate one of them signed is refused in
+    /// the handshake, before any byte of HTTP.
+    public func serverConfiguration(minimumVersion: String, clientAuthorities: [NIOSSLCertificate] = []) -> TLSConfiguration {
         let now = current.withLock { $0 }
         var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: now.chain, privateKey: now.key)
+        if !clientAuthorities.isEmpty {
+            configuration.certificateVerification = .noHostnameVerification
+            configuration.trustRoots = .certificates(clientAuthorities)
+        }
         configuration.minimumTLSVersion = minimumVersion == "1.3" ? .tlsv13 : .tlsv12
         configuration.cipherSuites = "ECDHE+AESGCM:ECDHE+CHACHA20"
         configuration.sslContextCallback = { [self] _, promise in
