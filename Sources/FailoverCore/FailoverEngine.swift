@@ -10,6 +10,11 @@ public struct FailoverEngine: Sendable {
     /// The remembered state; persisted after every change.
     public internal(set) var state: FailoverState
 
+    /// Two `startsAt` this close are one episode: a time read back from `state.json` (to the
+    /// microsecond) can differ from Alertmanager's nanosecond original by a rounding step, and
+    /// two episodes of one alert start at least a rule evaluation apart.
+    static let sameEpisodeTolerance: TimeInterval = 0.001
+
     /// How long resolved records are kept to recognise stale notices.
     public static let resolvedRetention: TimeInterval = 24 * 3600
 
@@ -123,8 +128,9 @@ public struct FailoverEngine: Sendable {
     /// webhook alone cannot revive it; it is stale, which makes failoverd ask the API at once.
     static func classify(_ alert: Alert, from source: NoticeSource, against existing: TrackedAlert?) -> NoticeVerdict.Outcome {
         guard let existing else { return .applied }
-        if alert.startsAt > existing.startsAt { return .applied }
-        if alert.startsAt < existing.startsAt { return .stale }
+        let gap = alert.startsAt.timeIntervalSince(existing.startsAt)
+        if gap > sameEpisodeTolerance { return .applied }
+        if gap < -sameEpisodeTolerance { return .stale }
         let resolutionInferred = existing.source == .alertmanagerAPI
         switch (existing.status, alert.status) {
         case (.firing, .firing): return .duplicate

@@ -67,19 +67,30 @@ public enum RFC3339 {
 
     /// Formats a time as RFC 3339 UTC to the nearest millisecond, for status output and logs.
     public static func format(_ date: Date) -> String {
-        // To the nearest millisecond, not down: a Double holds .89 s as .8899999…, which would
-        // print as .889 (found by the fuzzer: 1971-11-23T10:00:00.89Z).
-        let totalMilliseconds = Int((date.timeIntervalSince1970 * 1000).rounded())
-        let (days, millisOfDay) = totalMilliseconds.quotientAndRemainderFloored(dividingBy: 86_400_000)
+        format(date, digits: 3)
+    }
+
+    /// Formats a time to the nearest microsecond: the state file, which failoverd reads back.
+    public static func formatMicroseconds(_ date: Date) -> String {
+        format(date, digits: 6)
+    }
+
+    private static func format(_ date: Date, digits: Int) -> String {
+        // To the nearest unit, not down: a Double holds .89 s as .8899999…, which would print
+        // as .889 (found by the fuzzer: 1971-11-23T10:00:00.89Z).
+        let perSecond = digits == 6 ? 1_000_000 : 1000
+        let total = Int((date.timeIntervalSince1970 * Double(perSecond)).rounded())
+        let (days, unitsOfDay) = total.quotientAndRemainderFloored(dividingBy: 86_400 * perSecond)
         let (year, month, day) = civilFromDays(days)
         func pad(_ value: Int, _ width: Int = 2) -> String {
             let digits = String(value)
             return String(repeating: "0", count: max(0, width - digits.count)) + digits
         }
-        let hour = millisOfDay / 3_600_000
-        let minute = millisOfDay / 60_000 % 60
-        let second = millisOfDay / 1000 % 60
-        return "\(pad(year, 4))-\(pad(month))-\(pad(day))T\(pad(hour)):\(pad(minute)):\(pad(second)).\(pad(millisOfDay % 1000, 3))Z"
+        let secondOfDay = unitsOfDay / perSecond
+        let hour = secondOfDay / 3600
+        let minute = secondOfDay / 60 % 60
+        let second = secondOfDay % 60
+        return "\(pad(year, 4))-\(pad(month))-\(pad(day))T\(pad(hour)):\(pad(minute)):\(pad(second)).\(pad(unitsOfDay % perSecond, digits))Z"
     }
 
     /// Days since 1970-01-01 for a proleptic Gregorian date (H. Hinnant's algorithm).

@@ -79,8 +79,8 @@ struct ControllerTests {
         #expect(report.reason.contains("adopted"))
         let files = try FileManager.default.contentsOfDirectory(atPath: directory)
         #expect(files.contains { $0.hasPrefix("state.json.corrupt-") })
-        let saved = try JSONDecoder().decode(FailoverState.self, from: Data(contentsOf: URL(fileURLWithPath: directory + "/state.json")))
-        #expect(saved.holdDownUntil != nil)
+        let saved = try String(contentsOfFile: directory + "/state.json", encoding: .utf8)
+        #expect(saved.contains(#""holdDownUntil" : ""#), "the adoption's hold-down is saved")
     }
 
     @Test func reconcileRestartsACopyThatDiedAndStopsAfterHoldDown() async throws {

@@ -50,7 +50,7 @@ public struct StateStore: Sendable {
             return .corrupt(movedTo: moveAside(now: now), reason: error.description, paused: false)
         }
         do {
-            return .restored(try JSONDecoder().decode(FailoverState.self, from: bytes))
+            return .restored(try StateFile.decode(bytes))
         } catch {
             return .corrupt(movedTo: moveAside(now: now), reason: "\(error)", paused: Self.pausedFlag(in: bytes))
         }
@@ -81,9 +81,7 @@ public struct StateStore: Sendable {
     public func save(_ state: FailoverState) throws(Failure) {
         let data: Data
         do {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-            data = try encoder.encode(state)
+            data = try StateFile.encode(state)
         } catch {
             throw Failure(description: "cannot encode state: \(error)")
         }
