@@ -34,7 +34,10 @@ extension FailoverdConfiguration {
     public func tlsClientCertificateAuthorities() throws(ConfigurationError) -> [NIOSSLCertificate] {
         guard let path = tlsClientCAPath else { return [] }
         guard tlsCertificatePath != nil else {
-            throw ConfigurationError(key: "tls.client_ca_file", problem: "needs tls.certificate and tls.key: client certificates exist only over HTTPS")
+            throw ConfigurationError(
+                key: "tls.client_ca_file",
+                problem: "needs tls.certificate and tls.key: client certificates exist only over HTTPS"
+            )
         }
         do {
             let authorities = try NIOSSLCertificate.fromPEMFile(path)
