@@ -199,8 +199,8 @@ auth: {token_file: $work/token}
 hold_down_seconds: $hold_down
 $([ "$profile" = reference ] && echo "prewarm_triggers: []")
 reconcile_interval_seconds: 1
-state_directory: $work/failoverd-state
-docker: {socket: $cloud_host/docker.sock}
+state_directory: ${failoverd_state:-$work/failoverd-state}
+docker: {socket: ${failoverd_docker_socket:-$cloud_host/docker.sock}}
 alertmanager: {urls: [$am_urls], interval_seconds: 2, warmup_seconds: 15}
 container:
   name: $cloud

@@ -26,6 +26,25 @@ public struct FailoverState: Codable, Sendable, Equatable {
         alerts.values.contains { $0.status == .firing }
     }
 
+    /// How many trigger alerts fire, the oldest of them, and the oldest that `preferred` picks,
+    /// in one pass: a status line needs no more, and sorting thousands of alerts on every
+    /// webhook would cost milliseconds.
+    public func firingOverview(preferring preferred: (TrackedAlert) -> Bool) -> (count: Int, oldestPreferred: TrackedAlert?, oldest: TrackedAlert?) {
+        func older(_ a: TrackedAlert, than b: TrackedAlert?) -> Bool {
+            guard let b else { return true }
+            return (a.startsAt, a.fingerprint) < (b.startsAt, b.fingerprint)
+        }
+        var count = 0
+        var oldest: TrackedAlert?
+        var oldestPreferred: TrackedAlert?
+        for alert in alerts.values where alert.status == .firing {
+            count += 1
+            if older(alert, than: oldest) { oldest = alert }
+            if preferred(alert), older(alert, than: oldestPreferred) { oldestPreferred = alert }
+        }
+        return (count, oldestPreferred, oldest)
+    }
+
     /// Trigger alerts currently firing, oldest first.
     public var firingAlerts: [TrackedAlert] {
         alerts.values.filter { $0.status == .firing }.sorted { ($0.startsAt, $0.fingerprint) < ($1.startsAt, $1.fingerprint) }

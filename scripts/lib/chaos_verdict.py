@@ -58,8 +58,8 @@ def stopped_after_heal_within(extra):
                                 run["hold_down_seconds"] + extra))
 
 
-def full_outage(*extra, failures=60):
-    return [completed, served, rto_within(10), failover_failures_within(failures), clean_failback, one_cycle,
+def full_outage(*extra, failures=60, rto=10):
+    return [completed, served, rto_within(rto), failover_failures_within(failures), clean_failback, one_cycle,
             never_stopped_while_down, ended_stopped, *extra]
 
 
@@ -134,6 +134,25 @@ SCENARIOS = {
     "alertmanager-restart": ("Alertmanager restarts with empty storage while failed over (on-prem stays down 20 s), "
                              "then again just before on-prem returns, so the resolve is never sent", full_outage(
         stopped_within("alertmanager_restarted_at", 45, "the second Alertmanager restart (warm-up 15 s + hold-down + slack)"),
+    )),
+    "docker-stall": ("the cloud host's dockerd answers the head of a call and then stalls mid-body for 60 s, as on-prem "
+                     "is docker-killed: failoverd gives up at its 5 s call deadline and tries again", full_outage(
+        ("a Docker answer stalled mid-body during the failover", lambda run: run["notes"].get("docker_stalled_at") is not None),
+        rto=15,
+    )),
+    "crash-loop": ("another process holds the cloud copy's port for 8 s as on-prem is docker-killed: the copy exits "
+                   "at every start until the port is free", [
+        completed, served, clean_failback, ended_stopped,
+        ("failoverd counted at least 3 quick exits in a row while the port was taken (CloudCopyCrashLooping fires)",
+         lambda run: (run["notes"].get("cloud_quick_exits") or 0) >= 3),
+        ("at most 7 starts in all: doubling waits, not a tight loop", lambda run: run["figures"]["cloud_starts"] <= 7),
+        ("the copy served at most 12 s after its port was free", lambda run: at_most(since(run, "port_freed_at", "first_cloud_200"), 12)),
+    ]),
+    "full-disk": ("failoverd's state directory (a 1 MiB tmpfs) is full as on-prem is docker-killed and has room "
+                  "again before on-prem returns", full_outage(
+        ("failoverd said its state was not saved (failoverd_state_save_failing 1)",
+         lambda run: run["notes"].get("state_save_failing") == 1),
+        ("the state was saved again once the disk had room", lambda run: run["notes"].get("state_saved_again_at") is not None),
     )),
     "hostile-traffic": ("junk, oversized, unauthenticated and duplicate webhooks hit failoverd while on-prem is "
                         "killed and comes back", full_outage(

@@ -203,3 +203,59 @@ run_hostile_traffic() {
     kill -TERM "$hostile"; wait "$hostile" || true
     note hostile_replies "$(cat "$work/hostile.json")"
 }
+
+# The cloud host's dockerd answers and then stops mid-body, once, as on-prem goes down; failoverd
+# talks to it through a relay that can do that (scripts/lib/stall_proxy.py).
+setup_docker_stall() { failoverd_docker_socket=$cloud_host/stalling-docker.sock; }
+start_docker_stall() {
+    python3 scripts/lib/stall_proxy.py --listen "$failoverd_docker_socket" --upstream "$cloud_host/docker.sock" \
+        --stall-seconds 60 >"$work/stalls.jsonl" 2>"$work/stall_proxy.log" &
+    stall_proxy_pid=$!; other_pids+=($stall_proxy_pid)
+    wait_for 10 test -S "$failoverd_docker_socket"
+    say "failoverd reaches the cloud host's dockerd through a relay that can stall an answer mid-body"
+}
+run_docker_stall() {
+    say "on-prem goes down and the next answer of the cloud host's dockerd stalls after its head for 60 s"
+    kill -USR1 "$stall_proxy_pid"
+    kill_onprem
+    await_site cloud 60 || return 0
+    note docker_stalled_at "$(python3 -c 'import json, sys; print(json.loads(open(sys.argv[1]).readline())["stalled_at"])' "$work/stalls.jsonl" 2>/dev/null || echo null)"
+    stay_failed_over
+    restore_onprem && await_cloud_stopped || true
+}
+
+crash_loop_port_seconds=8
+run_crash_loop() {
+    say "another process holds the cloud copy's port (127.0.0.1:$cloud_port) as on-prem goes down, for $crash_loop_port_seconds s"
+    python3 -c "import socket, time; s = socket.socket(); s.bind(('127.0.0.1', $cloud_port)); s.listen(); time.sleep(600)" &
+    local holder=$!
+    sleep 0.5
+    kill_onprem
+    sleep "$crash_loop_port_seconds"
+    note cloud_quick_exits "$(curl -fsS "http://127.0.0.1:$failoverd_port/metrics" | awk '$1 == "failoverd_cloud_copy_quick_exits" {print $2 + 0}')"
+    stop_pid "$holder"
+    note port_freed_at "$(now)"
+    say "the port is free again"
+    await_site cloud 60 || return 0
+    stay_failed_over
+    restore_onprem && await_cloud_stopped || true
+}
+
+# failoverd's state directory is a 1 MiB tmpfs on the cloud host, filled as on-prem goes down and
+# given room again before on-prem comes back.
+setup_full_disk() {
+    failoverd_state=$cloud_host/failoverd-state
+    mkdir -p "$failoverd_state"
+    mount -t tmpfs -o size=1m,mode=0700 tmpfs "$failoverd_state"
+}
+run_full_disk() {
+    say "failoverd's state disk fills up just before on-prem goes down"
+    dd if=/dev/zero of="$failoverd_state/filler" bs=4k 2>/dev/null || true
+    crash_onprem || return 0
+    note state_save_failing "$(curl -fsS "http://127.0.0.1:$failoverd_port/metrics" | awk '$1 == "failoverd_state_save_failing" {print $2 + 0}')"
+    stay_failed_over
+    say "the state disk has room again"
+    rm -f "$failoverd_state/filler"
+    wait_for 10 grep -q "state saved again" "$work/failoverd.log" && note state_saved_again_at "$(now)"
+    restore_onprem && await_cloud_stopped || true
+}

@@ -75,10 +75,9 @@ extension StatusReport {
         if !observations.engineUp { parts.append("\(engineName) unreachable") }
         if let since = observations.unsavedSince { parts.append("STATE NOT SAVED since \(RFC3339.format(since))") }
         if let since = state.failedOverSince, desired == .running {
-            let firing = state.firingAlerts
-            let confirmedAlert = firing.first { policy.isConfirmedTrigger($0.labels) }
-            if let shown = confirmedAlert ?? firing.first {
-                let confirmed = confirmedAlert != nil || state.lastFailover?.confirmedAt != nil
+            let firing = state.firingOverview { policy.isConfirmedTrigger($0.labels) }
+            if let shown = firing.oldestPreferred ?? firing.oldest {
+                let confirmed = firing.oldestPreferred != nil || state.lastFailover?.confirmedAt != nil
                 parts.append(
                     confirmed
                         ? "failed over since \(RFC3339.format(since)): \(shown.alertname) firing (\(firing.count))"
