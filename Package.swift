@@ -249,6 +249,7 @@ let package = Package(
                 "DockerEngine",
                 "FailoverDaemon",
                 "FailoverCore",
+                "TestFixtures",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],

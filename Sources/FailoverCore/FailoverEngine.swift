@@ -22,6 +22,16 @@ public struct FailoverEngine: Sendable {
     public init(policy: FailoverPolicy, state: FailoverState = FailoverState()) {
         self.policy = policy
         self.state = state
+        self.firing = Self.overview(of: state, policy: policy)
+    }
+
+    /// The firing trigger alerts in brief, as of the last notice applied: what every webhook's
+    /// status line shows, kept so a repeat at thousands of tracked alerts costs no scan.
+    public private(set) var firing: FiringOverview
+
+    private static func overview(of state: FailoverState, policy: FailoverPolicy) -> FiringOverview {
+        let scan = state.firingOverview { policy.isConfirmedTrigger($0.labels) }
+        return FiringOverview(count: scan.count, oldestConfirmed: scan.oldestPreferred, oldest: scan.oldest)
     }
 
     // MARK: Notices
@@ -115,6 +125,7 @@ public struct FailoverEngine: Sendable {
                 : "pre-warm alerts resolved without on-prem confirmed down; short hold-down before stopping the cloud copy"
         }
         pruneResolved(now: now)
+        self.firing = Self.overview(of: state, policy: policy)
     }
 
     /// Orders a notice against the latest accepted one of the same fingerprint.

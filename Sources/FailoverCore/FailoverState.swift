@@ -129,3 +129,13 @@ public struct FailoverEpisode: Codable, Sendable, Equatable {
         try container.encodeIfPresent(stoppedAt, forKey: .stoppedAt)
     }
 }
+
+/// How many trigger alerts fire, and which to name in a one-line status.
+public struct FiringOverview: Sendable, Equatable {
+    /// Trigger alerts firing.
+    public var count: Int
+    /// The oldest firing alert that says on-prem is down (a confirmed trigger), if any.
+    public var oldestConfirmed: TrackedAlert?
+    /// The oldest firing alert of any kind.
+    public var oldest: TrackedAlert?
+}

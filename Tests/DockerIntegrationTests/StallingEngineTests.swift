@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import DockerEngine
 import Foundation
+import TestFixtures
 import Testing
 
 /// A dockerd that answers the head and then stalls the body must not hold a call past its
@@ -90,24 +91,10 @@ struct StallingEngineTests {
         }
     }
 
-    /// Runs `script` (a Python engine stand-in) on a fresh unix socket for `body`, and kills it after.
+    /// Runs `script` (a Python engine stand-in) on a fresh unix socket for `body`.
     private func withStandIn(_ script: String, _ body: (String) async throws -> Void) async throws {
         let socketPath = NSTemporaryDirectory() + "stalling-docker-\(UInt32.random(in: 0...UInt32.max)).sock"
-        let engine = Process()
-        engine.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        engine.arguments = ["-c", script, socketPath]
-        let output = Pipe()
-        engine.standardOutput = output
-        // Not the test runner's stderr: a child holding it open keeps `swift test` waiting.
-        engine.standardError = FileHandle.nullDevice
-        try engine.run()
-        defer {
-            // SIGKILL: the runner ignores SIGTERM (signal tests), and a child inherits that.
-            kill(engine.processIdentifier, SIGKILL)
-            engine.waitUntilExit()
-            try? FileManager.default.removeItem(atPath: socketPath)
-        }
-        _ = output.fileHandleForReading.availableData  // "ready": the socket listens
-        try await body(socketPath)
+        defer { try? FileManager.default.removeItem(atPath: socketPath) }
+        try await StandIn.run(script, arguments: [socketPath]) { _ in try await body(socketPath) }
     }
 }

@@ -128,6 +128,9 @@ struct EngineModelTests {
             let firing = Set(engine.state.firingAlerts.map(\.fingerprint))
             // #require: the first disagreement ends the run and names its seed and step.
             try #require(firing == model.firing, "\(context)")
+            // The overview every status line reads is kept, not scanned: it must follow every notice.
+            let sorted = engine.state.firingAlerts
+            try #require(engine.firing.count == sorted.count && engine.firing.oldest == sorted.first, "\(context)")
             try #require((engine.desired(at: now) == .running) == model.wantsRunning(at: now), "\(context)")
             let planned = engine.plan(actual: actual, now: now)
             try #require(planned == model.action(actual: actual, now: now), "\(context)")

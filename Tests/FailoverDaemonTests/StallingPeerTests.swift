@@ -1,5 +1,6 @@
 import FailoverCore
 import Foundation
+import TestFixtures
 import Testing
 
 @testable import FailoverDaemon
@@ -30,20 +31,12 @@ struct StallingPeerTests {
         """
 
     @Test func aTricklingPeerIsLeftOutWhenItsTimeoutEnds() async throws {
-        let peer = Process()
-        peer.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        peer.arguments = ["-c", Self.tricklingPeer]
-        let output = Pipe()
-        peer.standardOutput = output
-        // Not the test runner's stderr: a child holding it open keeps `swift test` waiting.
-        peer.standardError = FileHandle.nullDevice
-        try peer.run()
-        defer {
-            // SIGKILL: the runner ignores SIGTERM (signal tests), and a child inherits that.
-            kill(peer.processIdentifier, SIGKILL)
-            peer.waitUntilExit()
+        try await StandIn.run(Self.tricklingPeer) { port in
+            try await askTheTricklingPeer(port: port)
         }
-        let port = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    private func askTheTricklingPeer(port: String) async throws {
         var settings = AlertmanagerAPISettings()
         settings.urls = ["http://127.0.0.1:\(port)"]
         settings.timeout = .seconds(1)

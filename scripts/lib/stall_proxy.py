@@ -29,27 +29,24 @@ async def main():
         nonlocal armed
         armed = True
 
-    async def client_to_engine(reader, writer):
-        try:
-            while data := await reader.read(65536):
-                writer.write(data)
-                await writer.drain()
-        except (ConnectionError, asyncio.CancelledError):
-            pass
-        finally:
-            writer.close()
-
-    async def engine_to_client(reader, writer):
+    async def stall_here(data, writer):
+        """Whether this chunk is the armed answer: then its head and one body byte go out and
+        the connection falls silent."""
         nonlocal armed
+        head_end = data.find(b"\r\n\r\n")
+        if not (armed and data.startswith(b"HTTP/1.") and head_end >= 0 and len(data) > head_end + 4):
+            return False
+        armed = False
+        writer.write(data[:head_end + 5])
+        await writer.drain()
+        print(json.dumps({"stalled_at": time.time(), "answer": data.split(b"\r\n", 1)[0].decode()}), flush=True)
+        await asyncio.sleep(args.stall_seconds)
+        return True
+
+    async def pump(reader, writer, from_engine):
         try:
             while data := await reader.read(65536):
-                head_end = data.find(b"\r\n\r\n")
-                if armed and data.startswith(b"HTTP/1.") and head_end >= 0 and len(data) > head_end + 4:
-                    armed = False
-                    writer.write(data[:head_end + 5])
-                    await writer.drain()
-                    print(json.dumps({"stalled_at": time.time(), "answer": data.split(b"\r\n", 1)[0].decode()}), flush=True)
-                    await asyncio.sleep(args.stall_seconds)
+                if from_engine and await stall_here(data, writer):
                     return
                 writer.write(data)
                 await writer.drain()
@@ -64,8 +61,8 @@ async def main():
         except OSError:
             writer.close()
             return
-        back = asyncio.ensure_future(engine_to_client(engine_reader, writer))
-        forth = asyncio.ensure_future(client_to_engine(reader, engine_writer))
+        back = asyncio.ensure_future(pump(engine_reader, writer, from_engine=True))
+        forth = asyncio.ensure_future(pump(reader, engine_writer, from_engine=False))
         await asyncio.wait({back, forth}, return_when=asyncio.FIRST_COMPLETED)
         for task in (back, forth):
             task.cancel()

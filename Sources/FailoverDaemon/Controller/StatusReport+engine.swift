@@ -44,6 +44,7 @@ extension StatusReport {
     ) -> String {
         var line = summaryLine(
             state: engine.state,
+            firing: engine.firing,
             policy: engine.policy,
             desired: engine.desired(at: now),
             remaining: holdDownRemaining(engine.state, now: now),
@@ -64,6 +65,7 @@ extension StatusReport {
     /// The one line systemd shows: what failoverd is doing, most urgent first.
     private static func summaryLine(
         state: FailoverState,
+        firing: FiringOverview,
         policy: FailoverPolicy,
         desired: DesiredState,
         remaining: Double?,
@@ -75,9 +77,8 @@ extension StatusReport {
         if !observations.engineUp { parts.append("\(engineName) unreachable") }
         if let since = observations.unsavedSince { parts.append("STATE NOT SAVED since \(RFC3339.format(since))") }
         if let since = state.failedOverSince, desired == .running {
-            let firing = state.firingOverview { policy.isConfirmedTrigger($0.labels) }
-            if let shown = firing.oldestPreferred ?? firing.oldest {
-                let confirmed = firing.oldestPreferred != nil || state.lastFailover?.confirmedAt != nil
+            if let shown = firing.oldestConfirmed ?? firing.oldest {
+                let confirmed = firing.oldestConfirmed != nil || state.lastFailover?.confirmedAt != nil
                 parts.append(
                     confirmed
                         ? "failed over since \(RFC3339.format(since)): \(shown.alertname) firing (\(firing.count))"
