@@ -138,7 +138,8 @@ SCENARIOS = {
     "docker-stall": ("the cloud host's dockerd answers the head of a call and then stalls mid-body for 60 s, as on-prem "
                      "is docker-killed: failoverd gives up at its 5 s call deadline and tries again", full_outage(
         ("a Docker answer stalled mid-body during the failover", lambda run: run["notes"].get("docker_stalled_at") is not None),
-        rto=15,
+        # Clients wait out the stalled call's 5 s deadline: HAProxy holds each request 3 s at most.
+        rto=15, failures=300,
     )),
     "crash-loop": ("another process holds the cloud copy's port for 8 s as on-prem is docker-killed: the copy exits "
                    "at every start until the port is free", [
