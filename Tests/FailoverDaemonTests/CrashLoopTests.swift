@@ -125,6 +125,28 @@ struct CrashLoopTests {
         #expect(await daemon.controller.reconcile() == .acted(.start))
     }
 
+    @Test func aFailbackWhileTheCopyKeepsExitingEndsTheCrashLoop() async throws {
+        let runtime = FakeCloudRuntime()
+        runtime.set { $0.startFailure = .exitedWhileStarting }
+        let clock = ManualClock()
+        let directory = makeStateDirectory()
+        defer { removeDirectory(directory) }
+        let daemon = try await makeDaemon(runtime, stateDirectory: directory, holdDown: .seconds(5), clock: clock)
+        _ = await daemon.controller.receive(try webhook("firing"), deadline: .seconds(5))
+        #expect(await daemon.controller.report().crashLoop?.quickExits == 1)
+
+        // On-prem is back and the hold-down passes; the copy never came up, so nothing is stopped.
+        _ = await daemon.controller.receive(try webhook("resolved", endsAt: RFC3339.format(clock.now())), deadline: .seconds(5))
+        clock.advance(by: .seconds(6))
+        #expect(await daemon.controller.reconcile() == .inSync)
+
+        #expect(await daemon.controller.report().crashLoop == nil, "CloudCopyCrashLooping must not go on firing after failback")
+        try await daemon.application.test(.router) { client in
+            let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+            #expect(metrics.contains("failoverd_cloud_copy_quick_exits 0"), "\(metrics)")
+        }
+    }
+
     @Test func aStopEndsTheCrashLoopSoTheNextFailoverStartsAtOnce() async throws {
         let runtime = FakeCloudRuntime()
         let clock = ManualClock()

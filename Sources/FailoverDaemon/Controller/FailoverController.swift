@@ -453,7 +453,15 @@ public actor FailoverController {
         switch actual {
         case .running: verdict = crashLoop.foundRunning(at: seenAt)
         case .stopped, .missing:
-            verdict = engine.desired(at: now()) == .running ? crashLoop.foundNotRunning(at: seenAt) : nil
+            guard engine.desired(at: now()) == .running else {
+                // Not wanted any more (failed back while it kept exiting): nothing is looping.
+                if crashLoop.quickExits > 0 {
+                    crashLoop.stopped()
+                    publish()
+                }
+                return
+            }
+            verdict = crashLoop.foundNotRunning(at: seenAt)
         case .scaling: verdict = nil
         }
         if let verdict { noteCrashLoop(verdict) }
