@@ -295,11 +295,21 @@ struct FailoverdConfigurationTests {
         }
     }
 
+    @Test func anUnknownTargetIsRefusedAtLoadNamingTheKnownOnes() throws {
+        let (path, directory) = try writeConfiguration("target: kubernetes\ncontainer: {image: x}\nauth: {token_file: /t}\n")
+        defer { removeDirectory(directory) }
+        #expect {
+            _ = try FailoverdConfiguration.load(file: path, environment: [:])
+        } throws: { error in
+            let error = error as? ConfigurationError
+            return error?.key == "target" && error?.problem.contains("one of container, swarm, got \"kubernetes\"") == true
+        }
+    }
+
     @Test(arguments: [
         ("max_backoff_seconds: 0", "max_backoff_seconds", "> 0"),
         ("listen: {port: 70000}", "listen.port", "0–65535"),
         ("max_body_bytes: 10", "max_body_bytes", "≥ 1024"),
-        ("target: kubernetes", "target", "container, swarm"),
         ("target: swarm\nswarm: {replicas: 0}", "swarm.replicas", "≥ 1"),
     ])
     func outOfRangeValuesNameTheKeyTheValueAndTheRange(_ yaml: String, _ key: String, _ range: String) throws {

@@ -55,7 +55,7 @@ struct MultiServiceTests {
         #expect(try services[0].settings.policy().triggers.map(\.description) == [#"{alertname="OnPremDown",job="onprem-api"}"#])
         #expect(services[0].settings.container.image == "onprem-api:latest" && services[1].settings.container.image == "onprem-api:latest")
         #expect(services[1].settings.container.environment == ["MODE=batch"])
-        #expect(services[0].settings.target == "container" && services[1].settings.target == "swarm" && services[1].settings.swarmReplicas == 3)
+        #expect(services[0].settings.target == .container && services[1].settings.target == .swarm && services[1].settings.swarmReplicas == 3)
         #expect(services[0].settings.prewarmHoldDown == .seconds(7), "the environment sets the default every service starts from")
         #expect(try services[1].settings.policy().prewarmTriggers.isEmpty)
     }

@@ -185,7 +185,7 @@ extension FailoverdConfiguration {
         ConfigurationKey(
             "target",
             \.target,
-            allowed: .oneOf(["container", "swarm"]),
+            allowed: .anyCase,
             perService: true,
             "What runs the cloud copy: one container on this host, or a Docker Swarm service scaled from 0 to swarm.replicas (this engine must be a swarm manager)."
         ),

@@ -70,7 +70,7 @@ public struct FailoverdConfiguration: Sendable, Equatable {
     public var stateDirectory = "/var/lib/failoverd"
     /// What runs the cloud copy: `container` (one container on this host) or `swarm` (a
     /// Docker Swarm service of `swarmReplicas` replicas, each made from `container`).
-    public var target = "container"
+    public var target = CloudTarget.container
     /// Replicas of the Swarm service while failed over.
     public var swarmReplicas = 1
     /// The cloud container; with a Swarm target, each replica's container and the service's name.
@@ -252,7 +252,7 @@ public struct FailoverdConfiguration: Sendable, Equatable {
 
     /// Rules between a service's target keys.
     func validateTarget() throws(ConfigurationError) {
-        guard target != "swarm" || container.ports.isEmpty else {
+        guard target != .swarm || container.ports.isEmpty else {
             throw ConfigurationError(
                 key: "container.ports",
                 problem: "a swarm target publishes no ports (that needs swarm's routing mesh); use network_mode host or an overlay network"

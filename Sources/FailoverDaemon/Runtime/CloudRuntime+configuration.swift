@@ -3,10 +3,11 @@ import DockerEngine
 import FailoverCore
 import Logging
 
-/// The runtime a failoverd configuration names: its target kind, on its Docker socket.
+/// The runtime a failoverd configuration names: its target kind, on its Docker socket. The
+/// switch is exhaustive: a new `CloudTarget` does not build until it has a runtime here.
 public func makeCloudRuntime(configuration: FailoverdConfiguration, http: HTTPClient, logger: Logger) -> any CloudRuntime {
     switch configuration.target {
-    case "swarm":
+    case .swarm:
         DockerSwarmService(
             spec: SwarmServiceSpec(container: configuration.container, replicas: configuration.swarmReplicas),
             http: http,
@@ -14,7 +15,7 @@ public func makeCloudRuntime(configuration: FailoverdConfiguration, http: HTTPCl
             readyTimeout: configuration.readyTimeout,
             logger: logger
         )
-    default:
+    case .container:
         DockerCloudContainer(
             spec: configuration.container,
             http: http,
