@@ -12,8 +12,8 @@ actor AlertmanagerSync {
     private let metrics: DaemonMetrics
     private let logger: Logger
     private let clock: any DaemonClock
-    private var asking = false
-    private var askAgain = false
+    /// One question at a time; a request while one is out makes one more after it.
+    private var schedule = ConvergenceSchedule<Void>()
     /// Peers that failed last time, so a peer going away or coming back is logged once.
     private var failingPeers: Set<String> = []
 
@@ -33,18 +33,18 @@ actor AlertmanagerSync {
     /// Asks and corrects; a request while a question is out makes one more question after it,
     /// so a burst of disagreeing webhooks costs at most two.
     func sync() async {
-        guard !asking else {
-            askAgain = true
-            return
+        switch schedule.request() {
+        case .start: schedule.started((), at: clock.monotonicNow())
+        case .queueFollowUp: return schedule.queued(())
+        case .join: return
         }
-        asking = true
-        repeat {
-            askAgain = false
+        while true {
             if let view = await askPeers() {
                 for controller in controllers { await controller.correct(with: view) }
             }
-        } while askAgain
-        asking = false
+            guard schedule.finished() else { return }
+            schedule.followUpBegan(at: clock.monotonicNow())
+        }
     }
 
     private func askPeers() async -> AlertmanagerView? {

@@ -18,23 +18,17 @@ public actor FailoverController {
     private let metrics: DaemonMetrics
     private let clock: any DaemonClock
     private var observations = RuntimeObservations()
-    /// The convergence talking to the runtime now, if any.
-    private var convergenceInFlight: Task<ConvergenceOutcome, Never>?
-    /// The one follow-up that runs after it, shared by every request made meanwhile.
-    private var convergenceQueued: Task<ConvergenceOutcome, Never>?
+    /// Which convergence runs, which follows it, and when the timer must wake.
+    private var schedule = ConvergenceSchedule<Task<ConvergenceOutcome, Never>>()
+    /// Converges at the schedule's earliest wake-up (a hold-down's end, a crash-loop wait).
+    private var timer: Task<Void, Never>?
     /// Whether the runtime's change feed is connected: only then is the last observation
     /// known to be current, and a changed state can be answered without asking the runtime.
     private var runtimeWatchLive = false
-    /// Converges when the hold-down (or a stop-budget wait) ends.
-    private var dueTimer: Task<Void, Never>?
     /// Spaces the restarts of a copy that keeps exiting right after it was started.
     private var crashLoop: CrashLoopGuard
-    /// Converges when a crash-loop wait ends.
-    private var restartTimer: Task<Void, Never>?
     /// Keeps the engine's times on the monotonic clock's side of a wall-clock step.
     private var clockSteps: ClockStepDetector
-    /// When the convergence now talking to the runtime began; nil between convergences.
-    private var convergenceStartedAt: ContinuousClock.Instant?
     private var statusObservers: [@Sendable (String) -> Void] = []
     /// Called when a notice disagrees with the state (see `WebhookDecision.disagreesWithState`).
     private var disagreementObserver: (@Sendable () -> Void)?
@@ -272,7 +266,7 @@ public actor FailoverController {
     /// Answering at all proves the actor is not blocked; the answer says whether the convergence
     /// in flight, if any, is older than `limit`. The systemd watchdog pings only on `.alive`.
     public func liveness(limit: Duration) -> Liveness {
-        guard let started = convergenceStartedAt else { return .alive }
+        guard let started = schedule.runningSince else { return .alive }
         let elapsed = clock.monotonicNow() - started
         return elapsed > limit ? .stalled(for: elapsed) : .alive
     }
@@ -281,7 +275,7 @@ public actor FailoverController {
 
     /// Where a webhook's reply learns how the runtime stands, calling it only when it must.
     private func convergence(after decision: WebhookDecision, deadline: Duration) async -> ConvergenceOutcome? {
-        let busy = convergenceQueued ?? convergenceInFlight
+        let busy = schedule.newestRun
         if decision.stateChanged {
             // A convergence under way may be acting on the old state (a stop while a new trigger
             // fires), and without the change feed the last observation may be out of date.
@@ -310,56 +304,63 @@ public actor FailoverController {
     }
 
     /// Converges at `date`, so a stop is on time however long the safety-net reconcile interval
-    /// is; replaces the previous wake-up, and nil cancels it.
+    /// is; replaces the previous such wake-up, and nil withdraws it.
     private func wake(at date: Date?) {
-        dueTimer?.cancel()
-        dueTimer = nil
-        guard let date else { return }
-        dueTimer = convergence(after: .seconds(max(0, date.timeIntervalSince(now()))))
+        wake(.decisionDue, after: date.map { .seconds(max(0, $0.timeIntervalSince(now()))) })
     }
 
-    /// A convergence requested after `delay` (plus a little, so the time it waits for has
-    /// passed); cancelling the task drops it.
-    private func convergence(after delay: Duration) -> Task<Void, Never> {
-        Task {
+    /// Converges after `delay` for `reason`, replacing that reason's earlier wake-up; the one
+    /// timer is armed at the earliest wake-up still asked for.
+    private func wake(_ reason: ConvergenceSchedule<Task<ConvergenceOutcome, Never>>.WakeReason, after delay: Duration?) {
+        arm(at: schedule.wake(reason, at: delay.map { clock.monotonicNow() + $0 }))
+    }
+
+    private func arm(at deadline: ContinuousClock.Instant?) {
+        timer?.cancel()
+        timer = nil
+        guard let deadline else { return }
+        let delay = deadline - clock.monotonicNow()
+        timer = Task {
+            // A little later, so the time it waits for has passed.
             do { try await Task.sleep(for: delay + .milliseconds(10)) } catch { return }
-            _ = self.requestConvergence()
+            self.timerFired(armedFor: deadline)
         }
+    }
+
+    private func timerFired(armedFor deadline: ContinuousClock.Instant) {
+        arm(at: schedule.timerFired(servingUpTo: deadline))
+        _ = requestConvergence()
     }
 
     /// Single flight: starts a convergence when none runs; otherwise returns the one follow-up
     /// that starts when the current one ends, creating it if needed.
     private func requestConvergence() -> Task<ConvergenceOutcome, Never> {
-        if let queued = convergenceQueued { return queued }
-        guard let running = convergenceInFlight else {
-            let task = Task { await self.runConvergence(promoted: false) }
-            convergenceInFlight = task
-            return task
+        switch schedule.request() {
+        case .start:
+            let run = Task { await self.runConvergence() }
+            schedule.started(run, at: clock.monotonicNow())
+            return run
+        case .queueFollowUp(let current):
+            let followUp = Task {
+                _ = await current.value
+                self.schedule.followUpBegan(at: self.clock.monotonicNow())
+                return await self.runConvergence()
+            }
+            schedule.queued(followUp)
+            return followUp
+        case .join(let followUp):
+            return followUp
         }
-        let task = Task {
-            _ = await running.value
-            return await self.runConvergence(promoted: true)
-        }
-        convergenceQueued = task
-        return task
     }
 
-    /// Runs one convergence; a promoted follow-up becomes the one in flight, so requests made
-    /// from now on queue behind it.
-    private func runConvergence(promoted: Bool) async -> ConvergenceOutcome {
-        if promoted {
-            convergenceInFlight = convergenceQueued
-            convergenceQueued = nil
-        }
+    private func runConvergence() async -> ConvergenceOutcome {
         let outcome = await convergeOnce()
-        convergenceInFlight = nil
+        schedule.finished()
         return outcome
     }
 
     /// Observes, asks the engine for the one action that moves actual toward desired, runs it.
     private func convergeOnce() async -> ConvergenceOutcome {
-        convergenceStartedAt = clock.monotonicNow()
-        defer { convergenceStartedAt = nil }
         do {
             let observed = try await timed(.observe) { () async throws(RuntimeFailure) in try await self.runtime.observe() }
             judgeLastStart(observed.actual)
@@ -383,8 +384,7 @@ public actor FailoverController {
                 return .deferred(until: until)
             case .start:
                 if let wait = crashLoop.remainingWait(at: clock.monotonicNow()) {
-                    restartTimer?.cancel()
-                    restartTimer = convergence(after: wait)
+                    wake(.crashLoop, after: wait)
                     return .backingOff(until: now().addingTimeInterval(wait.inSeconds))
                 }
                 try await act(.start)
@@ -416,10 +416,7 @@ public actor FailoverController {
                 crashLoop.started(at: clock.monotonicNow(), wall: finishedAt)
                 // Judged again once it should have settled, so a crash loop that ended is seen
                 // to end without waiting for an event or the reconcile pass.
-                if crashLoop.quickExits > 0 {
-                    restartTimer?.cancel()
-                    restartTimer = convergence(after: CrashLoopGuard.settleTime)
-                }
+                if crashLoop.quickExits > 0 { wake(.crashLoop, after: CrashLoopGuard.settleTime) }
             case .stop:
                 engine.recordStop(at: finishedAt)
                 crashLoop.stopped()
