@@ -153,7 +153,7 @@ cloud_is() {  # cloud_is running|exited|gone
     esac
 }
 # note KEY JSON-VALUE: a figure the scenario measured, merged into the report.
-note() { echo "{\"$1\": $2}" >>"$work/notes.jsonl"; }
+note() { echo "{\"$1\": ${2:-null}}" >>"$work/notes.jsonl"; }  # an empty value is recorded as null, not as broken JSON
 
 # --- configs: copies of the shipped files with lab ports and the profile's timings
 am_peers=1; scraped_onprem_port=$onprem_port

@@ -64,7 +64,14 @@ set +e
 # Deterministic hashing keeps a seeded run the same from process to process. Leaks found in
 # Swift's own libraries, not ours, are listed in Tests/Fuzz/lsan.supp.
 SWIFT_BACKTRACE=enable=no SWIFT_DETERMINISTIC_HASHING=1 LSAN_OPTIONS="suppressions=$PWD/Tests/Fuzz/lsan.supp" "$out/$target-fuzz" -max_total_time="$seconds" -seed="${FUZZ_SEED:-0}" ${FUZZ_RUNS:+-runs="$FUZZ_RUNS"} -print_final_stats=1 "${options[@]}" "$corpus" 2>&1 \
-    | grep -E "^(Done|stat::number_of_executed_units|==[0-9]+==|SUMMARY|.*Fatal error|.*disagree|.*does not)"
+    | grep -E "^(Done|stat::number_of_executed_units|==[0-9]+==|SUMMARY|.*Fatal error|.*disagree|.*does not)" | tee "$corpus/.summary"
 status=${PIPESTATUS[0]}
 set -e
-exit "$status"
+[ "$status" -eq 0 ] || exit "$status"
+# libFuzzer also exits 0 when its time limit ends the run early: a run asked for FUZZ_RUNS inputs
+# passes only if it ran them all.
+executed=$(awk '/^stat::number_of_executed_units/ {print $2}' "$corpus/.summary")
+if [ -n "${FUZZ_RUNS:-}" ] && [ "${executed:-0}" -lt "$FUZZ_RUNS" ]; then
+    echo "ran ${executed:-0} of the $FUZZ_RUNS inputs asked for before the ${seconds} s limit" >&2
+    exit 1
+fi

@@ -190,7 +190,8 @@ def main():
                     result["error"] = f"a series has {required[0]}={series['metric'][required[0]]!r}, not {required[1]!r}"
                 points = [(float(t), float(v)) for t, v in series["values"] if v not in ("NaN", "+Inf", "-Inf")]
                 result["series_points"].append((legend(target.get("legendFormat"), series["metric"]), points))
-            result["series"] = len(result["series_points"])
+            # A series of only NaN points (a ratio over no traffic) draws nothing: it is not data.
+            result["series"] = sum(1 for _, points in result["series_points"] if points)
         except Exception as error:  # a bad query is a finding, not a crash
             result["error"] = str(error)
         results.append(result)

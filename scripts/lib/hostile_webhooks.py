@@ -4,7 +4,7 @@
 Four workers send, round robin: junk bodies with the right token, 2 MiB bodies, real bodies with
 a wrong token and with none, and bursts of 20 duplicate (authorized, non-trigger) webhooks, each
 on a new connection. On SIGTERM it writes what came back, by kind and status, as JSON:
-{"junk": {"400": 812}, "oversized": {"413": 90, "closed": 3}, ...}. Loopback only.
+{"junk": {"400": 812}, "oversized": {"413": 90, "closed": 3}, ...}; "hung" counts requests with no answer in 10 s. Loopback only.
 
     hostile_webhooks.py --url http://127.0.0.1:PORT/failover --token-file FILE --out FILE
 """
@@ -53,6 +53,8 @@ def main():
         try:
             connection.request("POST", target.path, body=body, headers=headers)
             outcome = str(connection.getresponse().status)
+        except TimeoutError:
+            outcome = "hung"  # no answer in 10 s: a refusal must be prompt, so this never passes
         except (OSError, http.client.HTTPException):
             outcome = "closed"  # failoverd may close a connection it refused before reading the body
         finally:

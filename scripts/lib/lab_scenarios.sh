@@ -141,9 +141,11 @@ setup_alertmanager_ha() { am_peers=2; }
 run_alertmanager_ha() {
     outage || true
     local peer
+    # Each peer's own view of the cluster: 2 when both ran and found each other (0 or missing
+    # when a peer was not there to answer).
     for peer in 0 1; do
-        note "alertmanager_${peer}_webhooks_sent" "$(curl -fsS "http://127.0.0.1:${am_ports[$peer]}/metrics" \
-            | awk '/^alertmanager_notifications_total\{integration="webhook"/ {print $2}')"
+        note "alertmanager_${peer}_cluster_members" "$(curl -fsS "http://127.0.0.1:${am_ports[$peer]}/metrics" \
+            | awk '/^alertmanager_cluster_members / {print $2}')"
     done
 }
 

@@ -1,0 +1,63 @@
+"""The drill report's evidence: what a judge needs to tell "nothing happened" from "nothing was
+recorded"."""
+import pathlib
+import sys
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "lib"))
+import drill_report  # noqa: E402
+
+ANSWERED = {"status": "success", "data": {"result": []}}
+NEVER_STARTED = {"State": {"StartedAt": "0001-01-01T00:00:00Z", "FinishedAt": "0001-01-01T00:00:00Z"}}
+TIMES = {"onprem_down": 100.0, "onprem_back": 110.0, "cloud_stopped": None}
+
+
+def steady(rate, start, end, status=200):
+    return [{"time": start + n / rate, "latency": 0.01, "status": status} for n in range(int((end - start) * rate))]
+
+
+def evidence(requests, alerts=ANSWERED, inspect=NEVER_STARTED, recorded=None):
+    return drill_report.evidence(requests, TIMES, 50, alerts, inspect,
+                                 recorded or {"onprem_events": True, "cloud_events": True})
+
+
+def test_a_missing_event_log_is_none_and_an_empty_one_is_empty(tmp_path):
+    assert drill_report.json_lines(tmp_path / "missing.jsonl") is None
+    (tmp_path / "empty.jsonl").write_text("")
+    assert drill_report.json_lines(tmp_path / "empty.jsonl") == []
+    assert drill_report.engine_events(tmp_path / "missing.jsonl") is None
+
+
+def test_steady_load_through_the_run_covers_every_window():
+    found = evidence(steady(50, 90, 120))
+    assert found["requests_cover_outage"] and found["requests_cover_failback"] and found["requests_cover_after_back"]
+    assert found["cloud_never_started_by_inspect"] and found["alerts_query_answered"]
+
+
+def test_a_load_generator_that_died_mid_outage_does_not_cover_it():
+    found = evidence(steady(50, 90, 104))
+    assert not found["requests_cover_outage"]
+    assert not found["requests_cover_failback"]
+
+
+def test_no_requests_cover_nothing():
+    found = evidence([])
+    assert not any(found[key] for key in ("requests_cover_outage", "requests_cover_failback", "requests_cover_after_back"))
+
+
+def test_failed_requests_still_count_as_sent():
+    assert evidence(steady(50, 90, 120, status=0))["requests_cover_outage"]
+
+
+def test_an_error_from_prometheus_is_not_an_answer():
+    assert not evidence(steady(50, 90, 120), alerts={"status": "error", "error": "bad query"})["alerts_query_answered"]
+
+
+def test_a_started_copy_or_no_inspection_is_not_never_started():
+    started = {"State": {"StartedAt": "2026-12-05T10:00:00.1Z", "FinishedAt": "0001-01-01T00:00:00Z"}}
+    assert not evidence(steady(50, 90, 120), inspect=started)["cloud_never_started_by_inspect"]
+    assert not evidence(steady(50, 90, 120), inspect=None)["cloud_never_started_by_inspect"]
+
+
+def test_a_recorder_that_never_ran_is_reported():
+    found = evidence(steady(50, 90, 120), recorded={"onprem_events": True, "cloud_events": False})
+    assert found["onprem_events_recorded"] and not found["cloud_events_recorded"]
