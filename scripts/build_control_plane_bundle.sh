@@ -7,7 +7,7 @@
 # copy with your people's receivers, failoverd's receiver kept as shipped (the host points it at
 # failoverd on loopback). Reproducible: the same files give the same hash.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 out=${1:-control-plane.tar}
 alertmanager=${2:-prometheus/alertmanager.yml}
 staging=$(mktemp -d)

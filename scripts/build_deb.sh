@@ -6,7 +6,7 @@
 # conffile, a man page generated from the binary's own help, README, changelog and copyright.
 # Needs dpkg-dev (dpkg-shlibdeps) and the Swift toolchain; no root.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 out=${1:-dist}
 FAILOVER_KIT_VERSION=$(scripts/version.sh)
 export FAILOVER_KIT_VERSION

@@ -3,7 +3,7 @@
 # with the Swift runtime linked in (see Package.swift), so the host needs no Swift toolchain.
 # Prints the binary's path; scripts/build_deb.sh packages it, and the webhook benchmark runs it.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 FAILOVER_KIT_VERSION="${FAILOVER_KIT_VERSION:-$(scripts/version.sh)}"
 export FAILOVER_KIT_VERSION
 # Its own build folder: build_image.sh's -static-executable flags would otherwise force a rebuild.

@@ -3,7 +3,7 @@
 # tagged onprem-api:latest (or $IMAGE) and labelled with the build's version. No registry is used,
 # so it works on air-gapped hosts.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 FAILOVER_KIT_VERSION="${FAILOVER_KIT_VERSION:-$(scripts/version.sh)}"
 export FAILOVER_KIT_VERSION
 image="${IMAGE:-onprem-api:latest}"

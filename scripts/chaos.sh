@@ -8,7 +8,7 @@
 #
 # make chaos runs it under scripts/with_dockerd.sh; the tests run it with short outages.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 work=""; lab_args=(); scenarios=()
 while [ $# -gt 0 ]; do
     case "$1" in

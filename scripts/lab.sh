@@ -24,7 +24,7 @@
 # node); it runs the crash scenario.
 # Run it under scripts/with_dockerd.sh (make lab does) unless a dockerd already runs.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 root=$(pwd)
 . scripts/tests/lib.sh
 
@@ -101,7 +101,9 @@ trap 'exit 130' INT TERM
 # --- components, each startable again by the scenarios
 start_cloud_engine() {
     # Docker refuses live-restore in swarm mode.
-    dockerd $([ "$target" = swarm ] || echo --live-restore) --bridge=none --iptables=false --ip6tables=false --data-root "$cloud_host/data" --exec-root "$cloud_host/exec" \
+    local live_restore=(--live-restore)
+    [ "$target" = swarm ] && live_restore=()
+    dockerd "${live_restore[@]}" --bridge=none --iptables=false --ip6tables=false --data-root "$cloud_host/data" --exec-root "$cloud_host/exec" \
         --pidfile "$cloud_host/dockerd.pid" -H "unix://$cloud_host/docker.sock" >>"$work/cloud-dockerd.log" 2>&1 &
     cloud_engine_pid=$!
     wait_for 30 cloud_docker info || { say "the cloud host's dockerd did not start"; tail "$work/cloud-dockerd.log"; exit 1; }
@@ -250,7 +252,7 @@ wait_for 60 bash -c "curl -fsS 'http://127.0.0.1:$prom_port/api/v1/query?query=u
 say "steady load: $rate req/s through HAProxy, recorded to requests.jsonl"
 "$bin/failover-drill" load --url "http://127.0.0.1:$api_port/" --rate "$rate" --duration 900 --timeout-ms "$client_timeout_ms" \
     --out "$work/requests.jsonl" &
-load_pid=$!; other_pids+=($load_pid)
+load_pid=$!; other_pids+=("$load_pid")
 sleep 5
 t_down=""; t_up=""
 say "scenario $scenario: $(python3 scripts/lib/chaos_verdict.py --describe "$scenario")"

@@ -5,7 +5,7 @@
 #   SHA256SUMS                      of both, for terraform's *_sha256 variables and `sha256sum --check`
 # <version> is scripts/version.sh's. Needs dockerd (run under scripts/with_dockerd.sh).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 FAILOVER_KIT_VERSION=$(scripts/version.sh)
 export FAILOVER_KIT_VERSION
 mkdir -p dist

@@ -40,4 +40,4 @@ else
     exit 2
 fi
 . "$here/lib/failover_drill.sh"
-exec "$failover_drill" probe --url "$probe_url" --until-site cloud --timeout "$timeout" "${json[@]}"
+exec "$(failover_drill_path)" probe --url "$probe_url" --until-site cloud --timeout "$timeout" "${json[@]}"

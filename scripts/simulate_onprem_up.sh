@@ -37,5 +37,5 @@ else
     exit 2
 fi
 . "$here/lib/failover_drill.sh"
-exec "$failover_drill" probe --url "$probe_url" --until-site onprem --timeout "$timeout" \
+exec "$(failover_drill_path)" probe --url "$probe_url" --until-site onprem --timeout "$timeout" \
     --max-failures "$max_failures" "${json[@]}"

@@ -10,7 +10,7 @@
 # Built with debootstrap and `docker import`, no registry. The rootfs tarball is cached in
 # .cache/ between local runs; CI starts without it and builds it (about a minute).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 image=failoverd-systemd-host:bookworm-cloud-apt-mirror
 cache=.cache/systemd-host-bookworm-cloud-apt-mirror.tar
 if docker image inspect "$image" >/dev/null 2>&1; then

@@ -4,7 +4,7 @@
 # The release comes from VERSION (the one place that defines it), or from $RELEASE to build
 # another release from the same tree (the upgrade test's N+1).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 release=${RELEASE:-$(cat VERSION)}
 [[ "$release" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || { echo "version.sh: release '$release' is not MAJOR.MINOR.PATCH" >&2; exit 1; }
 if ! revision=$(git rev-parse --short=7 HEAD 2>/dev/null); then

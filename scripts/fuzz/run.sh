@@ -47,7 +47,8 @@ else
 fi
 corpus=$(mktemp -d "/tmp/$target-fuzz-corpus.XXXXXX")
 # The http target's daemon keeps its state here, in memory rather than on disk.
-export FUZZ_STATE_DIRECTORY=$(mktemp -d /dev/shm/failoverd-fuzz-state.XXXXXX)
+FUZZ_STATE_DIRECTORY=$(mktemp -d /dev/shm/failoverd-fuzz-state.XXXXXX)
+export FUZZ_STATE_DIRECTORY
 trap 'rm -rf "$corpus" "$FUZZ_STATE_DIRECTORY"' EXIT
 cp "$seeds"/* "$corpus/"
 case "$target" in

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The faults of the lab's scenarios (sourced by scripts/lab.sh; what each must show is in
 # scripts/lib/chaos_verdict.py). For scenario NAME, run_NAME (dashes as underscores) injects the
 # fault once the load is steady and sets t_down/t_up (when on-prem went down and came back);
@@ -153,7 +154,7 @@ setup_partition() { scraped_onprem_port=$relay_port; partition_seconds=$down_sec
 start_partition() {
     python3 scripts/lib/scrape_relay.py --listen-port "$relay_port" --upstream-port "$onprem_port" \
         --drop-seconds "$partition_seconds" >"$work/relay.log" 2>&1 &
-    relay_pid=$!; other_pids+=($relay_pid)
+    relay_pid=$!; other_pids+=("$relay_pid")
     say "Prometheus scrapes on-prem through a relay (port $relay_port) that can cut it off"
 }
 run_partition() {
@@ -212,7 +213,7 @@ setup_docker_stall() { failoverd_docker_socket=$cloud_host/stalling-docker.sock;
 start_docker_stall() {
     python3 scripts/lib/stall_proxy.py --listen "$failoverd_docker_socket" --upstream "$cloud_host/docker.sock" \
         --stall-seconds 60 >"$work/stalls.jsonl" 2>"$work/stall_proxy.log" &
-    stall_proxy_pid=$!; other_pids+=($stall_proxy_pid)
+    stall_proxy_pid=$!; other_pids+=("$stall_proxy_pid")
     wait_for 10 test -S "$failoverd_docker_socket"
     say "failoverd reaches the cloud host's dockerd through a relay that can stall an answer mid-body"
 }

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared helpers for the shell integration tests: a tiny pass/fail ledger and loopback ports.
 # Source it; call `finish` last. Every check prints one line, the summary prints 'N passed, N failed'.
 passed=0

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every shell integration test; exits non-zero if any fails.
 set -uo pipefail
-cd "$(dirname "$0")"
+cd "$(dirname "$0")" || exit 1
 status=0
 # The Docker-backed Swift tests need the image; a missing dockerd must fail them, not skip them.
 echo "== image"

@@ -7,7 +7,7 @@
 # stop); a firing found through the API alone; one peer of a pair gone (no false stop, one
 # start and one stop). Every process is stopped by its PID.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 . scripts/tests/lib.sh
 
 failoverd_bin=$(failoverd_binary)

@@ -5,7 +5,7 @@
 # components recorded (scripts/lib/chaos_verdict.py). Full-length figures: BENCHMARKS.md. The crash
 # scenario is left to test_lab.sh, which runs it at full length as `make lab` does.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 . scripts/tests/lib.sh
 work=$(mktemp -d /tmp/chaos-test.XXXXXX)
 trap 'rm -rf "$work"' EXIT

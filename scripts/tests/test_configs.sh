@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every shipped ops config checked by its own tool, and the alert rules unit-tested.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 . scripts/tests/lib.sh
 
 haproxy_env=(HAPROXY_BIND=127.0.0.1:18000 HAPROXY_METRICS_BIND=127.0.0.1:18405 ONPREM_ADDR=127.0.0.1:18080

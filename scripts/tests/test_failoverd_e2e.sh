@@ -4,7 +4,7 @@
 # behind the daemon's back, failoverd SIGKILLed and restarted, dockerd stopped mid-run, and
 # resolved → stopped after the hold-down. Loopback only; every process is stopped by its PID.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 . scripts/tests/lib.sh
 
 failoverd_bin=$(failoverd_binary)
@@ -39,7 +39,8 @@ status_json() { curl -fsS -H "Authorization: Bearer $(cat "$work/token")" "http:
 now() { date -u +%Y-%m-%dT%H:%M:%S.%3NZ; }
 alert_started=$(now)
 post_alert() {  # post_alert firing|resolved
-    local ends='"endsAt":"'"$(date -u -d '+1 hour' +%Y-%m-%dT%H:%M:%SZ)"'"'
+    local ends
+    ends='"endsAt":"'"$(date -u -d '+1 hour' +%Y-%m-%dT%H:%M:%SZ)"'"'
     [ "$1" = resolved ] && ends='"endsAt":"'"$(now)"'"'
     curl -fsS -X POST -H 'Content-Type: application/json' "http://127.0.0.1:$am_port/api/v2/alerts" \
         -d '[{"labels":{"alertname":"OnPremDown","site":"dc1","severity":"page"},"startsAt":"'"$alert_started"'",'"$ends"'}]'

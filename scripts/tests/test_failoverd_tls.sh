@@ -4,7 +4,7 @@
 # token renewal serves the new ones without a restart, and a broken file changes nothing.
 # Docker is deliberately absent, so the webhook's reply is the retryable 503. Loopback only.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 . scripts/tests/lib.sh
 bin=$(failoverd_binary)
 work=$(mktemp -d /tmp/failoverd-tls.XXXXXX)

@@ -6,7 +6,7 @@
 # with nothing up, a request waits for the cloud copy to start instead of failing. HAProxy drops
 # root after binding.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 . scripts/tests/lib.sh
 . scripts/lib/failover_drill.sh
 
@@ -35,7 +35,7 @@ ONPREM_ADDR="127.0.0.1:$onprem_port" CLOUD_ADDR="127.0.0.1:$cloud_port" HAPROXY_
 haproxy_pid=$!
 api="http://127.0.0.1:$api_port/"
 check "HAProxy sends traffic to on-prem while it is healthy" \
-    "$failover_drill" probe --url "$api" --until-site onprem --timeout 20 --settle 1 --max-failures 0
+    "$(failover_drill_path)" probe --url "$api" --until-site onprem --timeout 20 --settle 1 --max-failures 0
 check "HAProxy's Prometheus exporter serves backend state" \
     bash -o pipefail -c "curl -fsS http://127.0.0.1:$metrics_port/metrics | grep -c 'haproxy_backend_active_servers{proxy=\"api\"} 1'"
 check "the metrics listener exposes no stats or admin page" \
@@ -56,7 +56,7 @@ echo "       $(cat "$work/up.json")"
 
 # Planned maintenance: SIGTERM turns /health to 503 for 2 s before the listener closes; HAProxy
 # must notice within that window, so no client sees an error.
-"$failover_drill" probe --url "$api" --until-site cloud --timeout 20 --settle 2 --max-failures 0 --json >"$work/drain.json" 2>/dev/null &
+"$(failover_drill_path)" probe --url "$api" --until-site cloud --timeout 20 --settle 2 --max-failures 0 --json >"$work/drain.json" 2>/dev/null &
 probe_pid=$!
 sleep 0.5
 docker stop -t 10 "$onprem" >/dev/null

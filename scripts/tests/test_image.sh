@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Integration test of the registry-free onprem-api image under a real dockerd, on loopback only.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 . scripts/tests/lib.sh
 
 image="${IMAGE:-onprem-api:latest}"

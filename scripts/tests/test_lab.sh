@@ -5,7 +5,7 @@
 # pictures and logs in a new lab-work/<time>-fast-crash/ folder, which this test removes again.
 # Every query of the shipped Grafana dashboard must return series on that run's Prometheus.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 . scripts/tests/lib.sh
 out=$(mktemp /tmp/lab-test.XXXXXX)
 lab_dir=""

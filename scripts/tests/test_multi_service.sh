@@ -7,7 +7,7 @@
 # the shipped Grafana dashboard's service variable must show each service's panels with that
 # service's series only. Loopback only; every process is stopped by its PID.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 . scripts/tests/lib.sh
 
 failoverd_bin=$(failoverd_binary)
@@ -46,7 +46,8 @@ jobs_state() {
 now() { date -u +%Y-%m-%dT%H:%M:%S.%3NZ; }
 started_at=$(now)
 post_alert() {  # post_alert SERVICE firing|resolved
-    local ends='"endsAt":"'"$(date -u -d '+1 hour' +%Y-%m-%dT%H:%M:%SZ)"'"'
+    local ends
+    ends='"endsAt":"'"$(date -u -d '+1 hour' +%Y-%m-%dT%H:%M:%SZ)"'"'
     [ "$2" = resolved ] && ends='"endsAt":"'"$(now)"'"'
     curl -fsS -X POST -H 'Content-Type: application/json' "http://127.0.0.1:$am_port/api/v2/alerts" \
         -d '[{"labels":{"alertname":"OnPremDown","service":"'"$1"'"},"startsAt":"'"$started_at"'",'"$ends"'}]'

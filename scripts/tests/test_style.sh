@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The chosen Swift style (.swift-format, Hummingbird's) holds on every Swift file, as
-# Hummingbird's validate script checks it: a formatting slip fails make test, not a review.
+# The chosen Swift style (.swift-format, Hummingbird's) holds on every Swift file, and shellcheck
+# finds nothing in the shell files, as Hummingbird's validate script checks it: a slip fails make
+# test, not a review.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 # shellcheck source=scripts/tests/lib.sh
@@ -8,10 +9,24 @@ cd "$(dirname "$0")/../.." || exit 1
 
 check "swift format lint --strict finds nothing in Sources, Tests and Package.swift" \
     swift format lint --strict --recursive Sources Tests Package.swift
-# A slip must be caught: the same check on a copy with one over-long line.
+# Every shell file the kit and its tests run, following what each sources (-x). Three helper
+# libraries still read or set their caller's variables (lab_scenarios.sh lab.sh's, lib.sh and
+# systemd_host.sh the test's): for them only "referenced but not assigned" and "appears unused"
+# (SC2154, SC2034) are not checked, until the one-harness work gives them explicit arguments.
+# terraform/files are fragments of the user data that use what the fragment before them set;
+# test_terraform.sh checks the rendered user data whole, with nothing left out.
+helpers='scripts/lib/lab_scenarios.sh|scripts/tests/(lib|systemd_host).sh|terraform/files/.*'
+mapfile -t shell_files < <(git ls-files '*.sh' | grep -vxE "$helpers")
+mapfile -t helper_files < <(git ls-files '*.sh' | grep -xE "$helpers")
+check "shellcheck -S warning finds nothing in ${#shell_files[@]} shell files" shellcheck -x -S warning "${shell_files[@]}"
+check "  ... nor, but for their callers' variables, in ${#helper_files[@]} helper libraries and fragments" \
+    shellcheck -x -S warning -e SC2154,SC2034 "${helper_files[@]}"
+# A slip must be caught: the same checks on copies with one mistake each.
 work=$(mktemp -d /tmp/style-test.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 cp .swift-format "$work/"
 printf 'let tooLong = "%s"\n' "$(printf 'x%.0s' $(seq 200))" >"$work/Slip.swift"
 check "  ... and it fails on a line over the limit" fails swift format lint --strict --configuration .swift-format "$work/Slip.swift"
+printf '#!/usr/bin/env bash\ncd /tmp\n' >"$work/slip.sh"
+check "  ... and shellcheck fails on a cd without || exit" fails shellcheck -S warning "$work/slip.sh"
 finish

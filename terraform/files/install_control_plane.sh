@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # --- install_control_plane.sh: appended after install_failoverd.sh when the whole-site profile is
 # on (control_plane = true); expects the variables and helpers above. ---
 # Runs the control plane on the cloud host, outside the site it watches: HAProxy (the clients'
@@ -5,8 +6,8 @@
 # on-prem over the WAN, evaluates the kit's rules) and Alertmanager (sends to failoverd on
 # loopback), each as Debian's own systemd unit, with the kit's config files from the SHA-256
 # pinned bundle (scripts/build_control_plane_bundle.sh). Then a whole-site outage fails over too.
-install_control_plane() {
-    local packages=() bundle="$work/control-plane"
+install_control_plane() {  # install_control_plane WORK: the user data's scratch directory
+    local packages=() bundle="$1/control-plane"
     command -v haproxy >/dev/null || packages+=(haproxy)
     command -v prometheus >/dev/null || packages+=(prometheus)
     command -v prometheus-alertmanager >/dev/null || packages+=(prometheus-alertmanager)
@@ -17,9 +18,9 @@ install_control_plane() {
     fi
 
     log "control plane bundle from $CONTROL_PLANE_URL"
-    fetch "$CONTROL_PLANE_URL" "$work/control-plane.tar"
-    verify "$CONTROL_PLANE_SHA256" "$work/control-plane.tar"
-    mkdir -p "$bundle" && tar -C "$bundle" -xf "$work/control-plane.tar"
+    fetch "$CONTROL_PLANE_URL" "$1/control-plane.tar"
+    verify "$CONTROL_PLANE_SHA256" "$1/control-plane.tar"
+    mkdir -p "$bundle" && tar -C "$bundle" -xf "$1/control-plane.tar"
 
     # HAProxy: the shipped file, its addresses in Debian's /etc/default/haproxy.
     install -m 0644 "$bundle/haproxy/haproxy.cfg" /etc/haproxy/haproxy.cfg
@@ -66,5 +67,5 @@ JSON
 }
 
 if [ "$CONTROL_PLANE" = true ]; then
-    install_control_plane
+    install_control_plane "$work"
 fi

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # --- install_failoverd.sh: appended to the rendered user data; expects the variables above. ---
 # Installs Docker (unless the image already has it), the failoverd package and the onprem-api
 # image (both checked against their SHA-256), the webhook token, the TLS identity for the
