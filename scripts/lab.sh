@@ -292,7 +292,9 @@ scraped_since() {
 }
 wait_for 7 scraped_since "$t_end" || true
 python3 scripts/lib/dashboard_check.py --prometheus "http://127.0.0.1:$prom_port" --dashboard prometheus/grafana/failover-kit.json \
-    --start "$lab_started" --end "$(($(date +%s) + 2))" --out "$work/dashboard.json" --svg "$work/dashboard.svg" | sed 's/^/[lab] /' || true
+    --start "$lab_started" --end "$(($(date +%s) + 2))" --out "$work/dashboard.json" | sed 's/^/[lab] /' || true
 python3 scripts/lib/drill_report.py "$work"
+/usr/bin/python3 scripts/lib/pictures.py timeline "$work"
+/usr/bin/python3 scripts/lib/pictures.py dashboard "$work" || say "no dashboard picture: dashboard_check.py wrote no results"
 say "report: $work/report.json, timeline: $work/timeline.svg, dashboard: $work/dashboard.svg"
 python3 scripts/lib/chaos_verdict.py "$work"

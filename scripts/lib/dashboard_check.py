@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Evaluates every query of the Grafana dashboard against a real Prometheus, and draws what they return.
 
-    dashboard_check.py --prometheus URL --dashboard FILE --start EPOCH --end EPOCH --out FILE [--svg FILE]
+    dashboard_check.py --prometheus URL --dashboard FILE --start EPOCH --end EPOCH --out FILE
                        [--var NAME=VALUE]... [--only-matching REGEX] [--require-label NAME=VALUE]
 
 Each panel's targets (and the dashboard's annotation queries) are run as range queries over
@@ -10,9 +10,9 @@ variable by its --var value (default: its "All" value). A query that errors or r
 is a problem: on the lab's Prometheus every panel must show data, so a renamed metric or a typo
 in the dashboard cannot go unnoticed. --only-matching runs only the queries whose expression
 matches; --require-label makes a series that carries the label with another value a problem
-(a panel that ignores the variable selecting it). Writes the results as JSON to --out, and with
---svg a picture of every panel drawn from the same data (not Grafana's rendering: the numbers,
-laid out as the dashboard lays them out). Exits 1 if any query has no data.
+(a panel that ignores the variable selecting it). Writes the results as JSON to --out, with every
+panel's series for pictures.py to draw (not Grafana's rendering: the numbers, laid out as the
+dashboard lays them out). Exits 1 if any query has no data.
 """
 import argparse
 import json
@@ -20,10 +20,6 @@ import re
 import sys
 import urllib.parse
 import urllib.request
-from xml.sax.saxutils import escape
-
-COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
-
 
 def range_query(prometheus, expr, start, end, step):
     query = urllib.parse.urlencode({"query": expr, "start": start, "end": end, "step": step})
@@ -67,24 +63,24 @@ def substitute(expr, rate_interval, values):
 
 
 def queries(dashboard):
-    """(panel title, gridPos or None, target) for every query the dashboard runs."""
+    """(panel title, gridPos or None, target, unit or None) for every query the dashboard runs."""
     def panels(items):
         for panel in items:
             yield panel
             yield from panels(panel.get("panels", []))
     for panel in panels(dashboard["panels"]):
         for target in panel.get("targets", []):
-            yield panel["title"], panel.get("gridPos"), target
+            yield panel["title"], panel.get("gridPos"), target, panel.get("fieldConfig", {}).get("defaults", {}).get("unit")
     for annotation in dashboard.get("annotations", {}).get("list", []):
         if annotation.get("expr"):
-            yield "annotation: " + annotation["name"], None, {"expr": annotation["expr"], "legendFormat": annotation["name"]}
+            yield "annotation: " + annotation["name"], None, {"expr": annotation["expr"], "legendFormat": annotation["name"]}, None
 
 
 def structure_problems(dashboard):
     ids = [panel["id"] for panel in dashboard["panels"]]
     problems = [f"panel id {i} is used twice" for i in set(ids) if ids.count(i) > 1]
     defined = {variable["name"] for variable in dashboard.get("templating", {}).get("list", [])}
-    for title, _, target in queries(dashboard):
+    for title, _, target, _ in queries(dashboard):
         for name in set(re.findall(r"\$\{?(\w+)", target["expr"])) - defined:
             if not name.startswith("__"):
                 problems.append(f"{title}: ${name} is no dashboard variable")
@@ -103,53 +99,22 @@ def structure_problems(dashboard):
         source = variable.get("datasource", {}).get("uid")
         if source != expected:
             problems.append(f"variable {variable['name']}: datasource {source!r}, not {expected}")
-    for title, _, target in queries(dashboard):
+    for title, _, target, _ in queries(dashboard):
         source = target.get("datasource", {"uid": expected}).get("uid")
         if source != expected:
             problems.append(f"{title}: datasource {source!r}, not {expected}")
     return problems
 
 
-def chart(x, y, width, height, title, series, start, end):
-    """One panel: its title, its series as lines scaled to the panel's own range, a legend."""
-    parts = [f'<rect x="{x}" y="{y}" width="{width}" height="{height}" fill="#fafafa" stroke="#ccc"/>',
-             f'<text x="{x + 6}" y="{y + 14}" font-weight="bold">{escape(title)}</text>']
-    values = [v for _, points in series for _, v in points]
-    if not values:
-        return parts + [f'<text x="{x + 6}" y="{y + 34}" fill="#d62728">no data</text>']
-    low, high = min(values), max(values)
-    if high == low:
-        high = low + 1
-    plot_top, plot_bottom = y + 22, y + height - 18 - 12 * min(len(series), 4)
-    def px(t):
-        return x + 6 + (t - start) / max(end - start, 1) * (width - 12)
-    def py(v):
-        return plot_bottom - (v - low) / (high - low) * (plot_bottom - plot_top)
-    parts.append(f'<text x="{x + width - 6}" y="{plot_top + 8}" text-anchor="end" fill="#666">{high:.3g}</text>')
-    parts.append(f'<text x="{x + width - 6}" y="{plot_bottom}" text-anchor="end" fill="#666">{low:.3g}</text>')
-    for index, (name, points) in enumerate(series):
-        colour = COLOURS[index % len(COLOURS)]
-        path = " ".join(f"{px(t):.1f},{py(v):.1f}" for t, v in points)
-        parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="1.5"/>')
-        if index < 4:
-            parts.append(f'<text x="{x + 6}" y="{plot_bottom + 14 + 12 * index}" fill="{colour}">{escape(name[:60])}</text>')
-    return parts
-
-
-def svg(results, start, end):
-    """The panels where the dashboard puts them: 24 grid columns, 40 px per grid row."""
-    unit_x, unit_y = 40, 34
-    by_panel = {}
+def panel_series(results):
+    """Every panel with a place on the dashboard, with all its targets' series."""
+    panels = {}
     for result in results:
         if result["grid"]:
-            by_panel.setdefault(result["panel"], (result["grid"], []))[1].extend(result["series_points"])
-    width = 24 * unit_x
-    height = max(grid["y"] + grid["h"] for grid, _ in by_panel.values()) * unit_y
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" font-size="10">']
-    for title, (grid, series) in by_panel.items():
-        parts += chart(grid["x"] * unit_x + 2, grid["y"] * unit_y + 2, grid["w"] * unit_x - 4, grid["h"] * unit_y - 4,
-                       title, series, start, end)
-    return "\n".join(parts + ["</svg>\n"])
+            panel = panels.setdefault(result["panel"], {"title": result["panel"], "grid": result["grid"],
+                                                        "unit": result["unit"], "series": []})
+            panel["series"].extend(result["series_points"])
+    return list(panels.values())
 
 
 def main():
@@ -166,7 +131,6 @@ def main():
     parser.add_argument("--only-matching", metavar="REGEX", help="run only the queries whose expression matches")
     parser.add_argument("--require-label", metavar="NAME=VALUE", help="every series with label NAME must have VALUE")
     parser.add_argument("--out")
-    parser.add_argument("--svg")
     args = parser.parse_args()
 
     dashboard = json.load(open(args.dashboard))
@@ -179,11 +143,11 @@ def main():
     values = variable_values(dashboard, dict(assignment.split("=", 1) for assignment in args.var))
     required = args.require_label.split("=", 1) if args.require_label else None
     results = []
-    for title, grid, target in queries(dashboard):
+    for title, grid, target, unit in queries(dashboard):
         if args.only_matching and not re.search(args.only_matching, target["expr"]):
             continue
         expr = substitute(target["expr"], args.rate_interval, values)
-        result = {"panel": title, "grid": grid, "expr": expr, "series": 0, "error": None, "series_points": []}
+        result = {"panel": title, "grid": grid, "unit": unit, "expr": expr, "series": 0, "error": None, "series_points": []}
         try:
             for series in range_query(args.prometheus, expr, args.start, args.end, args.step):
                 if required and series["metric"].get(required[0], required[1]) != required[1]:
@@ -203,10 +167,12 @@ def main():
         "queries": [{k: r[k] for k in ("panel", "expr", "series", "error")} for r in results],
         "problems": problems,
         "passed": not problems,
+        # What pictures.py draws: each panel's series over the run, where the dashboard puts it.
+        "start": args.start,
+        "end": args.end,
+        "panels": panel_series(results),
     }
     json.dump(report, open(args.out, "w"), indent=2)
-    if args.svg:
-        open(args.svg, "w").write(svg(results, args.start, args.end))
     with_data = sum(1 for r in results if r["series"])
     print(f"dashboard: {with_data} of {len(results)} queries return data"
           + "".join(f"\n  - {p}" for p in problems))

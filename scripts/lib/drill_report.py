@@ -8,13 +8,12 @@ engine's start, die, pause and unpause events of the two copies), prometheus_ale
 failover), failoverd_metrics.txt, cloud_inspect.json (Docker's start and finish times) and
 notes.jsonl (figures the scenario measured). Where an engine recorded when on-prem went down or
 came back, that time is used, not the script's.
-Writes report.json and timeline.svg there and prints a short summary.
+Writes report.json and summary.txt there and prints the summary (pictures.py draws the timeline).
 """
 import json
 import math
 import sys
 from datetime import datetime
-from xml.sax.saxutils import escape
 
 
 def rfc3339(text):
@@ -201,65 +200,6 @@ def webhook_replies(metrics_text):
     return replies
 
 
-def timeline_svg(requests, times, title):
-    """Requests per second by serving site, errors, p95 latency and phase markers."""
-    start = times["onprem_down"] - 5
-    end = max(r["time"] for r in requests) + 1
-    seconds = max(1, int(math.ceil(end - start)))
-    buckets = [{"onprem": 0, "cloud": 0, "error": 0, "latency": []} for _ in range(seconds)]
-    for r in requests:
-        index = int(r["time"] - start)
-        if 0 <= index < seconds:
-            bucket = buckets[index]
-            key = "error" if r["status"] != 200 else ("cloud" if r.get("site") == "cloud" else "onprem")
-            bucket[key] += 1
-            bucket["latency"].append(r["latency"] * 1000)
-    width, height, left, right, top, bottom = 1100, 440, 60, 70, 40, 60
-    plot_w, plot_h = width - left - right, height - top - bottom
-    peak = max(1, max(b["onprem"] + b["cloud"] + b["error"] for b in buckets))
-    p95 = [sorted(b["latency"])[int(0.95 * (len(b["latency"]) - 1))] if b["latency"] else 0 for b in buckets]
-    peak_ms = max(10.0, max(p95))
-    x = lambda s: left + plot_w * s / seconds
-    y = lambda v: top + plot_h - plot_h * v / peak
-    y_ms = lambda v: top + plot_h - plot_h * v / peak_ms
-    bar = plot_w / seconds
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" font-size="11">',
-             f'<rect width="{width}" height="{height}" fill="white"/>',
-             f'<text x="{left}" y="20" font-size="14" font-weight="bold">Lab ({escape(title)}): requests per second by serving site, errors and p95 latency</text>',
-             f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" stroke="black"/>',
-             f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" stroke="black"/>']
-    for i, b in enumerate(buckets):
-        base = 0
-        for key, color in (("onprem", "#2b6cb0"), ("cloud", "#dd6b20"), ("error", "#c53030")):
-            if b[key]:
-                parts.append(f'<rect x="{x(i):.1f}" y="{y(base + b[key]):.1f}" width="{max(bar - 0.5, 0.5):.1f}" '
-                             f'height="{y(base) - y(base + b[key]):.1f}" fill="{color}"/>')
-                base += b[key]
-    points = " ".join(f"{x(i + 0.5):.1f},{y_ms(v):.1f}" for i, v in enumerate(p95))
-    parts.append(f'<polyline points="{points}" fill="none" stroke="#2f855a" stroke-width="1.5"/>')
-    for tick in range(0, seconds + 1, max(1, seconds // 12)):
-        parts.append(f'<text x="{x(tick):.1f}" y="{top + plot_h + 15}" text-anchor="middle">{tick - 5}s</text>')
-    parts.append(f'<text x="{left - 8}" y="{top + 4}" text-anchor="end">{peak}</text><text x="{left - 8}" y="{top + plot_h}" text-anchor="end">0</text>')
-    parts.append(f'<text x="{left + plot_w + 6}" y="{top + 4}" fill="#2f855a">{peak_ms:.0f} ms</text>')
-    parts.append(f'<text x="{left + plot_w / 2}" y="{height - 30}" text-anchor="middle">seconds since on-prem went down</text>')
-    labels = {"onprem_down": "on-prem down", "prewarm_firing": "pre-warm alert", "alert_firing": "OnPremDown firing",
-              "webhook_received": "webhook",
-              "container_running": "cloud running", "first_cloud_200": "first cloud 200", "onprem_back": "on-prem back",
-              "failback": "failback", "alert_resolved": "alert resolved", "cloud_stopped": "cloud stopped"}
-    for n, (key, label) in enumerate(labels.items()):
-        if times.get(key) is None:
-            continue
-        px = x(times[key] - start)
-        parts.append(f'<line x1="{px:.1f}" y1="{top}" x2="{px:.1f}" y2="{top + plot_h}" stroke="#4a5568" stroke-dasharray="3,3"/>')
-        parts.append(f'<text x="{px + 2:.1f}" y="{top + 12 + 12 * (n % 5)}" fill="#4a5568">{escape(label)}</text>')
-    legend = [("#2b6cb0", "served by on-prem"), ("#dd6b20", "served by cloud"), ("#c53030", "failed"), ("#2f855a", "p95 latency")]
-    for n, (color, text) in enumerate(legend):
-        parts.append(f'<rect x="{left + n * 170}" y="{height - 18}" width="12" height="12" fill="{color}"/>'
-                     f'<text x="{left + n * 170 + 16}" y="{height - 8}">{text}</text>')
-    parts.append("</svg>")
-    return "\n".join(parts)
-
-
 def prewarm_stop_seconds(times):
     """Seconds from the pre-warm alert's last firing evaluation to the cloud copy's stop."""
     if times["cloud_stopped"] and times["alert_resolved"]:
@@ -304,7 +244,6 @@ def main(work):
               "evidence": evidence(requests, times, drill["rate"], alerts, inspect,
                                    {log: events is not None for log, events in logs.items()})}
     json.dump(report, open(f"{work}/report.json", "w"), indent=2)
-    open(f"{work}/timeline.svg", "w").write(timeline_svg(requests, times, f"{drill['scenario']}, {drill['profile']} profile"))
     summary = "\n".join(summary_lines(report, times))
     open(f"{work}/summary.txt", "w").write(summary + "\n")
     print(summary)

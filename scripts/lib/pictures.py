@@ -1,0 +1,127 @@
+#!/usr/bin/python3
+"""A lab run's pictures, drawn with matplotlib (Debian's python3-matplotlib, hence /usr/bin/python3).
+
+    pictures.py timeline WORK    WORK/timeline.svg from requests.jsonl and report.json
+    pictures.py dashboard WORK   WORK/dashboard.svg from dashboard.json (dashboard_check.py --out)
+
+matplotlib rather than hand-written SVG: its axes, ticks and unit labels are what the hand-written
+version lacked, and measuring text to keep labels apart needs a renderer anyway.
+"""
+import json
+import math
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
+
+SITES = (("onprem", "#2b6cb0", "served by on-prem"), ("cloud", "#dd6b20", "served by cloud"), ("error", "#c53030", "failed"))
+PHASES = {"onprem_down": "on-prem down", "prewarm_firing": "pre-warm alert", "alert_firing": "OnPremDown firing",
+          "webhook_received": "webhook", "container_running": "cloud running", "first_cloud_200": "first cloud 200",
+          "onprem_back": "on-prem back", "failback": "failback", "alert_resolved": "alert resolved",
+          "cloud_stopped": "cloud stopped"}
+
+
+def place_labels(ax, marks, rows_top):
+    """Writes each (x, text) above the plot, in the lowest row where it overlaps no label already
+    there, measured in pixels: events a fraction of a second apart stack instead of overprinting.
+    Returns the labels."""
+    renderer = ax.figure.canvas.get_renderer()
+    row_ends, labels = [], []
+    for x, text in sorted(marks):
+        label = ax.text(x, 0, " " + text, transform=ax.get_xaxis_transform(), fontsize=8, color="#4a5568",
+                        va="bottom", ha="left")
+        box = label.get_window_extent(renderer)
+        row = next((r for r, end in enumerate(row_ends) if end < box.x0), len(row_ends))
+        if row == len(row_ends):
+            row_ends.append(0)
+        row_ends[row] = box.x1 + 4
+        label.set_y(rows_top + 0.07 * row)
+        labels.append(label)
+    return labels
+
+
+def timeline(work):
+    report = json.load(open(f"{work}/report.json"))
+    requests = [json.loads(line) for line in open(f"{work}/requests.jsonl") if line.strip()]
+    times = report["phases"]
+    origin = times["onprem_down"]
+    start, end = -5, max(r["time"] for r in requests) - origin + 1
+    seconds = range(math.floor(start), math.ceil(end))
+    counts = {site: [0] * len(seconds) for site, _, _ in SITES}
+    latencies = [[] for _ in seconds]
+    for r in requests:
+        index = math.floor(r["time"] - origin) - seconds.start
+        if 0 <= index < len(seconds):
+            site = "error" if r["status"] != 200 else ("cloud" if r.get("site") == "cloud" else "onprem")
+            counts[site][index] += 1
+            latencies[index].append(r["latency"] * 1000)
+
+    fig, ax = plt.subplots(figsize=(11, 4.8), layout="constrained")
+    base = [0] * len(seconds)
+    for site, colour, label in SITES:
+        ax.bar(seconds, counts[site], width=1, align="edge", bottom=base, color=colour, label=label, linewidth=0)
+        base = [b + c for b, c in zip(base, counts[site])]
+    ax.set_xlim(start, end)
+    ax.set_ylim(0, max(base + [1]) * 1.05)
+    ax.set_xlabel("seconds since on-prem went down")
+    ax.set_ylabel("requests per second")
+    p95 = [sorted(values)[int(0.95 * (len(values) - 1))] if values else math.nan for values in latencies]
+    latency_axis = ax.twinx()
+    latency_axis.plot([s + 0.5 for s in seconds], p95, color="#2f855a", linewidth=1.5, label="p95 latency")
+    latency_axis.set_ylim(0, max([10] + [v for v in p95 if not math.isnan(v)]) * 1.05)
+    latency_axis.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0f} ms"))
+    latency_axis.set_ylabel("p95 latency")
+    marks = []
+    for key, text in PHASES.items():
+        if times.get(key) is not None:
+            ax.axvline(times[key] - origin, color="#4a5568", linestyle=(0, (3, 3)), linewidth=0.8)
+            marks.append((times[key] - origin, text))
+    fig.canvas.draw()
+    rows = len({label.get_position()[1] for label in place_labels(ax, marks, 1.01)})
+    ax.set_title(f"Lab ({report['scenario']}, {report['profile']} profile): requests by serving site, errors, p95 latency",
+                 loc="left", fontsize=11, pad=14 + 13 * rows)
+    handles = ax.get_legend_handles_labels()[0] + latency_axis.get_legend_handles_labels()[0]
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=4, frameon=False)
+    fig.savefig(f"{work}/timeline.svg")
+
+
+UNITS = {  # Grafana's unit → how a value of it reads
+    "bytes": lambda v: f"{v / 2**20:.0f} MiB",
+    "s": lambda v: f"{v * 1000:.0f} ms" if abs(v) < 1 else f"{v:.1f} s",
+    "reqps": lambda v: f"{v:.0f} req/s",
+    "ops": lambda v: f"{v:.2g} ops/s",
+    "percentunit": lambda v: f"{v * 100:.0f} %",
+}
+
+
+def dashboard(work):
+    """The panels where the dashboard puts them (24 grid columns), each over the run's own time
+    range, its values in the panel's unit."""
+    data = json.load(open(f"{work}/dashboard.json"))
+    panels = data["panels"]
+    rows = max(p["grid"]["y"] + p["grid"]["h"] for p in panels)
+    fig = plt.figure(figsize=(16, rows * 0.42))
+    grid = fig.add_gridspec(rows, 24, hspace=1.4, wspace=1.2, left=0.04, right=0.99, top=0.99, bottom=0.02)
+    for panel in panels:
+        g = panel["grid"]
+        ax = fig.add_subplot(grid[g["y"]:g["y"] + g["h"], g["x"]:g["x"] + g["w"]])
+        ax.set_title(panel["title"], loc="left", fontsize=9, fontweight="bold")
+        for name, points in panel["series"]:
+            if points:
+                ax.plot([t - data["start"] for t, _ in points], [v for _, v in points], linewidth=1.2, label=name[:48])
+        if not any(points for _, points in panel["series"]):
+            ax.text(0.5, 0.5, "no data", transform=ax.transAxes, ha="center", color="#c53030")
+        ax.set_xlim(0, data["end"] - data["start"])
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0f} s"))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _, unit=UNITS.get(panel["unit"]): unit(v) if unit else f"{v:g}"))
+        ax.tick_params(labelsize=7)
+        if panel["series"]:
+            ax.legend(fontsize=6.5, loc="upper left", frameon=False)
+    fig.savefig(f"{work}/dashboard.svg")
+
+
+if __name__ == "__main__":
+    {"timeline": timeline, "dashboard": dashboard}[sys.argv[1]](sys.argv[2])
