@@ -14,6 +14,7 @@ import sys
 import matplotlib
 
 matplotlib.use("Agg")
+matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text: smaller files, and searchable
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
@@ -88,35 +89,39 @@ def timeline(work):
     fig.savefig(f"{work}/timeline.svg")
 
 
-UNITS = {  # Grafana's unit → how a value of it reads
-    "bytes": lambda v: f"{v / 2**20:.0f} MiB",
-    "s": lambda v: f"{v * 1000:.0f} ms" if abs(v) < 1 else f"{v:.1f} s",
-    "reqps": lambda v: f"{v:.0f} req/s",
-    "ops": lambda v: f"{v:.2g} ops/s",
-    "percentunit": lambda v: f"{v * 100:.0f} %",
+UNITS = {  # Grafana's unit → the unit a panel's title names and the factor its values are drawn at
+    "bytes": ("MiB", 1 / 2**20),
+    "s": ("ms", 1000),
+    "reqps": ("req/s", 1),
+    "ops": ("per s", 1),
+    "percentunit": ("%", 100),
 }
 
 
 def dashboard(work):
     """The panels where the dashboard puts them (24 grid columns), each over the run's own time
-    range, its values in the panel's unit."""
+    range, its values in the panel's unit (named in its title, so tick labels stay short)."""
     data = json.load(open(f"{work}/dashboard.json"))
     panels = data["panels"]
     rows = max(p["grid"]["y"] + p["grid"]["h"] for p in panels)
-    fig = plt.figure(figsize=(16, rows * 0.42))
-    grid = fig.add_gridspec(rows, 24, hspace=1.4, wspace=1.2, left=0.04, right=0.99, top=0.99, bottom=0.02)
+    fig = plt.figure(figsize=(16, rows * 0.7))
+    grid = fig.add_gridspec(rows, 24, hspace=2.2, wspace=1.2, left=0.04, right=0.99, top=0.99, bottom=0.02)
     for panel in panels:
         g = panel["grid"]
         ax = fig.add_subplot(grid[g["y"]:g["y"] + g["h"], g["x"]:g["x"] + g["w"]])
-        ax.set_title(panel["title"], loc="left", fontsize=9, fontweight="bold")
+        unit, factor = UNITS.get(panel["unit"], (None, 1))
+        ax.set_title(f"{panel['title']} ({unit})" if unit else panel["title"], loc="left", fontsize=9, fontweight="bold")
         for name, points in panel["series"]:
             if points:
-                ax.plot([t - data["start"] for t, _ in points], [v for _, v in points], linewidth=1.2, label=name[:48])
+                ax.plot([t - data["start"] for t, _ in points], [v * factor for _, v in points], linewidth=1.2,
+                        label=name[:48])
+        values = [v for _, points in panel["series"] for _, v in points]
+        if values and min(values) >= 0:
+            ax.set_ylim(bottom=0)  # a constant series is drawn as a level, not as noise around it
         if not any(points for _, points in panel["series"]):
             ax.text(0.5, 0.5, "no data", transform=ax.transAxes, ha="center", color="#c53030")
         ax.set_xlim(0, data["end"] - data["start"])
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0f} s"))
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _, unit=UNITS.get(panel["unit"]): unit(v) if unit else f"{v:g}"))
         ax.tick_params(labelsize=7)
         if panel["series"]:
             ax.legend(fontsize=6.5, loc="upper left", frameon=False)

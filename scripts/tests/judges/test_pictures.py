@@ -1,4 +1,5 @@
 """The lab's pictures: labels that can be read."""
+import json
 import pathlib
 import sys
 
@@ -24,8 +25,14 @@ def test_phase_labels_a_fraction_of_a_second_apart_do_not_overlap():
     assert len(labels) == len(marks)
 
 
-def test_values_read_in_the_panels_units():
-    assert pictures.UNITS["bytes"](46_700_000) == "45 MiB"
-    assert pictures.UNITS["s"](0.00475) == "5 ms"
-    assert pictures.UNITS["percentunit"](0.25) == "25 %"
-    assert pictures.UNITS["reqps"](36.9) == "37 req/s"
+def test_a_memory_panel_reads_in_mib_over_the_runs_own_time(tmp_path):
+    start = 1_800_000_000
+    points = [(start + 20 + t, 46_700_000 + 1000 * t) for t in range(0, 30, 2)]
+    (tmp_path / "dashboard.json").write_text(json.dumps({"start": start, "end": start + 60, "panels": [
+        {"title": "Memory", "grid": {"x": 0, "y": 0, "w": 12, "h": 6}, "unit": "bytes", "series": [["failoverd", points]]},
+        {"title": "Errors", "grid": {"x": 12, "y": 0, "w": 12, "h": 6}, "unit": "reqps", "series": [["5xx", []]]}]}))
+    pictures.dashboard(tmp_path)
+    drawing = (tmp_path / "dashboard.svg").read_text()
+    assert "Memory (MiB)" in drawing and "Errors (req/s)" in drawing
+    assert "e+07" not in drawing and "1e7" not in drawing
+    assert "no data" in drawing  # the panel whose only series has no points
