@@ -45,6 +45,8 @@ clean_failback = ("no request failed on failback (requests sent all through it)"
 no_request_failed = ("no request failed (requests sent all through the outage and after it)",
                      lambda run: recorded(run, "requests_cover_outage", "requests_cover_after_back")
                      and run["figures"]["requests_failed_total"] == 0)
+stayed_on_onprem = ("traffic stayed on on-prem (requests sent all through the outage)",
+                    lambda run: recorded(run, "requests_cover_outage") and run["figures"]["requests_served_by_cloud"] == 0)
 onprem_down_never_fired = ("OnPremDown never fired (Prometheus answered the ALERTS query)",
                            lambda run: recorded(run, "alerts_query_answered") and not run["figures"]["onprem_down_fired"])
 ended_stopped = ("the cloud copy was stopped again", lambda run: run["phases"]["cloud_stopped"] is not None)
@@ -135,13 +137,13 @@ SCENARIOS = {
         completed,
         ("OnPremDown fired and the cloud copy was started", lambda run: run["figures"]["onprem_down_fired"] and run["figures"]["cloud_starts"] == 1),
         no_request_failed,
-        ("traffic stayed on on-prem", lambda run: recorded(run, "requests_cover_outage") and run["figures"]["requests_served_by_cloud"] == 0),
+        stayed_on_onprem,
         ended_stopped, stopped_after_heal_within(15),
     ]),
     "lost-scrapes": ("Prometheus loses 1.5 s of scrapes of a healthy on-prem: the pre-warm starts the cloud copy", [
         completed,
         no_request_failed,
-        ("traffic stayed on on-prem", lambda run: recorded(run, "requests_cover_outage") and run["figures"]["requests_served_by_cloud"] == 0),
+        stayed_on_onprem,
         onprem_down_never_fired,
         one_cycle, stopped_after_heal_within(15),
     ]),

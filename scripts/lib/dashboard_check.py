@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Evaluates every query of the Grafana dashboard against a real Prometheus, and draws what they return.
+"""Evaluates every query of the Grafana dashboard against a real Prometheus, and keeps what they return.
 
     dashboard_check.py --prometheus URL --dashboard FILE --start EPOCH --end EPOCH --out FILE
                        [--var NAME=VALUE]... [--only-matching REGEX] [--require-label NAME=VALUE]
@@ -20,6 +20,7 @@ import re
 import sys
 import urllib.parse
 import urllib.request
+
 
 def range_query(prometheus, expr, start, end, step):
     query = urllib.parse.urlencode({"query": expr, "start": start, "end": end, "step": step})

@@ -112,6 +112,12 @@ def phases(requests, drill, alerts, inspect, status, onprem_events, cloud_events
     }
 
 
+def failback_window_end(times):
+    """Failback is judged from on-prem's return to 2 s after the cloud copy stopped (or after
+    on-prem's return, when it did not stop)."""
+    return (times["cloud_stopped"] or times["onprem_back"]) + 2
+
+
 def figures(requests, times):
     def span(a, b):
         return round(times[b] - times[a], 3) if times.get(a) and times.get(b) else None
@@ -127,7 +133,6 @@ def figures(requests, times):
     # The first trigger to fire, pre-warm or confirmed, is the one failoverd acts on.
     times = dict(times, trigger_firing=first([times["prewarm_firing"], times["alert_firing"]]))
 
-    failback_window_end = (times["cloud_stopped"] or times["onprem_back"]) + 2
     return {
         "rto_seconds": span("onprem_down", "first_cloud_200"),
         "detection_seconds": span("onprem_down", "trigger_firing"),
@@ -139,7 +144,7 @@ def figures(requests, times):
         "failed_requests_during_failover_for_1s_clients": failed_between(times["onprem_down"], times["onprem_back"], 1.0),
         "slowest_failover_request_seconds": max((r["latency"] for r in requests
                                                  if times["onprem_down"] <= r["time"] < times["onprem_back"]), default=None),
-        "failed_requests_during_failback": failed_between(times["onprem_back"], failback_window_end),
+        "failed_requests_during_failback": failed_between(times["onprem_back"], failback_window_end(times)),
         "time_to_failback_seconds": span("onprem_back", "failback"),
         "cloud_uptime_seconds": span("container_running", "cloud_stopped"),
         "requests_during_failover": sum(1 for r in requests if times["onprem_down"] <= r["time"] < times["onprem_back"]),
@@ -174,7 +179,7 @@ def evidence(requests, times, rate, alerts, inspect, recorded):
     no stop, no alert) can tell it from something nobody recorded."""
     def covered(start, end):
         """Whether the load generator sent at least 80 % of its rate over [start, end)."""
-        if start is None or end is None or end <= start:
+        if end <= start:
             return False
         sent = sum(1 for r in requests if start <= r["time"] < end)
         return sent >= 0.8 * rate * (end - start)
@@ -185,7 +190,7 @@ def evidence(requests, times, rate, alerts, inspect, recorded):
         "cloud_inspected": inspect is not None,
         "cloud_never_started_by_inspect": inspect is not None and rfc3339(inspect["State"]["StartedAt"]) is None,
         "requests_cover_outage": covered(times["onprem_down"], times["onprem_back"]),
-        "requests_cover_failback": covered(times["onprem_back"], (times["cloud_stopped"] or times["onprem_back"]) + 2),
+        "requests_cover_failback": covered(times["onprem_back"], failback_window_end(times)),
         "requests_cover_after_back": covered(times["onprem_back"] + 1, times["onprem_back"] + 3),
     }
 

@@ -88,7 +88,7 @@ finish() {
     rm -f "/tmp/free-ports.$$"
     echo "$(basename "$0"): $passed passed, $failed failed"
     # A suite that checked nothing (it stopped early, or its checks were skipped) proves nothing.
-    [ "$passed" -gt 0 ] || { echo "$(basename "$0"): FAIL - no check ran"; return 1; }
+    [ $((passed + failed)) -gt 0 ] || { echo "$(basename "$0"): FAIL - no check ran"; return 1; }
     [ "$failed" -eq 0 ]
 }
 

@@ -18,8 +18,9 @@ public actor FailoverController {
     private let metrics: DaemonMetrics
     private let clock: any DaemonClock
     private var observations = RuntimeObservations()
+    private typealias Schedule = ConvergenceSchedule<Task<ConvergenceOutcome, Never>>
     /// Which convergence runs, which follows it, and when the timer must wake.
-    private var schedule = ConvergenceSchedule<Task<ConvergenceOutcome, Never>>()
+    private var schedule = Schedule()
     /// Converges at the schedule's earliest wake-up (a hold-down's end, a crash-loop wait).
     private var timer: Task<Void, Never>?
     /// Whether the runtime's change feed is connected: only then is the last observation
@@ -311,7 +312,7 @@ public actor FailoverController {
 
     /// Converges after `delay` for `reason`, replacing that reason's earlier wake-up; the one
     /// timer is armed at the earliest wake-up still asked for.
-    private func wake(_ reason: ConvergenceSchedule<Task<ConvergenceOutcome, Never>>.WakeReason, after delay: Duration?) {
+    private func wake(_ reason: Schedule.WakeReason, after delay: Duration?) {
         arm(at: schedule.wake(reason, at: delay.map { clock.monotonicNow() + $0 }))
     }
 
