@@ -113,7 +113,9 @@ struct Serve: AsyncParsableCommand {
                 configuration: configuration,
                 token: token,
                 dependencies: FailoverdDependencies(
-                    runtime: { service, logger in makeCloudRuntime(configuration: service.settings, http: http, logger: logger) },
+                    runtime: { service, logger in
+                        makeCloudRuntime(service: service.settings, dockerSocket: configuration.dockerSocket, http: http, logger: logger)
+                    },
                     registry: PrometheusCollectorRegistry(),
                     logger: logger,
                     onReady: { notifier?.notify(.ready) },

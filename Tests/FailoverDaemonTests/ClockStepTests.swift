@@ -36,7 +36,7 @@ struct ClockStepTests {
         let directory = makeStateDirectory()
         defer { removeDirectory(directory) }
         let daemon = try await makeDaemon(runtime, stateDirectory: directory, holdDown: .seconds(5), clock: clock) {
-            $0.maximumStopsPerWindow = 1
+            $0.service.maximumStopsPerWindow = 1
         }
         for round in 0..<2 {
             _ = await daemon.controller.receive(try flap("firing", round: round), deadline: .seconds(5))

@@ -18,10 +18,10 @@ struct FailoverdConfigurationTests {
         let configuration = try FailoverdConfiguration.load(file: path, environment: ["CREDENTIALS_DIRECTORY": "/run/credentials/failoverd.service"])
         try configuration.validate()
         #expect(configuration.port == 9095)
-        #expect(configuration.container.image == "onprem-api:latest")
+        #expect(configuration.service.container.image == "onprem-api:latest")
         #expect(configuration.tokenFile == "/etc/failoverd/webhook-token", "the file's token_file wins over LoadCredential's directory")
-        #expect(configuration.holdDown == .seconds(120))
-        let policy = try configuration.policy()
+        #expect(configuration.service.holdDown == .seconds(120))
+        let policy = try configuration.service.policy()
         #expect(policy.isConfirmedTrigger(["alertname": "OnPremDown"]))
         #expect(policy.isTrigger(["alertname": "OnPremDownSuspected"]) && !policy.isConfirmedTrigger(["alertname": "OnPremDownSuspected"]))
         #expect(policy.prewarmHoldDown == 30)
@@ -30,7 +30,7 @@ struct FailoverdConfigurationTests {
     @Test func aPrewarmNeverHoldsLongerThanAConfirmedFailover() throws {
         let (path, directory) = try writeConfiguration("hold_down_seconds: 10\nprewarm_hold_down_seconds: 30\n")
         defer { removeDirectory(directory) }
-        #expect(try FailoverdConfiguration.load(file: path, environment: [:]).policy().prewarmHoldDown == 10)
+        #expect(try FailoverdConfiguration.load(file: path, environment: [:]).service.policy().prewarmHoldDown == 10)
     }
 
     @Test func withoutATokenFileSystemdCredentialsAreUsed() throws {
@@ -135,7 +135,7 @@ struct FailoverdConfigurationTests {
             ]
         )
         #expect(configuration.port == 2000)
-        #expect(configuration.container.image == "b:2")
+        #expect(configuration.service.container.image == "b:2")
         #expect(configuration.tokenFile == "/t")
     }
 
@@ -211,7 +211,7 @@ struct FailoverdConfigurationTests {
 
     @Test func redactedDescriptionHidesEnvironmentValues() throws {
         var configuration = FailoverdConfiguration()
-        configuration.container.environment = ["DB_PASSWORD=hunter2", "SITE=cloud"]
+        configuration.service.container.environment = ["DB_PASSWORD=hunter2", "SITE=cloud"]
         let text = configuration.redactedDescription()
         #expect(!text.contains("hunter2"))
         #expect(text.contains("DB_PASSWORD=<redacted>"))
@@ -255,9 +255,9 @@ struct FailoverdConfigurationTests {
             ]
         )
         #expect(configuration.maximumBackoff == .milliseconds(7500))
-        #expect(configuration.maximumStopsPerWindow == 9)
-        #expect(configuration.triggers == [#"alertname="SiteDown""#, #"severity="page""#])
-        #expect(configuration.container.labels == ["team": "sre"])
+        #expect(configuration.service.maximumStopsPerWindow == 9)
+        #expect(configuration.service.triggers == [#"alertname="SiteDown""#, #"severity="page""#])
+        #expect(configuration.service.container.labels == ["team": "sre"])
     }
 
     @Test func flagsOverrideTheEnvironment() throws {
@@ -267,7 +267,7 @@ struct FailoverdConfigurationTests {
             flags: ["--port", "3000", "--hold-down-seconds=0.5", "--state-directory", "/s"]
         )
         #expect(configuration.port == 3000)
-        #expect(configuration.holdDown == .milliseconds(500))
+        #expect(configuration.service.holdDown == .milliseconds(500))
         #expect(configuration.stateDirectory == "/s")
     }
 
@@ -340,9 +340,9 @@ struct FailoverdConfigurationTests {
         defer { removeDirectory(directory) }
         var configuration = testConfiguration(stateDirectory: directory)
         configuration.tlsCertificatePath = "/etc/failoverd/cert.pem"
-        configuration.container.labels = ["team": "sre"]
-        configuration.container.ports = ["8081:8080"]
-        configuration.container.environment = []
+        configuration.service.container.labels = ["team": "sre"]
+        configuration.service.container.ports = ["8081:8080"]
+        configuration.service.container.environment = []
         let path = directory + "/printed.yml"
         try #require(FileManager.default.createFile(atPath: path, contents: Data(configuration.redactedDescription().utf8)))
         #expect(try FailoverdConfiguration.load(file: path, environment: [:]) == configuration)

@@ -38,12 +38,12 @@ func testConfiguration(stateDirectory: String, holdDown: Duration = .seconds(30)
     configuration.host = "127.0.0.1"
     configuration.port = 0
     configuration.stateDirectory = stateDirectory
-    configuration.holdDown = holdDown
+    configuration.service.holdDown = holdDown
     configuration.reconcileInterval = .milliseconds(50)
     configuration.replyDeadline = .seconds(1)
     configuration.maximumBodyBytes = 4096
     configuration.tokenFile = "/unused"
-    configuration.container.image = "onprem-api:latest"
+    configuration.service.container.image = "onprem-api:latest"
     return configuration
 }
 

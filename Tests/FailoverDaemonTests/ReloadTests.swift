@@ -52,7 +52,7 @@ struct ReloadTests {
             let rotated = "rotated-token-0123456789abcdef"
             try writeSecret(rotated, to: tokenFile)
             next.set {
-                $0?.holdDown = .seconds(5)
+                $0?.service.holdDown = .seconds(5)
                 $0?.port = 9999
             }
             #expect(await daemon.reloader.reload() == .applied(changed: ["hold_down_seconds"], restartRequired: ["listen.port"]))
@@ -84,7 +84,7 @@ struct ReloadTests {
         defer { removeDirectory(directory) }
         let (daemon, next, _) = try await Self.reloadableDaemon(in: directory)
         next.set {
-            $0?.holdDown = .seconds(1)
+            $0?.service.holdDown = .seconds(1)
             $0?.tokenFile = directory + "/missing"
         }
         guard case .rejected(let reason) = await daemon.reloader.reload() else {
@@ -105,7 +105,7 @@ struct ReloadTests {
         next.set {
             $0?.tlsCertificatePath = directory + "/cert.pem"
             $0?.tlsKeyPath = directory + "/key.pem"
-            $0?.maximumStopsPerWindow = 5
+            $0?.service.maximumStopsPerWindow = 5
         }
         #expect(
             await daemon.reloader.reload() == .applied(changed: ["stop_budget.max_stops"], restartRequired: ["tls.certificate", "tls.key"])

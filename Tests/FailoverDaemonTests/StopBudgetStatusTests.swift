@@ -19,7 +19,7 @@ struct StopBudgetStatusTests {
             holdDown: .seconds(5),
             clock: clock,
             logger: Logger(label: "test") { _ in log }
-        ) { $0.maximumStopsPerWindow = 1 }
+        ) { $0.service.maximumStopsPerWindow = 1 }
         for round in 0..<2 {
             _ = await daemon.controller.receive(try flap("firing", round: round), deadline: .seconds(5))
             _ = await daemon.controller.receive(try flap("resolved", round: round), deadline: .seconds(5))

@@ -22,7 +22,7 @@ struct TrackedAlertCapHTTPTests {
         let directory = makeStateDirectory()
         defer { removeDirectory(directory) }
         let daemon = try await makeDaemon(runtime, stateDirectory: directory) {
-            $0.maximumTrackedAlerts = 3
+            $0.service.maximumTrackedAlerts = 3
             $0.maximumBodyBytes = 1 << 20
         }
         try await daemon.application.test(.router) { client in

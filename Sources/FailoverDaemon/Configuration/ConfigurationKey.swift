@@ -21,13 +21,11 @@ struct ConfigurationKey: Sendable {
     let redaction: Redaction
     /// Whether a running daemon applies a new value on SIGHUP; other keys need a restart.
     let reloadable: Bool
-    /// Whether an entry under `services:` may set it for its own service.
-    let perService: Bool
-    private let readNode: @Sendable (inout FailoverdConfiguration, YAMLNode) throws(ConfigurationError) -> Void
-    private let readText: @Sendable (inout FailoverdConfiguration, String) throws(ConfigurationError) -> Void
-    private let write: @Sendable (FailoverdConfiguration) -> YAMLNode
-    private let check: @Sendable (FailoverdConfiguration) throws(ConfigurationError) -> Void
-    private let copy: @Sendable (FailoverdConfiguration, inout FailoverdConfiguration) -> Void
+    /// Whether an entry under `services:` may set it for its own service: the key lives in
+    /// `ServiceSettings`.
+    var perService: Bool { serviceAccess != nil }
+    private let access: Access<FailoverdConfiguration>
+    private let serviceAccess: Access<ServiceSettings>?
 
     /// How a value is printed by `check-config`.
     enum Redaction: Sendable {
@@ -37,7 +35,7 @@ struct ConfigurationKey: Sendable {
         case valuesOfAssignments
     }
 
-    /// Declares a key of any `ConfigurationValue` type.
+    /// Declares a key of the daemon, shared by every service.
     init<Value: ConfigurationValue>(
         _ path: String,
         _ keyPath: any WritableKeyPath<FailoverdConfiguration, Value> & Sendable,
@@ -46,64 +44,132 @@ struct ConfigurationKey: Sendable {
         redaction: Redaction = .none,
         allowed rule: AllowedValues<Value> = .any,
         reloadable: Bool = false,
-        perService: Bool = false,
+        _ summary: String
+    ) {
+        self.init(
+            path,
+            access: Access(path: path, keyPath: keyPath, rule: rule, summary: summary),
+            serviceAccess: nil,
+            typeName: Value.typeName,
+            allowed: rule.description,
+            environment: environment,
+            flag: flag,
+            redaction: redaction,
+            reloadable: reloadable,
+            summary
+        )
+    }
+
+    /// Declares a key each service may set for itself; at the top level it sets `service`.
+    init<Value: ConfigurationValue>(
+        _ path: String,
+        service keyPath: any WritableKeyPath<ServiceSettings, Value> & Sendable,
+        environment: String? = nil,
+        flag: String? = nil,
+        redaction: Redaction = .none,
+        allowed rule: AllowedValues<Value> = .any,
+        reloadable: Bool = false,
+        _ summary: String
+    ) {
+        let serviceAccess = Access(path: path, keyPath: keyPath, rule: rule, summary: summary)
+        self.init(
+            path,
+            access: serviceAccess.lifted(to: \.service),
+            serviceAccess: serviceAccess,
+            typeName: Value.typeName,
+            allowed: rule.description,
+            environment: environment,
+            flag: flag,
+            redaction: redaction,
+            reloadable: reloadable,
+            summary
+        )
+    }
+
+    private init(
+        _ path: String,
+        access: Access<FailoverdConfiguration>,
+        serviceAccess: Access<ServiceSettings>?,
+        typeName: String,
+        allowed: String,
+        environment: String?,
+        flag: String?,
+        redaction: Redaction,
+        reloadable: Bool,
         _ summary: String
     ) {
         self.path = path
         self.environmentName = environment ?? "FAILOVERD_" + path.uppercased().replacing(".", with: "_")
         self.flag = flag
         self.summary = summary
-        self.typeName = Value.typeName
-        self.allowed = rule.description
+        self.typeName = typeName
+        self.allowed = allowed
         self.redaction = redaction
         self.reloadable = reloadable
-        self.perService = perService
-        self.readNode = { configuration, node throws(ConfigurationError) in
-            configuration[keyPath: keyPath] = try Value(node: node, key: path)
-        }
-        self.readText = { configuration, text throws(ConfigurationError) in
-            configuration[keyPath: keyPath] = try Value(text: text, key: path)
-        }
-        self.write = { $0[keyPath: keyPath].node }
-        self.copy = { source, target in target[keyPath: keyPath] = source[keyPath: keyPath] }
-        self.check = { configuration throws(ConfigurationError) in
-            let value = configuration[keyPath: keyPath]
-            guard rule.admits(value) else {
-                throw ConfigurationError(key: path, problem: "must be \(rule.description), got \(Self.shown(value.node)) (\(summary))")
-            }
-        }
+        self.access = access
+        self.serviceAccess = serviceAccess
     }
 
     /// The default, as the README shows it.
     func defaultText(in defaults: FailoverdConfiguration) -> String {
-        Self.shown(write(defaults))
+        Self.shown(access.write(defaults))
     }
 
     func read(_ node: YAMLNode, into configuration: inout FailoverdConfiguration) throws(ConfigurationError) {
-        try readNode(&configuration, node)
+        try access.readNode(&configuration, node)
     }
 
     func read(text: String, into configuration: inout FailoverdConfiguration) throws(ConfigurationError) {
-        try readText(&configuration, text)
+        try access.readText(&configuration, text)
     }
 
     func validate(_ configuration: FailoverdConfiguration) throws(ConfigurationError) {
-        try check(configuration)
+        try access.check(configuration)
     }
 
     /// Whether the two configurations hold different values for this key.
     func differs(_ lhs: FailoverdConfiguration, _ rhs: FailoverdConfiguration) -> Bool {
-        write(lhs) != write(rhs)
+        access.write(lhs) != access.write(rhs)
     }
 
     /// Sets this key in `target` to its value in `source`.
     func copyValue(from source: FailoverdConfiguration, into target: inout FailoverdConfiguration) {
-        copy(source, &target)
+        access.copy(source, &target)
     }
 
     /// The value as `check-config` prints it, redacted where the key says so.
     func printed(_ configuration: FailoverdConfiguration) -> YAMLNode {
-        let node = write(configuration)
+        redacted(access.write(configuration))
+    }
+
+    // The same for one service's settings; only per-service keys have them.
+
+    func read(_ node: YAMLNode, into settings: inout ServiceSettings) throws(ConfigurationError) {
+        try perServiceAccess.readNode(&settings, node)
+    }
+
+    func validate(_ settings: ServiceSettings) throws(ConfigurationError) {
+        try perServiceAccess.check(settings)
+    }
+
+    func differs(_ lhs: ServiceSettings, _ rhs: ServiceSettings) -> Bool {
+        perServiceAccess.write(lhs) != perServiceAccess.write(rhs)
+    }
+
+    func copyValue(from source: ServiceSettings, into target: inout ServiceSettings) {
+        perServiceAccess.copy(source, &target)
+    }
+
+    func printed(_ settings: ServiceSettings) -> YAMLNode {
+        redacted(perServiceAccess.write(settings))
+    }
+
+    private var perServiceAccess: Access<ServiceSettings> {
+        guard let serviceAccess else { preconditionFailure("\(path) is not a per-service key") }
+        return serviceAccess
+    }
+
+    private func redacted(_ node: YAMLNode) -> YAMLNode {
         switch redaction {
         case .none:
             return node
@@ -116,11 +182,63 @@ struct ConfigurationKey: Sendable {
     }
 
     /// A value on one line: scalars bare, collections in flow style.
-    private static func shown(_ node: YAMLNode) -> String {
+    static func shown(_ node: YAMLNode) -> String {
         if let scalar = node.scalar { return scalar.string.isEmpty ? "\"\"" : scalar.string }
         if let sequence = node.sequence { return "[" + sequence.map(shown).joined(separator: ", ") + "]" }
         if let mapping = node.mapping { return "{" + mapping.map { "\(shown($0.key)): \(shown($0.value))" }.joined(separator: ", ") + "}" }
         return ""
+    }
+}
+
+/// Reading, writing, checking and copying one key's value in a `Root`.
+private struct Access<Root>: Sendable {
+    let readNode: @Sendable (inout Root, YAMLNode) throws(ConfigurationError) -> Void
+    let readText: @Sendable (inout Root, String) throws(ConfigurationError) -> Void
+    let write: @Sendable (Root) -> YAMLNode
+    let check: @Sendable (Root) throws(ConfigurationError) -> Void
+    let copy: @Sendable (Root, inout Root) -> Void
+
+    init<Value: ConfigurationValue>(
+        path: String,
+        keyPath: any WritableKeyPath<Root, Value> & Sendable,
+        rule: AllowedValues<Value>,
+        summary: String
+    ) {
+        readNode = { root, node throws(ConfigurationError) in root[keyPath: keyPath] = try Value(node: node, key: path) }
+        readText = { root, text throws(ConfigurationError) in root[keyPath: keyPath] = try Value(text: text, key: path) }
+        write = { $0[keyPath: keyPath].node }
+        copy = { source, target in target[keyPath: keyPath] = source[keyPath: keyPath] }
+        check = { root throws(ConfigurationError) in
+            let value = root[keyPath: keyPath]
+            guard rule.admits(value) else {
+                throw ConfigurationError(key: path, problem: "must be \(rule.description), got \(ConfigurationKey.shown(value.node)) (\(summary))")
+            }
+        }
+    }
+
+    private init(
+        readNode: @escaping @Sendable (inout Root, YAMLNode) throws(ConfigurationError) -> Void,
+        readText: @escaping @Sendable (inout Root, String) throws(ConfigurationError) -> Void,
+        write: @escaping @Sendable (Root) -> YAMLNode,
+        check: @escaping @Sendable (Root) throws(ConfigurationError) -> Void,
+        copy: @escaping @Sendable (Root, inout Root) -> Void
+    ) {
+        self.readNode = readNode
+        self.readText = readText
+        self.write = write
+        self.check = check
+        self.copy = copy
+    }
+
+    /// The same key in a value that holds a `Root` at `part`.
+    func lifted<Outer>(to part: any WritableKeyPath<Outer, Root> & Sendable) -> Access<Outer> {
+        Access<Outer>(
+            readNode: { outer, node throws(ConfigurationError) in try readNode(&outer[keyPath: part], node) },
+            readText: { outer, text throws(ConfigurationError) in try readText(&outer[keyPath: part], text) },
+            write: { write($0[keyPath: part]) },
+            check: { outer throws(ConfigurationError) in try check(outer[keyPath: part]) },
+            copy: { source, target in copy(source[keyPath: part], &target[keyPath: part]) }
+        )
     }
 }
 

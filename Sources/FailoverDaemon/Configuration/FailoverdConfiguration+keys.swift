@@ -3,9 +3,9 @@ import DockerEngine
 extension FailoverdConfiguration {
     /// Every configuration key, in the order the README and `check-config` show them.
     ///
-    /// Adding a key: a property with its default on `FailoverdConfiguration`, one line here,
-    /// and its use. Environment variables are `FAILOVERD_` + the path in capitals unless a
-    /// key keeps an older name.
+    /// Adding a key: a property with its default on `FailoverdConfiguration` (on
+    /// `ServiceSettings` if each service may set it), one line here, and its use. Environment
+    /// variables are `FAILOVERD_` + the path in capitals unless a key keeps an older name.
     static let keys: [ConfigurationKey] = [
         ConfigurationKey("listen.host", \.host, environment: "FAILOVERD_HOST", "Address the webhook listener binds."),
         ConfigurationKey(
@@ -50,56 +50,49 @@ extension FailoverdConfiguration {
         ),
         ConfigurationKey(
             "triggers",
-            \.triggers,
+            service: \.triggers,
             allowed: .nonEmpty,
-            perService: true,
             "Alertmanager matchers; an alert matching any of them means on-prem is down and drives failover."
         ),
         ConfigurationKey(
             "prewarm_triggers",
-            \.prewarmTriggers,
-            perService: true,
+            service: \.prewarmTriggers,
             "Matchers for a fast, unconfirmed sign (one failed scrape): the cloud copy starts at once, HAProxy still decides routing."
         ),
         ConfigurationKey(
             "hold_down_seconds",
-            \.holdDown,
+            service: \.holdDown,
             flag: "hold-down-seconds",
             allowed: .nonNegative,
             reloadable: true,
-            perService: true,
             "Time with no firing trigger before the cloud copy stops."
         ),
         ConfigurationKey(
             "prewarm_hold_down_seconds",
-            \.prewarmHoldDown,
+            service: \.prewarmHoldDown,
             allowed: .nonNegative,
             reloadable: true,
-            perService: true,
             "Hold-down instead of hold_down_seconds (and at most it) when only pre-warm triggers fired: a lost scrape."
         ),
         ConfigurationKey(
             "stop_budget.max_stops",
-            \.maximumStopsPerWindow,
+            service: \.maximumStopsPerWindow,
             allowed: .atLeast(1),
             reloadable: true,
-            perService: true,
             "At most this many stops per window."
         ),
         ConfigurationKey(
             "stop_budget.window_seconds",
-            \.stopBudgetWindow,
+            service: \.stopBudgetWindow,
             allowed: .positive,
             reloadable: true,
-            perService: true,
             "The window the stop budget counts over."
         ),
         ConfigurationKey(
             "max_tracked_alerts",
-            \.maximumTrackedAlerts,
+            service: \.maximumTrackedAlerts,
             allowed: .atLeast(1),
             reloadable: true,
-            perService: true,
             "Most trigger alerts (fingerprints) tracked at once; notices for new ones beyond it get 422 and are counted as over_capacity."
         ),
         ConfigurationKey(
@@ -122,9 +115,8 @@ extension FailoverdConfiguration {
         ),
         ConfigurationKey(
             "ready_timeout_seconds",
-            \.readyTimeout,
+            service: \.readyTimeout,
             allowed: .positive,
-            perService: true,
             "Longest a start waits for the cloud copy to run and be healthy."
         ),
         ConfigurationKey("max_body_bytes", \.maximumBodyBytes, allowed: .atLeast(1024), "Largest accepted webhook body (413 above)."),
@@ -184,58 +176,50 @@ extension FailoverdConfiguration {
         ConfigurationKey("state_directory", \.stateDirectory, flag: "state-directory", allowed: .nonEmpty, "Where state.json is kept."),
         ConfigurationKey(
             "target",
-            \.target,
+            service: \.target,
             allowed: .anyCase,
-            perService: true,
             "What runs the cloud copy: one container on this host, or a Docker Swarm service scaled from 0 to swarm.replicas (this engine must be a swarm manager)."
         ),
         ConfigurationKey(
             "swarm.replicas",
-            \.swarmReplicas,
+            service: \.swarmReplicas,
             allowed: .atLeast(1),
-            perService: true,
             "Replicas of the Swarm service while failed over; failover completes when all run (and are healthy, with a HEALTHCHECK)."
         ),
         ConfigurationKey(
             "container.name",
-            \.container.name,
+            service: \.container.name,
             allowed: .nonEmpty,
-            perService: true,
             "Name of the cloud container (of the Swarm service, with target swarm)."
         ),
         ConfigurationKey(
             "container.image",
-            \.container.image,
+            service: \.container.image,
             allowed: .nonEmpty,
-            perService: true,
             "Local image of the cloud copy, e.g. onprem-api:latest (required; never pulled on failover)."
         ),
         ConfigurationKey(
             "container.env",
-            \.container.environment,
+            service: \.container.environment,
             redaction: .valuesOfAssignments,
-            perService: true,
             "Environment as NAME=value; check-config shows the names only."
         ),
-        ConfigurationKey("container.labels", \.container.labels, perService: true, "Extra container labels."),
+        ConfigurationKey("container.labels", service: \.container.labels, "Extra container labels."),
         ConfigurationKey(
             "container.network_mode",
-            \.container.networkMode,
+            service: \.container.networkMode,
             allowed: .nonEmpty,
-            perService: true,
             "Docker network mode (host, bridge, none, a network)."
         ),
         ConfigurationKey(
             "container.ports",
-            \.container.ports,
-            perService: true,
+            service: \.container.ports,
             "Port publications HOSTPORT:CONTAINERPORT (not with host networking)."
         ),
         ConfigurationKey(
             "container.stop_timeout_seconds",
-            \.container.stopTimeoutSeconds,
+            service: \.container.stopTimeoutSeconds,
             allowed: .atLeast(0),
-            perService: true,
             "Seconds Docker waits after SIGTERM before SIGKILL."
         ),
     ]

@@ -7,16 +7,15 @@ import YAML
 public struct ManagedService: Sendable, Equatable {
     /// The name in `/status`, replies, logs and the `service` label of metrics.
     public var name: String
-    /// The top-level values with this service's own keys applied (`perService` keys only
-    /// differ between services).
-    public var settings: FailoverdConfiguration
+    /// The top-level per-service values with this service's own keys applied.
+    public var settings: ServiceSettings
 }
 
 extension FailoverdConfiguration {
     /// The services failoverd manages: the `services:` entries, or, without that key, the one
     /// service the top-level keys describe, named after its container.
     public var managedServices: [ManagedService] {
-        services.isEmpty ? [ManagedService(name: container.name, settings: self)] : services
+        services.isEmpty ? [ManagedService(name: service.container.name, settings: service)] : services
     }
 
     /// Whether the file lists services; replies, `/status`, metrics and logs then name each.
@@ -54,13 +53,11 @@ extension FailoverdConfiguration {
     /// Applies each `services:` entry over the final top-level values.
     mutating func resolveServices(_ entries: [YAMLNode]) throws(ConfigurationError) {
         var resolved: [ManagedService] = []
-        var defaults = self
-        defaults.services = []
         for (index, entry) in entries.enumerated() {
             guard let name = entry.mapping?["name"]?.string, !name.isEmpty else {
                 throw ConfigurationError(key: "services[\(index)].name", problem: "required: a short name for the service (letters, digits, - _ .)")
             }
-            var settings = defaults
+            var settings = service
             for key in Self.perServiceKeys {
                 guard let node = entry.value(at: key.path) else { continue }
                 do {

@@ -1,4 +1,3 @@
-import DockerEngine
 import FailoverCore
 import FoundationEssentials
 import ServiceSupport
@@ -29,20 +28,6 @@ public struct FailoverdConfiguration: Sendable, Equatable {
     public var tokenFile: String?
     /// Basic-auth user name accepted with the token as password.
     public var basicAuthUsername = "alertmanager"
-    /// Trigger selectors in Alertmanager matcher syntax; any match makes an alert a trigger.
-    public var triggers = [#"alertname="OnPremDown""#]
-    /// Pre-warm selectors: alerts that start the cloud copy before on-prem is confirmed down.
-    public var prewarmTriggers = [#"alertname="OnPremDownSuspected""#]
-    /// Time with no firing trigger before the cloud copy stops.
-    public var holdDown: Duration = .seconds(120)
-    /// The hold-down when only pre-warm triggers fired.
-    public var prewarmHoldDown: Duration = .seconds(30)
-    /// Stop budget: at most this many stops per window.
-    public var maximumStopsPerWindow = 3
-    /// Most trigger alerts tracked at once.
-    public var maximumTrackedAlerts = 10_000
-    /// Stop budget window.
-    public var stopBudgetWindow: Duration = .seconds(3600)
     /// Time between safety-net reconcile passes; Docker's events and the hold-down's end wake
     /// the loop sooner, so this only bounds how long a missed event goes unnoticed.
     public var reconcileInterval: Duration = .seconds(30)
@@ -50,8 +35,6 @@ public struct FailoverdConfiguration: Sendable, Equatable {
     public var maximumBackoff: Duration = .seconds(60)
     /// Longest a webhook waits for the runtime before answering 503; below Alertmanager's 10 s minimum timeout.
     public var replyDeadline: Duration = .seconds(8)
-    /// Longest a start waits for the copy to be running and healthy.
-    public var readyTimeout: Duration = .seconds(30)
     /// Largest accepted webhook body.
     public var maximumBodyBytes = 1 << 20
     /// Most open client connections; more wait in the listen backlog. Below the unit's
@@ -68,13 +51,9 @@ public struct FailoverdConfiguration: Sendable, Equatable {
     public var alertmanager = AlertmanagerAPISettings()
     /// Where state.json lives (systemd: StateDirectory=).
     public var stateDirectory = "/var/lib/failoverd"
-    /// What runs the cloud copy: `container` (one container on this host) or `swarm` (a
-    /// Docker Swarm service of `swarmReplicas` replicas, each made from `container`).
-    public var target = CloudTarget.container
-    /// Replicas of the Swarm service while failed over.
-    public var swarmReplicas = 1
-    /// The cloud container; with a Swarm target, each replica's container and the service's name.
-    public var container = ContainerSpec(name: "cloud-api", image: "", environment: ["SITE=cloud"])
+    /// The per-service keys at the top level: the one service's settings when the file lists
+    /// no `services:`, and what each entry starts from when it does.
+    public var service = ServiceSettings()
     /// The services under `services:`, each the top-level values with its own keys applied;
     /// empty when the file has none and the top-level keys describe the one service.
     public internal(set) var services: [ManagedService] = []
@@ -86,8 +65,7 @@ public struct FailoverdConfiguration: Sendable, Equatable {
     /// health, or stop with Docker's grace period, each runtime call bounded by its own timeout.
     /// A convergence running longer is hung, and the systemd watchdog stops being fed.
     public var convergenceLimit: Duration {
-        let slowest = managedServices.map { $0.settings.readyTimeout + .seconds($0.settings.container.stopTimeoutSeconds) }.max()
-        return (slowest ?? .zero) + .seconds(30)
+        (managedServices.map(\.settings.slowestAction).max() ?? .zero) + .seconds(30)
     }
 
     /// Reads the file (if any) over the defaults, then the environment, then the flags.
@@ -205,37 +183,12 @@ public struct FailoverdConfiguration: Sendable, Equatable {
         }
     }
 
-    /// The engine policy these settings describe.
-    public func policy() throws(ConfigurationError) -> FailoverPolicy {
-        func selectors(_ matchers: [String], key: String) throws(ConfigurationError) -> [AlertSelector] {
-            var selectors: [AlertSelector] = []
-            for matcher in matchers {
-                do {
-                    selectors.append(try AlertSelector(parsing: matcher))
-                } catch {
-                    throw ConfigurationError(key: key, problem: "\(error)")
-                }
-            }
-            return selectors
-        }
-        return FailoverPolicy(
-            triggers: try selectors(triggers, key: "triggers"),
-            prewarmTriggers: try selectors(prewarmTriggers, key: "prewarm_triggers"),
-            holdDown: holdDown.inSeconds,
-            // A pre-warm never holds the cloud copy longer than a confirmed failover would.
-            prewarmHoldDown: min(prewarmHoldDown, holdDown).inSeconds,
-            maximumStopsPerWindow: maximumStopsPerWindow,
-            stopBudgetWindow: stopBudgetWindow.inSeconds,
-            maximumTrackedAlerts: maximumTrackedAlerts
-        )
-    }
-
     /// Checks every value, naming the key and the fix.
     public func validate() throws(ConfigurationError) {
         for key in Self.keys {
             try key.validate(self)
         }
-        _ = try policy()
+        _ = try service.policy()
         try alertmanager.validate()
         guard tokenFile != nil else {
             throw ConfigurationError(
@@ -246,18 +199,8 @@ public struct FailoverdConfiguration: Sendable, Equatable {
         guard (tlsCertificatePath == nil) == (tlsKeyPath == nil) else {
             throw ConfigurationError(key: "tls", problem: "set both tls.certificate and tls.key, or neither")
         }
-        try validateTarget()
+        try service.validateTarget()
         try validateServices()
-    }
-
-    /// Rules between a service's target keys.
-    func validateTarget() throws(ConfigurationError) {
-        guard target != .swarm || container.ports.isEmpty else {
-            throw ConfigurationError(
-                key: "container.ports",
-                problem: "a swarm target publishes no ports (that needs swarm's routing mesh); use network_mode host or an overlay network"
-            )
-        }
     }
 
     /// Reads the token, trimming a trailing newline; refuses an empty one.

@@ -3,24 +3,24 @@ import DockerEngine
 import FailoverCore
 import Logging
 
-/// The runtime a failoverd configuration names: its target kind, on its Docker socket. The
+/// The runtime a service's settings name: its target kind, on the daemon's Docker socket. The
 /// switch is exhaustive: a new `CloudTarget` does not build until it has a runtime here.
-public func makeCloudRuntime(configuration: FailoverdConfiguration, http: HTTPClient, logger: Logger) -> any CloudRuntime {
-    switch configuration.target {
+public func makeCloudRuntime(service: ServiceSettings, dockerSocket: String, http: HTTPClient, logger: Logger) -> any CloudRuntime {
+    switch service.target {
     case .swarm:
         DockerSwarmService(
-            spec: SwarmServiceSpec(container: configuration.container, replicas: configuration.swarmReplicas),
+            spec: SwarmServiceSpec(container: service.container, replicas: service.swarmReplicas),
             http: http,
-            socketPath: configuration.dockerSocket,
-            readyTimeout: configuration.readyTimeout,
+            socketPath: dockerSocket,
+            readyTimeout: service.readyTimeout,
             logger: logger
         )
     case .container:
         DockerCloudContainer(
-            spec: configuration.container,
+            spec: service.container,
             http: http,
-            socketPath: configuration.dockerSocket,
-            readyTimeout: configuration.readyTimeout,
+            socketPath: dockerSocket,
+            readyTimeout: service.readyTimeout,
             logger: logger
         )
     }

@@ -26,7 +26,7 @@ struct FuzzedDaemon: Sendable {
         configuration.host = "127.0.0.1"
         configuration.port = LoopbackExchange.freePort()
         configuration.stateDirectory = stateDirectory
-        configuration.container.image = "onprem-api:fuzz"
+        configuration.service.container.image = "onprem-api:fuzz"
         configuration.maximumBodyBytes = 4096  // small enough for the fuzzer's inputs to cross it
         configuration.followDockerEvents = false
         configuration.requestTimeout = requestTimeout
