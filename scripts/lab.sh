@@ -9,8 +9,8 @@
 #                  [--down-seconds N] [--hold-down N] [--work DIR] [--rate RPS] [--client-timeout-ms MS]
 #                  [--no-build]
 #
-# --list prints the scenarios and what each must show (scripts/lib/chaos_verdict.py holds the
-# expectations, scripts/lib/lab_scenarios.sh the faults); scripts/chaos.sh runs them all.
+# --list prints the scenarios and what each must show: each is a folder scripts/scenarios/NAME
+# with the fault it injects (run.sh) and its expectations (expect.py); scripts/chaos.sh runs them all.
 # fast: the shipped timings. reference: the well-known reference setup's timings (scrape 15 s,
 # rule evaluation 1 m, for: 15s, group_wait 10 s, HAProxy inter 2 s fall 3, no pre-warm, no
 # retries) for comparison. The load's clients give up on a request after --client-timeout-ms
@@ -49,7 +49,12 @@ case "$profile" in fast|reference) ;; *) echo "--profile must be fast or referen
 case "$target" in container) ;; swarm) [ "$scenario" = crash ] || { echo "--target swarm runs the crash scenario only" >&2; exit 2; } ;;
     *) echo "--target must be container or swarm" >&2; exit 2 ;; esac
 python3 scripts/lib/chaos_verdict.py --check-name "$scenario" || exit 2
-. scripts/lib/lab_scenarios.sh
+# A scenario's run.sh defines scenario_run and, when it needs them, scenario_setup and scenario_start.
+scenario_setup() { :; }
+scenario_start() { :; }
+. scripts/lib/lab_steps.sh
+# shellcheck source=/dev/null  # one of scripts/scenarios/*/run.sh, each checked on its own
+. "scripts/scenarios/$scenario/run.sh"
 suffix=""; [ "$target" = swarm ] && suffix=-swarm
 work=${work:-"$root/lab-work/$(date -u +%Y%m%dT%H%M%SZ)-$profile-$scenario$suffix"}
 mkdir -p "$work"
@@ -159,7 +164,7 @@ note() { echo "{\"$1\": ${2:-null}}" >>"$work/notes.jsonl"; }  # an empty value 
 
 # --- configs: copies of the shipped files with lab ports and the profile's timings
 am_peers=1; scraped_onprem_port=$onprem_port
-scenario_setup  # from lab_scenarios.sh: may ask for two Alertmanager peers or the scrape relay
+scenario_setup  # from the scenario's run.sh: may ask for two Alertmanager peers or the scrape relay
 mkdir -p "$work/prometheus/targets" "$work/prometheus/rules"
 cp prometheus/prometheus.yml "$work/prometheus/"
 # The lab's failoverd speaks plain HTTP, but the CA file Prometheus and Alertmanager pin must exist.
@@ -178,22 +183,7 @@ echo "[{\"targets\": [\"127.0.0.1:$haproxy_metrics\"]}]" >"$work/prometheus/targ
 echo "[{\"targets\": [$am_targets]}]" >"$work/prometheus/targets/alertmanager.json"
 loopback_alertmanager_config "http://127.0.0.1:$failoverd_port/failover" "$work/token" "$work/prometheus/failoverd-ca.pem" >"$work/alertmanager.yml"
 if [ "$profile" = reference ]; then
-    python3 - "$work" <<'PY'
-import re, sys
-work = sys.argv[1]
-def edit(path, *subs):
-    text = open(path).read()
-    for old, new in subs:
-        assert old in text, (path, old)
-        text = text.replace(old, new)
-    open(path, "w").write(text)
-edit(f"{work}/prometheus/prometheus.yml", ("scrape_interval: 1s\n    scrape_timeout: 800ms", "scrape_interval: 15s\n    scrape_timeout: 10s"))
-edit(f"{work}/prometheus/rules/failover.yml", ("interval: 1s", "interval: 1m"), ("for: 3s", "for: 15s"))
-edit(f"{work}/alertmanager.yml", ("group_wait: 0s\n      group_interval: 1s", "group_wait: 10s\n      group_interval: 5s"))
-edit(f"{work}/haproxy.cfg", ("check inter 500ms fastinter 250ms downinter 500ms fall 2 rise 2", "check inter 2s fall 3 rise 2"), ("backup rise 1", "backup"),
-     ("retries 6", "retries 2"), ("timeout connect 500ms", "timeout connect 1s"),
-     (" observe layer4 error-limit 2 on-error mark-down", ""), ('    server cloud-hold "${CLOUD_ADDR}" backup no-check\n', ""))
-PY
+    python3 scripts/lib/reference_profile.py "$work"
 fi
 cat >"$work/failoverd.yml" <<YAML
 listen: {host: 127.0.0.1, port: $failoverd_port}
@@ -225,7 +215,7 @@ say "starting on-prem API (container $onprem, port $onprem_port)"
 docker run -d --name "$onprem" --network host -e SITE=onprem -e PORT="$onprem_port" -e FAULT_INJECTION=true \
     -e SHUTDOWN_DRAIN_SECONDS=1 onprem-api:latest >/dev/null
 record_events "$work/onprem_events.jsonl" "container=$onprem" docker & other_pids+=($!)
-scenario_start  # from lab_scenarios.sh: helpers the scenario runs beside the components
+scenario_start  # from the scenario's run.sh: helpers the scenario runs beside the components
 say "starting failoverd (port $failoverd_port) managing $cloud"
 start_failoverd
 record_events "$work/cloud_events.jsonl" "$(cloud_filter)" cloud_docker & other_pids+=($!)
@@ -244,8 +234,11 @@ wait_for 30 curl -fsS "http://127.0.0.1:$prom_port/-/ready" || { say "Prometheus
 say "waiting for traffic through HAProxy to reach on-prem and Prometheus to see it up"
 "$bin/failover-drill" probe --url "http://127.0.0.1:$api_port/" --until-site onprem --timeout 30 --settle 0 2>/dev/null >/dev/null \
     || { say "on-prem never served through HAProxy"; exit 1; }
-wait_for 60 bash -c "curl -fsS 'http://127.0.0.1:$prom_port/api/v1/query?query=up%7Bjob%3D%22onprem-api%22%2Csite%3D%22onprem%22%7D' | grep -q '\"1\"\]'" \
-    || { say "Prometheus does not scrape on-prem"; exit 1; }
+onprem_scraped_up() {
+    curl -fsS "http://127.0.0.1:$prom_port/api/v1/query" --data-urlencode 'query=up{job="onprem-api",site="onprem"} == 1' \
+        | jq -e '.data.result | length > 0' >/dev/null
+}
+wait_for 60 onprem_scraped_up || { say "Prometheus does not scrape on-prem"; exit 1; }
 
 # --- the scenario
 # The load runs until the scenario ends; 900 s (the generator's own bound) outlasts any of them.
@@ -256,7 +249,7 @@ load_pid=$!; other_pids+=("$load_pid")
 sleep 5
 t_down=""; t_up=""
 say "scenario $scenario: $(python3 scripts/lib/chaos_verdict.py --describe "$scenario")"
-run_scenario  # from lab_scenarios.sh: sets t_down and t_up, or notes why it could not go on
+scenario_run  # from the scenario's run.sh: sets t_down and t_up, or notes why it could not go on
 t_down=${t_down:-$(now)}; t_up=${t_up:-$(now)}
 say "3 s more load to see steady state"
 sleep 3
@@ -281,14 +274,14 @@ if [ -n "$failoverd_pid" ]; then
 fi
 cat >"$work/drill.json" <<JSON
 {"profile": "$profile", "scenario": "$scenario", "target": "$target", "onprem_down": $t_down, "onprem_back": $t_up, "hold_down_seconds": $hold_down,
- "rate": $rate, "client_timeout_seconds": $(python3 -c "print($client_timeout_ms / 1000)")}
+ "rate": $rate, "client_timeout_seconds": $(awk -v ms="$client_timeout_ms" 'BEGIN {print ms / 1000}')}
 JSON
 # Every query of the shipped Grafana dashboard, over this run: each must return series. failoverd
 # is scraped every 5 s; wait for a scrape after the scenario ended, so its last phase is in, and
 # end the range past it (date +%s truncates).
 scraped_since() {
     curl -fsS "http://127.0.0.1:$prom_port/api/v1/query" --data-urlencode 'query=timestamp(up{job="failoverd"})' \
-        | python3 -c 'import json, sys; r = json.load(sys.stdin)["data"]["result"]; sys.exit(0 if r and float(r[0]["value"][1]) > float(sys.argv[1]) else 1)' "$1"
+        | jq -e --argjson since "$1" '.data.result[0].value[1] // "0" | tonumber > $since' >/dev/null
 }
 wait_for 7 scraped_since "$t_end" || true
 python3 scripts/lib/dashboard_check.py --prometheus "http://127.0.0.1:$prom_port" --dashboard prometheus/grafana/failover-kit.json \

@@ -79,6 +79,14 @@ failoverd_binary() {
     echo "$binary"
 }
 
+# page_has URL PATTERN [CURL-OPTION...]: whether a line of the page at URL matches the grep
+# PATTERN. The page is read whole first: `curl | grep -q` under pipefail fails when grep stops at
+# its match and curl cannot write the rest (curl: (23), seen in CI).
+page_has() {
+    local page
+    page=$(curl -fsS --max-time 5 "${@:3}" "$1") && grep -q -- "$2" <<<"$page"
+}
+
 # Milliseconds since the epoch, for timing a step of a test.
 millis() {
     echo $(($(date +%s%N) / 1000000))

@@ -11,7 +11,7 @@ work=$(mktemp -d /tmp/chaos-test.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
 check "an unknown scenario is refused, naming the known ones" \
-    bash -c 'out=$(scripts/lab.sh --scenario nonsense 2>&1); test $? = 2 && grep -q "unknown scenario .nonsense.; one of: crash, hang" <<<"$out"'
+    bash -c 'out=$(scripts/lab.sh --scenario nonsense 2>&1); test $? = 2 && grep -q "unknown scenario .nonsense.; one of: crash, alertmanager-ha" <<<"$out"'
 check "the catalogue lists at least ten scenarios, each with expectations" \
     bash -c 'test "$(scripts/lab.sh --list | grep -c "^[a-z-]*: ")" -ge 10 && test "$(scripts/lab.sh --list | grep -c "^    - ")" -ge 40'
 

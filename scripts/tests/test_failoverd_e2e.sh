@@ -13,6 +13,7 @@ docker_sock="$work/docker.sock"
 dockerd_pid=""; failoverd_pid=""; am_pid=""
 container="cloud-e2e-$$"
 failoverd_port=$(free_port); am_port=$(free_port); cloud_port=$(free_port)
+metrics_url="http://127.0.0.1:$failoverd_port/metrics"
 
 start_failoverd() {
     "$failoverd_bin" serve --config "$work/failoverd.yml" >>"$work/failoverd.log" 2>&1 &
@@ -89,7 +90,7 @@ check "firing alert is accepted by Alertmanager" post_alert firing
 check "Alertmanager's webhook makes failoverd start the cloud container" wait_for 20 bash -c "[ \"\$(docker -H 'unix://$docker_sock' inspect -f '{{.State.Status}}' '$container')\" = running ]"
 check "the cloud copy answers /health" wait_for 20 curl -fsS "http://127.0.0.1:$cloud_port/health"
 echo "       alert posted to Alertmanager → cloud /health 200: $(($(millis) - fired_ms)) ms"
-check "the webhook was authenticated and answered 200 (after Docker reported healthy)" wait_for 20 bash -c "curl -fsS http://127.0.0.1:$failoverd_port/metrics | grep -q 'failoverd_webhook_requests_total{code=\"200\"}'"
+check "the webhook was authenticated and answered 200 (after Docker reported healthy)" wait_for 20 page_has "$metrics_url" 'failoverd_webhook_requests_total{code="200"}'
 check "status names the firing trigger alert" bash -o pipefail -c "$(declare -f status_json); work='$work' failoverd_port=$failoverd_port status_json | python3 -c 'import json,sys; s=json.load(sys.stdin); assert s[\"desired\"]==\"running\" and s[\"firing_trigger_alerts\"][0][\"labels\"][\"site\"]==\"dc1\", s'"
 
 # --- killed behind the daemon's back → Docker's die event makes failoverd restart it
@@ -97,7 +98,7 @@ killed_ms=$(millis)
 dock kill "$container" >/dev/null
 check "a container killed behind failoverd's back is restarted on Docker's event" wait_for 20 curl -fsS "http://127.0.0.1:$cloud_port/health"
 echo "       cloud copy killed → serving again: $(($(millis) - killed_ms)) ms (reconcile interval 600 s)"
-check "the restart is counted as a Docker event" bash -c "curl -fsS http://127.0.0.1:$failoverd_port/metrics | grep -q '^failoverd_docker_events_total [1-9]'"
+check "the restart is counted as a Docker event" page_has "$metrics_url" '^failoverd_docker_events_total [1-9]'
 
 # --- SIGKILL and restart: state intact
 kill -9 "$failoverd_pid"; wait "$failoverd_pid" 2>/dev/null; failoverd_pid=""
@@ -136,11 +137,11 @@ attempts=$(($(start_attempts) - attempts_before))
 echo "       start attempts in 8 s with the copy's port taken: $attempts"
 check "the starts back off: at most 6 attempts in 8 s (waits 1 s, then 2 s: max_backoff_seconds)" test "$attempts" -le 6
 check "and it keeps trying: at least 3 attempts" test "$attempts" -ge 3
-check "the quick-exit gauge counts them (CloudCopyCrashLooping fires at 3)" bash -c "curl -fsS http://127.0.0.1:$failoverd_port/metrics | grep -Eq '^failoverd_cloud_copy_quick_exits ([3-9]|[1-9][0-9])'"
+check "the quick-exit gauge counts them (CloudCopyCrashLooping fires at 3)" page_has "$metrics_url" '^failoverd_cloud_copy_quick_exits \([3-9]\|[1-9][0-9]\)'
 check "status says crash-looping with the next try" bash -o pipefail -c "$(declare -f status_json); work='$work' failoverd_port=$failoverd_port status_json | python3 -c 'import json,sys; s=json.load(sys.stdin); assert \"crash-looping\" in s[\"summary\"] and s[\"crash_loop\"][\"quick_exits\"] >= 3, s'"
 check "the log says why, once per try, as an error" bash -c "[ \$(grep -c 'exited right after it was started' '$work/failoverd.log') -le 6 ]"
 kill "$port_holder"; wait "$port_holder" 2>/dev/null
 check "once the port is free, the next try starts the copy" wait_for 15 curl -fsS "http://127.0.0.1:$cloud_port/health"
-check "after 10 s up the crash loop is over (gauge 0)" wait_for 20 bash -c "curl -fsS http://127.0.0.1:$failoverd_port/metrics | grep -q '^failoverd_cloud_copy_quick_exits 0'"
+check "after 10 s up the crash loop is over (gauge 0)" wait_for 20 page_has "$metrics_url" '^failoverd_cloud_copy_quick_exits 0'
 
 finish

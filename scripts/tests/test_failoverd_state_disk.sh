@@ -44,12 +44,7 @@ status_field() {  # status_field PYTHON-EXPRESSION-ON-s
     curl -fsS -H "Authorization: Bearer $(cat "$work/token")" "http://127.0.0.1:$port/status" |
         python3 -c "import json,sys; s=json.load(sys.stdin); assert $1, s"
 }
-# The page is read whole before grep looks at it: `curl | grep -q` under pipefail fails when grep
-# stops reading at its match and curl cannot write the rest (curl: (23), seen once in CI).
-metric_is() {
-    local page
-    page=$(curl -fsS "http://127.0.0.1:$port/metrics") && grep -Eq "^$1 $2(\.0)?\$" <<<"$page"
-}
+metric_is() { page_has "http://127.0.0.1:$port/metrics" "^$1 $2\(\.0\)\?\$"; }
 post_firing() {
     curl -s -o "$work/reply" -w '%{http_code}' -X POST -H "Authorization: Bearer $(cat "$work/token")" \
         -H 'Content-Type: application/json' -d "$(python3 scripts/lib/webhook_body.py --fingerprint disk-full)" \

@@ -115,7 +115,7 @@ prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/prome
     --web.listen-address="127.0.0.1:$prometheus_port" >"$work/prometheus.log" 2>&1 &
 prometheus_pid=$!
 scraped_from=$(date +%s)
-failoverd_scraped() { curl -fsS "http://127.0.0.1:$prometheus_port/api/v1/query?query=up==1" | grep -q '"result":\[{'; }
+failoverd_scraped() { page_has "http://127.0.0.1:$prometheus_port/api/v1/query?query=up==1" '"result":\[{'; }
 check "Prometheus scrapes failoverd" wait_for 30 failoverd_scraped
 
 # --- web fails over alone

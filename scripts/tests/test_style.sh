@@ -9,13 +9,13 @@ cd "$(dirname "$0")/../.." || exit 1
 
 check "swift format lint --strict finds nothing in Sources, Tests and Package.swift" \
     swift format lint --strict --recursive Sources Tests Package.swift
-# Every shell file the kit and its tests run, following what each sources (-x). Three helper
-# libraries still read or set their caller's variables (lab_scenarios.sh lab.sh's, lib.sh and
-# systemd_host.sh the test's): for them only "referenced but not assigned" and "appears unused"
-# (SC2154, SC2034) are not checked, until the one-harness work gives them explicit arguments.
+# Every shell file the kit and its tests run, following what each sources (-x). The lab's steps
+# and scenarios (lab_steps.sh, scenarios/*/run.sh) use the names lab.sh gives them, and lib.sh and
+# systemd_host.sh read or set the test's: for them only "referenced but not assigned" and
+# "appears unused" (SC2154, SC2034) are not checked.
 # terraform/files are fragments of the user data that use what the fragment before them set;
 # test_terraform.sh checks the rendered user data whole, with nothing left out.
-helpers='scripts/lib/lab_scenarios.sh|scripts/tests/(lib|systemd_host).sh|terraform/files/.*'
+helpers='scripts/lib/lab_steps.sh|scripts/scenarios/.*/run.sh|scripts/tests/(lib|systemd_host).sh|terraform/files/.*'
 mapfile -t shell_files < <(git ls-files '*.sh' | grep -vxE "$helpers")
 mapfile -t helper_files < <(git ls-files '*.sh' | grep -xE "$helpers")
 check "shellcheck -S warning finds nothing in ${#shell_files[@]} shell files" shellcheck -x -S warning "${shell_files[@]}"
