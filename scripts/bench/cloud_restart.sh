@@ -19,7 +19,6 @@ cleanup() {
 }
 trap cleanup EXIT
 new_token "$work/token"
-median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 for binary in "$@"; do
     port=$(free_port); cloud_port=$(free_port)

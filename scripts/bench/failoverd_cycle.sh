@@ -43,7 +43,6 @@ webhook() {  # webhook firing|resolved STARTS
     curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
         "http://127.0.0.1:$port/failover" -d "$(python3 scripts/lib/webhook_body.py --status "$1" --fingerprint bench --starts-at "$2" --ends-at "$ends")"
 }
-median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 rss_kib() { awk '/VmRSS/ {print $2}' "/proc/$pid/status"; }
 
 failover=(); replies=(); base=()
@@ -79,6 +78,6 @@ fm=$(median "${failover[@]}"); bm=$(median "${base[@]}")
 echo "runs: $runs   failoverd binary: $failoverd_bin"
 echo "webhook → cloud /health 200 (failoverd, pre-created): median ${fm} ms   runs: ${failover[*]}   replies: ${replies[*]}"
 echo "docker run → /health 200 (baseline, create+start):    median ${bm} ms   runs: ${base[*]}"
-echo "ratio failoverd / baseline: $(python3 -c "print(f'{$fm/$bm:.2f}')")"
+echo "ratio failoverd / baseline: $(awk -v a="$fm" -v b="$bm" 'BEGIN {printf "%.2f", a / b}')"
 echo "resident memory idle after $runs cycles: $((idle / 1024)) MiB"
 echo "burst: $burst duplicate firing webhooks (8 concurrent) in ${burst_ms} ms; resident after: $((after / 1024)) MiB; starts total: ${starts_total} (one per cycle + 1 for the burst = $((runs + 1)))"

@@ -20,7 +20,6 @@ for _ in $(seq 1 "$runs"); do
     healthy+=($((($(date +%s%N) - start) / 1000000)))
     docker rm -f "$name" >/dev/null
 done
-median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 echo "image $image: $(($(docker image inspect -f '{{.Size}}' "$image") / 1048576)) MiB"
 echo "docker run -> /health 200: median $(median "${ready[@]}") ms (runs: ${ready[*]})"
 echo "docker run -> Docker healthy: median $(median "${healthy[@]}") ms (runs: ${healthy[*]})"

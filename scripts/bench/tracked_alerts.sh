@@ -33,27 +33,14 @@ state_directory: $work/state
 container: {name: $container, image: onprem-api:latest, env: [SITE=cloud, PORT=$cloud_port]}
 YAML
 
-start_failoverd() {
-    "$failoverd_bin" serve --config "$work/failoverd.yml" >>"$work/failoverd.log" 2>&1 &
-    failoverd_pid=$!
-    wait_for 60 curl -fsS "http://127.0.0.1:$port/health"
-}
+start_failoverd() { start_failoverd_serving "$failoverd_bin" "$work/failoverd.yml" "$work/failoverd.log" "$port" 60; }
 post() {  # post FILE: prints the reply's HTTP code
     curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
         --data-binary "@$1" "http://127.0.0.1:$port/failover"
 }
 # flood FIRST COUNT FILE: a firing webhook of COUNT distinct OnPremDown alerts into FILE.
 flood() {
-    python3 - "$1" "$2" "$3" <<'PY'
-import json, sys
-first, count, path = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
-alerts = [{"status": "firing", "labels": {"alertname": "OnPremDown", "site": f"s{i}"}, "annotations": {},
-           "startsAt": "2026-12-05T06:00:00Z", "endsAt": "0001-01-01T00:00:00Z", "generatorURL": "",
-           "fingerprint": f"cap{i:08d}"} for i in range(first, first + count)]
-json.dump({"version": "4", "groupKey": "flood", "truncatedAlerts": 0, "status": "firing", "receiver": "failoverd",
-           "groupLabels": {}, "commonLabels": {}, "commonAnnotations": {}, "externalURL": "http://am", "alerts": alerts},
-          open(path, "w"))
-PY
+    python3 scripts/bench/flood_body.py "$1" "$2" "$3"
 }
 rss_mib() { awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
 to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'; }

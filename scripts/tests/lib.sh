@@ -27,29 +27,7 @@ fails() { ! "$@"; }
 # anything, and the kernel can hand the same free port out twice in a row (about once in 1,200
 # sets of six here; a lab run whose cloud copy got Prometheus' port crash-looped in CI). The
 # ports given are kept in /tmp/free-ports.<pid>; files of scripts that have ended are removed.
-free_port() {
-    python3 - "/tmp/free-ports.$$" <<'PY'
-import glob, os, socket, sys
-ledger = sys.argv[1]
-for other in glob.glob("/tmp/free-ports.*"):
-    if not os.path.exists("/proc/" + other.rsplit(".", 1)[1]):
-        try:
-            os.remove(other)
-        except FileNotFoundError:
-            pass
-given = set(open(ledger).read().split()) if os.path.exists(ledger) else set()
-while True:
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = str(s.getsockname()[1])
-    s.close()
-    if port not in given:
-        break
-with open(ledger, "a") as out:
-    out.write(port + "\n")
-print(port)
-PY
-}
+free_port() { python3 "${BASH_SOURCE[0]%/*}/../lib/free_port.py" "/tmp/free-ports.$$"; }
 
 # wait_for SECONDS command...: retries every 0.1 s until the command succeeds or time runs out.
 wait_for() {
@@ -87,9 +65,40 @@ page_has() {
     page=$(curl -fsS --max-time 5 "${@:3}" "$1") && grep -q -- "$2" <<<"$page"
 }
 
+# json_holds FILTER [JQ-OPTION...]: whether the JSON on stdin makes the jq FILTER true; prints the
+# JSON when it does not, so a failed check shows what was there.
+json_holds() {
+    local json
+    json=$(cat)
+    jq -e "${@:2}" "$1" <<<"$json" >/dev/null || { head -c 2000 <<<"$json"; return 1; }
+}
+
 # Milliseconds since the epoch, for timing a step of a test.
 millis() {
     echo $(($(date +%s%N) / 1000000))
+}
+
+# The time now as Alertmanager's API writes it (RFC 3339, UTC, milliseconds).
+rfc3339_now() { date -u +%Y-%m-%dT%H:%M:%S.%3NZ; }
+
+# median N...: the middle value (the upper one of an even count).
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+# start_failoverd_serving BINARY CONFIG LOG PORT [SECONDS]: starts `failoverd serve`, appending to
+# LOG, and waits until it answers /health on 127.0.0.1:PORT (20 s by default). Its PID is in
+# $failoverd_pid, for stop_pid.
+start_failoverd_serving() {
+    "$1" serve --config "$2" >>"$3" 2>&1 &
+    failoverd_pid=$!
+    wait_for "${5:-20}" curl -fsS "http://127.0.0.1:$4/health"
+}
+
+# post_alert_to_alertmanager PORT LABELS-JSON STARTS-AT [ENDS-AT]: posts one alert to the
+# Alertmanager on 127.0.0.1:PORT through its API v2; firing for an hour unless ENDS-AT is given.
+post_alert_to_alertmanager() {
+    local ends=${4:-$(date -u -d '+1 hour' +%Y-%m-%dT%H:%M:%SZ)}
+    curl -fsS -X POST -H 'Content-Type: application/json' "http://127.0.0.1:$1/api/v2/alerts" \
+        -d "[{\"labels\": $2, \"startsAt\": \"$3\", \"endsAt\": \"$ends\"}]"
 }
 
 finish() {
@@ -172,3 +181,5 @@ stop_private_dockerd() {
     stop_pid "$dockerd_pid"
     dockerd_pid=""
 }
+# private_docker ARGS...: the docker CLI on the test's own dockerd.
+private_docker() { docker -H "unix://$docker_sock" "$@"; }

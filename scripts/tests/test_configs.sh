@@ -36,28 +36,7 @@ check "an unknown alert falls back to the ticket queue" route people-ticket aler
 check "FailedOver opens a ticket" route people-ticket alertname=FailedOver severity=ticket
 check "OnPremStillDownAfterFailover pages people" route people-page alertname=OnPremStillDownAfterFailover severity=page
 check "FailoverdCannotReachDocker pages people" route people-page alertname=FailoverdCannotReachDocker severity=page
-runbook_links() { python3 - <<'PY'
-import re
-readme = open("README.md").read()
-def slug(heading):  # GitHub's anchor for a heading
-    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
-anchors = {slug(h) for h in re.findall(r"^#+ (.*)$", readme, re.M)}
-problems, alerts = [], 0
-for path in ["prometheus/rules/failover.yml", "prometheus/rules/slo.yml"]:
-    for block in re.split(r"\n\s*- (?=alert:|record:)", open(path).read())[1:]:
-        if not block.startswith("alert:"):
-            continue
-        alerts += 1
-        name = block.split()[1]
-        link = re.search(r"runbook_url: \S+#(\S+)", block)
-        if not link:
-            problems.append(f"{name}: no runbook_url")
-        elif link.group(1) not in anchors:
-            problems.append(f"{name}: #{link.group(1)} is not a heading in README.md")
-assert alerts >= 15 and not problems, (alerts, problems)
-PY
-}
-check "every alert has a runbook_url whose anchor is a README heading" runbook_links
+check "every alert has a runbook_url whose anchor is a README heading" python3 scripts/lib/runbook_links.py
 check "a misrouted expectation is caught (the checker can fail)" bash -c "! amtool config routes test --config.file=prometheus/alertmanager.yml --verify.receivers=people-ticket alertname=OnPremDown severity=page"
 
 # Every code block of the README is what someone copies: each is checked by the tool that reads

@@ -15,11 +15,7 @@ container="cloud-e2e-$$"
 failoverd_port=$(free_port); am_port=$(free_port); cloud_port=$(free_port)
 metrics_url="http://127.0.0.1:$failoverd_port/metrics"
 
-start_failoverd() {
-    "$failoverd_bin" serve --config "$work/failoverd.yml" >>"$work/failoverd.log" 2>&1 &
-    failoverd_pid=$!
-    wait_for 20 curl -fsS "http://127.0.0.1:$failoverd_port/health"
-}
+start_failoverd() { start_failoverd_serving "$failoverd_bin" "$work/failoverd.yml" "$work/failoverd.log" "$failoverd_port"; }
 cleanup() {
     [ -n "$failoverd_pid" ] && kill "$failoverd_pid" 2>/dev/null && wait "$failoverd_pid" 2>/dev/null
     [ -n "$am_pid" ] && kill "$am_pid" 2>/dev/null && wait "$am_pid" 2>/dev/null
@@ -34,17 +30,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-dock() { docker -H "unix://$docker_sock" "$@"; }
-state_of() { dock inspect -f '{{.State.Status}}' "$container" 2>/dev/null; }
-status_json() { curl -fsS -H "Authorization: Bearer $(cat "$work/token")" "http://127.0.0.1:$failoverd_port/status"; }
-now() { date -u +%Y-%m-%dT%H:%M:%S.%3NZ; }
-alert_started=$(now)
+state_of() { private_docker inspect -f '{{.State.Status}}' "$container" 2>/dev/null; }
+status_has() {  # status_has JQ-FILTER: failoverd's /status makes the filter true
+    curl -fsS -H "Authorization: Bearer $(cat "$work/token")" "http://127.0.0.1:$failoverd_port/status" | json_holds "$1"
+}
+alert_started=$(rfc3339_now)
 post_alert() {  # post_alert firing|resolved
-    local ends
-    ends='"endsAt":"'"$(date -u -d '+1 hour' +%Y-%m-%dT%H:%M:%SZ)"'"'
-    [ "$1" = resolved ] && ends='"endsAt":"'"$(now)"'"'
-    curl -fsS -X POST -H 'Content-Type: application/json' "http://127.0.0.1:$am_port/api/v2/alerts" \
-        -d '[{"labels":{"alertname":"OnPremDown","site":"dc1","severity":"page"},"startsAt":"'"$alert_started"'",'"$ends"'}]'
+    post_alert_to_alertmanager "$am_port" '{"alertname": "OnPremDown", "site": "dc1", "severity": "page"}' "$alert_started" \
+        "$([ "$1" = resolved ] && rfc3339_now)"
 }
 
 # --- setup: private dockerd with the image, failoverd, Alertmanager
@@ -91,11 +84,11 @@ check "Alertmanager's webhook makes failoverd start the cloud container" wait_fo
 check "the cloud copy answers /health" wait_for 20 curl -fsS "http://127.0.0.1:$cloud_port/health"
 echo "       alert posted to Alertmanager → cloud /health 200: $(($(millis) - fired_ms)) ms"
 check "the webhook was authenticated and answered 200 (after Docker reported healthy)" wait_for 20 page_has "$metrics_url" 'failoverd_webhook_requests_total{code="200"}'
-check "status names the firing trigger alert" bash -o pipefail -c "$(declare -f status_json); work='$work' failoverd_port=$failoverd_port status_json | python3 -c 'import json,sys; s=json.load(sys.stdin); assert s[\"desired\"]==\"running\" and s[\"firing_trigger_alerts\"][0][\"labels\"][\"site\"]==\"dc1\", s'"
+check "status names the firing trigger alert" status_has '.desired == "running" and .firing_trigger_alerts[0].labels.site == "dc1"'
 
 # --- killed behind the daemon's back → Docker's die event makes failoverd restart it
 killed_ms=$(millis)
-dock kill "$container" >/dev/null
+private_docker kill "$container" >/dev/null
 check "a container killed behind failoverd's back is restarted on Docker's event" wait_for 20 curl -fsS "http://127.0.0.1:$cloud_port/health"
 echo "       cloud copy killed → serving again: $(($(millis) - killed_ms)) ms (reconcile interval 600 s)"
 check "the restart is counted as a Docker event" page_has "$metrics_url" '^failoverd_docker_events_total [1-9]'
@@ -115,20 +108,20 @@ check "private dockerd comes back" start_private_dockerd
 check "once dockerd is back, failoverd reconnects to its events and brings the cloud copy up again" wait_for 30 bash -c "[ \"\$(docker -H 'unix://$docker_sock' inspect -f '{{.State.Status}}' '$container')\" = running ]"
 
 # --- resolved → stopped after the hold-down (both fingerprints must resolve)
-resolve_direct=$(python3 scripts/lib/webhook_body.py --status resolved --fingerprint e2e-direct --group-key e2e --starts-at "$alert_started" --ends-at "$(now)")
+resolve_direct=$(python3 scripts/lib/webhook_body.py --status resolved --fingerprint e2e-direct --group-key e2e --starts-at "$alert_started" --ends-at "$(rfc3339_now)")
 curl -fsS -o /dev/null -X POST -H "Authorization: Bearer $(cat "$work/token")" -H 'Content-Type: application/json' -d "$resolve_direct" "http://127.0.0.1:$failoverd_port/failover"
 resolved_ms=$(millis)
 check "resolved alert is accepted by Alertmanager" post_alert resolved
 check "the cloud copy keeps running during the 3 s hold-down" bash -c "sleep 1.5; [ \"\$(docker -H 'unix://$docker_sock' inspect -f '{{.State.Status}}' '$container')\" = running ]"
 check "after the hold-down the cloud copy is stopped" wait_for 30 bash -c "[ \"\$(docker -H 'unix://$docker_sock' inspect -f '{{.State.Status}}' '$container')\" = exited ]"
 echo "       resolved posted → cloud stopped: $(($(millis) - resolved_ms)) ms (hold-down 3000 ms)"
-check "status is back to standby" bash -o pipefail -c "$(declare -f status_json); work='$work' failoverd_port=$failoverd_port status_json | python3 -c 'import json,sys; s=json.load(sys.stdin); assert s[\"desired\"]==\"stopped\" and s[\"summary\"].startswith(\"standby\"), s'"
+check "status is back to standby" status_has '.desired == "stopped" and (.summary | startswith("standby"))'
 check "logs hold one structured event per action with the container id" bash -c "grep '\"failover.action\":\"start\"' '$work/failoverd.log' | grep -q '\"container.id\":\"[0-9a-f]\{64\}\"' && grep -q '\"failover.action\":\"stop\"' '$work/failoverd.log'"
 
 # --- a copy that cannot stay up (its port is taken): restarts back off instead of looping
-python3 -c "import socket,time; s=socket.socket(); s.bind(('127.0.0.1', $cloud_port)); s.listen(); time.sleep(120)" &
+python3 scripts/lib/hold_port.py "$cloud_port" &
 port_holder=$!
-crash_fire=$(python3 scripts/lib/webhook_body.py --status firing --fingerprint e2e-crashloop --group-key e2e --starts-at "$(now)")
+crash_fire=$(python3 scripts/lib/webhook_body.py --status firing --fingerprint e2e-crashloop --group-key e2e --starts-at "$(rfc3339_now)")
 start_attempts() { curl -fsS "http://127.0.0.1:$failoverd_port/metrics" | awk '/^failoverd_actions_total\{action="start"/ {n += $2} END {print n + 0}'; }
 attempts_before=$(start_attempts)
 check "a firing webhook while the copy cannot bind its port gets 503 (not failed over yet)" bash -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Authorization: Bearer $(cat "$work/token")' -H 'Content-Type: application/json' -d '$crash_fire' http://127.0.0.1:$failoverd_port/failover)\" = 503 ]"
@@ -138,7 +131,7 @@ echo "       start attempts in 8 s with the copy's port taken: $attempts"
 check "the starts back off: at most 6 attempts in 8 s (waits 1 s, then 2 s: max_backoff_seconds)" test "$attempts" -le 6
 check "and it keeps trying: at least 3 attempts" test "$attempts" -ge 3
 check "the quick-exit gauge counts them (CloudCopyCrashLooping fires at 3)" page_has "$metrics_url" '^failoverd_cloud_copy_quick_exits \([3-9]\|[1-9][0-9]\)'
-check "status says crash-looping with the next try" bash -o pipefail -c "$(declare -f status_json); work='$work' failoverd_port=$failoverd_port status_json | python3 -c 'import json,sys; s=json.load(sys.stdin); assert \"crash-looping\" in s[\"summary\"] and s[\"crash_loop\"][\"quick_exits\"] >= 3, s'"
+check "status says crash-looping with the next try" status_has '(.summary | contains("crash-looping")) and .crash_loop.quick_exits >= 3'
 check "the log says why, once per try, as an error" bash -c "[ \$(grep -c 'exited right after it was started' '$work/failoverd.log') -le 6 ]"
 kill "$port_holder"; wait "$port_holder" 2>/dev/null
 check "once the port is free, the next try starts the copy" wait_for 15 curl -fsS "http://127.0.0.1:$cloud_port/health"

@@ -27,7 +27,8 @@ check "GET / names the site" bash -o pipefail -c "curl -fsS http://127.0.0.1:$po
 check "request id is echoed" bash -o pipefail -c "curl -fsS -D - -o /dev/null -H 'X-Request-ID: drill-123' http://127.0.0.1:$port/ | grep -ci '^x-request-id: drill-123'"
 check "/metrics serves request counters and the 0.2 s bucket" \
     bash -c "metrics=\$(curl -fsS http://127.0.0.1:$port/metrics) && grep -c 'http_requests_total{site=\"cloud\"' <<<\"\$metrics\" && grep -q 'le=\"0.2\"' <<<\"\$metrics\""
-check "logs are JSON lines carrying the request id" bash -o pipefail -c "docker logs '$name' | grep '\"request_id\":\"drill-123\"' | python3 -c 'import json,sys; lines=[json.loads(l) for l in sys.stdin]; assert lines and lines[0][\"http.route\"]==\"/\"'"
+logged_with_request_id() { docker logs "$name" | grep '"request_id":"drill-123"' | jq -s . | json_holds 'length > 0 and .[0]["http.route"] == "/"'; }
+check "logs are JSON lines carrying the request id" logged_with_request_id
 
 stop_started=$(millis)
 check "docker stop is graceful (exit 0)" bash -o pipefail -c "docker stop -t 10 '$name' >/dev/null && [ \"\$(docker inspect -f '{{.State.ExitCode}}' '$name')\" = 0 ]"

@@ -29,10 +29,7 @@ has_evidence() {
 }
 check "  ... holding the report, the verdict, both pictures and the components' logs" has_evidence
 dashboard_complete() {
-    python3 -c 'import json, sys
-r = json.load(open(sys.argv[1]))
-print("\n".join(r["problems"]))
-sys.exit(0 if r["passed"] and len(r["queries"]) >= 30 else 1)' "$lab_dir/dashboard.json"
+    jq -r '.problems[]' "$lab_dir/dashboard.json" && json_holds '.passed and (.queries | length) >= 30' <"$lab_dir/dashboard.json"
 }
 check "Grafana dashboard: every panel's query returns series on the drill's Prometheus" dashboard_complete
 finish

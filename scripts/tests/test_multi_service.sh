@@ -18,16 +18,15 @@ web="multi-web-$$"; jobs="multi-jobs-$$"
 failoverd_port=$(free_port); am_port=$(free_port); web_port=$(free_port); swarm_port=$(free_port)
 prometheus_port=$(free_port)
 
-dock() { docker -H "unix://$docker_sock" "$@"; }
 cleanup() {
     stop_pid "$failoverd_pid" "$am_pid" "$prometheus_pid"
     if [ -n "$dockerd_pid" ]; then
-        dock rm -f "$web" >/dev/null 2>&1
-        dock service rm "$jobs" >/dev/null 2>&1
+        private_docker rm -f "$web" >/dev/null 2>&1
+        private_docker service rm "$jobs" >/dev/null 2>&1
         wait_for 20 bash -c "[ -z \"\$(docker -H 'unix://$docker_sock' ps -aq --filter label=com.docker.swarm.service.name=$jobs)\" ]"
-        dock swarm leave --force >/dev/null 2>&1
+        private_docker swarm leave --force >/dev/null 2>&1
         # swarm's gateway bridge outlives the swarm; it is an interface of this host's.
-        dock network rm docker_gwbridge >/dev/null 2>&1
+        private_docker network rm docker_gwbridge >/dev/null 2>&1
     fi
     stop_private_dockerd
     unmount_under "$work"
@@ -38,19 +37,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
-web_state() { dock inspect -f '{{.State.Status}}' "$web" 2>/dev/null; }
+web_state() { private_docker inspect -f '{{.State.Status}}' "$web" 2>/dev/null; }
 # "replicas running": the service's desired replicas, and its tasks that are running.
 jobs_state() {
-    echo "$(dock service inspect -f '{{.Spec.Mode.Replicated.Replicas}}' "$jobs") $(dock service ps --filter desired-state=running --format '{{.CurrentState}}' "$jobs" | grep -c '^Running')"
+    echo "$(private_docker service inspect -f '{{.Spec.Mode.Replicated.Replicas}}' "$jobs") $(private_docker service ps --filter desired-state=running --format '{{.CurrentState}}' "$jobs" | grep -c '^Running')"
 }
-now() { date -u +%Y-%m-%dT%H:%M:%S.%3NZ; }
-started_at=$(now)
+started_at=$(rfc3339_now)
 post_alert() {  # post_alert SERVICE firing|resolved
-    local ends
-    ends='"endsAt":"'"$(date -u -d '+1 hour' +%Y-%m-%dT%H:%M:%SZ)"'"'
-    [ "$2" = resolved ] && ends='"endsAt":"'"$(now)"'"'
-    curl -fsS -X POST -H 'Content-Type: application/json' "http://127.0.0.1:$am_port/api/v2/alerts" \
-        -d '[{"labels":{"alertname":"OnPremDown","service":"'"$1"'"},"startsAt":"'"$started_at"'",'"$ends"'}]'
+    post_alert_to_alertmanager "$am_port" "{\"alertname\": \"OnPremDown\", \"service\": \"$1\"}" "$started_at" \
+        "$([ "$2" = resolved ] && rfc3339_now)"
 }
 actions() {  # actions SERVICE ACTION: how many successful ACTIONs failoverd counted for SERVICE
     curl -fsS "http://127.0.0.1:$failoverd_port/metrics" \
@@ -59,12 +54,12 @@ actions() {  # actions SERVICE ACTION: how many successful ACTIONs failoverd cou
 
 # The checks below run in child shells (wait_for bash -c ...); they see these.
 export docker_sock web jobs failoverd_port
-export -f dock web_state jobs_state actions
+export -f private_docker web_state jobs_state actions
 
 # --- setup: a private dockerd as a single-node swarm on loopback, with the image
 new_token "$work/token"
 check "private dockerd starts (socket $docker_sock)" start_private_dockerd
-check "it becomes a single-node swarm on loopback" dock swarm init --advertise-addr 127.0.0.1 --listen-addr "127.0.0.1:$swarm_port"
+check "it becomes a single-node swarm on loopback" private_docker swarm init --advertise-addr 127.0.0.1 --listen-addr "127.0.0.1:$swarm_port"
 check "image loads into the private dockerd without a registry" bash -o pipefail -c "docker save onprem-api:latest | docker -H 'unix://$docker_sock' load -q"
 
 cat >"$work/failoverd.yml" <<YAML
@@ -134,8 +129,8 @@ check "failoverd status shows both services failed over" bash -o pipefail -c \
     "'$failoverd_bin' status --config '$work/failoverd.yml' | grep -c '^failoverd: web: failed over since .* | jobs: failed over since'"
 
 # --- a replica killed behind failoverd's back is replaced
-victim=$(dock ps -q --filter "label=com.docker.swarm.service.name=$jobs" | head -1)
-dock kill "$victim" >/dev/null
+victim=$(private_docker ps -q --filter "label=com.docker.swarm.service.name=$jobs" | head -1)
+private_docker kill "$victim" >/dev/null
 sleep 1
 check "a killed replica is replaced: 2 running again" wait_for 40 bash -c "[ \"\$(jobs_state)\" = '2 2' ]"
 check "web was not touched by jobs' events" bash -c "[ \"\$(actions web start)\" = 1 ]"
@@ -171,7 +166,7 @@ dashboard_shows_only() {  # dashboard_shows_only SERVICE
         --dashboard prometheus/grafana/failover-kit.json --start "$scraped_from" --end "$(($(date +%s) + 2))" \
         --step 1s --rate-interval 5s --var "service=$1" --only-matching 'service=~' --require-label "service=$1" \
         --out "$work/dashboard-$1.json" &&
-        python3 -c 'import json, sys; sys.exit(len(json.load(open(sys.argv[1]))["queries"]) < 15)' "$work/dashboard-$1.json"
+        json_holds '.queries | length >= 15' <"$work/dashboard-$1.json"
 }
 for service in web jobs; do
     check "Grafana dashboard, service=$service: all 15 per-service queries return that service's series only" \

@@ -108,11 +108,9 @@ probe() { while :; do if cloud_serves; then echo ok; else echo failed; fi; sleep
 probe >"$work/probe.log" 2>&1 &
 probe_pid=$!
 
-state_kept() { api GET /status | python3 -c '
-import json, sys
-status = json.load(sys.stdin)
-assert [a["fingerprint"] for a in status["firing_trigger_alerts"]] == ["package0001"], status
-assert status["desired"] == "running" and status["actual"] == "running", status'; }
+state_kept() {
+    api GET /status | json_holds '[.firing_trigger_alerts[].fingerprint] == ["package0001"] and .desired == "running" and .actual == "running"'
+}
 
 version_line_is() { in_host failoverd --version | grep -qF "failoverd $1 "; }
 build_info_is() {

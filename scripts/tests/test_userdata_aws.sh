@@ -64,12 +64,12 @@ tail -5 "$work/user-data.log" | sed 's/^/       /'
 check "  ... it installed awscli from Debian (the host's mirror) to reach them" in_host dpkg -s awscli
 check "  ... failoverd is active" test "$(in_host systemctl is-active failoverd.service)" = active
 check "  ... the token came from the SSM parameter" test "$(in_host cat /etc/failoverd/webhook-token)" = "$token"
-first_stored() { stored_identity | python3 -c 'import json,sys; p=json.load(sys.stdin); sys.exit(0 if p.get("version") == 1 else p)'; }
+first_stored() { stored_identity | json_holds '.version == 1'; }
 check "the first host made the TLS identity and stored it in SSM (version 1)" first_stored
 save_host_certificate
 cp "$work/cert.pem" "$work/first-host-cert.pem"
 serves_the_stored_one() {
-    stored_identity | python3 -c 'import json, sys; print(json.load(sys.stdin)["value"])' >"$work/stored-identity.pem" &&
+    stored_identity | jq -r .value >"$work/stored-identity.pem" &&
         openssl x509 -in "$work/stored-identity.pem" -out "$work/stored.pem" && served_certificate | cmp - "$work/stored.pem"
 }
 check "  ... the stored certificate is the one failoverd serves" serves_the_stored_one
@@ -93,12 +93,8 @@ check "  ... it read the stored TLS identity instead of making one" grep -q "TLS
 check "  ... and stored nothing new (the parameter is still version 1)" first_stored
 serves_the_pinned_one() { served_certificate | cmp - "$work/first-host-cert.pem"; }
 check "  ... it serves the first host's certificate" serves_the_pinned_one
-alert_started=$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)
-post_alert() {
-    curl -fsS -X POST -H 'Content-Type: application/json' "http://127.0.0.1:$am_port/api/v2/alerts" \
-        -d '[{"labels":{"alertname":"OnPremDown","site":"dc1","severity":"page"},"startsAt":"'"$alert_started"'"}]'
-}
-check "OnPremDown is posted to Alertmanager" post_alert
+check "OnPremDown is posted to Alertmanager" \
+    post_alert_to_alertmanager "$am_port" '{"alertname": "OnPremDown", "site": "dc1", "severity": "page"}' "$(rfc3339_now)"
 cloud_running() { test "$(docker inspect -f '{{.State.Running}}' "$cloud" 2>/dev/null)" = true; }
 check "Alertmanager's webhook reaches the replacement over TLS, unchanged on-prem, and the cloud copy runs" wait_for 30 cloud_running
 delivered_without_failure() {

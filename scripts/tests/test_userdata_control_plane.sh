@@ -44,7 +44,7 @@ haproxy_worker_unprivileged() { # Debian's unit starts HAProxy as root; its work
 check "HAProxy's worker serves as the haproxy user" haproxy_worker_unprivileged
 
 query() { curl -fsS "http://127.0.0.1:$prometheus_port/api/v1/query" --data-urlencode "query=$1"; }
-has_result() { query "$1" | python3 -c 'import json, sys; sys.exit(0 if json.load(sys.stdin)["data"]["result"] else 1)'; }
+has_result() { query "$1" | json_holds '.data.result | length > 0'; }
 check "the host's Prometheus scrapes on-prem over the (here: loopback) WAN" wait_for 30 has_result 'up{job="onprem-api", site="onprem"} == 1'
 check "  ... and failoverd over HTTPS, its certificate pinned (127.0.0.1 in its SANs)" wait_for 30 has_result 'up{job="failoverd"} == 1'
 check "  ... and HAProxy's exporter" wait_for 30 has_result 'up{job="haproxy"} == 1'

@@ -14,16 +14,15 @@ source scripts/tests/systemd_host.sh
 host=failoverd-swarm-host-$$
 cloud=failoverd-swarm-cloud-$$
 work=$(mktemp -d /tmp/failoverd-swarm.XXXXXX)
-docker_socket="$work/docker.sock"; docker_sock=$docker_socket  # the host's socket; lib.sh's name for it
+docker_socket="$work/docker.sock"; docker_sock=$docker_socket  # the host's socket: systemd_host.sh mounts it, lib.sh starts a dockerd on it
 dockerd_pid=""
-dock() { docker -H "unix://$docker_socket" "$@"; }
 leave_swarm() {
     docker rm -f "$host" >/dev/null 2>&1
     if [ -n "$dockerd_pid" ]; then
-        dock service rm "$cloud" >/dev/null 2>&1
-        wait_for 20 bash -c "[ -z \"\$(docker -H 'unix://$docker_socket' ps -aq --filter label=com.docker.swarm.service.name=$cloud)\" ]"
-        dock swarm leave --force >/dev/null 2>&1
-        dock network rm docker_gwbridge >/dev/null 2>&1  # swarm's bridge outlives the swarm
+        private_docker service rm "$cloud" >/dev/null 2>&1
+        wait_for 20 bash -c "[ -z \"\$(docker -H 'unix://$docker_sock' ps -aq --filter label=com.docker.swarm.service.name=$cloud)\" ]"
+        private_docker swarm leave --force >/dev/null 2>&1
+        private_docker network rm docker_gwbridge >/dev/null 2>&1  # swarm's bridge outlives the swarm
     fi
 }
 cleanup() {
@@ -40,14 +39,14 @@ render_user_data target=swarm hold_down_seconds=5 || exit 1
 boot_host
 
 check "the rendered user data (target = swarm) runs to completion as root" in_host bash /var/lib/cloud/user-data.sh
-check "  ... and made the host a single-node swarm" test "$(dock info -f '{{.Swarm.LocalNodeState}}')" = active
+check "  ... and made the host a single-node swarm" test "$(private_docker info -f '{{.Swarm.LocalNodeState}}')" = active
 check "failoverd is active under systemd" test "$(in_host systemctl is-active failoverd.service)" = active
 replicas() { # desired and running replicas of the cloud copy's service
-    echo "$(dock service inspect -f '{{.Spec.Mode.Replicated.Replicas}}' "$cloud") $(dock service ps --filter desired-state=running --format '{{.CurrentState}}' "$cloud" | grep -c '^Running')"
+    echo "$(private_docker service inspect -f '{{.Spec.Mode.Replicated.Replicas}}' "$cloud") $(private_docker service ps --filter desired-state=running --format '{{.CurrentState}}' "$cloud" | grep -c '^Running')"
 }
 is_replicas() { [ "$(replicas)" = "$1" ]; }
 check "the cloud copy is a Swarm service at 0 replicas (standby)" wait_for 10 is_replicas "0 0"
-check "  ... on a dockerd without live-restore (swarm mode refuses it)" test "$(dock info -f '{{.LiveRestoreEnabled}}')" = false
+check "  ... on a dockerd without live-restore (swarm mode refuses it)" test "$(private_docker info -f '{{.LiveRestoreEnabled}}')" = false
 
 save_host_certificate
 check "a firing webhook over HTTPS is answered" api POST /failover "$(python3 scripts/lib/webhook_body.py --status firing --fingerprint swarm0001)"
@@ -70,7 +69,7 @@ boot_host
 refuses() {
     ! in_host bash /var/lib/cloud/user-data.sh >"$work/refused.log" 2>&1 &&
         grep -q "dockerd runs with live-restore, which swarm mode refuses: remove it from /etc/docker/daemon.json" "$work/refused.log" &&
-        test "$(dock info -f '{{.Swarm.LocalNodeState}}')" = inactive
+        test "$(private_docker info -f '{{.Swarm.LocalNodeState}}')" = inactive
 }
 check "  ... where the user data stops, naming live-restore, and makes no swarm" refuses
 finish

@@ -1,0 +1,47 @@
+#!/usr/bin/env python3
+"""Prints lab_series.sh's tables from the reports under SERIES: each figure's median and runs,
+shipped timings beside the reference setup's (and the Swarm target beside the container), with
+the ratio of medians, and the false-positive drill's runs.
+
+    series_table.py SERIES
+"""
+import glob, json, statistics, sys
+series = sys.argv[1]
+def reports(prefix):
+    return [json.load(open(path)) for path in sorted(glob.glob(f"{series}/{prefix}-*/report.json"))]
+def cell(values):
+    values = [v for v in values if v is not None]
+    if not values:
+        return "not seen", None
+    median = statistics.median(values)
+    listed = ", ".join(f"{v:g}" for v in values)
+    return f"median {median:g} ({listed})", median
+def values(runs, key):
+    return [round(v, 2) if isinstance(v, float) else v for v in (r["figures"][key] for r in runs)]
+fast, reference, false_positive = reports("fast"), reports("reference"), reports("false-positive")
+swarm = reports("swarm")
+keys = ["rto_seconds", "detection_seconds", "confirmation_seconds", "alert_to_webhook_seconds",
+        "webhook_to_container_running_seconds", "container_running_to_first_cloud_200_seconds",
+        "failed_requests_during_failover", "failed_requests_during_failover_for_1s_clients",
+        "slowest_failover_request_seconds", "failed_requests_during_failback", "time_to_failback_seconds",
+        "cloud_uptime_seconds"]
+def table(left, left_name, right, right_name, ratio_of):
+    print(f"| figure | {left_name}, {len(left)} runs | {right_name}, {len(right)} runs | ratio of medians |")
+    print("| --- | --- | --- | --- |")
+    for key in keys:
+        text, mine = cell(values(left, key))
+        other_text, theirs = cell(values(right, key))
+        print(f"| {key} | {text} | {other_text} | {ratio_of(mine, theirs) if mine and theirs else ''} |")
+if reference:
+    table(fast, "shipped timings", reference, "reference timings", lambda mine, theirs: f"{mine / theirs:.3f} ({theirs / mine:.0f}x)")
+if swarm:
+    print()
+    table(fast, "container target", swarm, "Swarm service target (1 replica)", lambda mine, theirs: f"swarm/container {theirs / mine:.2f}")
+print()
+print(f"False-positive drill (on-prem up, 1.5 s of lost scrapes), {len(false_positive)} runs:")
+for r in false_positive:
+    f = r["figures"]
+    print(f"  failed requests {f['requests_failed_total']} of {f['requests_total']}, slower than 1 s: "
+          f"{f['failed_requests_during_failover_for_1s_clients']}, served by cloud: {f['requests_served_by_cloud']}, "
+          f"OnPremDown fired: {f['onprem_down_fired']}, cloud ran {f['cloud_uptime_seconds']} s, "
+          f"stopped {f['prewarm_stop_seconds']} s after the pre-warm's last firing evaluation")
