@@ -115,9 +115,8 @@ start_cloud_engine() {
 }
 stop_cloud_engine() { stop_pid "$cloud_engine_pid"; cloud_engine_pid=""; }
 start_failoverd() {
-    "$bin/failoverd" serve --config "$work/failoverd.yml" >>"$work/failoverd.log" 2>&1 &
-    failoverd_pid=$!
-    wait_for 30 curl -fsS "http://127.0.0.1:$failoverd_port/health" || { say "failoverd did not start"; tail "$work/failoverd.log"; exit 1; }
+    start_failoverd_serving "$bin/failoverd" "$work/failoverd.yml" "$work/failoverd.log" "$failoverd_port" 30 \
+        || { say "failoverd did not start"; tail "$work/failoverd.log"; exit 1; }
 }
 stop_failoverd() {  # stop_failoverd [SIGNAL]
     kill "-${1:-TERM}" "$failoverd_pid" 2>/dev/null || true

@@ -19,13 +19,8 @@ mapfile -t scenarios < <(scripts/lab.sh --list | grep -v '^ ' | cut -d: -f1 | gr
 scripts/chaos.sh --work "$work" --down-seconds 5 --hold-down 5 "${scenarios[@]}" >"$work/chaos.out" 2>&1
 sed -n '/^| scenario/,/^$/p' "$work/chaos.out"
 scenario_passed() {  # scenario_passed NAME: its verdict says pass; prints what was not met
-    python3 - "$work/matrix.json" "$1" <<'PY'
-import json, sys
-rows = {row["scenario"]: row for row in json.load(open(sys.argv[1]))["scenarios"]}
-row = rows[sys.argv[2]]
-print(row["reason"] or "")
-sys.exit(0 if row["passed"] else 1)
-PY
+    jq -r --arg name "$1" '.scenarios[] | select(.scenario == $name) | .reason // empty' "$work/matrix.json" &&
+        jq -e --arg name "$1" 'any(.scenarios[]; .scenario == $name and .passed)' "$work/matrix.json" >/dev/null
 }
 for name in "${scenarios[@]}"; do
     check "scenario $name: $(python3 scripts/lib/chaos_verdict.py --describe "$name")" scenario_passed "$name"

@@ -24,8 +24,8 @@ struct ConfigurationKey: Sendable {
     /// Whether an entry under `services:` may set it for its own service: the key lives in
     /// `ServiceSettings`.
     var perService: Bool { serviceAccess != nil }
-    private let access: Access<FailoverdConfiguration>
-    private let serviceAccess: Access<ServiceSettings>?
+    fileprivate let access: KeyAccess<FailoverdConfiguration>
+    fileprivate let serviceAccess: KeyAccess<ServiceSettings>?
 
     /// How a value is printed by `check-config`.
     enum Redaction: Sendable {
@@ -48,7 +48,7 @@ struct ConfigurationKey: Sendable {
     ) {
         self.init(
             path,
-            access: Access(path: path, keyPath: keyPath, rule: rule, summary: summary),
+            access: KeyAccess(path: path, keyPath: keyPath, rule: rule, summary: summary),
             serviceAccess: nil,
             typeName: Value.typeName,
             allowed: rule.description,
@@ -71,7 +71,7 @@ struct ConfigurationKey: Sendable {
         reloadable: Bool = false,
         _ summary: String
     ) {
-        let serviceAccess = Access(path: path, keyPath: keyPath, rule: rule, summary: summary)
+        let serviceAccess = KeyAccess(path: path, keyPath: keyPath, rule: rule, summary: summary)
         self.init(
             path,
             access: serviceAccess.lifted(to: \.service),
@@ -88,8 +88,8 @@ struct ConfigurationKey: Sendable {
 
     private init(
         _ path: String,
-        access: Access<FailoverdConfiguration>,
-        serviceAccess: Access<ServiceSettings>?,
+        access: KeyAccess<FailoverdConfiguration>,
+        serviceAccess: KeyAccess<ServiceSettings>?,
         typeName: String,
         allowed: String,
         environment: String?,
@@ -115,58 +115,35 @@ struct ConfigurationKey: Sendable {
         Self.shown(access.write(defaults))
     }
 
-    func read(_ node: YAMLNode, into configuration: inout FailoverdConfiguration) throws(ConfigurationError) {
-        try access.readNode(&configuration, node)
+    // Reading, checking, comparing and printing the key's value in the daemon's configuration or,
+    // for a per-service key, in one service's settings.
+
+    func read<Root: KeyedSettings>(_ node: YAMLNode, into root: inout Root) throws(ConfigurationError) {
+        try Root.access(of: self).readNode(&root, node)
     }
 
-    func read(text: String, into configuration: inout FailoverdConfiguration) throws(ConfigurationError) {
-        try access.readText(&configuration, text)
+    func read<Root: KeyedSettings>(text: String, into root: inout Root) throws(ConfigurationError) {
+        try Root.access(of: self).readText(&root, text)
     }
 
-    func validate(_ configuration: FailoverdConfiguration) throws(ConfigurationError) {
-        try access.check(configuration)
+    func validate<Root: KeyedSettings>(_ root: Root) throws(ConfigurationError) {
+        try Root.access(of: self).check(root)
     }
 
-    /// Whether the two configurations hold different values for this key.
-    func differs(_ lhs: FailoverdConfiguration, _ rhs: FailoverdConfiguration) -> Bool {
-        access.write(lhs) != access.write(rhs)
+    /// Whether the two hold different values for this key.
+    func differs<Root: KeyedSettings>(_ lhs: Root, _ rhs: Root) -> Bool {
+        let access = Root.access(of: self)
+        return access.write(lhs) != access.write(rhs)
     }
 
     /// Sets this key in `target` to its value in `source`.
-    func copyValue(from source: FailoverdConfiguration, into target: inout FailoverdConfiguration) {
-        access.copy(source, &target)
+    func copyValue<Root: KeyedSettings>(from source: Root, into target: inout Root) {
+        Root.access(of: self).copy(source, &target)
     }
 
     /// The value as `check-config` prints it, redacted where the key says so.
-    func printed(_ configuration: FailoverdConfiguration) -> YAMLNode {
-        redacted(access.write(configuration))
-    }
-
-    // The same for one service's settings; only per-service keys have them.
-
-    func read(_ node: YAMLNode, into settings: inout ServiceSettings) throws(ConfigurationError) {
-        try perServiceAccess.readNode(&settings, node)
-    }
-
-    func validate(_ settings: ServiceSettings) throws(ConfigurationError) {
-        try perServiceAccess.check(settings)
-    }
-
-    func differs(_ lhs: ServiceSettings, _ rhs: ServiceSettings) -> Bool {
-        perServiceAccess.write(lhs) != perServiceAccess.write(rhs)
-    }
-
-    func copyValue(from source: ServiceSettings, into target: inout ServiceSettings) {
-        perServiceAccess.copy(source, &target)
-    }
-
-    func printed(_ settings: ServiceSettings) -> YAMLNode {
-        redacted(perServiceAccess.write(settings))
-    }
-
-    private var perServiceAccess: Access<ServiceSettings> {
-        guard let serviceAccess else { preconditionFailure("\(path) is not a per-service key") }
-        return serviceAccess
+    func printed<Root: KeyedSettings>(_ root: Root) -> YAMLNode {
+        redacted(Root.access(of: self).write(root))
     }
 
     private func redacted(_ node: YAMLNode) -> YAMLNode {
@@ -190,8 +167,26 @@ struct ConfigurationKey: Sendable {
     }
 }
 
+/// What holds configuration keys' values: the daemon's configuration (every key) and one service's
+/// settings (the per-service keys).
+protocol KeyedSettings {
+    /// How `key`'s value is read and written here.
+    static func access(of key: ConfigurationKey) -> KeyAccess<Self>
+}
+
+extension FailoverdConfiguration: KeyedSettings {
+    static func access(of key: ConfigurationKey) -> KeyAccess<Self> { key.access }
+}
+
+extension ServiceSettings: KeyedSettings {
+    static func access(of key: ConfigurationKey) -> KeyAccess<Self> {
+        guard let access = key.serviceAccess else { preconditionFailure("\(key.path) is not a per-service key") }
+        return access
+    }
+}
+
 /// Reading, writing, checking and copying one key's value in a `Root`.
-private struct Access<Root>: Sendable {
+struct KeyAccess<Root>: Sendable {
     let readNode: @Sendable (inout Root, YAMLNode) throws(ConfigurationError) -> Void
     let readText: @Sendable (inout Root, String) throws(ConfigurationError) -> Void
     let write: @Sendable (Root) -> YAMLNode
@@ -231,8 +226,8 @@ private struct Access<Root>: Sendable {
     }
 
     /// The same key in a value that holds a `Root` at `part`.
-    func lifted<Outer>(to part: any WritableKeyPath<Outer, Root> & Sendable) -> Access<Outer> {
-        Access<Outer>(
+    func lifted<Outer>(to part: any WritableKeyPath<Outer, Root> & Sendable) -> KeyAccess<Outer> {
+        KeyAccess<Outer>(
             readNode: { outer, node throws(ConfigurationError) in try readNode(&outer[keyPath: part], node) },
             readText: { outer, text throws(ConfigurationError) in try readText(&outer[keyPath: part], text) },
             write: { write($0[keyPath: part]) },
