@@ -129,9 +129,7 @@ start_alertmanager() {  # start_alertmanager PEER (0 or 1); with two peers they 
         cluster=(--cluster.listen-address="127.0.0.1:${am_cluster_ports[$peer]}" --cluster.advertise-address="127.0.0.1:${am_cluster_ports[$peer]}"
                  --cluster.peer="127.0.0.1:${am_cluster_ports[$((1 - peer))]}")
     fi
-    prometheus-alertmanager --config.file="$work/alertmanager.yml" --storage.path="$work/alertmanager-$peer-data" \
-        --web.listen-address="127.0.0.1:${am_ports[$peer]}" "${cluster[@]}" >>"$work/alertmanager-$peer.log" 2>&1 &
-    am_pids[$peer]=$!
+    start_alertmanager_process "am_pids[$peer]" "$work/alertmanager.yml" "${am_ports[$peer]}" "$work/alertmanager-$peer" "${cluster[@]}"
     wait_for 30 curl -fsS "http://127.0.0.1:${am_ports[$peer]}/-/ready" || { say "Alertmanager $peer did not start"; exit 1; }
 }
 stop_alertmanager() { stop_pid "${am_pids[$1]}"; am_pids[$1]=""; }
@@ -225,9 +223,8 @@ other_pids+=($!)
 say "starting HAProxy (API on port $api_port)"
 for peer in $(seq 0 $((am_peers - 1))); do start_alertmanager "$peer"; done
 say "started $am_peers Alertmanager peer(s) (port ${am_ports[0]}$([ "$am_peers" = 2 ] && echo " and ${am_ports[1]}, clustered"))"
-prometheus --config.file="$work/prometheus/prometheus.yml" --storage.tsdb.path="$work/prometheus-data" \
-    --web.listen-address="127.0.0.1:$prom_port" --rules.alert.resend-delay=5s >"$work/prometheus.log" 2>&1 &
-other_pids+=($!)
+start_prometheus_process prometheus_pid "$work/prometheus/prometheus.yml" "$prom_port" "$work/prometheus" --rules.alert.resend-delay=5s
+other_pids+=("$prometheus_pid")
 say "starting Prometheus (port $prom_port, profile $profile)"
 wait_for 30 curl -fsS "http://127.0.0.1:$prom_port/-/ready" || { say "Prometheus did not start"; exit 1; }
 say "waiting for traffic through HAProxy to reach on-prem and Prometheus to see it up"

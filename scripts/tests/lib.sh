@@ -93,6 +93,26 @@ start_failoverd_serving() {
     wait_for "${5:-20}" curl -fsS "http://127.0.0.1:$4/health"
 }
 
+# start_alertmanager_process PID-VARIABLE CONFIG PORT PREFIX [ARG...]: prometheus-alertmanager on
+# 127.0.0.1:PORT, its storage in PREFIX-data, its log appended to PREFIX.log, its PID put in the
+# variable named (am_pid, am_pids[0]). Without ARGs it runs alone: no cluster port is opened.
+start_alertmanager_process() {
+    local pid_variable=$1 config=$2 port=$3 prefix=$4; shift 4
+    [ $# -gt 0 ] || set -- --cluster.listen-address=
+    prometheus-alertmanager --config.file="$config" --storage.path="$prefix-data" \
+        --web.listen-address="127.0.0.1:$port" "$@" >>"$prefix.log" 2>&1 &
+    printf -v "$pid_variable" '%s' "$!"
+}
+
+# start_prometheus_process PID-VARIABLE CONFIG PORT PREFIX [ARG...]: prometheus on 127.0.0.1:PORT,
+# its TSDB in PREFIX-data, its log appended to PREFIX.log, its PID put in the variable named.
+start_prometheus_process() {
+    local pid_variable=$1 config=$2 port=$3 prefix=$4; shift 4
+    prometheus --config.file="$config" --storage.tsdb.path="$prefix-data" --web.listen-address="127.0.0.1:$port" "$@" \
+        >>"$prefix.log" 2>&1 &
+    printf -v "$pid_variable" '%s' "$!"
+}
+
 # post_alert_to_alertmanager PORT LABELS-JSON STARTS-AT [ENDS-AT]: posts one alert to the
 # Alertmanager on 127.0.0.1:PORT through its API v2; firing for an hour unless ENDS-AT is given.
 post_alert_to_alertmanager() {

@@ -49,9 +49,7 @@ receivers:
         send_resolved: false
         http_config: {authorization: {type: Bearer, credentials_file: $work/token}}
 YAML
-    prometheus-alertmanager --config.file="$work/am-$name.yml" --storage.path="$work/am-$name-data" \
-        --web.listen-address="127.0.0.1:${am_port[$name]}" "$@" >>"$work/am-$name.log" 2>&1 &
-    am_pid[$name]=$!
+    start_alertmanager_process "am_pid[$name]" "$work/am-$name.yml" "${am_port[$name]}" "$work/am-$name" "$@"
 }
 am_ready() { curl -fsSk "$(am_url "$1")/-/ready"; }
 am_url() { echo "${am_scheme:-http}://127.0.0.1:${am_port[$1]}"; }
@@ -193,9 +191,7 @@ stop_pid "$failoverd_pid" "${am_pid[b]}"
 throwaway_ca_file "$work/unused-ca.pem"
 loopback_alertmanager_config "http://127.0.0.1:$failoverd_port/failover" "$work/token" "$work/unused-ca.pem" >"$work/am-shipped.yml"
 am_port[shipped]=$(free_port)
-prometheus-alertmanager --config.file="$work/am-shipped.yml" --storage.path="$work/am-shipped-data" \
-    --web.listen-address="127.0.0.1:${am_port[shipped]}" --cluster.listen-address= >>"$work/am-shipped.log" 2>&1 &
-am_pid[shipped]=$!
+start_alertmanager_process "am_pid[shipped]" "$work/am-shipped.yml" "${am_port[shipped]}" "$work/am-shipped"
 check "Alertmanager starts with the shipped alertmanager.yml" wait_for 20 am_ready shipped
 check "failoverd starts against it" start_failoverd "$(am_url shipped)"
 readme_amtool() {  # readme_amtool 1|2: the README's fire (1) or resolve (2) command, at this Alertmanager

@@ -72,9 +72,7 @@ second_failoverd_refused() {  # a by-hand serve beside the running one, on anoth
 }
 check "a second failoverd on the same state directory exits 75, naming the running one's pid" second_failoverd_refused
 check "amtool accepts the Alertmanager configuration" amtool check-config "$work/alertmanager.yml"
-prometheus-alertmanager --config.file="$work/alertmanager.yml" --storage.path="$work/am-data" \
-    --web.listen-address="127.0.0.1:$am_port" --cluster.listen-address= >"$work/alertmanager.log" 2>&1 &
-am_pid=$!
+start_alertmanager_process am_pid "$work/alertmanager.yml" "$am_port" "$work/alertmanager"
 check "Alertmanager starts on loopback" wait_for 20 curl -fsS "http://127.0.0.1:$am_port/-/ready"
 
 # --- firing → running
@@ -96,14 +94,14 @@ check "the restart is counted as a Docker event" page_has "$metrics_url" '^failo
 # --- SIGKILL and restart: state intact
 kill -9 "$failoverd_pid"; wait "$failoverd_pid" 2>/dev/null; failoverd_pid=""
 check "failoverd restarts after SIGKILL" start_failoverd
-check "the firing alert survived the SIGKILL (state file)" bash -o pipefail -c "$(declare -f status_json); work='$work' failoverd_port=$failoverd_port status_json | grep -c '\"site\":\"dc1\"'"
+check "the firing alert survived the SIGKILL (state file)" status_has 'any(.firing_trigger_alerts[]; .labels.site == "dc1")'
 check "the cloud copy kept running across the daemon restart" bash -c "[ \"\$(docker -H 'unix://$docker_sock' inspect -f '{{.State.Status}}' '$container')\" = running ]"
 
 # --- dockerd stopped mid-run: 503 so Alertmanager retries, then recovery
 stop_private_dockerd
 webhook=$(python3 scripts/lib/webhook_body.py --status firing --fingerprint e2e-direct --group-key e2e --starts-at "$alert_started")
 check "with dockerd stopped, a webhook gets 503 (retryable)" bash -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Authorization: Bearer $(cat "$work/token")' -H 'Content-Type: application/json' -d '$webhook' http://127.0.0.1:$failoverd_port/failover)\" = 503 ]"
-check "status says Docker is unreachable" bash -o pipefail -c "$(declare -f status_json); work='$work' failoverd_port=$failoverd_port status_json | grep -c 'Docker unreachable'"
+check "status says Docker is unreachable" status_has 'tojson | contains("Docker unreachable")'
 check "private dockerd comes back" start_private_dockerd
 check "once dockerd is back, failoverd reconnects to its events and brings the cloud copy up again" wait_for 30 bash -c "[ \"\$(docker -H 'unix://$docker_sock' inspect -f '{{.State.Status}}' '$container')\" = running ]"
 

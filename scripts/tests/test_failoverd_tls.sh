@@ -107,9 +107,7 @@ receivers:
           tls_config: {ca_file: $work/cert.pem, cert_file: $work/am.pem, key_file: $work/am.key}
 YAML
 check "amtool accepts Alertmanager's webhook with a client certificate" amtool check-config "$work/alertmanager.yml"
-prometheus-alertmanager --config.file="$work/alertmanager.yml" --storage.path="$work/am-data" --web.listen-address="127.0.0.1:$am_port" \
-    --cluster.listen-address= >"$work/am.log" 2>&1 &
-am_pid=$!
+start_alertmanager_process am_pid "$work/alertmanager.yml" "$am_port" "$work/am"
 check "Alertmanager starts" wait_for 20 curl -fsS "http://127.0.0.1:$am_port/-/ready"
 curl -fsS -X POST -H 'Content-Type: application/json' "http://127.0.0.1:$am_port/api/v2/alerts" \
     -d '[{"labels":{"alertname":"OnPremDown","site":"dc1"}}]' >/dev/null

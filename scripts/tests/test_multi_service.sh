@@ -96,9 +96,7 @@ failoverd_started=$SECONDS
 check "failoverd starts and answers /health" wait_for 20 curl -fsS "http://127.0.0.1:$failoverd_port/health"
 check "web's container is pre-created, not started" wait_for 10 bash -c "[ \"\$(web_state)\" = created ]"
 check "jobs' Swarm service is created at 0 replicas" wait_for 10 bash -c "[ \"\$(jobs_state)\" = '0 0' ]"
-prometheus-alertmanager --config.file="$work/alertmanager.yml" --storage.path="$work/am-data" \
-    --web.listen-address="127.0.0.1:$am_port" --cluster.listen-address= >"$work/alertmanager.log" 2>&1 &
-am_pid=$!
+start_alertmanager_process am_pid "$work/alertmanager.yml" "$am_port" "$work/alertmanager"
 check "Alertmanager starts on loopback" wait_for 20 curl -fsS "http://127.0.0.1:$am_port/-/ready"
 cat >"$work/prometheus.yml" <<YAML
 global: {scrape_interval: 1s}
@@ -106,9 +104,7 @@ scrape_configs:
   - job_name: failoverd
     static_configs: [{targets: ["127.0.0.1:$failoverd_port"]}]
 YAML
-prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/prometheus-data" \
-    --web.listen-address="127.0.0.1:$prometheus_port" >"$work/prometheus.log" 2>&1 &
-prometheus_pid=$!
+start_prometheus_process prometheus_pid "$work/prometheus.yml" "$prometheus_port" "$work/prometheus"
 scraped_from=$(date +%s)
 failoverd_scraped() { page_has "http://127.0.0.1:$prometheus_port/api/v1/query?query=up==1" '"result":\[{'; }
 check "Prometheus scrapes failoverd" wait_for 30 failoverd_scraped

@@ -80,9 +80,7 @@ check "  ... the key on the host is readable by root and failoverd-secrets only"
 echo "$token" >"$work/am-token"
 loopback_alertmanager_config "https://127.0.0.1:$webhook_port/failover" "$work/am-token" "$work/first-host-cert.pem" >"$work/am.yml"
 am_port=$(free_port)
-prometheus-alertmanager --config.file="$work/am.yml" --storage.path="$work/am-data" \
-    --web.listen-address="127.0.0.1:$am_port" --cluster.listen-address= >"$work/alertmanager.log" 2>&1 &
-am_pid=$!
+start_alertmanager_process am_pid "$work/am.yml" "$am_port" "$work/alertmanager"
 check "Alertmanager (pinned to the first host's certificate) starts on loopback" wait_for 20 curl -fsS "http://127.0.0.1:$am_port/-/ready"
 
 # --- the host is replaced: a new instance, a new disk, the same user data
