@@ -7,7 +7,7 @@
 #
 #   scripts/lab.sh [--scenario NAME] [--list] [--profile fast|reference] [--target container|swarm]
 #                  [--down-seconds N] [--hold-down N] [--work DIR] [--rate RPS] [--client-timeout-ms MS]
-#                  [--no-build]
+#                  [--probe] [--no-build]
 #
 # --list prints the scenarios and what each must show: each is a folder scripts/scenarios/NAME
 # with the fault it injects (run.sh) and its expectations (expect.py); scripts/chaos.sh runs them all.
@@ -22,13 +22,14 @@
 # --target swarm makes the cloud host's dockerd a single-node swarm (left again at teardown) and
 # the cloud copy a Swarm service failoverd scales from 0 to 1 replica (host networking: one per
 # node); it runs the crash scenario.
+# --probe turns on failoverd's own probe of on-prem's /health (probe.url, shipped timings).
 # Run it under scripts/with_dockerd.sh (make lab does) unless a dockerd already runs.
 set -euo pipefail
 cd "$(dirname "$0")/.." || exit 1
 root=$(pwd)
 . scripts/tests/lib.sh
 
-scenario=crash; profile=fast; target=container; down_seconds=20; rate=50; work=""; hold_down=10; client_timeout_ms=5000; build=1
+scenario=crash; profile=fast; target=container; down_seconds=20; rate=50; work=""; hold_down=10; client_timeout_ms=5000; build=1; probe=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --scenario) scenario=$2; shift 2 ;;
@@ -41,7 +42,8 @@ while [ $# -gt 0 ]; do
         --hold-down) hold_down=$2; shift 2 ;;
         --client-timeout-ms) client_timeout_ms=$2; shift 2 ;;
         --no-build) build=0; shift ;;
-        -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+        --probe) probe=1; shift ;;
+        -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
         *) echo "unknown argument: $1" >&2; exit 2 ;;
     esac
 done
@@ -161,6 +163,7 @@ note() { echo "{\"$1\": ${2:-null}}" >>"$work/notes.jsonl"; }  # an empty value 
 
 # --- configs: copies of the shipped files with lab ports and the profile's timings
 am_peers=1; scraped_onprem_port=$onprem_port
+probe_port=""; [ "$probe" = 1 ] && probe_port=$onprem_port  # a scenario may probe through its relay
 scenario_setup  # from the scenario's run.sh: may ask for two Alertmanager peers or the scrape relay
 mkdir -p "$work/prometheus/targets" "$work/prometheus/rules"
 cp prometheus/prometheus.yml "$work/prometheus/"
@@ -187,6 +190,7 @@ listen: {host: 127.0.0.1, port: $failoverd_port}
 auth: {token_file: $work/token}
 hold_down_seconds: $hold_down
 $([ "$profile" = reference ] && echo "prewarm_triggers: []")
+$([ -n "$probe_port" ] && echo "probe: {url: \"http://127.0.0.1:$probe_port/health\"}")
 reconcile_interval_seconds: 1
 state_directory: ${failoverd_state:-$work/failoverd-state}
 docker: {socket: ${failoverd_docker_socket:-$cloud_host/docker.sock}}

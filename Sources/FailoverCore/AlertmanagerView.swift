@@ -59,7 +59,8 @@ extension FailoverEngine {
         var resolved: [String] = []
         if view.absenceMeansResolved {
             let listed = Set(view.activeAlerts.map(\.fingerprint))
-            for tracked in state.firingAlerts where tracked.receivedAt < view.askedAt && !listed.contains(tracked.fingerprint) {
+            for tracked in state.firingAlerts
+            where tracked.source != .probe && tracked.receivedAt < view.askedAt && !listed.contains(tracked.fingerprint) {
                 state.alerts[tracked.fingerprint]?.status = .resolved
                 state.alerts[tracked.fingerprint]?.receivedAt = now
                 state.alerts[tracked.fingerprint]?.source = .alertmanagerAPI

@@ -30,8 +30,13 @@ public struct FailoverEngine: Sendable {
     public private(set) var firing: FiringOverview
 
     private static func overview(of state: FailoverState, policy: FailoverPolicy) -> FiringOverview {
-        let scan = state.firingOverview { policy.isConfirmedTrigger($0.labels) }
+        let scan = state.firingOverview { confirms($0, policy: policy) }
         return FiringOverview(count: scan.count, oldestConfirmed: scan.oldestPreferred, oldest: scan.oldest)
+    }
+
+    /// Whether a firing alert confirms on-prem is down; failoverd's own probe only pre-warms.
+    static func confirms(_ alert: TrackedAlert, policy: FailoverPolicy) -> Bool {
+        alert.source != .probe && policy.isConfirmedTrigger(alert.labels)
     }
 
     // MARK: Notices
@@ -107,7 +112,7 @@ public struct FailoverEngine: Sendable {
                 state.failedOverSince = now
                 state.lastFailover = FailoverEpisode(triggeredAt: now)
             }
-            let confirmed = firing.first { policy.isConfirmedTrigger($0.labels) }
+            let confirmed = firing.first { Self.confirms($0, policy: policy) }
             if confirmed != nil, state.lastFailover?.confirmedAt == nil {
                 state.lastFailover?.confirmedAt = now
             }

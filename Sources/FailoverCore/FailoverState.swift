@@ -80,6 +80,9 @@ public enum NoticeSource: String, Codable, Sendable, Equatable {
     /// Alertmanager's API listed the alert as active, or stopped listing it: an inference that
     /// a later notice about the same episode may overrule (see `FailoverEngine.classify`).
     case alertmanagerAPI = "alertmanager_api"
+    /// failoverd's own probe of on-prem: a pre-warm that Alertmanager never heard of, so its
+    /// view neither confirms nor resolves it.
+    case probe
 }
 
 /// When each phase of one failover happened, as failoverd saw it: the evidence an operator

@@ -207,18 +207,29 @@ private func makeDecider(
     if named { logger[metadataKey: "service"] = .string(service.name) }
     let runtime = dependencies.runtime(service, logger)
     let policy = try service.settings.policy()
+    let serviceMetrics = metrics.service(named ? service.name : nil)
     let controller = FailoverController(
         policy: policy,
         runtime: runtime,
         // Each of several services keeps its state in its own directory; a single one where it
         // always has.
         store: StateStore(directory: configuration.stateDirectory + (named ? "/\(service.name)" : "")),
-        metrics: metrics.service(named ? service.name : nil),
+        metrics: serviceMetrics,
         logger: logger,
         clock: dependencies.clock,
         maximumRestartDelay: configuration.maximumBackoff
     )
-    return ServiceDecider(member: ServiceFleet.Member(name: service.name, controller: controller), runtime: runtime, policy: policy, logger: logger)
+    let probe = service.settings.probe.isEnabled ? service.settings.probe : nil
+    let prober = probe.map {
+        OnPremProbeService(settings: $0, controller: controller, metrics: serviceMetrics, logger: logger, clock: dependencies.clock)
+    }
+    return ServiceDecider(
+        member: ServiceFleet.Member(name: service.name, controller: controller),
+        runtime: runtime,
+        policy: policy,
+        probe: prober,
+        logger: logger
+    )
 }
 
 /// A service's controller with what starting it needs.
@@ -226,11 +237,13 @@ private struct ServiceDecider {
     let member: ServiceFleet.Member
     let runtime: any CloudRuntime
     let policy: FailoverPolicy
+    /// failoverd's own probe of on-prem, when the service has one.
+    let probe: OnPremProbeService?
     let logger: Logger
 
     /// Bootstraps the controller (state restored, Alertmanager's view applied, the target
-    /// prepared) and returns the loops that keep it current: reconcile and runtime events. A
-    /// webhook that disagrees with its state asks Alertmanager again, for every service.
+    /// prepared) and returns the loops that keep it current: reconcile, runtime events and the
+    /// probe. A webhook that disagrees with its state asks Alertmanager again, for every service.
     func start(
         alertmanagerView: AlertmanagerView?,
         sync: AlertmanagerSync?,
@@ -247,6 +260,7 @@ private struct ServiceDecider {
         if configuration.followDockerEvents {
             loops.append(RuntimeWatchService(controller: controller, runtime: runtime, maximumBackoff: configuration.maximumBackoff, logger: logger))
         }
+        if let probe { loops.append(probe) }
         return loops
     }
 }

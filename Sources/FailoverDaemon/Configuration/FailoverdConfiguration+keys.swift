@@ -187,6 +187,24 @@ extension FailoverdConfiguration {
             "Replicas of the Swarm service while failed over; failover completes when all run (and are healthy, with a HEALTHCHECK)."
         ),
         ConfigurationKey(
+            "probe.url",
+            service: \.probe.url,
+            "On-prem's health URL that failoverd itself GETs every probe.interval_seconds; probe.failures failures in a row pre-warm the cloud copy as OnPremDownSuspected does (only Alertmanager confirms a failover; HAProxy still routes). Empty: no probe."
+        ),
+        ConfigurationKey(
+            "probe.interval_seconds",
+            service: \.probe.interval,
+            allowed: .positive,
+            "Time between probes: the load on on-prem is one GET per interval per failoverd."
+        ),
+        ConfigurationKey(
+            "probe.timeout_seconds",
+            service: \.probe.timeout,
+            allowed: .positive,
+            "Longest one probe may take, connecting included (at most the interval); slower counts as failed."
+        ),
+        ConfigurationKey("probe.failures", service: \.probe.failures, allowed: .atLeast(1), "Failed probes in a row that pre-warm the cloud copy."),
+        ConfigurationKey(
             "container.name",
             service: \.container.name,
             allowed: .nonEmpty,

@@ -95,7 +95,7 @@ extension FailoverdConfiguration {
             do {
                 for perServiceKey in Self.perServiceKeys { try perServiceKey.validate(service.settings) }
                 _ = try service.settings.policy()
-                try service.settings.validateTarget()
+                try service.settings.validateRules()
             } catch {
                 throw ConfigurationError(key: "\(key).\(error.key)", problem: error.problem)
             }

@@ -199,7 +199,7 @@ public struct FailoverdConfiguration: Sendable, Equatable {
         guard (tlsCertificatePath == nil) == (tlsKeyPath == nil) else {
             throw ConfigurationError(key: "tls", problem: "set both tls.certificate and tls.key, or neither")
         }
-        try service.validateTarget()
+        try service.validateRules()
         try validateServices()
     }
 

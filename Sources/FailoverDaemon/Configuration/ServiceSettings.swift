@@ -29,6 +29,8 @@ public struct ServiceSettings: Sendable, Equatable {
     public var swarmReplicas = 1
     /// The cloud container; with a Swarm target, each replica's container and the service's name.
     public var container = ContainerSpec(name: "cloud-api", image: "", environment: ["SITE=cloud"])
+    /// failoverd's own probe of on-prem, a pre-warm faster than Prometheus'; off by default.
+    public var probe = ProbeSettings()
 
     /// All defaults.
     public init() {}
@@ -58,8 +60,9 @@ public struct ServiceSettings: Sendable, Equatable {
         )
     }
 
-    /// Rules between the target keys.
-    func validateTarget() throws(ConfigurationError) {
+    /// Rules between keys: the target's, the probe's.
+    func validateRules() throws(ConfigurationError) {
+        try probe.validate()
         guard target != .swarm || container.ports.isEmpty else {
             throw ConfigurationError(
                 key: "container.ports",

@@ -112,6 +112,18 @@ struct DecisionJournal: Sendable {
         }
     }
 
+    func probed(failing: Bool, since: Date) {
+        metrics.probeFailing(failing)
+        if failing {
+            logger.notice(
+                "on-prem fails failoverd's probe; pre-warming the cloud copy (Alertmanager confirms a failover)",
+                metadata: ["probe.failing_since": .string(RFC3339.format(since)), "decision.outcome": "probe_failing"]
+            )
+        } else {
+            logger.notice("on-prem passes failoverd's probe again", metadata: ["decision.outcome": "probe_passing"])
+        }
+    }
+
     func pauseChanged(_ paused: Bool) {
         logger.notice(paused ? "automation paused by operator" : "automation resumed by operator")
     }

@@ -177,6 +177,21 @@ public actor FailoverController {
         return correction
     }
 
+    // MARK: failoverd's own probe of on-prem
+
+    /// The probe's verdict: failing (since its first failed probe) pre-warms the cloud copy;
+    /// passing ends that, and the pre-warm hold-down runs. A verdict the state already holds
+    /// changes nothing.
+    public func probeVerdict(failing: Bool, since: Date) {
+        let change = engine.applyProbe(failing: failing, since: since, now: now())
+        guard change.stateChanged else { return }
+        journal.probed(failing: failing, since: since)
+        _ = persist()
+        publish()
+        wake(at: engine.state.holdDownUntil)
+        _ = requestConvergence()
+    }
+
     // MARK: Operator and loop
 
     /// One reconcile pass: bring actual to desired (restart a vanished or exited copy, stop

@@ -155,6 +155,30 @@ public struct DaemonMetrics: Sendable {
         ).increment()
     }
 
+    /// One probe of on-prem, by result.
+    func probe(passed: Bool) {
+        registry.makeCounter(
+            descriptor: .init(
+                metricName: "failoverd_probe_requests",
+                unitName: "total",
+                helpText: "failoverd's own probes of on-prem (probe.url) by result: passed (2xx within the timeout) or failed."
+            ),
+            labels: serviceLabels + [("result", passed ? "passed" : "failed")]
+        ).increment()
+    }
+
+    /// Whether the probe's verdict is failing: the cloud copy is pre-warmed.
+    func probeFailing(_ failing: Bool) {
+        registry.makeGauge(
+            descriptor: .init(
+                metricName: "failoverd_probe_failing",
+                unitName: "",
+                helpText: "1 while on-prem fails failoverd's own probe (probe.failures in a row) and the cloud copy is pre-warmed."
+            ),
+            labels: serviceLabels
+        ).set(Double(failing ? 1 : 0))
+    }
+
     /// Trigger alerts whose state Alertmanager's API corrected, by kind.
     func alertmanagerCorrections(foundFiring: Int, resolved: Int) {
         for (kind, count) in [("found_firing", foundFiring), ("resolved", resolved)] {

@@ -1,0 +1,33 @@
+import ServiceSupport
+
+/// failoverd's own probe of on-prem, per service: an HTTP GET of `url` every `interval`. After
+/// `failures` in a row the cloud copy is pre-warmed, as the `OnPremDownSuspected` alert does,
+/// without waiting for Prometheus' scrape and rule evaluation; the first success ends it (the
+/// pre-warm hold-down then runs). Off while `url` is empty.
+public struct ProbeSettings: Sendable, Equatable {
+    /// On-prem's health URL, as failoverd reaches it (http:// or https://).
+    public var url = ""
+    /// Time from the start of one probe to the start of the next.
+    public var interval: Duration = .milliseconds(250)
+    /// Longest one probe may take, connecting included; slower counts as failed.
+    public var timeout: Duration = .milliseconds(250)
+    /// Failed probes in a row that pre-warm the cloud copy.
+    public var failures = 2
+
+    /// Whether the probe runs.
+    public var isEnabled: Bool { !url.isEmpty }
+
+    /// Rules between the probe's keys.
+    func validate() throws(ConfigurationError) {
+        guard isEnabled else { return }
+        guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
+            throw ConfigurationError(key: "probe.url", problem: "'\(url)' is not an http:// or https:// URL")
+        }
+        guard timeout <= interval else {
+            throw ConfigurationError(
+                key: "probe.timeout_seconds",
+                problem: "must be at most probe.interval_seconds (\(Duration.format(interval))): one probe at a time"
+            )
+        }
+    }
+}
