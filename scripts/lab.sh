@@ -273,7 +273,7 @@ if [ -n "$failoverd_pid" ]; then
     note failoverd_peak_rss_mib "$(awk '/VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$failoverd_pid/status")"
 fi
 cat >"$work/drill.json" <<JSON
-{"profile": "$profile", "scenario": "$scenario", "target": "$target", "onprem_down": $t_down, "onprem_back": $t_up, "hold_down_seconds": $hold_down,
+{"profile": "$profile", "scenario": "$scenario", "target": "$target", "probe": $([ -n "$probe_port" ] && echo true || echo false), "onprem_down": $t_down, "onprem_back": $t_up, "hold_down_seconds": $hold_down,
  "rate": $rate, "client_timeout_seconds": $(awk -v ms="$client_timeout_ms" 'BEGIN {print ms / 1000}')}
 JSON
 # Every query of the shipped Grafana dashboard, over this run: each must return series. failoverd

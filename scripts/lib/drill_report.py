@@ -217,7 +217,7 @@ def summary_lines(report, times):
     rel = lambda key: f"{times[key] - times['onprem_down']:+.2f} s" if times.get(key) else "not seen"
     yes = lambda flag: "yes" if flag else "no"
     notes = [f"  {key}: {value}" for key, value in report["notes"].items()]
-    return [f"Scenario {report['scenario']} ({report['profile']} profile)",
+    return [f"Scenario {report['scenario']} ({report['profile']} profile{', failoverd probes on-prem' if report.get('probe') else ''})",
             *(f"  {key:<18} {rel(key)}" for key in times),
             f"  RTO (on-prem down -> first cloud 200): {f['rto_seconds']} s",
             f"    detection {f['detection_seconds']} s (OnPremDown confirmed after {f['confirmation_seconds']} s), alert->webhook {f['alert_to_webhook_seconds']} s, "
@@ -243,6 +243,7 @@ def main(work):
     figures_["webhook_replies"] = webhook_replies(open(f"{work}/failoverd_metrics.txt").read())
     notes = {key: value for note in json_lines(f"{work}/notes.jsonl") or [] for key, value in note.items()}
     report = {"scenario": drill["scenario"], "profile": drill["profile"], "target": drill.get("target", "container"),
+              "probe": drill.get("probe", False),
               "hold_down_seconds": drill["hold_down_seconds"],
               "rate": drill["rate"], "client_timeout_seconds": drill.get("client_timeout_seconds"), "phases": times,
               "figures": figures_, "notes": notes,
