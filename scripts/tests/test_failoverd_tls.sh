@@ -109,9 +109,10 @@ YAML
 check "amtool accepts Alertmanager's webhook with a client certificate" amtool check-config "$work/alertmanager.yml"
 start_alertmanager_process am_pid "$work/alertmanager.yml" "$am_port" "$work/am"
 check "Alertmanager starts" wait_for 20 curl -fsS "http://127.0.0.1:$am_port/-/ready"
-curl -fsS -X POST -H 'Content-Type: application/json' "http://127.0.0.1:$am_port/api/v2/alerts" \
-    -d '[{"labels":{"alertname":"OnPremDown","site":"dc1"}}]' >/dev/null
-delivered() { curl -fsS --cacert "$work/cert.pem" --cert "$work/am.pem" --key "$work/am.key" "https://127.0.0.1:$port/metrics" |
-    grep -Eq '^failoverd_webhook_requests_total\{code="503"\} [1-9]'; }
+post_alert_to_alertmanager "$am_port" '{"alertname": "OnPremDown", "site": "dc1"}' "$(rfc3339_now)" >/dev/null
+delivered() {
+    page_has "https://127.0.0.1:$port/metrics" '^failoverd_webhook_requests_total{code="503"} [1-9]' \
+        --cacert "$work/cert.pem" --cert "$work/am.pem" --key "$work/am.key"
+}
 check "Alertmanager's webhook reaches failoverd through the client-certificate check (503: Docker is absent)" wait_for 20 delivered
 finish
