@@ -295,6 +295,18 @@ struct FailoverdConfigurationTests {
         }
     }
 
+    @Test(arguments: ["1e19", "1e30", "-1e30", "1000000001"])
+    func durationsTooLongForATimerAreRefusedAtLoad(_ seconds: String) throws {
+        let (path, directory) = try writeConfiguration("hold_down_seconds: \(seconds)\n")
+        defer { removeDirectory(directory) }
+        #expect {
+            _ = try FailoverdConfiguration.load(file: path, environment: [:])
+        } throws: { error in
+            let error = error as? ConfigurationError
+            return error?.key == "hold_down_seconds" && error?.problem.contains("beyond the longest duration") == true
+        }
+    }
+
     @Test func anUnknownTargetIsRefusedAtLoadNamingTheKnownOnes() throws {
         let (path, directory) = try writeConfiguration("target: kubernetes\ncontainer: {image: x}\nauth: {token_file: /t}\n")
         defer { removeDirectory(directory) }

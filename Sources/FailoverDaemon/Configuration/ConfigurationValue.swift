@@ -79,8 +79,15 @@ extension Duration: ConfigurationValue {
         guard let seconds = node.float, seconds.isFinite else {
             throw ConfigurationError(key: key, problem: "expected a number of seconds, got '\(node.scalar?.string ?? "a collection")'")
         }
+        guard abs(seconds) <= Self.longestConfigurable else {
+            throw ConfigurationError(key: key, problem: "\(node.scalar?.string ?? "") seconds is beyond the longest duration failoverd takes (\(Int(Self.longestConfigurable)) s, about 31 years)")
+        }
         self = .seconds(seconds)
     }
+
+    /// Longer durations overflow where they become timers (NIO's `TimeAmount` counts nanoseconds
+    /// in 64 bits, 292 years) and mean nothing on an on-call rota.
+    static let longestConfigurable: Double = 1e9
 
     var node: YAMLNode { YAMLNode(Self.format(self)) }
 
