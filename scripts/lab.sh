@@ -7,7 +7,7 @@
 #
 #   scripts/lab.sh [--scenario NAME] [--list] [--profile fast|reference] [--target container|swarm]
 #                  [--down-seconds N] [--hold-down N] [--work DIR] [--rate RPS] [--client-timeout-ms MS]
-#                  [--probe] [--no-build]
+#                  [--probe] [--probe-interval SECONDS] [--haproxy-config FILE] [--no-build]
 #
 # --list prints the scenarios and what each must show: each is a folder scripts/scenarios/NAME
 # with the fault it injects (run.sh) and its expectations (expect.py); scripts/chaos.sh runs them all.
@@ -22,14 +22,17 @@
 # --target swarm makes the cloud host's dockerd a single-node swarm (left again at teardown) and
 # the cloud copy a Swarm service failoverd scales from 0 to 1 replica (host networking: one per
 # node); it runs the crash scenario.
-# --probe turns on failoverd's own probe of on-prem's /health (probe.url, shipped timings).
+# --probe turns on failoverd's own probe of on-prem's /health (probe.url, shipped timings);
+# --probe-interval also sets its interval_seconds, and timeout_seconds to the same.
+# --haproxy-config runs HAProxy from FILE instead of haproxy/haproxy.cfg (an earlier version, to
+# compare against).
 # Run it under scripts/with_dockerd.sh (make lab does) unless a dockerd already runs.
 set -euo pipefail
 cd "$(dirname "$0")/.." || exit 1
 root=$(pwd)
 . scripts/tests/lib.sh
 
-scenario=crash; profile=fast; target=container; down_seconds=20; rate=50; work=""; hold_down=10; client_timeout_ms=5000; build=1; probe=0
+scenario=crash; profile=fast; target=container; down_seconds=20; rate=50; work=""; hold_down=10; client_timeout_ms=5000; build=1; probe=0; probe_interval=""; haproxy_config=haproxy/haproxy.cfg
 while [ $# -gt 0 ]; do
     case "$1" in
         --scenario) scenario=$2; shift 2 ;;
@@ -43,7 +46,9 @@ while [ $# -gt 0 ]; do
         --client-timeout-ms) client_timeout_ms=$2; shift 2 ;;
         --no-build) build=0; shift ;;
         --probe) probe=1; shift ;;
-        -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+        --probe-interval) probe=1; probe_interval=$2; shift 2 ;;
+        --haproxy-config) haproxy_config=$2; shift 2 ;;
+        -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
         *) echo "unknown argument: $1" >&2; exit 2 ;;
     esac
 done
@@ -170,7 +175,7 @@ cp prometheus/prometheus.yml "$work/prometheus/"
 # The lab's failoverd speaks plain HTTP, but the CA file Prometheus and Alertmanager pin must exist.
 throwaway_ca_file "$work/prometheus/failoverd-ca.pem"
 cp prometheus/rules/*.yml "$work/prometheus/rules/"
-cp haproxy/haproxy.cfg "$work/haproxy.cfg"
+cp "$haproxy_config" "$work/haproxy.cfg"
 new_token "$work/token"
 cat >"$work/prometheus/targets/onprem-api.json" <<JSON
 [{"targets": ["127.0.0.1:$scraped_onprem_port"], "labels": {"site": "onprem"}},
@@ -190,7 +195,7 @@ listen: {host: 127.0.0.1, port: $failoverd_port}
 auth: {token_file: $work/token}
 hold_down_seconds: $hold_down
 $([ "$profile" = reference ] && echo "prewarm_triggers: []")
-$([ -n "$probe_port" ] && echo "probe: {url: \"http://127.0.0.1:$probe_port/health\"}")
+$([ -n "$probe_port" ] && echo "probe: {url: \"http://127.0.0.1:$probe_port/health\"${probe_interval:+, interval_seconds: $probe_interval, timeout_seconds: $probe_interval}}")
 reconcile_interval_seconds: 1
 state_directory: ${failoverd_state:-$work/failoverd-state}
 docker: {socket: ${failoverd_docker_socket:-$cloud_host/docker.sock}}

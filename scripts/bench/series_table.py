@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Prints lab_series.sh's tables from the reports under SERIES: each figure's median and runs,
 shipped timings beside the reference setup's (and the Swarm target beside the container), with
-the ratio of medians, and the false-positive drill's runs.
+the ratio of medians, and the false-positive drills' runs; with the sub-second runs, the crash
+and the hang with failoverd's probe beside today's configuration (RTO p50 and worst, failed
+requests for 1 s clients, p99 latency while on-prem was down).
 
     series_table.py SERIES
 """
@@ -19,9 +21,9 @@ def cell(values):
 def values(runs, key):
     return [round(v, 2) if isinstance(v, float) else v for v in (r["figures"][key] for r in runs)]
 fast, reference, false_positive = reports("fast"), reports("reference"), reports("false-positive")
-swarm = reports("swarm")
+swarm, probe_false_positive = reports("swarm"), reports("probe-false-positive")
 keys = ["rto_seconds", "detection_seconds", "confirmation_seconds", "alert_to_webhook_seconds",
-        "webhook_to_container_running_seconds", "container_running_to_first_cloud_200_seconds",
+        "trigger_to_container_running_seconds", "container_running_to_first_cloud_200_seconds",
         "failed_requests_during_failover", "failed_requests_during_failover_for_1s_clients",
         "slowest_failover_request_seconds", "failed_requests_during_failback", "time_to_failback_seconds",
         "cloud_uptime_seconds"]
@@ -37,11 +39,41 @@ if reference:
 if swarm:
     print()
     table(fast, "container target", swarm, "Swarm service target (1 replica)", lambda mine, theirs: f"swarm/container {theirs / mine:.2f}")
-print()
-print(f"False-positive drill (on-prem up, 1.5 s of lost scrapes), {len(false_positive)} runs:")
-for r in false_positive:
-    f = r["figures"]
-    print(f"  failed requests {f['requests_failed_total']} of {f['requests_total']}, slower than 1 s: "
-          f"{f['failed_requests_during_failover_for_1s_clients']}, served by cloud: {f['requests_served_by_cloud']}, "
-          f"OnPremDown fired: {f['onprem_down_fired']}, cloud ran {f['cloud_uptime_seconds']} s, "
-          f"stopped {f['prewarm_stop_seconds']} s after the pre-warm's last firing evaluation")
+def subsecond_table():
+    """The crash and the hang, probe beside today's configuration: p50 and worst of the RTO, and
+    each run's failures for 1 s clients and p99 latency."""
+    columns = [(f"{config}-{scenario}", f"{scenario}, {name}") for scenario in ("crash", "hang")
+               for config, name in (("probe", "probe"), ("today", "today"))]
+    runs = {prefix: reports(prefix) for prefix, _ in columns}
+    print("| figure | " + " | ".join(f"{name}, {len(runs[prefix])} runs" for prefix, name in columns) + " |")
+    print("| --- |" + " --- |" * len(columns))
+    def row(label, text_of):
+        print(f"| {label} | " + " | ".join(text_of(values(runs[prefix], key_of[label])) for prefix, _ in columns) + " |")
+    def spread(found):
+        found = [v for v in found if v is not None]
+        return f"p50 {statistics.median(found):g}, worst {max(found):g}" if found else "not seen"
+    listed = lambda found: ", ".join("-" if v is None else f"{v:g}" for v in found)
+    key_of = {"RTO s": "rto_seconds", "RTO s, runs": "rto_seconds", "detection s": "detection_seconds",
+              "failed, 1 s clients": "failed_requests_during_failover_for_1s_clients",
+              "failed, 5 s clients": "failed_requests_during_failover",
+              "p99 latency s": "p99_failover_latency_seconds", "slowest s": "slowest_failover_request_seconds"}
+    row("RTO s", spread)
+    for label in ("RTO s, runs", "detection s", "failed, 1 s clients", "failed, 5 s clients", "p99 latency s", "slowest s"):
+        row(label, listed)
+def false_positives(runs, title):
+    print(f"{title}, {len(runs)} runs:")
+    for r in runs:
+        f = r["figures"]
+        print(f"  failed requests {f['requests_failed_total']} of {f['requests_total']}, slower than 1 s: "
+              f"{f['failed_requests_during_failover_for_1s_clients']}, served by cloud: {f['requests_served_by_cloud']}, "
+              f"OnPremDown fired: {f['onprem_down_fired']}, cloud ran {f['cloud_uptime_seconds']} s, "
+              f"stopped {f['prewarm_stop_seconds']} s after the pre-warm's last firing evaluation")
+if reports("probe-crash"):
+    print()
+    subsecond_table()
+if false_positive:
+    print()
+    false_positives(false_positive, "False-positive drill (on-prem up, 1.5 s of lost scrapes)")
+if probe_false_positive:
+    print()
+    false_positives(probe_false_positive, "Probe false positive (on-prem up, 1.5 s of lost probes and scrapes)")

@@ -29,6 +29,14 @@ def rfc3339(text):
     return datetime.fromisoformat(text).timestamp()
 
 
+def percentile(values, fraction):
+    """The nearest-rank percentile: the smallest value at least `fraction` of them do not exceed."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return round(ordered[max(0, math.ceil(fraction * len(ordered)) - 1)], 3)
+
+
 def first(values):
     values = [v for v in values if v is not None]
     return min(values) if values else None
@@ -89,7 +97,7 @@ def phases(requests, drill, alerts, inspect, status, onprem_events, cloud_events
                 for t, _ in series["values"] if float(t) >= down]
     confirmed, prewarm = firing_samples("OnPremDown"), firing_samples("OnPremDownSuspected")
     triggered = rfc3339((status.get("last_failover") or {}).get("triggered_at"))
-    webhook = triggered if triggered and triggered >= down else None
+    triggered_at = triggered if triggered and triggered >= down else None
     if inspect:
         started, finished = rfc3339(inspect["State"]["StartedAt"]), rfc3339(inspect["State"]["FinishedAt"])
     else:  # the replicas' own start and die events
@@ -102,7 +110,8 @@ def phases(requests, drill, alerts, inspect, status, onprem_events, cloud_events
         "onprem_down": down,
         "prewarm_firing": min(prewarm) if prewarm else None,
         "alert_firing": min(confirmed) if confirmed else None,
-        "webhook_received": webhook,
+        # failoverd's first trigger: a webhook, or its own probe's verdict.
+        "failoverd_triggered": triggered_at,
         "container_running": started if started and started >= down else None,
         "first_cloud_200": first_cloud,
         "onprem_back": back,
@@ -130,24 +139,30 @@ def figures(requests, times):
         return sum(1 for r in requests if start <= r["time"] < end
                    and (r["status"] != 200 or (client_timeout is not None and r["latency"] > client_timeout)))
 
-    # The first trigger to fire, pre-warm or confirmed, is the one failoverd acts on.
+    # Prometheus' first trigger to fire, pre-warm or confirmed, is the one a webhook carries;
+    # failoverd triggered before it fired only by its own probe.
     times = dict(times, trigger_firing=first([times["prewarm_firing"], times["alert_firing"]]))
+    by_probe = times["failoverd_triggered"] is not None and (times["trigger_firing"] is None
+                                                             or times["failoverd_triggered"] < times["trigger_firing"])
+    failover = [r for r in requests if times["onprem_down"] <= r["time"] < times["onprem_back"]]
 
     return {
         "rto_seconds": span("onprem_down", "first_cloud_200"),
-        "detection_seconds": span("onprem_down", "trigger_firing"),
+        "triggered_by": ("probe" if by_probe else "alert") if times["failoverd_triggered"] else None,
+        "detection_seconds": span("onprem_down", "failoverd_triggered" if by_probe else "trigger_firing"),
         "confirmation_seconds": span("onprem_down", "alert_firing"),
-        "alert_to_webhook_seconds": span("trigger_firing", "webhook_received"),
-        "webhook_to_container_running_seconds": span("webhook_received", "container_running"),
+        "alert_to_webhook_seconds": None if by_probe else span("trigger_firing", "failoverd_triggered"),
+        "trigger_to_container_running_seconds": span("failoverd_triggered", "container_running"),
         "container_running_to_first_cloud_200_seconds": span("container_running", "first_cloud_200"),
         "failed_requests_during_failover": failed_between(times["onprem_down"], times["onprem_back"]),
         "failed_requests_during_failover_for_1s_clients": failed_between(times["onprem_down"], times["onprem_back"], 1.0),
-        "slowest_failover_request_seconds": max((r["latency"] for r in requests
-                                                 if times["onprem_down"] <= r["time"] < times["onprem_back"]), default=None),
+        "slowest_failover_request_seconds": max((r["latency"] for r in failover), default=None),
+        # A failed request counts with the time it took to fail.
+        "p99_failover_latency_seconds": percentile([r["latency"] for r in failover], 0.99),
         "failed_requests_during_failback": failed_between(times["onprem_back"], failback_window_end(times)),
         "time_to_failback_seconds": span("onprem_back", "failback"),
         "cloud_uptime_seconds": span("container_running", "cloud_stopped"),
-        "requests_during_failover": sum(1 for r in requests if times["onprem_down"] <= r["time"] < times["onprem_back"]),
+        "requests_during_failover": len(failover),
         "requests_total": len(requests),
         "requests_failed_total": sum(1 for r in requests if r["status"] != 200),
         "requests_failed_after_onprem_back": failed_between(times["onprem_back"] + 1, math.inf),
@@ -220,10 +235,12 @@ def summary_lines(report, times):
     return [f"Scenario {report['scenario']} ({report['profile']} profile{', failoverd probes on-prem' if report.get('probe') else ''})",
             *(f"  {key:<18} {rel(key)}" for key in times),
             f"  RTO (on-prem down -> first cloud 200): {f['rto_seconds']} s",
-            f"    detection {f['detection_seconds']} s (OnPremDown confirmed after {f['confirmation_seconds']} s), alert->webhook {f['alert_to_webhook_seconds']} s, "
-            f"webhook->running {f['webhook_to_container_running_seconds']} s, running->first 200 {f['container_running_to_first_cloud_200_seconds']} s",
+            f"    detection {f['detection_seconds']} s (by {'failoverd' + chr(39) + 's probe' if f['triggered_by'] == 'probe' else 'Prometheus'}; "
+            f"OnPremDown confirmed after {f['confirmation_seconds']} s), alert->webhook {f['alert_to_webhook_seconds']} s, "
+            f"trigger->running {f['trigger_to_container_running_seconds']} s, running->first 200 {f['container_running_to_first_cloud_200_seconds']} s",
             f"  failed requests: during failover {f['failed_requests_during_failover']} (client timeout {report['client_timeout_seconds']} s; "
-            f"{f['failed_requests_during_failover_for_1s_clients']} for 1 s clients, slowest answer {f['slowest_failover_request_seconds']} s), "
+            f"{f['failed_requests_during_failover_for_1s_clients']} for 1 s clients; p99 latency {f['p99_failover_latency_seconds']} s, "
+            f"slowest {f['slowest_failover_request_seconds']} s), "
             f"during failback {f['failed_requests_during_failback']}, after on-prem was back {f['requests_failed_after_onprem_back']} "
             f"(of {f['requests_total']} sent; {f['requests_served_by_cloud']} served by the cloud copy)",
             f"  cloud copy: {f['cloud_starts']} start(s), {f['cloud_stops']} stop(s), stopped while on-prem was down: "

@@ -20,7 +20,7 @@ from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 SITES = (("onprem", "#2b6cb0", "served by on-prem"), ("cloud", "#dd6b20", "served by cloud"), ("error", "#c53030", "failed"))
 PHASES = {"onprem_down": "on-prem down", "prewarm_firing": "pre-warm alert", "alert_firing": "OnPremDown firing",
-          "webhook_received": "webhook", "container_running": "cloud running", "first_cloud_200": "first cloud 200",
+          "failoverd_triggered": "failoverd triggered", "container_running": "cloud running", "first_cloud_200": "first cloud 200",
           "onprem_back": "on-prem back", "failback": "failback", "alert_resolved": "alert resolved",
           "cloud_stopped": "cloud stopped"}
 

@@ -80,7 +80,11 @@ extension Duration: ConfigurationValue {
             throw ConfigurationError(key: key, problem: "expected a number of seconds, got '\(node.scalar?.string ?? "a collection")'")
         }
         guard abs(seconds) <= Self.longestConfigurable else {
-            throw ConfigurationError(key: key, problem: "\(node.scalar?.string ?? "") seconds is beyond the longest duration failoverd takes (\(Int(Self.longestConfigurable)) s, about 31 years)")
+            throw ConfigurationError(
+                key: key,
+                problem: "\(node.scalar?.string ?? "") seconds is beyond the longest duration failoverd takes "
+                    + "(\(Int(Self.longestConfigurable)) s, about 31 years)"
+            )
         }
         self = .seconds(seconds)
     }

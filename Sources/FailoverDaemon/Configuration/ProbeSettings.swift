@@ -8,9 +8,9 @@ public struct ProbeSettings: Sendable, Equatable {
     /// On-prem's health URL, as failoverd reaches it (http:// or https://).
     public var url = ""
     /// Time from the start of one probe to the start of the next.
-    public var interval: Duration = .milliseconds(250)
+    public var interval: Duration = .milliseconds(200)
     /// Longest one probe may take, connecting included; slower counts as failed.
-    public var timeout: Duration = .milliseconds(250)
+    public var timeout: Duration = .milliseconds(200)
     /// Failed probes in a row that pre-warm the cloud copy.
     public var failures = 2
 

@@ -19,6 +19,9 @@ struct OnPremProbeService: Service {
     func run() async throws {
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: TimeAmount(settings.timeout), read: TimeAmount(settings.timeout))
+        // A refused connection is a failed probe at once: retried, it would only fail at the
+        // timeout, a crash would be seen as late as a hang, and the next probe is the retry.
+        configuration.connectionPool.retryConnectionEstablishment = false
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         logger.info("probing on-prem", metadata: ["probe.url": .string(settings.url), "probe.interval": .stringConvertible(settings.interval)])
         await cancelWhenGracefulShutdown {

@@ -8,7 +8,7 @@ def replies(run, kind):
 
 EXPECTATIONS = full_outage(
     ("the webhook reached a running cloud copy within 2 s",
-     lambda run: at_most(run["figures"]["webhook_to_container_running_seconds"], 2)),
+     lambda run: at_most(run["figures"]["trigger_to_container_running_seconds"], 2)),
     ("failoverd answered no hostile request with a 5xx",
      lambda run: all(not code.startswith("5") for kind in run["notes"].get("hostile_replies", {}).values() for code in kind)),
     ("failoverd refused the junk with 400, the oversized with 413, the unauthenticated with 401",

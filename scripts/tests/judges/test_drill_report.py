@@ -61,3 +61,31 @@ def test_a_started_copy_or_no_inspection_is_not_never_started():
 def test_a_recorder_that_never_ran_is_reported():
     found = evidence(steady(50, 90, 120), recorded={"onprem_events": True, "cloud_events": False})
     assert found["onprem_events_recorded"] and not found["cloud_events_recorded"]
+
+
+def phase_times(**known):
+    keys = ("prewarm_firing", "alert_firing", "failoverd_triggered", "container_running", "first_cloud_200",
+            "failback", "alert_resolved", "cloud_stopped")
+    return {**dict.fromkeys(keys), "onprem_down": 100.0, "onprem_back": 110.0, **known}
+
+
+def test_failoverd_triggered_before_any_alert_fired_was_its_probe():
+    found = drill_report.figures(steady(50, 95, 115), phase_times(failoverd_triggered=100.3, prewarm_firing=101.4,
+                                                                   container_running=100.45))
+    assert found["triggered_by"] == "probe" and found["detection_seconds"] == 0.3
+    assert found["alert_to_webhook_seconds"] is None and found["trigger_to_container_running_seconds"] == 0.15
+
+
+def test_failoverd_triggered_after_the_alert_fired_was_the_webhook():
+    found = drill_report.figures(steady(50, 95, 115), phase_times(failoverd_triggered=101.41, prewarm_firing=101.4))
+    assert found["triggered_by"] == "alert" and found["detection_seconds"] == 1.4 and found["alert_to_webhook_seconds"] == 0.01
+
+
+def test_p99_latency_during_failover_counts_a_failed_request_by_its_time():
+    requests = steady(50, 100, 110)  # 500 requests, each 10 ms
+    for slow in requests[:5]:
+        slow["latency"] = 0.8
+    requests[5].update(status=0, latency=2.0)
+    found = drill_report.figures(requests, phase_times())
+    assert found["p99_failover_latency_seconds"] == 0.8 and found["slowest_failover_request_seconds"] == 2.0
+    assert found["failed_requests_during_failover_for_1s_clients"] == 1
