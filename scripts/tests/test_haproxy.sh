@@ -64,48 +64,52 @@ docker stop -t 10 "$onprem" >/dev/null
 check "planned drain (docker stop): traffic moves to the cloud copy with zero failed probes" wait "$probe_pid"
 echo "       $(cat "$work/drain.json")"
 
+# fetch NAME SECONDS [CURL-OPTION...]: a request through HAProxy in the background, its status in
+# $work/NAME.code and its body in $work/NAME.body, its PID in $fetch_pid.
+fetch() {
+    local name=$1 seconds=$2; shift 2
+    curl -s -m "$seconds" -o "$work/$name.body" -w '%{http_code}' "$@" >"$work/$name.code" 2>/dev/null &
+    fetch_pid=$!
+}
+# served_by_cloud NAME: whether that request got a 200 from the cloud copy.
+served_by_cloud() { [ "$(cat "$work/$1.code")" = 200 ] && grep -q cloud "$work/$1.body"; }
+onprem_serves_again() {
+    docker start "$onprem" >/dev/null
+    "$(failover_drill_path)" probe --url "$api" --until-site onprem --timeout 20 --settle 1 >/dev/null 2>&1
+}
+
 # The cloud copy starting while requests arrive: HAProxy retries them against the unchecked
 # cloud-hold server every 250 ms instead of answering 503 at once.
 docker stop -t 5 "$cloud" >/dev/null
-curl -s -m 8 -o "$work/held.body" -w '%{http_code}' "$api" >"$work/held.code" 2>/dev/null &
-curl_pid=$!
+fetch held 8 "$api"
 sleep 1
 docker start "$cloud" >/dev/null
-wait "$curl_pid"
-check "with no server up, a request is held and answered once the cloud copy starts 1 s later, not failed" \
-    bash -c "[ \"\$(cat '$work/held.code')\" = 200 ] && grep -q cloud '$work/held.body'"
-
-docker start "$onprem" >/dev/null
-"$(failover_drill_path)" probe --url "$api" --until-site onprem --timeout 20 --settle 1 >/dev/null 2>&1
+wait "$fetch_pid"
+check "with no server up, a request is held and answered once the cloud copy starts 1 s later, not failed" served_by_cloud held
 
 # The request in flight when on-prem dies (its answer due in 300 ms), with the cloud copy down
 # and started 0.5 s later: retried with pauses until the copy answers, instead of spending every
 # retry at once (HAProxy 2.6 does, for a request that went out on a reused server connection).
+onprem_serves_again
 docker stop -t 5 "$cloud" >/dev/null
-curl -s -m 5 -o "$work/inflight.body" -w '%{http_code}' "$api?delay_ms=300" >"$work/inflight.code" 2>/dev/null &
-curl_pid=$!
+fetch inflight 5 "$api?delay_ms=300"
 sleep 0.15
 docker kill "$onprem" >/dev/null
 sleep 0.5
 docker start "$cloud" >/dev/null
-wait "$curl_pid"
-check "a GET in flight when on-prem dies is answered by the cloud copy once it starts" \
-    bash -c "[ \"\$(cat '$work/inflight.code')\" = 200 ] && grep -q cloud '$work/inflight.body'"
-
-docker start "$onprem" >/dev/null
-"$(failover_drill_path)" probe --url "$api" --until-site onprem --timeout 20 --settle 1 >/dev/null 2>&1
+wait "$fetch_pid"
+check "a GET in flight when on-prem dies is answered by the cloud copy once it starts" served_by_cloud inflight
 
 # A hung on-prem (docker pause: connections accepted, nothing answered) with the cloud copy up:
 # a GET sent at that moment is retried on the copy after the idempotent timeout (400 ms), not
 # held for timeout server (30 s); a POST sent with it is never sent a second time to the copy.
+onprem_serves_again
 docker pause "$onprem" >/dev/null
-curl -s -m 3 -o "$work/hung-get.body" -w '%{http_code}' -H "X-Request-ID: haproxy-test-get-$$" "$api" >"$work/hung-get.code" 2>/dev/null &
-get_pid=$!
-curl -s -m 3 -o /dev/null -X POST -H "X-Request-ID: haproxy-test-post-$$" "$api" 2>/dev/null &
-post_pid=$!
-wait "$get_pid" "$post_pid"
-check "a GET to a hung on-prem is answered by the cloud copy within 3 s" \
-    bash -c "[ \"\$(cat '$work/hung-get.code')\" = 200 ] && grep -q cloud '$work/hung-get.body'"
+fetch hung-get 3 -H "X-Request-ID: haproxy-test-get-$$" "$api"
+get_pid=$fetch_pid
+fetch hung-post 3 -X POST -H "X-Request-ID: haproxy-test-post-$$" "$api"
+wait "$get_pid" "$fetch_pid"
+check "a GET to a hung on-prem is answered by the cloud copy within 3 s" served_by_cloud hung-get
 check "a POST to a hung on-prem is not retried on the cloud copy (it may have had effects)" \
     bash -c "docker logs '$cloud' 2>&1 | grep -q 'haproxy-test-get-$$' && ! docker logs '$cloud' 2>&1 | grep -q 'haproxy-test-post-$$'"
 docker unpause "$onprem" >/dev/null
