@@ -323,6 +323,8 @@ struct FailoverdConfigurationTests {
         ("listen: {port: 70000}", "listen.port", "0–65535"),
         ("max_body_bytes: 10", "max_body_bytes", "≥ 1024"),
         ("target: swarm\nswarm: {replicas: 0}", "swarm.replicas", "≥ 1"),
+        ("swarm: {managers: [/run/node2.sock]}", "swarm.managers", "only serve a swarm target"),
+        ("target: swarm\nswarm: {managers: [node2.sock]}", "swarm.managers", "not an absolute path"),
     ])
     func outOfRangeValuesNameTheKeyTheValueAndTheRange(_ yaml: String, _ key: String, _ range: String) throws {
         let (path, directory) = try writeConfiguration(yaml + "\ncontainer: {image: x}\nauth: {token_file: /t}\n")

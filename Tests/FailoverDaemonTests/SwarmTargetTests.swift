@@ -73,4 +73,23 @@ struct SwarmTargetTests {
         #expect(spec.fingerprint(imageID: "sha256:aaaaaaaaaaaa1") != spec.fingerprint(imageID: "sha256:bbbbbbbbbbbb1"))
         #expect(spec.fingerprint(imageID: "sha256:aaaaaaaaaaaa1") == spec.fingerprint(imageID: "sha256:aaaaaaaaaaaa1"))
     }
+
+    @Test func theDaemonsSocketIsAskedFirstThenEachOtherManagerOnce() {
+        var settings = ServiceSettings()
+        settings.swarmManagers = ["unix:///run/node2.sock", "/run/node3.sock", "/run/node1.sock"]
+        #expect(settings.swarmManagerSockets(first: "/run/node1.sock") == ["/run/node1.sock", "/run/node2.sock", "/run/node3.sock"])
+    }
+
+    @Test func onlyAManagerThatIsGoneOrNoLongerManagesMovesACallToTheNext() {
+        func error(_ kind: DockerError.Kind, _ status: Int? = nil) -> DockerError {
+            DockerError(kind: kind, call: "GET /services/{id}", status: status, message: "test")
+        }
+        #expect(DockerConnection.managerLost(error(.unreachable)))
+        #expect(DockerConnection.managerLost(error(.api, 503)))
+        #expect(!DockerConnection.managerLost(error(.api, 404)))
+        #expect(!DockerConnection.managerLost(error(.api, 409)))
+        // A replica slow to become ready is not a lost manager: the call is not made twice.
+        #expect(!DockerConnection.managerLost(error(.timeout)))
+        #expect(!DockerConnection.managerLost(error(.imageMissing)))
+    }
 }

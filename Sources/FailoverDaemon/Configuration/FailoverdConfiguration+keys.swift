@@ -187,6 +187,11 @@ extension FailoverdConfiguration {
             "Replicas of the Swarm service while failed over; failover completes when all run (and are healthy, with a HEALTHCHECK)."
         ),
         ConfigurationKey(
+            "swarm.managers",
+            service: \.swarmManagers,
+            "Docker sockets of the swarm's other managers (unix:///path or /path), asked in order when the one in use cannot answer; empty: docker.socket alone."
+        ),
+        ConfigurationKey(
             "probe.url",
             service: \.probe.url,
             "On-prem's health URL that failoverd itself GETs every probe.interval_seconds; probe.failures failures in a row pre-warm the cloud copy as OnPremDownSuspected does (only Alertmanager confirms a failover; HAProxy still routes). Empty: no probe."

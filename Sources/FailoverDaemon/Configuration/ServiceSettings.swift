@@ -27,6 +27,9 @@ public struct ServiceSettings: Sendable, Equatable {
     public var target = CloudTarget.container
     /// Replicas of the Swarm service while failed over.
     public var swarmReplicas = 1
+    /// Other swarm managers' Docker sockets, asked in order when the one in use cannot answer
+    /// (its node is lost); empty: the daemon's Docker socket alone.
+    public var swarmManagers: [String] = []
     /// The cloud container; with a Swarm target, each replica's container and the service's name.
     public var container = ContainerSpec(name: "cloud-api", image: "", environment: ["SITE=cloud"])
     /// failoverd's own probe of on-prem, a pre-warm faster than Prometheus'; off by default.
@@ -63,12 +66,28 @@ public struct ServiceSettings: Sendable, Equatable {
     /// Rules between keys: the target's, the probe's.
     func validateRules() throws(ConfigurationError) {
         try probe.validate()
+        guard target == .swarm || swarmManagers.isEmpty else {
+            throw ConfigurationError(key: "swarm.managers", problem: "other managers only serve a swarm target; set target: swarm or remove them")
+        }
+        for manager in swarmManagers where !manager.hasPrefix("/") && !manager.hasPrefix("unix:///") {
+            throw ConfigurationError(key: "swarm.managers", problem: "'\(manager)' is not an absolute path to a Docker socket (unix:///path or /path)")
+        }
         guard target != .swarm || container.ports.isEmpty else {
             throw ConfigurationError(
                 key: "container.ports",
                 problem: "a swarm target publishes no ports (that needs swarm's routing mesh); use network_mode host or an overlay network"
             )
         }
+    }
+
+    /// The Docker sockets of a swarm target's managers, the daemon's first, each once.
+    func swarmManagerSockets(first dockerSocket: String) -> [String] {
+        var sockets = [dockerSocket]
+        for manager in swarmManagers {
+            let path = manager.hasPrefix("unix://") ? String(manager.dropFirst("unix://".count)) : manager
+            if !sockets.contains(path) { sockets.append(path) }
+        }
+        return sockets
     }
 
     /// The longest a healthy convergence of this service can take: a start waiting for health,

@@ -11,7 +11,7 @@ public func makeCloudRuntime(service: ServiceSettings, dockerSocket: String, htt
         DockerSwarmService(
             spec: SwarmServiceSpec(container: service.container, replicas: service.swarmReplicas),
             http: http,
-            socketPath: dockerSocket,
+            sockets: service.swarmManagerSockets(first: dockerSocket),
             readyTimeout: service.readyTimeout,
             logger: logger
         )

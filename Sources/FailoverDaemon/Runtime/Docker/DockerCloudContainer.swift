@@ -18,7 +18,7 @@ public actor DockerCloudContainer: CloudRuntime {
     /// Creates the adapter; nothing is contacted until the first call.
     public init(spec: ContainerSpec, http: HTTPClient, socketPath: String, readyTimeout: Duration, logger: Logger) {
         self.spec = spec
-        self.connection = DockerConnection(http: http, socketPath: socketPath, logger: logger)
+        self.connection = DockerConnection(http: http, sockets: [socketPath], logger: logger)
         self.readyTimeout = readyTimeout
         self.logger = logger
     }

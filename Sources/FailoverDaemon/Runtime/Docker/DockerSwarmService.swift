@@ -10,11 +10,15 @@ public actor DockerSwarmService: CloudRuntime {
     private let connection: DockerConnection
     private let readyTimeout: Duration
     private let logger: Logger
+    /// Whether snapshots name the manager that answered (there is more than one).
+    private let reportsManager: Bool
 
-    /// Creates the adapter; nothing is contacted until the first call.
-    public init(spec: SwarmServiceSpec, http: HTTPClient, socketPath: String, readyTimeout: Duration, logger: Logger) {
+    /// Creates the adapter; nothing is contacted until the first call. `sockets` are the
+    /// managers' Docker sockets, asked in order when the one in use is lost.
+    public init(spec: SwarmServiceSpec, http: HTTPClient, sockets: [String], readyTimeout: Duration, logger: Logger) {
         self.spec = spec
-        self.connection = DockerConnection(http: http, socketPath: socketPath, logger: logger)
+        self.connection = DockerConnection(http: http, sockets: sockets, logger: logger)
+        self.reportsManager = sockets.count > 1
         self.readyTimeout = readyTimeout
         self.logger = logger
     }
@@ -22,35 +26,53 @@ public actor DockerSwarmService: CloudRuntime {
     public nonisolated var engineName: String { "Docker Swarm" }
 
     public func observe() async throws(RuntimeFailure) -> RuntimeSnapshot {
-        try await connection.run { docker throws(DockerError) in
-            try await snapshot(docker, of: try await docker.inspectService(spec.name))
-        }
+        try await naming(
+            connection.run { docker throws(DockerError) in
+                try await snapshot(docker, of: try await docker.inspectService(spec.name))
+            }
+        )
     }
 
     public func prepare() async throws(RuntimeFailure) -> RuntimeSnapshot {
-        try await connection.run { docker throws(DockerError) in
-            try await snapshot(docker, of: try await ensureCreated(docker))
-        }
+        try await naming(
+            connection.run { docker throws(DockerError) in
+                try await snapshot(docker, of: try await ensureCreated(docker))
+            }
+        )
     }
 
     public func start() async throws(RuntimeFailure) -> RuntimeSnapshot {
-        try await connection.run { docker throws(DockerError) in
-            let service = try await ensureCreated(docker)
-            try await docker.scaleService(service.id, replicas: spec.replicas)
-            return try await waitFor(docker, service: service.id, within: readyTimeout, what: "\(spec.replicas) replicas running") {
-                $0.actual == .running
+        try await naming(
+            connection.run { docker throws(DockerError) in
+                let service = try await ensureCreated(docker)
+                try await docker.scaleService(service.id, replicas: spec.replicas)
+                return try await waitFor(docker, service: service.id, within: readyTimeout, what: "\(spec.replicas) replicas running") {
+                    $0.actual == .running
+                }
             }
-        }
+        )
     }
 
     public func stop() async throws(RuntimeFailure) -> RuntimeSnapshot {
-        try await connection.run { docker throws(DockerError) in
-            guard let service = try await docker.inspectService(spec.name) else { return RuntimeSnapshot.missing }
-            try await docker.scaleService(service.id, replicas: 0)
-            // Swarm stops each task with the stop grace period before SIGKILL.
-            let grace = Duration.seconds(spec.container.stopTimeoutSeconds) + .seconds(10)
-            return try await waitFor(docker, service: service.id, within: grace, what: "every replica stopped") { $0.actual == .stopped }
-        }
+        try await naming(
+            connection.run { docker throws(DockerError) in
+                guard let service = try await docker.inspectService(spec.name) else { return RuntimeSnapshot.missing }
+                try await docker.scaleService(service.id, replicas: 0)
+                // Swarm stops each task with the stop grace period before SIGKILL.
+                let grace = Duration.seconds(spec.container.stopTimeoutSeconds) + .seconds(10)
+                return try await waitFor(docker, service: service.id, within: grace, what: "every replica stopped") {
+                    $0.actual == .stopped
+                }
+            }
+        )
+    }
+
+    /// The snapshot, saying which manager answered when there are several (status, /status).
+    private func naming(_ snapshot: RuntimeSnapshot) -> RuntimeSnapshot {
+        guard reportsManager else { return snapshot }
+        var named = snapshot
+        named.status += " (manager \(connection.socket))"
+        return named
     }
 
     public func watch(
