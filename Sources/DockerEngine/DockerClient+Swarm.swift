@@ -50,6 +50,9 @@ extension DockerClient {
                 "RestartPolicy": ["Condition": "any", "Delay": .integer(Int64(spec.restartDelaySeconds * 1_000_000_000))],
                 // Swarm has no "none" network to attach; attaching none is the closest.
                 "Networks": container.networkMode == "none" ? [] : [["Target": .string(container.networkMode)]],
+                // On the host network a replica binds its node's port: one per node, or the
+                // second on a node fails to bind and restarts forever.
+                "Placement": container.networkMode == "host" ? ["MaxReplicas": 1] : [:],
             ],
             "Mode": ["Replicated": ["Replicas": 0]],
         ]
@@ -96,6 +99,21 @@ extension DockerClient {
         let call = "DELETE /services/{id}"
         let response = try await send(.DELETE, "/services/\(escape(nameOrID))", call: call, container: nameOrID)
         guard response.status == 200 || response.status == 404 else { throw response.error(call: call, container: nameOrID) }
+    }
+
+    /// How many nodes can take a task now: ready and not drained or paused.
+    public func availableNodes() async throws(DockerError) -> Int {
+        let call = "GET /nodes"
+        let response = try await send(.GET, "/nodes", call: call, container: nil)
+        guard response.status == 200 else { throw response.error(call: call, container: nil) }
+        struct Node: Decodable {
+            struct Status: Decodable { let State: String }
+            struct Spec: Decodable { let Availability: String }
+            let Status: Status
+            let Spec: Spec
+        }
+        let nodes = try response.decode([Node].self, call: call, container: nil)
+        return nodes.filter { $0.Status.State == "ready" && $0.Spec.Availability == "active" }.count
     }
 
     /// The tasks swarm keeps for a service: the current ones and a short history of ended ones.

@@ -92,4 +92,16 @@ struct SwarmTargetTests {
         #expect(!DockerConnection.managerLost(error(.timeout)))
         #expect(!DockerConnection.managerLost(error(.imageMissing)))
     }
+
+    @Test func onTheHostNetworkALostNodeLowersWhatCountsAsRunning() throws {
+        #expect(DockerSwarmService.placeable(replicas: 3, availableNodes: 3) == 3)
+        #expect(DockerSwarmService.placeable(replicas: 3, availableNodes: 2) == 2)
+        #expect(DockerSwarmService.placeable(replicas: 1, availableNodes: 3) == 1)
+        // With no node available nothing runs, and that is never taken for running.
+        #expect(DockerSwarmService.placeable(replicas: 3, availableNodes: 0) == 1)
+        let body = #"{"ID": "s", "Version": {"Index": 1}, "Spec": {"Name": "x", "Mode": {"Replicated": {"Replicas": 3}}}}"#
+        let service = try ServiceInspection(body: Data(body.utf8), call: "test")
+        let twoOfThree = DockerSwarmService.snapshot(service, tasks: [try task("running"), try task("running"), try task("pending")], wanted: 2)
+        #expect(twoOfThree.actual == .running && twoOfThree.status == "2/3 replicas running, 2 placeable (one per available node)")
+    }
 }

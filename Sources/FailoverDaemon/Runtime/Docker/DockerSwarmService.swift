@@ -143,7 +143,7 @@ public actor DockerSwarmService: CloudRuntime {
                 throw DockerError(kind: .api, call: "wait for \(what)", container: spec.name, message: "service disappeared")
             }
             let tasks = try await docker.tasks(ofService: service.id)
-            let current = Self.snapshot(service, tasks: tasks, wanted: spec.replicas)
+            let current = Self.snapshot(service, tasks: tasks, wanted: try await placeable(docker))
             if done(current) { return current }
             if ContinuousClock.now >= deadline {
                 let newestError = tasks.filter { $0.error != nil }.max { $0.updatedAt < $1.updatedAt }?.error
@@ -160,7 +160,19 @@ public actor DockerSwarmService: CloudRuntime {
 
     private func snapshot(_ docker: DockerClient, of service: ServiceInspection?) async throws(DockerError) -> RuntimeSnapshot {
         guard let service else { return .missing }
-        return Self.snapshot(service, tasks: try await docker.tasks(ofService: service.id), wanted: spec.replicas)
+        return Self.snapshot(service, tasks: try await docker.tasks(ofService: service.id), wanted: try await placeable(docker))
+    }
+
+    /// The replicas swarm can run now: on the host network one per node, so a node that is
+    /// lost or drained lowers what counts as running instead of holding a failover forever.
+    private func placeable(_ docker: DockerClient) async throws(DockerError) -> Int {
+        guard spec.container.networkMode == "host" else { return spec.replicas }
+        return Self.placeable(replicas: spec.replicas, availableNodes: try await docker.availableNodes())
+    }
+
+    /// At most one replica per available node, and never less than one.
+    static func placeable(replicas: Int, availableNodes: Int) -> Int {
+        max(1, min(replicas, availableNodes))
     }
 
     /// Running when at least `wanted` replicas serve, stopped when scaled to zero with nothing
@@ -171,6 +183,7 @@ public actor DockerSwarmService: CloudRuntime {
         let replicas = service.replicas ?? 0
         let actual: ActualState =
             if replicas == 0 && running == 0 { .stopped } else if replicas >= wanted && serving >= wanted { .running } else { .scaling }
-        return RuntimeSnapshot(id: service.id, actual: actual, status: "\(serving)/\(replicas) replicas running")
+        let placeable = replicas > wanted ? ", \(wanted) placeable (one per available node)" : ""
+        return RuntimeSnapshot(id: service.id, actual: actual, status: "\(serving)/\(replicas) replicas running" + placeable)
     }
 }
