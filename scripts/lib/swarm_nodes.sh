@@ -12,7 +12,7 @@
 #   swarm_node_stop N          stop node N's dockerd (as a lost node); swarm_node_start N again
 #   swarm_nodes_down           leave, stop every dockerd, unmount and delete all of it
 #
-# State lives in /tmp/swarm-nodes.<pid of the sourcing shell>; swarm_nodes_up first removes what
+# Safe under `set -e`. State lives in /tmp/swarm-nodes.<pid of the sourcing shell>; swarm_nodes_up first removes what
 # a run that no longer exists left behind (its dockerds, by the PIDs it recorded, its mounts and
 # its namespaces), so even a test killed with SIGKILL leaves nothing for long.
 
@@ -31,18 +31,18 @@ swarm_nodes_remove() {
         [ -f "$pidfile" ] || continue
         pid=$(cat "$pidfile")
         if kill -0 "$pid" 2>/dev/null; then
-            kill "$pid" 2>/dev/null
+            kill "$pid" 2>/dev/null || true
             for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-            kill -9 "$pid" 2>/dev/null
+            kill -9 "$pid" 2>/dev/null || true
         fi
     done
     # Containers' and dockerd's own mounts under the data and exec roots, deepest first.
     awk -v prefix="$dir/" 'index($2, prefix) == 1 {print $2}' /proc/mounts | sort -r | while read -r mount; do
-        umount -l "$mount" 2>/dev/null
+        umount -l "$mount" 2>/dev/null || true
     done
     for netns in $(ip netns list | awk -v prefix="swarm-$owner-" 'index($1, prefix) == 1 {print $1}'); do
-        ip netns pids "$netns" 2>/dev/null | xargs -r kill -9 2>/dev/null
-        ip netns delete "$netns"
+        ip netns pids "$netns" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
+        ip netns delete "$netns" || true
     done
     rm -rf "$dir"
 }
@@ -71,9 +71,9 @@ swarm_node_start() {
 swarm_node_stop() {
     local pid
     pid=$(cat "$swarm_nodes_dir/node$1/started.pid")
-    kill "$pid" 2>/dev/null
+    kill "$pid" 2>/dev/null || true
     for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.2; done
-    kill -9 "$pid" 2>/dev/null
+    kill -9 "$pid" 2>/dev/null || true
 }
 
 swarm_nodes_up() {
@@ -112,7 +112,7 @@ swarm_nodes_down() {
     [ -d "$swarm_nodes_dir" ] || return 0
     local node
     for node in $(seq 1 "$swarm_nodes_count"); do
-        swarm_node_docker "$node" swarm leave --force >/dev/null 2>&1
+        swarm_node_docker "$node" swarm leave --force >/dev/null 2>&1 || true
     done
     swarm_nodes_remove "$swarm_nodes_dir"
 }

@@ -70,7 +70,10 @@ public struct ServiceSettings: Sendable, Equatable {
             throw ConfigurationError(key: "swarm.managers", problem: "other managers only serve a swarm target; set target: swarm or remove them")
         }
         for manager in swarmManagers where !manager.hasPrefix("/") && !manager.hasPrefix("unix:///") {
-            throw ConfigurationError(key: "swarm.managers", problem: "'\(manager)' is not an absolute path to a Docker socket (unix:///path or /path)")
+            throw ConfigurationError(
+                key: "swarm.managers",
+                problem: "'\(manager)' is not an absolute path to a Docker socket (unix:///path or /path)"
+            )
         }
         guard target != .swarm || container.ports.isEmpty else {
             throw ConfigurationError(
