@@ -26,21 +26,17 @@ docker save onprem-api:latest >"$work/image.tar"
 new_token "$work/token"
 
 status() { curl -fsS -H "Authorization: Bearer $(cat "$work/token")" "http://127.0.0.1:$failoverd_port/status"; }
-post() {  # post firing|resolved FINGERPRINT
-    python3 scripts/lib/webhook_body.py --status "$1" --fingerprint "$2" >"$work/body.json"
-    curl -fsS -o /dev/null -X POST -H "Authorization: Bearer $(cat "$work/token")" -H 'Content-Type: application/json' \
-        --data-binary "@$work/body.json" "http://127.0.0.1:$failoverd_port/failover"
-}
-running_is() { status | jq -e "$1" >/dev/null; }
+post() { post_webhook "$failoverd_port" "$work/token" "$@"; }  # post firing|resolved FINGERPRINT
+status_holds() { status | jq -e "$1" >/dev/null; }
 # One failover: prints webhook → every replica running, in seconds, from failoverd's phases.
 failover() {
     post firing "$1"
-    wait_for 90 running_is '.last_failover.running_at != null and .last_failover.triggered_at != null and .desired == "running"'
+    wait_for 90 status_holds '.last_failover.running_at != null and .last_failover.triggered_at != null and .desired == "running"'
     local triggered running
     read -r triggered running < <(status | jq -r '.last_failover | "\(.triggered_at) \(.running_at)"')
     awk -v a="$(date -d "$triggered" +%s.%N)" -v b="$(date -d "$running" +%s.%N)" 'BEGIN {printf "%.2f", b - a}'
     post resolved "$1"
-    wait_for 90 running_is '.desired == "stopped" and (.actual | startswith("0/0"))'
+    wait_for 90 status_holds '.desired == "stopped" and (.actual | startswith("0/0"))'
 }
 
 measure() {  # measure NODES
@@ -63,7 +59,7 @@ container: {name: bench-api, image: onprem-api:latest, network_mode: host, env: 
 ready_timeout_seconds: 60
 YAML
     start_failoverd_serving "$failoverd_bin" "$work/failoverd.yml" "$work/failoverd-$nodes.log" "$failoverd_port"
-    wait_for 30 running_is '.actual == "0/0 replicas running" or (.actual | startswith("0/0"))'
+    wait_for 30 status_holds '.actual | startswith("0/0")'
     for round in $(seq 1 "$rounds"); do
         echo "$nodes node(s), round $round: webhook -> $nodes replica(s) running: $(failover "bench-$nodes-$round") s"
     done
@@ -71,7 +67,7 @@ YAML
         post firing "bench-$nodes-lost"
         local stopped_at; stopped_at=$(millis)
         swarm_node_stop 1
-        wait_for 120 running_is '.desired == "running" and (.actual | contains("placeable")) and (.actual | contains("node2"))'
+        wait_for 120 status_holds '.desired == "running" and (.actual | contains("placeable")) and (.actual | contains("node2"))'
         echo "$nodes nodes, node 1 (failoverd's manager) stopped as the webhook arrives -> running through node 2: $(( ($(millis) - stopped_at) )) ms"
         post resolved "bench-$nodes-lost"
     fi

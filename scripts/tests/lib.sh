@@ -113,6 +113,14 @@ start_prometheus_process() {
     printf -v "$pid_variable" '%s' "$!"
 }
 
+# post_webhook PORT TOKEN-FILE firing|resolved FINGERPRINT: posts an Alertmanager webhook with
+# one alert to failoverd's /failover on 127.0.0.1:PORT; fails unless it answers 2xx.
+post_webhook() {
+    python3 "${BASH_SOURCE[0]%/*}/../lib/webhook_body.py" --status "$3" --fingerprint "$4" |
+        curl -fsS -o /dev/null -X POST -H "Authorization: Bearer $(cat "$2")" -H 'Content-Type: application/json' \
+            --data-binary @- "http://127.0.0.1:$1/failover"
+}
+
 # post_alert_to_alertmanager PORT LABELS-JSON STARTS-AT [ENDS-AT]: posts one alert to the
 # Alertmanager on 127.0.0.1:PORT through its API v2; firing for an hour unless ENDS-AT is given.
 post_alert_to_alertmanager() {

@@ -64,11 +64,7 @@ replicas() {
 is_replicas() { [ "$(replicas "$1")" = "$2" ]; }
 check "failoverd creates the service at 0 replicas through node 1" wait_for 20 is_replicas 1 "0 0 0 0"
 
-post() {  # post firing|resolved FINGERPRINT
-    python3 scripts/lib/webhook_body.py --status "$1" --fingerprint "$2" >"$work/$1.json"
-    curl -fsS -o /dev/null -X POST -H "Authorization: Bearer $(cat "$work/token")" -H 'Content-Type: application/json' \
-        --data-binary "@$work/$1.json" "http://127.0.0.1:$failoverd_port/failover"
-}
+post() { post_webhook "$failoverd_port" "$work/token" "$@"; }  # post firing|resolved FINGERPRINT
 check "a firing webhook is answered" post firing swarmnodes01
 check "  ... and the service runs 3 replicas, one on each node" wait_for 60 is_replicas 2 "3 1 1 1"
 serves() { swarm_hub curl -fsS -m 2 "http://$(swarm_node_address "$1"):$api_port/" | grep -q "\"hostname\":\"swarm-node$1\""; }
