@@ -105,6 +105,23 @@ struct ControllerTests {
         #expect(runtime.actual == .stopped)
     }
 
+    @Test func theSwarmManagerThatAnsweredIsAMetricThatMovesWithIt() async throws {
+        let runtime = FakeCloudRuntime()
+        runtime.set { $0.answeredBy = "/run/node1.sock" }
+        let directory = makeStateDirectory()
+        defer { removeDirectory(directory) }
+        let daemon = try await makeDaemon(runtime, stateDirectory: directory)
+        _ = await daemon.controller.receive(try webhook("firing"), deadline: .seconds(5))
+        // Node 1 is lost; the next call is answered through node 2.
+        runtime.set { $0.answeredBy = "/run/node2.sock" }
+        _ = await daemon.controller.reconcile()
+        try await daemon.application.test(.router) { client in
+            let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+            #expect(metrics.contains(#"failoverd_docker_manager_answering{socket="/run/node1.sock"} 0.0"#), "\(metrics)")
+            #expect(metrics.contains(#"failoverd_docker_manager_answering{socket="/run/node2.sock"} 1.0"#))
+        }
+    }
+
     @Test func statusRecordsThePhasesOfTheLastFailover() async throws {
         let runtime = FakeCloudRuntime()
         let clock = ManualClock()

@@ -33,6 +33,8 @@ public struct RuntimeSnapshot: Sendable, Equatable {
     public var status: String
     /// Health, when the engine checks it.
     public var health: String?
+    /// The endpoint that answered (a swarm manager's socket), when the runtime has several.
+    public var answeredBy: String?
 
     /// Creates a snapshot.
     public init(id: String?, actual: ActualState, status: String, health: String? = nil) {

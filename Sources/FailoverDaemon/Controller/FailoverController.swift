@@ -34,6 +34,8 @@ public actor FailoverController {
     /// Called when a notice disagrees with the state (see `WebhookDecision.disagreesWithState`).
     private var disagreementObserver: (@Sendable () -> Void)?
     private var lastPublished = ""
+    /// The swarm manager last published as answering, so the metric can move off it.
+    private var publishedAnsweredBy: String?
     /// Consecutive failed convergences; the reconcile loop backs off on it.
     public private(set) var consecutiveFailures = 0
 
@@ -540,6 +542,10 @@ public actor FailoverController {
             stateSaveFailing: observations.unsavedSince != nil
         )
         metrics.lastFailover(engine.state.lastFailover)
+        if let answeredBy = observations.snapshot?.answeredBy, answeredBy != publishedAnsweredBy {
+            metrics.dockerManagerAnswering(answeredBy, previous: publishedAnsweredBy)
+            publishedAnsweredBy = answeredBy
+        }
         guard current.summary != lastPublished else { return }
         lastPublished = current.summary
         for observer in statusObservers { observer(current.summary) }

@@ -131,6 +131,22 @@ public struct DaemonMetrics: Sendable {
         ).increment()
     }
 
+    /// Which of a swarm's managers answered failoverd last: 1 for it, 0 for the one before it.
+    func dockerManagerAnswering(_ socket: String, previous: String?) {
+        func gauge(_ socket: String) -> Gauge {
+            registry.makeGauge(
+                descriptor: .init(
+                    metricName: "failoverd_docker_manager_answering",
+                    unitName: "",
+                    helpText: "1 for the swarm manager (Docker socket) that answered failoverd's last call, 0 for those that answered before."
+                ),
+                labels: serviceLabels + [("socket", socket)]
+            )
+        }
+        if let previous { gauge(previous).set(0.0) }
+        gauge(socket).set(1.0)
+    }
+
     /// Whether Docker's event stream is connected.
     func runtimeWatch(connected: Bool) {
         registry.makeGauge(

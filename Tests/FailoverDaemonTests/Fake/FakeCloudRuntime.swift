@@ -17,6 +17,8 @@ final class FakeCloudRuntime: CloudRuntime, Sendable {
         var startGate: CheckedContinuation<Void, Never>?
         var holdStarts = false
         var observes = 0
+        /// The manager snapshots name as answering, as a swarm runtime with several does.
+        var answeredBy: String?
         var feed: AsyncStream<Void>.Continuation?
     }
 
@@ -48,11 +50,13 @@ final class FakeCloudRuntime: CloudRuntime, Sendable {
     }
 
     private func snapshot(_ actual: ActualState) -> RuntimeSnapshot {
-        RuntimeSnapshot(
+        var snapshot = RuntimeSnapshot(
             id: actual == .missing ? nil : "fake-id",
             actual: actual,
             status: actual == .running ? "running" : actual == .missing ? "missing" : "created"
         )
+        snapshot.answeredBy = recorded.withLock { $0.answeredBy }
+        return snapshot
     }
 
     func observe() async throws(RuntimeFailure) -> RuntimeSnapshot {

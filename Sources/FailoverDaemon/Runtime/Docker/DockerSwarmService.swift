@@ -67,11 +67,12 @@ public actor DockerSwarmService: CloudRuntime {
         )
     }
 
-    /// The snapshot, saying which manager answered when there are several (status, /status).
+    /// The snapshot, saying which manager answered when there are several (status, /status, metrics).
     private func naming(_ snapshot: RuntimeSnapshot) -> RuntimeSnapshot {
         guard reportsManager else { return snapshot }
         var named = snapshot
         named.status += " (manager \(connection.socket))"
+        named.answeredBy = connection.socket
         return named
     }
 
