@@ -7,6 +7,9 @@ cd "$(dirname "$0")/../.." || exit 1
 haproxy_env=(HAPROXY_BIND=127.0.0.1:18000 HAPROXY_METRICS_BIND=127.0.0.1:18405 ONPREM_ADDR=127.0.0.1:18080
     CLOUD_ADDR=127.0.0.1:18081 HAPROXY_STATS_SOCKET=/tmp/haproxy-check.sock)
 check "haproxy -c accepts haproxy/haproxy.cfg" env "${haproxy_env[@]}" haproxy -c -f haproxy/haproxy.cfg
+check "haproxy -c accepts it with a multi-node cloud copy's CLOUD_ADDR_2 and CLOUD_ADDR_3" \
+    env "${haproxy_env[@]}" CLOUD_ADDR_2=127.0.0.1:18082 CLOUD_ADDR_3=127.0.0.1:18083 haproxy -c -f haproxy/haproxy.cfg
+check "haproxy -c rejects a CLOUD_ADDR_2 that is set but empty" bash -c "! env ${haproxy_env[*]} CLOUD_ADDR_2= haproxy -c -f haproxy/haproxy.cfg 2>/dev/null"
 check "haproxy -c rejects the file when an address variable is missing" \
     bash -c "! env ${haproxy_env[*]:0:3} HAPROXY_STATS_SOCKET=/tmp/x.sock CLOUD_ADDR= haproxy -c -f haproxy/haproxy.cfg"
 check "promtool check config accepts prometheus/prometheus.yml" promtool check config prometheus/prometheus.yml

@@ -1,23 +1,29 @@
 #!/usr/bin/env bash
 # The Swarm target on three managers, each node a dockerd in a network namespace of its own
-# (scripts/lib/swarm_nodes.sh, 10.213.0.0/24 inside those namespaces only). failoverd (debug
-# build) talks to node 1 and knows nodes 2 and 3 (swarm.managers). A firing webhook scales the
-# service from 0 to 3 replicas on the host network, one per node, each serving on its node's
-# address; node 1, the manager failoverd talks to, is stopped while the replicas start, and
-# failoverd carries on through node 2, counting two placeable replicas while node 1 is gone;
-# a resolve scales to zero on every node. Nothing is left behind: no namespace, mount or
-# state directory.
+# (scripts/lib/swarm_nodes.sh, 10.213.0.0/24 inside those namespaces only), end to end: a real
+# Alertmanager delivers the alert to failoverd (debug build), which talks to node 1 and knows
+# nodes 2 and 3 (swarm.managers), and the shipped haproxy.cfg runs in the hub namespace with the
+# three nodes as CLOUD_ADDR, CLOUD_ADDR_2 and CLOUD_ADDR_3 (on-prem is down: nothing listens).
+#
+# Outage 1: the service goes from 0 to 3 replicas on the host network, one per node, each
+# serving on its node's address, HAProxy checking all three and sending to node 1. Node 1 (the
+# leader, failoverd's manager, HAProxy's first cloud server) is lost while failed over, under
+# load: HAProxy moves to node 2 without a failed request, failoverd carries on through node 2
+# (status and metric say so) and counts two placeable replicas, Swarm holds the third pending
+# (one per node) and places it on node 1 when it returns. The resolve scales to zero everywhere.
+# Outage 2: node 2, now failoverd's manager, is lost while the replicas start; failoverd
+# carries on through node 3. Nothing is left behind: no namespace, mount or state directory.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 . scripts/tests/lib.sh
 . scripts/lib/swarm_nodes.sh
 
 work=$(mktemp -d /tmp/swarm-nodes-test.XXXXXX)
-failoverd_pid=""
+failoverd_pid=""; alertmanager_pid=""; haproxy_pid=""; load_pid=""
 service=swarm-nodes-api-$$
 api_port=18080
 cleanup() {
-    stop_pid "$failoverd_pid"
+    stop_pid "$load_pid" "$haproxy_pid" "$alertmanager_pid" "$failoverd_pid"
     swarm_nodes_down
     rm -rf "$work"
 }
@@ -30,8 +36,9 @@ docker save onprem-api:latest >"$work/image.tar"
 loaded() { for node in 1 2 3; do swarm_node_docker "$node" load -i "$work/image.tar" >/dev/null || return 1; done; }
 check "the onprem-api image is loaded on every node" loaded
 
-failoverd_bin=$(failoverd_binary)
-failoverd_port=$(free_port)
+bin=$(dirname "$(failoverd_binary)")
+[ -x "$bin/failover-drill" ] || swift build --product failover-drill >/dev/null
+failoverd_port=$(free_port); alertmanager_port=$(free_port)
 new_token "$work/token"
 cat >"$work/failoverd.yml" <<YAML
 listen: {host: 127.0.0.1, port: $failoverd_port}
@@ -49,7 +56,19 @@ container:
   env: [SITE=cloud, PORT=$api_port, SHUTDOWN_DRAIN_SECONDS=0]
 ready_timeout_seconds: 60
 YAML
-start_failoverd_serving "$failoverd_bin" "$work/failoverd.yml" "$work/failoverd.log" "$failoverd_port"
+start_failoverd_serving "$bin/failoverd" "$work/failoverd.yml" "$work/failoverd.log" "$failoverd_port"
+immediate_alertmanager_config "$failoverd_port" "$work/token" "[alertname]" >"$work/alertmanager.yml"
+start_alertmanager_process alertmanager_pid "$work/alertmanager.yml" "$alertmanager_port" "$work/alertmanager"
+check "Alertmanager runs, sending to failoverd" wait_for 30 curl -fsS "http://127.0.0.1:$alertmanager_port/-/ready"
+# HAProxy in the hub namespace, where every node's address is reachable; its ports are the hub's own.
+swarm_hub env HAPROXY_BIND=127.0.0.1:8000 HAPROXY_METRICS_BIND=127.0.0.1:8405 ONPREM_ADDR=127.0.0.1:8080 \
+    CLOUD_ADDR="$(swarm_node_address 1):$api_port" CLOUD_ADDR_2="$(swarm_node_address 2):$api_port" \
+    CLOUD_ADDR_3="$(swarm_node_address 3):$api_port" HAPROXY_STATS_SOCKET="$work/haproxy.sock" \
+    haproxy -db -f haproxy/haproxy.cfg >"$work/haproxy.log" 2>&1 &
+haproxy_pid=$!
+check "HAProxy runs the shipped haproxy.cfg in the hub namespace with the three nodes as its cloud servers" \
+    wait_for 10 swarm_hub curl -fsS -o /dev/null http://127.0.0.1:8405/metrics
+
 # replicas NODE: desired replicas, and the running tasks on each node ("3 1 1 1"), as node NODE sees them.
 replicas() {
     local desired per_node node
@@ -64,37 +83,84 @@ replicas() {
 is_replicas() { [ "$(replicas "$1")" = "$2" ]; }
 check "failoverd creates the service at 0 replicas through node 1" wait_for 20 is_replicas 1 "0 0 0 0"
 
-post() { post_webhook "$failoverd_port" "$work/token" "$@"; }  # post firing|resolved FINGERPRINT
-check "a firing webhook is answered" post firing swarmnodes01
-check "  ... and the service runs 3 replicas, one on each node" wait_for 60 is_replicas 2 "3 1 1 1"
+started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+alert() {  # alert OUTAGE [ENDS-AT]: OnPremDown for the outage, to Alertmanager; resolved when ENDS-AT is now
+    post_alert_to_alertmanager "$alertmanager_port" "{\"alertname\": \"OnPremDown\", \"outage\": \"$1\"}" "$started" "${2:-}" >/dev/null
+}
+status() { curl -fsS -H "Authorization: Bearer $(cat "$work/token")" "http://127.0.0.1:$failoverd_port/status"; }
+status_says() { status | json_holds '.actual == $actual' --arg actual "$1"; }
+check "outage 1: OnPremDown goes to Alertmanager" alert 1
+check "  ... which delivers it, and the service runs 3 replicas, one on each node" wait_for 60 is_replicas 1 "3 1 1 1"
 serves() { swarm_hub curl -fsS -m 2 "http://$(swarm_node_address "$1"):$api_port/" | grep -q "\"hostname\":\"swarm-node$1\""; }
 serves_on_every_node() { serves 1 && serves 2 && serves 3; }
 check "  ... each replica serves on its own node's address" serves_on_every_node
-check "a resolve is answered" post resolved swarmnodes01
-check "  ... and after the 2 s hold-down the service is at 0 replicas, nothing running on any node" wait_for 60 is_replicas 1 "0 0 0 0"
-
-# Node 1, the manager failoverd talks to, is lost while the replicas start.
-check "a second outage's firing webhook is answered" post firing swarmnodes02
-swarm_node_stop 1
-# /status: running, through node 2, with the two replicas the two nodes left can place.
-running_through_node_2() {
-    curl -fsS -H "Authorization: Bearer $(cat "$work/token")" "http://127.0.0.1:$failoverd_port/status" |
-        json_holds '.actual == "2/3 replicas running, 2 placeable (one per available node) (manager \($socket))"' --arg socket "$(swarm_node_socket 2)"
+haproxy_up() {  # haproxy_up SERVER...: each of these servers is UP in HAProxy
+    local metrics server
+    metrics=$(swarm_hub curl -fsS http://127.0.0.1:8405/metrics) || return 1
+    for server in "$@"; do
+        grep -q "^haproxy_server_status{proxy=\"api\",server=\"$server\",state=\"UP\"} 1" <<<"$metrics" || return 1
+    done
 }
-check "node 1 lost mid-failover: failoverd carries on through node 2 and reports the service running there" wait_for 60 running_through_node_2
-check "  ... with one replica on each of the two nodes left" wait_for 30 is_replicas 2 "3 0 1 1"
-check "  ... its log says it moved to the next manager" grep -q "asking the next swarm manager" "$work/failoverd.log"
-check "its resolve is answered" post resolved swarmnodes02
-check "  ... and the service is back at 0 replicas on the nodes left" wait_for 60 is_replicas 2 "0 0 0 0"
+check "  ... HAProxy's health checks find all three up" wait_for 10 haproxy_up cloud cloud2 cloud3
+through_haproxy_from() { swarm_hub curl -fsS -m 2 http://127.0.0.1:8000/ | grep -q "\"hostname\":\"swarm-node$1\""; }
+check "  ... and clients through HAProxy are served by node 1's replica (the first cloud server up)" through_haproxy_from 1
+
+# Node 1 lost while failed over, under load through HAProxy.
+swarm_hub "$bin/failover-drill" load --url http://127.0.0.1:8000/ --rate 50 --duration 120 --timeout-ms 5000 \
+    --out "$work/requests.jsonl" 2>/dev/null &
+load_pid=$!
+sleep 2
+marked_at=$(date +%s.%N)
+swarm_node_stop 1
+since_mark() { awk -v from="$marked_at" -v now="$(date +%s.%N)" 'BEGIN {printf "%.1f", now - from}'; }
+check "node 1 lost while failed over: clients through HAProxy are served by node 2's replica" wait_for 10 through_haproxy_from 2
+timeline="node 2 served after $(since_mark) s"
+check "  ... failoverd carries on through node 2: two of three replicas running, both placeable" \
+    wait_for 60 status_says "2/3 replicas running, 2 placeable (one per available node) (manager $(swarm_node_socket 2))"
+timeline+=", failoverd reported it through node 2 after $(since_mark) s"
+answering() { curl -fsS "http://127.0.0.1:$failoverd_port/metrics" | grep -qx "failoverd_docker_manager_answering{socket=\"$(swarm_node_socket "$1")\"} 1.0"; }
+check "  ... and failoverd_docker_manager_answering names node 2" answering 2
+# Swarm's own behaviour: node 1's task is replaced, and the replacement waits for a node.
+pending_for_a_node() {
+    swarm_node_docker 2 service ps --filter desired-state=running --format '{{.CurrentState}} {{.Error}}' "$service" |
+        grep -q '^Pending.*no suitable node'
+}
+check "  ... Swarm replaces node 1's replica and holds it pending: no node left that may take it" wait_for 60 pending_for_a_node
+timeline+=", Swarm's replacement pending after $(since_mark) s"
+swarm_node_docker 2 service ps --format '{{.Node}} {{.DesiredState}} {{.CurrentState}} {{.Error}}' "$service" >"$work/tasks-node1-lost.txt" 2>&1
+marked_at=$(date +%s.%N)
 check "node 1 comes back" swarm_node_start 1
-no_containers_on_node_1() { [ -z "$(swarm_node_docker 1 ps -q --filter "label=com.docker.swarm.service.name=$service")" ]; }
-check "  ... and runs no replica of the service (scaled to zero while it was gone)" wait_for 30 no_containers_on_node_1
+check "  ... and Swarm places the pending replica on it: one on each node again" wait_for 60 is_replicas 2 "3 1 1 1"
+timeline+="; node 1 back: its replica running after $(since_mark) s"
+echo "       $timeline"
+check "  ... which failoverd reports: 3/3 replicas running" wait_for 30 status_says "3/3 replicas running (manager $(swarm_node_socket 2))"
+stop_pid "$load_pid"; load_pid=""
+failed_requests=$(jq -s 'map(select(.status != 200)) | length' "$work/requests.jsonl")
+echo "       requests through HAProxy while node 1 was lost and back: $(wc -l <"$work/requests.jsonl"), failed: $failed_requests"
+check "  ... and no client request failed while node 1 was lost and back" test "$failed_requests" = 0
+check "outage 1 resolved in Alertmanager" alert 1 "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+check "  ... and after the 2 s hold-down the service is at 0 replicas, nothing running on any node" wait_for 60 is_replicas 2 "0 0 0 0"
+
+# Node 2, the manager failoverd talks to now, is lost while the replicas start.
+check "outage 2: OnPremDown goes to Alertmanager" alert 2
+swarm_node_stop 2
+check "node 2 lost mid-failover: failoverd carries on through node 3 and reports the service running there" \
+    wait_for 60 status_says "2/3 replicas running, 2 placeable (one per available node) (manager $(swarm_node_socket 3))"
+check "  ... with one replica on each of the two nodes left" wait_for 30 is_replicas 3 "3 1 0 1"
+check "  ... its log says it moved to the next manager" grep -q "asking the next swarm manager" "$work/failoverd.log"
+check "outage 2 resolved in Alertmanager" alert 2 "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+check "  ... and the service is back at 0 replicas on the nodes left" wait_for 60 is_replicas 3 "0 0 0 0"
+check "node 2 comes back" swarm_node_start 2
+no_containers_on_node_2() { [ -z "$(swarm_node_docker 2 ps -q --filter "label=com.docker.swarm.service.name=$service")" ]; }
+check "  ... and runs no replica of the service (scaled to zero while it was gone)" wait_for 30 no_containers_on_node_2
 
 if [ "$failed" -gt 0 ]; then
-    echo "       --- /status, the service's tasks as node 2 sees them, failoverd's log (tail)"
-    curl -sS -H "Authorization: Bearer $(cat "$work/token")" "http://127.0.0.1:$failoverd_port/status" | head -c 1500 | sed 's/^/       /'
-    swarm_node_docker 2 service ps "$service" 2>&1 | head -12 | sed 's/^/       /'
+    echo "       --- /status, the service's tasks, failoverd's log (tail), HAProxy's log (tail)"
+    status | head -c 1500 | sed 's/^/       /'
+    cat "$work/tasks-node1-lost.txt" 2>/dev/null | head -12 | sed 's/^/       /'
+    swarm_node_docker 3 service ps "$service" 2>&1 | head -12 | sed 's/^/       /'
     tail -25 "$work/failoverd.log" | cut -c1-400 | sed 's/^/       /'
+    tail -10 "$work/haproxy.log" | cut -c1-300 | sed 's/^/       /'
 fi
 cleanup
 trap - EXIT
