@@ -6,7 +6,7 @@
 # down on exit or Ctrl-C, and exits 1 when the scenario's expectation was not met.
 #
 #   scripts/lab.sh [--scenario NAME] [--list] [--profile fast|reference] [--target container|swarm]
-#                  [--down-seconds N] [--hold-down N] [--work DIR] [--rate RPS] [--client-timeout-ms MS]
+#                  [--nodes N] [--down-seconds N] [--hold-down N] [--work DIR] [--rate RPS] [--client-timeout-ms MS]
 #                  [--probe] [--probe-interval SECONDS] [--haproxy-config FILE] [--no-build]
 #
 # --list prints the scenarios and what each must show: each is a folder scripts/scenarios/NAME
@@ -21,7 +21,11 @@
 # Alertmanager every 2 s with a 15 s warm-up.
 # --target swarm makes the cloud host's dockerd a single-node swarm (left again at teardown) and
 # the cloud copy a Swarm service failoverd scales from 0 to 1 replica (host networking: one per
-# node); it runs the crash scenario.
+# node); it runs the crash scenario. --nodes 2 or 3 (with --target swarm) makes the cloud host a
+# swarm of that many managers instead, each a dockerd in a network namespace of its own on
+# 10.213.0.0/24 (scripts/lib/swarm_nodes.sh; this host reaches them through a veth at
+# 10.213.0.253): one replica per node, HAProxy's CLOUD_ADDR, CLOUD_ADDR_2 and CLOUD_ADDR_3 the
+# nodes' addresses, and the report and timeline follow each node's replica.
 # --probe turns on failoverd's own probe of on-prem's /health (probe.url, shipped timings);
 # --probe-interval also sets its interval_seconds, and timeout_seconds to the same.
 # --haproxy-config runs HAProxy from FILE instead of haproxy/haproxy.cfg (an earlier version, to
@@ -31,14 +35,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.." || exit 1
 root=$(pwd)
 . scripts/tests/lib.sh
+. scripts/lib/swarm_nodes.sh
 
-scenario=crash; profile=fast; target=container; down_seconds=20; rate=50; work=""; hold_down=10; client_timeout_ms=5000; build=1; probe=0; probe_interval=""; haproxy_config=haproxy/haproxy.cfg
+scenario=crash; profile=fast; target=container; nodes=1; down_seconds=20; rate=50; work=""; hold_down=10; client_timeout_ms=5000; build=1; probe=0; probe_interval=""; haproxy_config=haproxy/haproxy.cfg
 while [ $# -gt 0 ]; do
     case "$1" in
         --scenario) scenario=$2; shift 2 ;;
         --list) python3 scripts/lib/chaos_verdict.py --list; exit 0 ;;
         --profile) profile=$2; shift 2 ;;
         --target) target=$2; shift 2 ;;
+        --nodes) nodes=$2; shift 2 ;;
         --down-seconds) down_seconds=$2; shift 2 ;;
         --rate) rate=$2; shift 2 ;;
         --work) work=$2; shift 2 ;;
@@ -55,6 +61,8 @@ done
 case "$profile" in fast|reference) ;; *) echo "--profile must be fast or reference" >&2; exit 2 ;; esac
 case "$target" in container) ;; swarm) [ "$scenario" = crash ] || { echo "--target swarm runs the crash scenario only" >&2; exit 2; } ;;
     *) echo "--target must be container or swarm" >&2; exit 2 ;; esac
+case "$nodes" in 1) ;; 2|3) [ "$target" = swarm ] || { echo "--nodes needs --target swarm" >&2; exit 2; } ;;
+    *) echo "--nodes must be 1, 2 or 3" >&2; exit 2 ;; esac
 python3 scripts/lib/chaos_verdict.py --check-name "$scenario" || exit 2
 # A scenario's run.sh defines scenario_run and, when it needs them, scenario_setup and scenario_start.
 scenario_setup() { :; }
@@ -62,7 +70,7 @@ scenario_start() { :; }
 . scripts/lib/lab_steps.sh
 # shellcheck source=/dev/null  # one of scripts/scenarios/*/run.sh, each checked on its own
 . "scripts/scenarios/$scenario/run.sh"
-suffix=""; [ "$target" = swarm ] && suffix=-swarm
+suffix=""; [ "$target" = swarm ] && suffix=-swarm; [ "$nodes" -gt 1 ] && suffix+="-$nodes-nodes"
 work=${work:-"$root/lab-work/$(date -u +%Y%m%dT%H%M%SZ)-$profile-$scenario$suffix"}
 mkdir -p "$work"
 work=$(cd "$work" && pwd)
@@ -85,14 +93,21 @@ failoverd_port=$(free_port); prom_port=$(free_port); relay_port=$(free_port)
 am_ports=("$(free_port)" "$(free_port)"); am_cluster_ports=("$(free_port)" "$(free_port)")
 onprem="lab-onprem-$$"; cloud="lab-cloud-$$"
 cloud_host=$(mktemp -d /tmp/lab-cloud-host.XXXXXX)
-cloud_docker() { docker -H "unix://$cloud_host/docker.sock" "$@"; }
+cloud_socket=$cloud_host/docker.sock
+[ "$nodes" -gt 1 ] && cloud_socket=$(swarm_node_socket 1)
+cloud_docker() { docker -H "unix://$cloud_socket" "$@"; }
+# cloud_address N: where node N's replica serves (the one cloud host: loopback).
+cloud_address() { if [ "$nodes" -gt 1 ]; then echo "$(swarm_node_address "$1"):$cloud_port"; else echo "127.0.0.1:$cloud_port"; fi; }
 failoverd_pid=""; cloud_engine_pid=""; am_pids=("" ""); other_pids=()
 teardown() {
     say "tearing down (logs kept in $work)"
     stop_pid "${other_pids[@]}" "$failoverd_pid" "${am_pids[@]}"
     docker logs "$onprem" >"$work/onprem.log" 2>&1 || true
     docker rm -f "$onprem" >/dev/null 2>&1 || true
-    if [ -n "$cloud_engine_pid" ] && [ "$target" = swarm ]; then
+    if [ "$nodes" -gt 1 ]; then
+        cloud_docker service logs --raw "$cloud" >"$work/cloud.log" 2>&1 || true
+        swarm_nodes_down
+    elif [ -n "$cloud_engine_pid" ] && [ "$target" = swarm ]; then
         cloud_docker service logs --raw "$cloud" >"$work/cloud.log" 2>&1 || true
         cloud_docker service rm "$cloud" >/dev/null 2>&1 || true
         wait_for 20 cloud_is gone || true
@@ -155,8 +170,12 @@ record_events() {  # record_events FILE FILTER DOCKER-COMMAND...: the lifecycle 
 cloud_filter() { if [ "$target" = swarm ]; then echo "label=com.docker.swarm.service.name=$cloud"; else echo "container=$cloud"; fi; }
 cloud_is() {  # cloud_is running|exited|gone
     [ "$target" = swarm ] || { [ "$(cloud_docker inspect -f '{{.State.Status}}' "$cloud")" = "$1" ]; return; }
-    local states
-    states=$(cloud_docker ps -a --filter "$(cloud_filter)" --format '{{.State}}')
+    local states node
+    if [ "$nodes" -gt 1 ]; then
+        states=$(for node in $(seq 1 "$nodes"); do swarm_node_docker "$node" ps -a --filter "$(cloud_filter)" --format '{{.State}}'; done)
+    else
+        states=$(cloud_docker ps -a --filter "$(cloud_filter)" --format '{{.State}}')
+    fi
     case "$1" in
         running) grep -qx running <<<"$states" ;;
         exited) [ -n "$states" ] && ! grep -qx running <<<"$states" ;;
@@ -177,9 +196,10 @@ throwaway_ca_file "$work/prometheus/failoverd-ca.pem"
 cp prometheus/rules/*.yml "$work/prometheus/rules/"
 cp "$haproxy_config" "$work/haproxy.cfg"
 new_token "$work/token"
+cloud_targets=$(for node in $(seq 1 "$nodes"); do echo "\"$(cloud_address "$node")\""; done | paste -sd,)
 cat >"$work/prometheus/targets/onprem-api.json" <<JSON
 [{"targets": ["127.0.0.1:$scraped_onprem_port"], "labels": {"site": "onprem"}},
- {"targets": ["127.0.0.1:$cloud_port"], "labels": {"site": "cloud"}}]
+ {"targets": [$cloud_targets], "labels": {"site": "cloud"}}]
 JSON
 am_targets=$(for peer in $(seq 0 $((am_peers - 1))); do echo "\"127.0.0.1:${am_ports[$peer]}\""; done | paste -sd,)
 am_urls=$(for peer in $(seq 0 $((am_peers - 1))); do echo "http://127.0.0.1:${am_ports[$peer]}"; done | paste -sd,)
@@ -198,7 +218,7 @@ $([ "$profile" = reference ] && echo "prewarm_triggers: []")
 $([ -n "$probe_port" ] && echo "probe: {url: \"http://127.0.0.1:$probe_port/health\"${probe_interval:+, interval_seconds: $probe_interval, timeout_seconds: $probe_interval}}")
 reconcile_interval_seconds: 1
 state_directory: ${failoverd_state:-$work/failoverd-state}
-docker: {socket: ${failoverd_docker_socket:-$cloud_host/docker.sock}}
+docker: {socket: ${failoverd_docker_socket:-$cloud_socket}}
 alertmanager: {urls: [$am_urls], interval_seconds: 2, warmup_seconds: 15}
 container:
   name: $cloud
@@ -206,14 +226,23 @@ container:
   env: [SITE=cloud, PORT=$cloud_port, SHUTDOWN_DRAIN_SECONDS=1]
   network_mode: host
   stop_timeout_seconds: 5
-$([ "$target" = swarm ] && printf 'target: swarm\nswarm: {replicas: 1}')
+$([ "$target" = swarm ] && printf 'target: swarm\nswarm: {replicas: %s, managers: [%s]}' "$nodes" \
+    "$(for node in $(seq 2 "$nodes"); do echo "\"$(swarm_node_socket "$node")\""; done | paste -sd,)")
 YAML
 
 # --- start
-say "starting the cloud host's dockerd ($cloud_host/docker.sock) and loading the image into it"
-start_cloud_engine
-docker save onprem-api:latest | cloud_docker load >/dev/null
-if [ "$target" = swarm ]; then
+if [ "$nodes" -gt 1 ]; then
+    say "starting $nodes swarm nodes, each a dockerd in a network namespace of its own, joined as managers; loading the image into each"
+    swarm_nodes_up "$nodes" || { say "the swarm nodes did not start"; exit 1; }
+    swarm_nodes_reach_from_host
+    docker save onprem-api:latest >"$cloud_host/image.tar"
+    for node in $(seq 1 "$nodes"); do swarm_node_docker "$node" load -i "$cloud_host/image.tar" >/dev/null; done
+else
+    say "starting the cloud host's dockerd ($cloud_host/docker.sock) and loading the image into it"
+    start_cloud_engine
+    docker save onprem-api:latest | cloud_docker load >/dev/null
+fi
+if [ "$target" = swarm ] && [ "$nodes" = 1 ]; then
     say "making the cloud host's dockerd a single-node swarm on loopback"
     cloud_docker swarm init --advertise-addr 127.0.0.1 --listen-addr "127.0.0.1:$(free_port)" >/dev/null
 fi
@@ -224,10 +253,19 @@ record_events "$work/onprem_events.jsonl" "container=$onprem" docker & other_pid
 scenario_start  # from the scenario's run.sh: helpers the scenario runs beside the components
 say "starting failoverd (port $failoverd_port) managing $cloud"
 start_failoverd
-record_events "$work/cloud_events.jsonl" "$(cloud_filter)" cloud_docker & other_pids+=($!)
+if [ "$nodes" -gt 1 ]; then
+    # One log per node: the report and the timeline follow each node's replica.
+    for node in $(seq 1 "$nodes"); do
+        record_events "$work/cloud_events_swarm-node$node.jsonl" "$(cloud_filter)" swarm_node_docker "$node" & other_pids+=($!)
+    done
+else
+    record_events "$work/cloud_events.jsonl" "$(cloud_filter)" cloud_docker & other_pids+=($!)
+fi
+cloud_servers=("CLOUD_ADDR=$(cloud_address 1)")  # and CLOUD_ADDR_2, CLOUD_ADDR_3: one per node
+for node in $(seq 2 "$nodes"); do cloud_servers+=("CLOUD_ADDR_$node=$(cloud_address "$node")"); done
 HAPROXY_BIND="127.0.0.1:$api_port" HAPROXY_METRICS_BIND="127.0.0.1:$haproxy_metrics" \
-ONPREM_ADDR="127.0.0.1:$onprem_port" CLOUD_ADDR="127.0.0.1:$cloud_port" HAPROXY_STATS_SOCKET="$work/haproxy.sock" \
-    haproxy -db -f "$work/haproxy.cfg" >"$work/haproxy.log" 2>&1 &
+ONPREM_ADDR="127.0.0.1:$onprem_port" HAPROXY_STATS_SOCKET="$work/haproxy.sock" \
+    env "${cloud_servers[@]}" haproxy -db -f "$work/haproxy.cfg" >"$work/haproxy.log" 2>&1 &
 other_pids+=($!)
 say "starting HAProxy (API on port $api_port)"
 for peer in $(seq 0 $((am_peers - 1))); do start_alertmanager "$peer"; done
@@ -278,7 +316,7 @@ if [ -n "$failoverd_pid" ]; then
     note failoverd_peak_rss_mib "$(awk '/VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$failoverd_pid/status")"
 fi
 cat >"$work/drill.json" <<JSON
-{"profile": "$profile", "scenario": "$scenario", "target": "$target", "probe": $([ -n "$probe_port" ] && echo true || echo false), "onprem_down": $t_down, "onprem_back": $t_up, "hold_down_seconds": $hold_down,
+{"profile": "$profile", "scenario": "$scenario", "target": "$target", "nodes": $nodes, "probe": $([ -n "$probe_port" ] && echo true || echo false), "onprem_down": $t_down, "onprem_back": $t_up, "hold_down_seconds": $hold_down,
  "rate": $rate, "client_timeout_seconds": $(awk -v ms="$client_timeout_ms" 'BEGIN {print ms / 1000}')}
 JSON
 # Every query of the shipped Grafana dashboard, over this run: each must return series. failoverd

@@ -33,9 +33,19 @@ public struct DrillRequest: Sendable {
         do {
             let response = try await client.execute(request, timeout: TimeAmount(timeout))
             let body = try await response.body.collect(upTo: 1 << 16)
-            struct Identity: Decodable { let site: String? }
-            let site = response.status == .ok ? (try? JSONDecoder().decode(Identity.self, from: Data(body.readableBytesView)))?.site : nil
-            return RequestRecord(time: sent, status: Int(response.status.code), latency: elapsed(), site: site, error: nil)
+            struct Identity: Decodable {
+                let site: String?
+                let hostname: String?
+            }
+            let identity = response.status == .ok ? try? JSONDecoder().decode(Identity.self, from: Data(body.readableBytesView)) : nil
+            return RequestRecord(
+                time: sent,
+                status: Int(response.status.code),
+                latency: elapsed(),
+                site: identity?.site,
+                host: identity?.hostname,
+                error: nil
+            )
         } catch is CancellationError {
             return nil
         } catch {

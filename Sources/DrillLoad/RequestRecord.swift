@@ -8,15 +8,19 @@ public struct RequestRecord: Codable, Sendable, Equatable {
     public var latency: Double
     /// Which copy answered (`site` of the JSON body), when it did.
     public var site: String?
+    /// The host name of the copy that answered (`hostname` of the JSON body): which node of a
+    /// cloud copy spread over several served it.
+    public var host: String?
     /// Why it failed, when it did.
     public var error: String?
 
     /// Creates a record.
-    public init(time: Double, status: Int, latency: Double, site: String?, error: String?) {
+    public init(time: Double, status: Int, latency: Double, site: String?, host: String? = nil, error: String?) {
         self.time = time
         self.status = status
         self.latency = latency
         self.site = site
+        self.host = host
         self.error = error
     }
 

@@ -6,13 +6,16 @@ script took on-prem down and brought it back), onprem_events.jsonl and cloud_eve
 engine's start, die, pause and unpause events of the two copies), prometheus_alerts.json
 (Prometheus' own ALERTS series), failoverd_status.json (its /status, with the phases of the last
 failover), failoverd_metrics.txt, cloud_inspect.json (Docker's start and finish times) and
-notes.jsonl (figures the scenario measured). Where an engine recorded when on-prem went down or
+notes.jsonl (figures the scenario measured). A cloud copy on several swarm nodes has one event log
+per node instead, cloud_events_<host>.jsonl, and the report follows each node's replica. Where an engine recorded when on-prem went down or
 came back, that time is used, not the script's.
 Writes report.json and summary.txt there and prints the summary (pictures.py draws the timeline).
 """
+import glob
 import json
 import math
 import sys
+from collections import Counter
 from datetime import datetime
 
 
@@ -189,6 +192,35 @@ def lifecycle_figures(onprem_events, cloud_events):
     }
 
 
+def running_intervals(events):
+    """[start, end) of each time a replica ran, from its start and die events (end None: still running)."""
+    intervals, began = [], None
+    for time, action in events:
+        if action == "start" and began is None:
+            began = time
+        elif action == "die" and began is not None:
+            intervals.append([began, time])
+            began = None
+    return intervals + ([[began, None]] if began is not None else [])
+
+
+def node_timelines(node_events, requests, origin):
+    """Per node of a cloud copy spread over several: when its replica ran (seconds from on-prem
+    going down) and how many requests it answered (by the host name in the answer)."""
+    served = Counter(r.get("host") for r in requests if r["status"] == 200 and r.get("site") == "cloud")
+    rel = lambda time: None if time is None else round(time - origin, 3)
+    return {host: {"running": [[rel(start), rel(end)] for start, end in running_intervals(events)],
+                   "requests_served": served.get(host, 0)}
+            for host, events in node_events.items()}
+
+
+def replica_cycles(onprem_events, node_events):
+    """A copy of one replica per node is started and stopped as often as its busiest replica:
+    three replicas started once each are one start of the copy, one restarted is two."""
+    per_node = [lifecycle_figures(onprem_events, events) for events in node_events.values()]
+    return {count: max(node[count] for node in per_node) for count in ("cloud_starts", "cloud_stops")}
+
+
 def evidence(requests, times, rate, alerts, inspect, recorded):
     """What the run recorded, so a judge of something that did not happen (no failed request,
     no stop, no alert) can tell it from something nobody recorded."""
@@ -246,16 +278,24 @@ def summary_lines(report, times):
             f"  cloud copy: {f['cloud_starts']} start(s), {f['cloud_stops']} stop(s), stopped while on-prem was down: "
             f"{yes(f['cloud_stopped_while_onprem_down'])}, ran {f['cloud_uptime_seconds']} s; OnPremDown fired: {yes(f['onprem_down_fired'])}",
             f"  time to failback: {f['time_to_failback_seconds']} s; failoverd's webhook replies by code: {f['webhook_replies']}",
+            *(f"  {host}: replica ran {', '.join(f'{start:+.2f} s to ' + (f'{end:+.2f} s' if end is not None else 'the end') for start, end in node['running']) or 'never'}; "
+              f"served {node['requests_served']} requests" for host, node in report.get("nodes", {}).items()),
             *notes]
 
 
 def main(work):
     requests, drill, alerts, inspect, status = load(work)
     logs = {log: engine_events(f"{work}/{log}.jsonl") for log in ("onprem_events", "cloud_events")}
+    node_logs = sorted(glob.glob(f"{work}/cloud_events_*.jsonl"))
+    node_events = {path[len(f"{work}/cloud_events_"):-len(".jsonl")]: engine_events(path) for path in node_logs}
+    if node_events:  # the cloud copy's events are every node's
+        logs["cloud_events"] = sorted(set().union(*node_events.values()))
     onprem_events, cloud_events = logs["onprem_events"] or [], logs["cloud_events"] or []
     times = phases(requests, drill, alerts, inspect, status, onprem_events, cloud_events)
     figures_ = figures(requests, times)
     figures_.update(lifecycle_figures(onprem_events, cloud_events))
+    if node_events:
+        figures_.update(replica_cycles(onprem_events, node_events))
     figures_["prewarm_stop_seconds"] = prewarm_stop_seconds(times)
     figures_["webhook_replies"] = webhook_replies(open(f"{work}/failoverd_metrics.txt").read())
     notes = {key: value for note in json_lines(f"{work}/notes.jsonl") or [] for key, value in note.items()}
@@ -266,6 +306,8 @@ def main(work):
               "figures": figures_, "notes": notes,
               "evidence": evidence(requests, times, drill["rate"], alerts, inspect,
                                    {log: events is not None for log, events in logs.items()})}
+    if node_events:
+        report["nodes"] = node_timelines(node_events, requests, times["onprem_down"])
     json.dump(report, open(f"{work}/report.json", "w"), indent=2)
     summary = "\n".join(summary_lines(report, times))
     open(f"{work}/summary.txt", "w").write(summary + "\n")

@@ -44,6 +44,18 @@ def place_labels(ax, marks, rows_top):
     return labels
 
 
+def node_lanes(ax, nodes, end):
+    """One row per node: a bar while its replica ran, labelled with the requests it answered."""
+    for row, (host, node) in enumerate(sorted(nodes.items(), reverse=True)):
+        spans = [(start, (stop if stop is not None else end) - start) for start, stop in node["running"]]
+        ax.broken_barh(spans, (row - 0.35, 0.7), color="#dd6b20")
+    ax.set_yticks(range(len(nodes)), [f"{host} ({node['requests_served']} served)"
+                                      for host, node in sorted(nodes.items(), reverse=True)], fontsize=8)
+    ax.set_ylim(-0.6, len(nodes) - 0.4)
+    ax.set_title("the cloud copy's replica on each node, and the requests it answered", loc="left", fontsize=9)
+    ax.set_xlabel("seconds since on-prem went down")
+
+
 def timeline(work):
     report = json.load(open(f"{work}/report.json"))
     requests = [json.loads(line) for line in open(f"{work}/requests.jsonl") if line.strip()]
@@ -60,14 +72,22 @@ def timeline(work):
             counts[site][index] += 1
             latencies[index].append(r["latency"] * 1000)
 
-    fig, ax = plt.subplots(figsize=(11, 4.8), layout="constrained")
+    nodes = report.get("nodes", {})
+    if nodes:  # a lane per node of the cloud copy under the requests: when its replica ran
+        fig, (ax, lanes) = plt.subplots(2, 1, figsize=(11, 4.8 + 0.35 * len(nodes)), layout="constrained", sharex=True,
+                                        height_ratios=[4.8, 0.35 * len(nodes) + 0.3])
+        node_lanes(lanes, nodes, end)
+    else:
+        fig, ax = plt.subplots(figsize=(11, 4.8), layout="constrained")
+        lanes = None
     base = [0] * len(seconds)
     for site, colour, label in SITES:
         ax.bar(seconds, counts[site], width=1, align="edge", bottom=base, color=colour, label=label, linewidth=0)
         base = [b + c for b, c in zip(base, counts[site])]
     ax.set_xlim(start, end)
     ax.set_ylim(0, max(base + [1]) * 1.05)
-    ax.set_xlabel("seconds since on-prem went down")
+    if not nodes:
+        ax.set_xlabel("seconds since on-prem went down")
     ax.set_ylabel("requests per second")
     p95 = [sorted(values)[int(0.95 * (len(values) - 1))] if values else math.nan for values in latencies]
     latency_axis = ax.twinx()
@@ -78,14 +98,16 @@ def timeline(work):
     marks = []
     for key, text in PHASES.items():
         if times.get(key) is not None:
-            ax.axvline(times[key] - origin, color="#4a5568", linestyle=(0, (3, 3)), linewidth=0.8)
+            for axes in (ax, lanes) if lanes else (ax,):
+                axes.axvline(times[key] - origin, color="#4a5568", linestyle=(0, (3, 3)), linewidth=0.8)
             marks.append((times[key] - origin, text))
     fig.canvas.draw()
     rows = len({label.get_position()[1] for label in place_labels(ax, marks, 1.01)})
     ax.set_title(f"Lab ({report['scenario']}, {report['profile']} profile): requests by serving site, errors, p95 latency",
                  loc="left", fontsize=11, pad=14 + 13 * rows)
     handles = ax.get_legend_handles_labels()[0] + latency_axis.get_legend_handles_labels()[0]
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=4, frameon=False)
+    # Below the requests: under the x axis, or between them and the node lanes (which take the axis).
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.04 if nodes else -0.13), ncol=4, frameon=False)
     fig.savefig(f"{work}/timeline.svg")
 
 

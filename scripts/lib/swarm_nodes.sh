@@ -9,6 +9,7 @@
 #   swarm_node_socket N        node N's Docker socket (a file: reachable from any namespace)
 #   swarm_node_address N       node N's address, 10.213.0.N
 #   swarm_hub COMMAND...       run a command in the hub namespace
+#   swarm_nodes_reach_from_host  give this host's own namespace 10.213.0.253 on the nodes' subnet
 #   swarm_node_stop N          stop node N's dockerd (as a lost node); swarm_node_start N again
 #   swarm_nodes_down           leave, stop every dockerd, unmount and delete all of it
 #
@@ -40,6 +41,8 @@ swarm_nodes_remove() {
     awk -v prefix="$dir/" 'index($2, prefix) == 1 {print $2}' /proc/mounts | sort -r | while read -r mount; do
         umount -l "$mount" 2>/dev/null || true
     done
+    # The host's veth into the hub, at once: the kernel frees a deleted namespace's links later.
+    ip link delete "sw${owner}r" 2>/dev/null || true
     for netns in $(ip netns list | awk -v prefix="swarm-$owner-" 'index($1, prefix) == 1 {print $1}'); do
         ip netns pids "$netns" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
         ip netns delete "$netns" || true
@@ -106,6 +109,17 @@ swarm_nodes_up() {
         swarm_node_docker "$node" swarm join --token "$token" --advertise-addr "$(swarm_node_address "$node")" \
             --listen-addr "$(swarm_node_address "$node"):2377" "$(swarm_node_address 1):2377" >/dev/null || return 1
     done
+}
+
+# A veth from this host's own namespace into the hub's bridge, with 10.213.0.253, for what runs
+# here and must reach every node (the lab's HAProxy and Prometheus). Deleting the hub namespace
+# removes it; one run at a time may use it (the address and route are the host's).
+swarm_nodes_reach_from_host() {
+    ip link add "sw$$r" type veth peer name "sw$$b"
+    ip link set "sw$$b" netns "swarm-$$-hub"
+    swarm_hub ip link set "sw$$b" master br0 up
+    ip addr add 10.213.0.253/24 dev "sw$$r"
+    ip link set "sw$$r" up
 }
 
 swarm_nodes_down() {

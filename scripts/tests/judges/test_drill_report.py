@@ -89,3 +89,21 @@ def test_p99_latency_during_failover_counts_a_failed_request_by_its_time():
     found = drill_report.figures(requests, phase_times())
     assert found["p99_failover_latency_seconds"] == 0.8 and found["slowest_failover_request_seconds"] == 2.0
     assert found["failed_requests_during_failover_for_1s_clients"] == 1
+
+
+def test_each_nodes_replica_runs_from_its_start_to_its_die_and_is_credited_with_its_answers():
+    events = {"swarm-node1": [(101.9, "start"), (120.3, "die")], "swarm-node2": [(102.0, "start")], "swarm-node3": []}
+    answer = lambda host, site="cloud": {"time": 103.0, "latency": 0.01, "status": 200, "site": site, "host": host}
+    requests = [answer("swarm-node1")] * 3 + [answer("swarm-node2"), answer("swarm-node3", site="onprem"),
+                                              {"time": 103.0, "latency": 5.0, "status": 0}]
+    assert drill_report.node_timelines(events, requests, 100.0) == {
+        "swarm-node1": {"running": [[1.9, 20.3]], "requests_served": 3},
+        "swarm-node2": {"running": [[2.0, None]], "requests_served": 1},
+        "swarm-node3": {"running": [], "requests_served": 0}}
+
+
+def test_three_replicas_started_once_each_are_one_start_and_a_restarted_one_makes_two():
+    once = [(101.9, "start"), (120.3, "die")]
+    assert drill_report.replica_cycles([], {"a": once, "b": once, "c": once}) == {"cloud_starts": 1, "cloud_stops": 1}
+    restarted = [(101.9, "start"), (105.0, "die"), (105.5, "start"), (120.3, "die")]
+    assert drill_report.replica_cycles([], {"a": once, "b": restarted}) == {"cloud_starts": 2, "cloud_stops": 2}

@@ -36,3 +36,16 @@ def test_a_memory_panel_reads_in_mib_over_the_runs_own_time(tmp_path):
     assert "Memory (MiB)" in drawing and "Errors (req/s)" in drawing
     assert "e+07" not in drawing and "1e7" not in drawing
     assert "no data" in drawing  # the panel whose only series has no points
+
+
+def test_a_copy_on_several_nodes_gets_a_lane_per_node_naming_what_each_served(tmp_path):
+    down = 1_800_000_000.0
+    phases = {"onprem_down": down, "container_running": down + 1.9, "onprem_back": down + 9.0}
+    (tmp_path / "report.json").write_text(json.dumps({"scenario": "crash", "profile": "fast", "phases": phases, "nodes": {
+        "swarm-node1": {"running": [[1.9, 20.3]], "requests_served": 463},
+        "swarm-node2": {"running": [[2.0, None]], "requests_served": 21}}}))
+    (tmp_path / "requests.jsonl").write_text("".join(
+        json.dumps({"time": down - 5 + n / 10, "latency": 0.01, "status": 200, "site": "cloud"}) + "\n" for n in range(300)))
+    pictures.timeline(tmp_path)
+    drawing = (tmp_path / "timeline.svg").read_text()
+    assert "swarm-node1 (463 served)" in drawing and "swarm-node2 (21 served)" in drawing
