@@ -35,9 +35,7 @@ YAML
     "$binary" serve --config "$work/failoverd.yml" >"$work/log" 2>&1 &
     pid=$!
     wait_for 20 curl -fsS "http://127.0.0.1:$port/health"
-    python3 scripts/lib/webhook_body.py --status firing --fingerprint restart-bench --starts-at "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >"$work/firing.json"
-    curl -fsS -o /dev/null -X POST -H "Authorization: Bearer $(cat "$work/token")" -H 'Content-Type: application/json' \
-        --data-binary "@$work/firing.json" "http://127.0.0.1:$port/failover"
+    post_webhook "$port" "$work/token" firing restart-bench
     wait_for 20 curl -fsS "http://127.0.0.1:$cloud_port/health"
     times=()
     for _ in $(seq 1 "$runs"); do

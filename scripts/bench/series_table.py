@@ -3,7 +3,8 @@
 shipped timings beside the reference setup's (and the Swarm target beside the container), with
 the ratio of medians, and the false-positive drills' runs; with the sub-second runs, the crash
 and the hang with failoverd's probe beside today's configuration (RTO p50 and worst, failed
-requests for 1 s clients, p99 latency while on-prem was down).
+requests for 1 s clients, p99 latency while on-prem was down); the Swarm target on three nodes
+beside one.
 
     series_table.py SERIES
 """
@@ -21,7 +22,7 @@ def cell(values):
 def values(runs, key):
     return [round(v, 2) if isinstance(v, float) else v for v in (r["figures"][key] for r in runs)]
 fast, reference, false_positive = reports("fast"), reports("reference"), reports("false-positive")
-swarm, probe_false_positive = reports("swarm"), reports("probe-false-positive")
+swarm, probe_false_positive, nodes3 = reports("swarm"), reports("probe-false-positive"), reports("nodes3")
 keys = ["rto_seconds", "detection_seconds", "confirmation_seconds", "alert_to_webhook_seconds",
         "trigger_to_container_running_seconds", "container_running_to_first_cloud_200_seconds",
         "failed_requests_during_failover", "failed_requests_during_failover_for_1s_clients",
@@ -36,9 +37,12 @@ def table(left, left_name, right, right_name, ratio_of):
         print(f"| {key} | {text} | {other_text} | {ratio_of(mine, theirs) if mine and theirs else ''} |")
 if reference:
     table(fast, "shipped timings", reference, "reference timings", lambda mine, theirs: f"{mine / theirs:.3f} ({theirs / mine:.0f}x)")
-if swarm:
+if swarm and fast:
     print()
     table(fast, "container target", swarm, "Swarm service target (1 replica)", lambda mine, theirs: f"swarm/container {theirs / mine:.2f}")
+if nodes3:
+    print()
+    table(swarm, "Swarm, 1 node", nodes3, "Swarm, 3 nodes (a replica each)", lambda mine, theirs: f"3 nodes/1 node {theirs / mine:.2f}")
 def subsecond_table():
     """The crash and the hang, probe beside today's configuration: p50 and worst of the RTO, and
     each run's failures for 1 s clients and p99 latency."""
