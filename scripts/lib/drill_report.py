@@ -6,9 +6,9 @@ script took on-prem down and brought it back), onprem_events.jsonl and cloud_eve
 engine's start, die, pause and unpause events of the two copies), prometheus_alerts.json
 (Prometheus' own ALERTS series), failoverd_status.json (its /status, with the phases of the last
 failover), failoverd_metrics.txt, cloud_inspect.json (Docker's start and finish times) and
-notes.jsonl (figures the scenario measured). A cloud copy on several swarm nodes has one event log
-per node instead, cloud_events_<host>.jsonl, and the report follows each node's replica. Where an engine recorded when on-prem went down or
-came back, that time is used, not the script's.
+notes.jsonl (figures the scenario measured). A cloud copy on several swarm nodes has one event
+log per node instead, cloud_events_<host>.jsonl, and the report follows each node's replica.
+Where an engine recorded when on-prem went down or came back, that time is used, not the script's.
 Writes report.json and summary.txt there and prints the summary (pictures.py draws the timeline).
 """
 import glob
@@ -71,18 +71,22 @@ def load(work):
     return requests, drill, alerts, inspect, status
 
 
+def spans(events, opens, closes, unclosed_end):
+    """[start, end) of each stretch from an action in `opens` to the next in `closes`; the last
+    one ends at `unclosed_end` when nothing closed it."""
+    found, began = [], None
+    for time, action in events:
+        if action in opens and began is None:
+            began = time
+        elif action in closes and began is not None:
+            found.append((began, time))
+            began = None
+    return found + ([(began, unclosed_end)] if began is not None else [])
+
+
 def onprem_outages(events):
     """[start, end) of each time the on-prem engine had on-prem dead or frozen."""
-    outages, began = [], None
-    for time, action in events:
-        if action in ("die", "pause") and began is None:
-            began = time
-        elif action in ("start", "unpause") and began is not None:
-            outages.append((began, time))
-            began = None
-    if began is not None:
-        outages.append((began, math.inf))
-    return outages
+    return spans(events, ("die", "pause"), ("start", "unpause"), math.inf)
 
 
 def engine_time(events, actions, after):
@@ -192,24 +196,12 @@ def lifecycle_figures(onprem_events, cloud_events):
     }
 
 
-def running_intervals(events):
-    """[start, end) of each time a replica ran, from its start and die events (end None: still running)."""
-    intervals, began = [], None
-    for time, action in events:
-        if action == "start" and began is None:
-            began = time
-        elif action == "die" and began is not None:
-            intervals.append([began, time])
-            began = None
-    return intervals + ([[began, None]] if began is not None else [])
-
-
 def node_timelines(node_events, requests, origin):
     """Per node of a cloud copy spread over several: when its replica ran (seconds from on-prem
     going down) and how many requests it answered (by the host name in the answer)."""
     served = Counter(r.get("host") for r in requests if r["status"] == 200 and r.get("site") == "cloud")
     rel = lambda time: None if time is None else round(time - origin, 3)
-    return {host: {"running": [[rel(start), rel(end)] for start, end in running_intervals(events)],
+    return {host: {"running": [[rel(start), rel(end)] for start, end in spans(events, ("start",), ("die",), None)],
                    "requests_served": served.get(host, 0)}
             for host, events in node_events.items()}
 
@@ -259,6 +251,11 @@ def prewarm_stop_seconds(times):
     return None
 
 
+def ran(running):
+    """A replica's running spans as the summary says them: "+1.94 s to +20.32 s", or "never"."""
+    return ", ".join(f"{start:+.2f} s to " + (f"{end:+.2f} s" if end is not None else "the end") for start, end in running) or "never"
+
+
 def summary_lines(report, times):
     f = report["figures"]
     rel = lambda key: f"{times[key] - times['onprem_down']:+.2f} s" if times.get(key) else "not seen"
@@ -278,8 +275,8 @@ def summary_lines(report, times):
             f"  cloud copy: {f['cloud_starts']} start(s), {f['cloud_stops']} stop(s), stopped while on-prem was down: "
             f"{yes(f['cloud_stopped_while_onprem_down'])}, ran {f['cloud_uptime_seconds']} s; OnPremDown fired: {yes(f['onprem_down_fired'])}",
             f"  time to failback: {f['time_to_failback_seconds']} s; failoverd's webhook replies by code: {f['webhook_replies']}",
-            *(f"  {host}: replica ran {', '.join(f'{start:+.2f} s to ' + (f'{end:+.2f} s' if end is not None else 'the end') for start, end in node['running']) or 'never'}; "
-              f"served {node['requests_served']} requests" for host, node in report.get("nodes", {}).items()),
+            *(f"  {host}: replica ran {ran(node['running'])}; served {node['requests_served']} requests"
+              for host, node in report.get("nodes", {}).items()),
             *notes]
 
 

@@ -46,11 +46,11 @@ def place_labels(ax, marks, rows_top):
 
 def node_lanes(ax, nodes, end):
     """One row per node: a bar while its replica ran, labelled with the requests it answered."""
-    for row, (host, node) in enumerate(sorted(nodes.items(), reverse=True)):
+    rows = sorted(nodes.items(), reverse=True)  # node 1 on top
+    for row, (host, node) in enumerate(rows):
         spans = [(start, (stop if stop is not None else end) - start) for start, stop in node["running"]]
         ax.broken_barh(spans, (row - 0.35, 0.7), color="#dd6b20")
-    ax.set_yticks(range(len(nodes)), [f"{host} ({node['requests_served']} served)"
-                                      for host, node in sorted(nodes.items(), reverse=True)], fontsize=8)
+    ax.set_yticks(range(len(rows)), [f"{host} ({node['requests_served']} served)" for host, node in rows], fontsize=8)
     ax.set_ylim(-0.6, len(nodes) - 0.4)
     ax.set_title("the cloud copy's replica on each node, and the requests it answered", loc="left", fontsize=9)
     ax.set_xlabel("seconds since on-prem went down")
