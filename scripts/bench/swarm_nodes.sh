@@ -25,7 +25,7 @@ failoverd_bin=$(failoverd_binary)
 docker save onprem-api:latest >"$work/image.tar"
 new_token "$work/token"
 
-status() { curl -fsS -H "Authorization: Bearer $(cat "$work/token")" "http://127.0.0.1:$failoverd_port/status"; }
+status() { failoverd_status "$failoverd_port" "$work/token"; }
 post() { post_webhook "$failoverd_port" "$work/token" "$@"; }  # post firing|resolved FINGERPRINT
 status_holds() { status | jq -e "$1" >/dev/null; }
 # One failover: prints webhook → every replica running, in seconds, from failoverd's phases.

@@ -121,6 +121,11 @@ post_webhook() {
             --data-binary @- "http://127.0.0.1:$1/failover"
 }
 
+# failoverd_status PORT TOKEN-FILE: failoverd's /status on 127.0.0.1:PORT, with the token.
+failoverd_status() {
+    curl -fsS -H "Authorization: Bearer $(cat "$2")" "http://127.0.0.1:$1/status"
+}
+
 # post_alert_to_alertmanager PORT LABELS-JSON STARTS-AT [ENDS-AT]: posts one alert to the
 # Alertmanager on 127.0.0.1:PORT through its API v2; firing for an hour unless ENDS-AT is given.
 post_alert_to_alertmanager() {

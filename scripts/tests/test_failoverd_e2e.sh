@@ -32,7 +32,7 @@ trap cleanup EXIT
 
 state_of() { private_docker inspect -f '{{.State.Status}}' "$container" 2>/dev/null; }
 status_has() {  # status_has JQ-FILTER: failoverd's /status makes the filter true
-    curl -fsS -H "Authorization: Bearer $(cat "$work/token")" "http://127.0.0.1:$failoverd_port/status" | json_holds "$1"
+    failoverd_status "$failoverd_port" "$work/token" | json_holds "$1"
 }
 alert_started=$(rfc3339_now)
 post_alert() {  # post_alert firing|resolved

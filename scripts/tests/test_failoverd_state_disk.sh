@@ -37,7 +37,7 @@ YAML
 
 start_failoverd() { start_failoverd_serving "$failoverd_bin" "$work/failoverd.yml" "$work/failoverd.log" "$port"; }
 status_has() {  # status_has JQ-FILTER: failoverd's /status makes the filter true
-    curl -fsS -H "Authorization: Bearer $(cat "$work/token")" "http://127.0.0.1:$port/status" | json_holds "$1"
+    failoverd_status "$port" "$work/token" | json_holds "$1"
 }
 metric_is() { page_has "http://127.0.0.1:$port/metrics" "^$1 $2\(\.0\)\?\$"; }
 post_firing() {

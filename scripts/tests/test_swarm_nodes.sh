@@ -87,7 +87,7 @@ started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 alert() {  # alert OUTAGE [ENDS-AT]: OnPremDown for the outage, to Alertmanager; resolved when ENDS-AT is now
     post_alert_to_alertmanager "$alertmanager_port" "{\"alertname\": \"OnPremDown\", \"outage\": \"$1\"}" "$started" "${2:-}" >/dev/null
 }
-status() { curl -fsS -H "Authorization: Bearer $(cat "$work/token")" "http://127.0.0.1:$failoverd_port/status"; }
+status() { failoverd_status "$failoverd_port" "$work/token"; }
 status_says() { status | json_holds '.actual == $actual' --arg actual "$1"; }
 check "outage 1: OnPremDown goes to Alertmanager" alert 1
 check "  ... which delivers it, and the service runs 3 replicas, one on each node" wait_for 60 is_replicas 1 "3 1 1 1"
