@@ -244,9 +244,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "DockerEngineTests",
+            dependencies: ["DockerEngine", "ServiceSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "DockerIntegrationTests",
             dependencies: [
                 "DockerEngine",
+                "ServiceSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 "FailoverDaemon",
                 "FailoverCore",
                 "TestFixtures",

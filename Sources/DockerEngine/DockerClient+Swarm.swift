@@ -2,21 +2,6 @@ import FoundationEssentials
 import NIOHTTP1
 
 extension DockerClient {
-    // MARK: Images
-
-    /// The local image id (`sha256:...`) a reference names; nil when it is not on this host.
-    public func imageID(_ reference: String) async throws(DockerError) -> String? {
-        let call = "GET /images/{name}/json"
-        let response = try await send(.GET, "/images/\(escape(reference))/json", call: call)
-        switch response.status {
-        case 200:
-            struct Image: Decodable { let Id: String }
-            return try response.decode(Image.self, call: call, container: reference).Id
-        case 404: return nil
-        default: throw response.error(call: call, container: reference)
-        }
-    }
-
     // MARK: Swarm services
 
     /// Inspects a service by name or id; nil when it does not exist. Answers 503 with Docker's
@@ -32,28 +17,41 @@ extension DockerClient {
     }
 
     /// Creates a replicated service at 0 replicas from a local image id and returns its id.
-    public func createService(_ spec: SwarmServiceSpec, imageID: String, labels: [String: String]) async throws(DockerError) -> String {
+    /// `environment` is the spec's with its environment file read in; `secrets` are delivered as
+    /// files in every replica.
+    public func createService(
+        _ spec: SwarmServiceSpec,
+        imageID: String,
+        environment: [String],
+        secrets: [SecretReference],
+        labels: [String: String]
+    ) async throws(DockerError) -> String {
         let call = "POST /services/create"
         let container = spec.container
+        var template: JSONValue = [
+            "RestartPolicy": ["Condition": "any", "Delay": .integer(Int64(spec.restartDelaySeconds * 1_000_000_000))],
+            // Swarm has no "none" network to attach; attaching none is the closest.
+            "Networks": container.networkMode == "none" ? [] : [["Target": .string(container.networkMode)]],
+            // On the host network a replica binds its node's port: one per node, or the
+            // second on a node fails to bind and restarts forever.
+            "Placement": container.networkMode == "host" ? ["MaxReplicas": 1] : [:],
+            "Resources": container.swarmResources,
+        ]
+        do {
+            template["ContainerSpec"] = try container.swarmContainerSpec(
+                imageID: imageID,
+                environment: environment,
+                labels: labels,
+                secrets: secrets.map(\.engineObject)
+            )
+        } catch {
+            throw DockerError(kind: .api, call: call, container: spec.name, message: "the container spec does not read: \(error)")
+        }
+        if let logDriver = container.swarmLogDriver { template["LogDriver"] = logDriver }
         let body: JSONValue = [
             "Name": .string(spec.name),
             "Labels": .object(labels.mapValues(JSONValue.string)),
-            "TaskTemplate": [
-                "ContainerSpec": [
-                    // By id: a node pulls an image named by tag from its registry first, even
-                    // when it has it; an id is used as it is.
-                    "Image": .string(imageID),
-                    "Env": .array(container.environment.map(JSONValue.string)),
-                    "Labels": .object(container.labels.merging(labels) { _, new in new }.mapValues(JSONValue.string)),
-                    "StopGracePeriod": .integer(Int64(container.stopTimeoutSeconds) * 1_000_000_000),
-                ],
-                "RestartPolicy": ["Condition": "any", "Delay": .integer(Int64(spec.restartDelaySeconds * 1_000_000_000))],
-                // Swarm has no "none" network to attach; attaching none is the closest.
-                "Networks": container.networkMode == "none" ? [] : [["Target": .string(container.networkMode)]],
-                // On the host network a replica binds its node's port: one per node, or the
-                // second on a node fails to bind and restarts forever.
-                "Placement": container.networkMode == "host" ? ["MaxReplicas": 1] : [:],
-            ],
+            "TaskTemplate": template,
             "Mode": ["Replicated": ["Replicas": 0]],
         ]
         guard let data = try? JSONEncoder().encode(body) else {
@@ -123,5 +121,110 @@ extension DockerClient {
         let response = try await send(.GET, "/tasks?filters=\(query)", call: call, container: id)
         guard response.status == 200 else { throw response.error(call: call, container: id) }
         return try response.decode([TaskSummary].self, call: call, container: id)
+    }
+
+    // MARK: Swarm secrets
+
+    /// Creates a Swarm secret and returns its id; one of that name already there is returned
+    /// instead (secrets cannot change, so a name must name one content: the caller's job).
+    public func createSecret(name: String, contents: [UInt8], labels: [String: String]) async throws(DockerError) -> String {
+        let call = "POST /secrets/create"
+        let body: JSONValue = [
+            "Name": .string(name),
+            "Labels": .object(labels.mapValues(JSONValue.string)),
+            "Data": .string(Data(contents).base64EncodedString()),
+        ]
+        guard let data = try? JSONEncoder().encode(body) else {
+            throw DockerError(kind: .badResponse, call: call, container: name, message: "cannot encode the secret")
+        }
+        let response = try await send(.POST, "/secrets/create", body: data, call: call, container: name)
+        struct Created: Decodable { let ID: String }
+        switch response.status {
+        case 201: return try response.decode(Created.self, call: call, container: name).ID
+        case 409:
+            guard let existing = try await secrets(labeled: [:]).first(where: { $0.name == name }) else {
+                throw response.error(call: call, container: name)
+            }
+            return existing.id
+        default: throw response.error(call: call, container: name)
+        }
+    }
+
+    /// The swarm's secrets carrying every one of `labels` (names and labels; never contents).
+    public func secrets(labeled labels: [String: String]) async throws(DockerError) -> [SecretSummary] {
+        let call = "GET /secrets"
+        let query = try filterQuery(labels.isEmpty ? [:] : ["label": labels.map { "\($0.key)=\($0.value)" }], call: call)
+        let response = try await send(.GET, "/secrets?filters=\(query)", call: call)
+        guard response.status == 200 else { throw response.error(call: call, container: nil) }
+        return try response.decode([SecretSummary].self, call: call, container: nil)
+    }
+
+    /// Removes a secret; one still in use by a service stays, and says so (false).
+    public func removeSecret(id: String) async throws(DockerError) -> Bool {
+        let call = "DELETE /secrets/{id}"
+        let response = try await send(.DELETE, "/secrets/\(escape(id))", call: call, container: id)
+        switch response.status {
+        case 204, 404: return true
+        case 400, 409: return false
+        default: throw response.error(call: call, container: id)
+        }
+    }
+}
+
+/// A Swarm secret as `GET /secrets` lists it.
+public struct SecretSummary: Sendable, Equatable, Decodable {
+    /// Swarm's id.
+    public var id: String
+    /// Its name.
+    public var name: String
+    /// Its labels.
+    public var labels: [String: String]
+
+    enum CodingKeys: String, CodingKey {
+        case id = "ID"
+        case spec = "Spec"
+    }
+    enum SpecKeys: String, CodingKey {
+        case name = "Name"
+        case labels = "Labels"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        let spec = try container.nestedContainer(keyedBy: SpecKeys.self, forKey: .spec)
+        name = try spec.decode(String.self, forKey: .name)
+        labels = try spec.decodeIfPresent([String: String].self, forKey: .labels) ?? [:]
+    }
+}
+
+/// A secret as a replica sees it: `/run/secrets/<fileName>`, owned by `uid`:`gid`, mode 0400.
+public struct SecretReference: Sendable, Equatable {
+    /// Swarm's id of the secret.
+    public var secretID: String
+    /// The secret's name in the swarm.
+    public var secretName: String
+    /// The file's name under /run/secrets.
+    public var fileName: String
+    /// The owner, numeric.
+    public var uid: Int
+    /// The group, numeric.
+    public var gid: Int
+
+    /// Creates a reference.
+    public init(secretID: String, secretName: String, fileName: String, uid: Int, gid: Int) {
+        self.secretID = secretID
+        self.secretName = secretName
+        self.fileName = fileName
+        self.uid = uid
+        self.gid = gid
+    }
+
+    var engineObject: JSONValue {
+        [
+            "SecretID": .string(secretID),
+            "SecretName": .string(secretName),
+            "File": ["Name": .string(fileName), "UID": .string(String(uid)), "GID": .string(String(gid)), "Mode": .integer(0o400)],
+        ]
     }
 }

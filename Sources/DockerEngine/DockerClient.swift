@@ -77,12 +77,18 @@ public struct DockerClient: Sendable {
         }
     }
 
-    /// Creates a container (not started) and returns its id.
-    public func createContainer(_ spec: ContainerSpec, labels extraLabels: [String: String] = [:]) async throws(DockerError) -> String {
+    /// Creates a container (not started) and returns its id. `environment` is the spec's with
+    /// its environment file read in.
+    public func createContainer(
+        _ spec: ContainerSpec,
+        environment: [String]? = nil,
+        labels extraLabels: [String: String] = [:]
+    ) async throws(DockerError) -> String {
         let call = "POST /containers/create"
-        let body = CreateContainerBody(spec: spec, extraLabels: extraLabels)
         let data: Data
-        do { data = try JSONEncoder().encode(body) } catch {
+        do {
+            data = try JSONEncoder().encode(try spec.createBody(environment: environment ?? spec.environment, labels: extraLabels))
+        } catch {
             throw DockerError(kind: .badResponse, call: call, container: spec.name, message: "cannot encode create body: \(error)")
         }
         let response = try await send(.POST, "/containers/create?name=\(escape(spec.name))", body: data, call: call, container: spec.name)
@@ -96,7 +102,8 @@ public struct DockerClient: Sendable {
                 call: call,
                 container: spec.name,
                 status: 404,
-                message: "image '\(spec.image)' is not on this host; load it (docker load) or build it before failover is needed"
+                message:
+                    "image '\(spec.image)' is not on this host; load it (docker load), build it, or let failoverd pull it (container.pull) before failover is needed"
             )
         default:
             throw response.error(call: call, container: spec.name)
@@ -244,13 +251,23 @@ public struct DockerClient: Sendable {
         _ path: String,
         versioned: Bool = true,
         body: Data? = nil,
+        contentType: String = "application/json",
         call: String? = nil,
         container: String? = nil,
         timeout: TimeAmount? = nil
     ) async throws(DockerError) -> EngineResponse {
         let callName = call ?? "\(method.rawValue) \(path)"
         let deadline = NIODeadline.now() + (timeout ?? callTimeout)
-        let response = try await open(method, path, versioned: versioned, body: body, call: callName, container: container, deadline: deadline)
+        let response = try await open(
+            method,
+            path,
+            versioned: versioned,
+            body: body,
+            contentType: contentType,
+            call: callName,
+            container: container,
+            deadline: deadline
+        )
         do {
             let bytes = try await Self.collect(response, by: deadline)
             return EngineResponse(status: Int(response.status.code), body: Data(bytes.readableBytesView))
@@ -277,11 +294,13 @@ public struct DockerClient: Sendable {
     }
 
     /// Sends a request and returns once dockerd answered with its head; the body is the caller's.
-    private func open(
+    func open(
         _ method: HTTPMethod,
         _ path: String,
         versioned: Bool = true,
         body: Data? = nil,
+        contentType: String = "application/json",
+        headers: [(name: String, value: String)] = [],
         call callName: String,
         container: String?,
         deadline: NIODeadline
@@ -304,8 +323,9 @@ public struct DockerClient: Sendable {
         request.method = method
         // The unix-socket URL has no host; dockerd still requires a Host header.
         request.headers.add(name: "Host", value: "docker")
+        for header in headers { request.headers.add(name: header.name, value: header.value) }
         if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
+            request.headers.add(name: "Content-Type", value: contentType)
             request.body = .bytes(ByteBuffer(bytes: body))
         }
         do {
@@ -325,7 +345,7 @@ public struct DockerClient: Sendable {
         return text.percentEncoded()
     }
 
-    private func transportError(_ error: any Error, call: String, container: String?) -> DockerError {
+    func transportError(_ error: any Error, call: String, container: String?) -> DockerError {
         if let error = error as? HTTPClientError, error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
             return DockerError(kind: .timeout, call: call, container: container, message: "no answer from dockerd within the deadline")
         }
@@ -351,44 +371,6 @@ struct EngineResponse {
         struct Message: Decodable { let message: String }
         let message = (try? JSONDecoder().decode(Message.self, from: body).message) ?? text
         return DockerError(kind: .api, call: call, container: container, status: status, message: message)
-    }
-}
-
-/// The body of `POST /containers/create`.
-private struct CreateContainerBody: Encodable {
-    let spec: ContainerSpec
-    let extraLabels: [String: String]
-
-    enum CodingKeys: String, CodingKey { case Image, Env, Labels, ExposedPorts, HostConfig, StopTimeout }
-    struct HostConfig: Encodable {
-        let NetworkMode: String
-        let PortBindings: [String: [Binding]]
-        let RestartPolicy: [String: String]
-    }
-    struct Binding: Encodable {
-        let HostIp: String
-        let HostPort: String
-    }
-    struct Empty: Encodable {}
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(spec.image, forKey: .Image)
-        try container.encode(spec.environment, forKey: .Env)
-        try container.encode(spec.labels.merging(extraLabels) { _, new in new }, forKey: .Labels)
-        try container.encode(spec.stopTimeoutSeconds, forKey: .StopTimeout)
-        var bindings: [String: [Binding]] = [:]
-        if spec.networkMode != "host" {
-            for mapping in spec.ports {
-                let parts = mapping.split(separator: ":").map(String.init)
-                guard parts.count == 2 else { continue }
-                bindings["\(parts[1])/tcp", default: []].append(Binding(HostIp: "", HostPort: parts[0]))
-            }
-        }
-        try container.encode(Dictionary(uniqueKeysWithValues: bindings.keys.map { ($0, Empty()) }), forKey: .ExposedPorts)
-        // Restart policy "no": failoverd alone decides when the cloud copy runs, including after
-        // a host reboot; a Docker restart policy would start it behind the daemon's back.
-        try container.encode(HostConfig(NetworkMode: spec.networkMode, PortBindings: bindings, RestartPolicy: ["Name": "no"]), forKey: .HostConfig)
     }
 }
 

@@ -12,6 +12,9 @@ public struct DockerError: Error, Equatable, CustomStringConvertible {
         case timeout
         /// The answer could not be read.
         case badResponse
+        /// A file the spec names on the cloud host (an environment file, a secret, registry
+        /// credentials) cannot be read or does not read: the operator must fix it.
+        case hostFile
     }
 
     /// What failed.

@@ -10,6 +10,8 @@ public struct ServiceInspection: Sendable, Equatable {
     public var labels: [String: String]
     /// Desired replicas; nil for a global service, which failoverd does not scale.
     public var replicas: Int?
+    /// The image its replicas run (failoverd creates services from an image id).
+    public var imageID: String? { spec["TaskTemplate"]?["ContainerSpec"]?["Image"]?.string }
     /// The whole `Spec`: an update sends it back with only the replica count changed, so fields
     /// this client does not know (set by an operator, or a newer Engine) survive.
     let spec: JSONValue
@@ -101,8 +103,10 @@ public struct SwarmServiceSpec: Sendable, Equatable {
     }
 
     /// A stable hash of what the service is created from, stored as a label: the container's,
-    /// and the image id its reference resolved to, so a retagged image is noticed too.
-    public func fingerprint(imageID: String) -> String {
-        "\(container.fingerprint)-\(imageID.split(separator: ":").last?.prefix(12) ?? "")"
+    /// the image id its reference resolved to (a retagged image is noticed too), and the swarm
+    /// secrets' names (each names one content, so a changed secret file is noticed).
+    public func fingerprint(imageID: String, secretNames: [String] = []) -> String {
+        let secrets = secretNames.isEmpty ? "" : "-" + ContainerSpec(name: "", image: secretNames.sorted().joined(separator: ",")).fingerprint
+        return "\(container.fingerprint)-\(imageID.split(separator: ":").last?.prefix(12) ?? "")" + secrets
     }
 }

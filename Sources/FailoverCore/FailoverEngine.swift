@@ -174,17 +174,21 @@ public struct FailoverEngine: Sendable {
         return .stopped
     }
 
-    /// The one action that moves `actual` toward the desired state, if any.
+    /// The one action that moves `actual` toward the desired state, if any. While the copy
+    /// should be stopped, a standby that is missing or made from an older spec is (re)made,
+    /// so a failover stays a single start; not while paused (the operator may be at work on it).
     public func plan(actual: ActualState, now: Date) -> PlannedAction {
         let wanted = desired(at: now)
         switch (wanted, actual) {
-        case (.running, .running), (.stopped, .stopped), (.stopped, .missing):
+        case (.running, .running), (.stopped, .stopped):
             return .nothing
+        case (.stopped, .missing), (.stopped, .outdated):
+            return state.paused ? .nothing : .prepare
         case _ where state.paused:
             return .paused
-        case (.running, .stopped), (.running, .missing), (.running, .scaling):
+        case (.running, .stopped), (.running, .missing), (.running, .notReady), (.running, .outdated):
             return .start
-        case (.stopped, .running), (.stopped, .scaling):
+        case (.stopped, .running), (.stopped, .notReady):
             if let until = stopBudgetBlocksUntil(now: now) { return .waitForStopBudget(until: until) }
             return .stop
         }
@@ -252,14 +256,18 @@ public enum DesiredState: String, Codable, Sendable, Equatable {
 
 /// What the runtime says about the cloud copy.
 public enum ActualState: String, Codable, Sendable, Equatable {
-    /// Running (health is the runtime's concern); for a replicated target, all its replicas.
+    /// Running and serving: healthy where it has a health check; for a replicated target, all
+    /// its replicas.
     case running
     /// Exists but is not running (created, exited, dead); for a replicated target, scaled to
     /// zero with nothing left running.
     case stopped
-    /// A replicated target between the two: some replicas run, or fewer than asked for, or
-    /// some still run after a scale to zero. Either way an action is due.
-    case scaling
+    /// Runs but does not serve yet: its health check has not passed (or fails), or, for a
+    /// replicated target, fewer replicas serve than asked for, or some still run after a scale
+    /// to zero. Either way an action is due.
+    case notReady = "not_ready"
+    /// Exists and does not run, but was made from an older spec: a standby to make again.
+    case outdated
     /// Does not exist.
     case missing
 }
@@ -269,6 +277,8 @@ public enum PlannedAction: Sendable, Equatable {
     case nothing
     case start
     case stop
+    /// The copy should stay stopped, and its standby must be made (again) first.
+    case prepare
     /// A stop is due but the stop budget is used up until then.
     case waitForStopBudget(until: Date)
     /// An action is due but automation is paused.

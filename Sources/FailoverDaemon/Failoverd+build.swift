@@ -227,6 +227,7 @@ private func makeDecider(
         member: ServiceFleet.Member(name: service.name, controller: controller),
         runtime: runtime,
         policy: policy,
+        metrics: serviceMetrics,
         probe: prober,
         logger: logger
     )
@@ -237,6 +238,7 @@ private struct ServiceDecider {
     let member: ServiceFleet.Member
     let runtime: any CloudRuntime
     let policy: FailoverPolicy
+    let metrics: DaemonMetrics
     /// failoverd's own probe of on-prem, when the service has one.
     let probe: OnPremProbeService?
     let logger: Logger
@@ -261,6 +263,15 @@ private struct ServiceDecider {
             loops.append(RuntimeWatchService(controller: controller, runtime: runtime, maximumBackoff: configuration.maximumBackoff, logger: logger))
         }
         if let probe { loops.append(probe) }
+        loops.append(
+            ImageFetchService(
+                controller: controller,
+                runtime: runtime,
+                maximumBackoff: configuration.maximumBackoff,
+                metrics: metrics,
+                logger: logger
+            )
+        )
         return loops
     }
 }

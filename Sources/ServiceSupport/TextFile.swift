@@ -19,9 +19,25 @@ public enum TextFile {
 
     /// The file's bytes as UTF-8 text (invalid sequences replaced).
     public static func contents(of path: String) throws(ReadError) -> String {
+        String(decoding: try bytes(of: path, secret: false), as: UTF8.self)
+    }
+
+    /// The file's bytes. With `secret`, a file every user may read is refused, naming its mode
+    /// and the fix: a secret another user can read is no longer one.
+    public static func bytes(of path: String, secret: Bool) throws(ReadError) -> [UInt8] {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw ReadError(path: path, reason: String(cString: strerror(errno))) }
         defer { close(descriptor) }
+        if secret {
+            var info = stat()
+            if fstat(descriptor, &info) == 0, info.st_mode & S_IROTH != 0 {
+                let mode = String(info.st_mode & 0o777, radix: 8)
+                throw ReadError(
+                    path: path,
+                    reason: "it is readable by every user (mode 0\(mode)); chmod 0640 it, owner root, group failoverd-secrets"
+                )
+            }
+        }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
@@ -33,6 +49,6 @@ public enum TextFile {
             if count == 0 { break }
             bytes.append(contentsOf: chunk[..<count])
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes
     }
 }

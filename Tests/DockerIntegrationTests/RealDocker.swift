@@ -1,6 +1,8 @@
 import AsyncHTTPClient
 import DockerEngine
 import FoundationEssentials
+import NIOCore
+import NIOHTTP1
 import Testing
 
 #if canImport(Glibc)
@@ -59,4 +61,53 @@ enum RealDocker {
         try await http.shutdown()
         if let failure { throw failure }
     }
+
+    /// `GET url`'s JSON body (a service's answer), within 5 s.
+    static func getJSON(_ url: String, http: HTTPClient) async throws -> JSONValue {
+        let response = try await http.execute(HTTPClientRequest(url: url), timeout: .seconds(5))
+        let body = try await response.body.collect(upTo: 1 << 20)
+        return try JSONDecoder().decode(JSONValue.self, from: Data(body.readableBytesView))
+    }
+
+    /// The whole of `docker inspect NAME`, as dockerd answers it.
+    static func inspect(_ name: String, http: HTTPClient) async throws -> JSONValue {
+        try await engine(.GET, "/containers/\(name)/json", http: http)
+    }
+
+    /// Removes a named volume a test made.
+    static func removeVolume(_ name: String) async throws {
+        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        defer { Task { try? await http.shutdown() } }
+        _ = try? await engine(.DELETE, "/volumes/\(name)", http: http)
+    }
+
+    private static func engine(_ method: HTTPMethod, _ path: String, http: HTTPClient) async throws -> JSONValue {
+        var request = HTTPClientRequest(url: URL(httpURLWithSocketPath: socketPath, uri: path)!.absoluteString)
+        request.method = method
+        request.headers.add(name: "Host", value: "docker")
+        let response = try await http.execute(request, timeout: .seconds(10))
+        let body = try await response.body.collect(upTo: 4 << 20)
+        return body.readableBytes == 0 ? .null : try JSONDecoder().decode(JSONValue.self, from: Data(body.readableBytesView))
+    }
+}
+
+/// A directory under /tmp for the files a spec names, removed when the test ends.
+final class TemporaryDirectory {
+    let path: String
+
+    init() throws {
+        var template = Array("/tmp/failoverd-own-XXXXXX".utf8CString)
+        path = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
+        // dockerd (root) reads the bind's source; the copy's user must be able to enter it.
+        chmod(path, 0o755)
+    }
+
+    /// Writes `text` to `name` inside, with `mode`.
+    func write(_ text: String, to name: String, mode: mode_t) throws {
+        let file = path + "/" + name
+        try text.write(toFile: file, atomically: false, encoding: .utf8)
+        chmod(file, mode)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
 }

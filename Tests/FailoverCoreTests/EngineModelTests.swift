@@ -45,6 +45,8 @@ private struct ReferenceModel {
 
     func action(actual: ActualState, now: Date) -> PlannedAction {
         let running = actual == .running
+        // A missing or outdated standby is made again while the copy should stay stopped.
+        if !wantsRunning(at: now) && (actual == .missing || actual == .outdated) { return paused ? .nothing : .prepare }
         if wantsRunning(at: now) == running { return .nothing }
         if paused { return .paused }
         if !running { return .start }
@@ -136,6 +138,7 @@ struct EngineModelTests {
             try #require(planned == model.action(actual: actual, now: now), "\(context)")
             if planned == .stop { try #require(firing.isEmpty, "never a stop while a trigger fires (\(context))") }
             switch planned {
+            case .prepare: actual = .stopped
             case .start:
                 actual = .running
                 engine.recordStart(at: now)

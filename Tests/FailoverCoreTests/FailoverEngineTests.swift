@@ -8,7 +8,20 @@ struct FailoverEngineTests {
         let engine = FailoverEngine(policy: try defaultPolicy())
         #expect(engine.desired(at: t0) == .stopped)
         #expect(engine.plan(actual: .stopped, now: t0) == .nothing)
+        #expect(engine.plan(actual: .missing, now: t0) == .prepare)
+    }
+
+    /// A standby removed behind failoverd's back, or made from an older spec, is made again
+    /// while the copy should stay stopped, so a failover stays a single start; not while paused.
+    @Test func aMissingOrOutdatedStandbyIsPreparedUnlessPaused() throws {
+        var engine = FailoverEngine(policy: try defaultPolicy(holdDown: 10))
+        #expect(engine.plan(actual: .outdated, now: t0) == .prepare)
+        engine.setPaused(true)
         #expect(engine.plan(actual: .missing, now: t0) == .nothing)
+        #expect(engine.plan(actual: .outdated, now: t0) == .nothing)
+        engine.setPaused(false)
+        _ = engine.apply(webhook(onPremDown(.firing)), now: at(1))
+        #expect(engine.plan(actual: .outdated, now: at(1)) == .start, "a start makes it again from the current spec")
     }
 
     @Test func firingTriggerStartsTheCloudCopy() throws {
@@ -202,15 +215,16 @@ struct FailoverEngineTests {
         #expect(engine.plan(actual: .stopped, now: at(5)) == .start)
     }
 
-    /// A replicated target part-way up (a replica died) or part-way down (replicas still
-    /// draining after a scale to zero) needs the action toward the desired state either way.
-    @Test func aScalingTargetIsStartedWhenWantedAndStoppedWhenNot() throws {
+    /// A copy that runs but does not serve (its health check has not passed; for a replicated
+    /// target, a replica died, or replicas still drain after a scale to zero) needs the action
+    /// toward the desired state either way.
+    @Test func aTargetNotReadyIsStartedWhenWantedAndStoppedWhenNot() throws {
         var engine = FailoverEngine(policy: try defaultPolicy(holdDown: 10))
-        #expect(engine.plan(actual: .scaling, now: at(0)) == .stop)
+        #expect(engine.plan(actual: .notReady, now: at(0)) == .stop)
         _ = engine.apply(webhook(onPremDown(.firing)), now: at(1))
-        #expect(engine.plan(actual: .scaling, now: at(1)) == .start)
+        #expect(engine.plan(actual: .notReady, now: at(1)) == .start)
         engine.setPaused(true)
-        #expect(engine.plan(actual: .scaling, now: at(1)) == .paused)
+        #expect(engine.plan(actual: .notReady, now: at(1)) == .paused)
     }
 
     @Test func recordStopReturnsToStandby() throws {

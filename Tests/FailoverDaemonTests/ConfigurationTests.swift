@@ -28,7 +28,7 @@ struct FailoverdConfigurationTests {
     }
 
     @Test func aPrewarmNeverHoldsLongerThanAConfirmedFailover() throws {
-        let (path, directory) = try writeConfiguration("hold_down_seconds: 10\nprewarm_hold_down_seconds: 30\n")
+        let (path, directory) = try writeConfigurationFile("hold_down_seconds: 10\nprewarm_hold_down_seconds: 30\n")
         defer { removeDirectory(directory) }
         #expect(try FailoverdConfiguration.load(file: path, environment: [:]).service.policy().prewarmHoldDown == 10)
     }
@@ -41,7 +41,7 @@ struct FailoverdConfigurationTests {
     @Test func dockerHostPointsAtASocketUnlessTheFileOrVariableSaysOtherwise() throws {
         let proxy = ["DOCKER_HOST": "unix:///run/docker-proxy.sock"]
         #expect(try FailoverdConfiguration.load(file: nil, environment: proxy).dockerSocket == "/run/docker-proxy.sock")
-        let (path, directory) = try writeConfiguration("docker: {socket: /from/file.sock}\n")
+        let (path, directory) = try writeConfigurationFile("docker: {socket: /from/file.sock}\n")
         defer { removeDirectory(directory) }
         #expect(try FailoverdConfiguration.load(file: path, environment: proxy).dockerSocket == "/from/file.sock")
         let overridden = proxy.merging(["FAILOVERD_DOCKER_SOCKET": "/from/env.sock"]) { $1 }
@@ -62,7 +62,7 @@ struct FailoverdConfigurationTests {
         )
         #expect(FailoverdConfiguration.defaultFile(environment: [:], fileExists: { _ in false }) == nil)
         #expect(try FailoverdConfiguration.load(file: nil, environment: systemd).stateDirectory == "/var/lib/failoverd-unit")
-        let (path, directory) = try writeConfiguration("state_directory: /from/file\n")
+        let (path, directory) = try writeConfigurationFile("state_directory: /from/file\n")
         defer { removeDirectory(directory) }
         #expect(try FailoverdConfiguration.load(file: path, environment: systemd).stateDirectory == "/from/file")
     }
@@ -78,7 +78,7 @@ struct FailoverdConfigurationTests {
         #expect {
             _ = try configuration.readToken()
         } throws: { error in
-            "\(error)".contains("is readable by every user (mode 0644); chmod 0640 it, group failoverd-secrets")
+            "\(error)".contains("is readable by every user (mode 0644); chmod 0640 it, owner root, group failoverd-secrets")
         }
         try writeSecret("0123456789abcdef\n0123456789abcdef\n", to: directory + "/token")
         #expect {
@@ -126,7 +126,7 @@ struct FailoverdConfigurationTests {
     }
 
     @Test func environmentOverridesTheFile() throws {
-        let (path, directory) = try writeConfiguration("listen: {port: 1000}\ncontainer: {image: a:1}\n")
+        let (path, directory) = try writeConfigurationFile("listen: {port: 1000}\ncontainer: {image: a:1}\n")
         defer { removeDirectory(directory) }
         let configuration = try FailoverdConfiguration.load(
             file: path,
@@ -150,7 +150,7 @@ struct FailoverdConfigurationTests {
         ("alertmanager: {interval_seconds: 0}\ncontainer: {image: x}\nauth: {token_file: /t}", "alertmanager.interval_seconds"),
     ])
     func invalidFilesNameTheKey(_ yaml: String, _ key: String) throws {
-        let (path, directory) = try writeConfiguration(yaml)
+        let (path, directory) = try writeConfigurationFile(yaml)
         defer { removeDirectory(directory) }
         let configuration = try FailoverdConfiguration.load(file: path, environment: [:])
         #expect {
@@ -161,7 +161,7 @@ struct FailoverdConfigurationTests {
     }
 
     @Test func credentialsInAPeerURLAreRefusedWithoutBeingEchoed() throws {
-        let (path, directory) = try writeConfiguration(
+        let (path, directory) = try writeConfigurationFile(
             "alertmanager: {urls: ['http://u:secret@am1:9093']}\ncontainer: {image: x}\nauth: {token_file: /t}"
         )
         defer { removeDirectory(directory) }
@@ -182,7 +182,7 @@ struct FailoverdConfigurationTests {
         ("completely_unrelated: 1", "completely_unrelated", "check-config --keys"),
     ])
     func unknownFileKeysAreRefusedWithTheNearestKey(_ yaml: String, _ key: String, _ hint: String) throws {
-        let (path, directory) = try writeConfiguration(yaml)
+        let (path, directory) = try writeConfigurationFile(yaml)
         defer { removeDirectory(directory) }
         #expect {
             _ = try FailoverdConfiguration.load(file: path, environment: [:])
@@ -285,7 +285,7 @@ struct FailoverdConfigurationTests {
     }
 
     @Test func wrongTypesNameTheKeyTheFileAndTheValue() throws {
-        let (path, directory) = try writeConfiguration("stop_budget: {max_stops: three}\n")
+        let (path, directory) = try writeConfigurationFile("stop_budget: {max_stops: three}\n")
         defer { removeDirectory(directory) }
         #expect {
             _ = try FailoverdConfiguration.load(file: path, environment: [:])
@@ -297,7 +297,7 @@ struct FailoverdConfigurationTests {
 
     @Test(arguments: ["1e19", "1e30", "-1e30", "1000000001"])
     func durationsTooLongForATimerAreRefusedAtLoad(_ seconds: String) throws {
-        let (path, directory) = try writeConfiguration("hold_down_seconds: \(seconds)\n")
+        let (path, directory) = try writeConfigurationFile("hold_down_seconds: \(seconds)\n")
         defer { removeDirectory(directory) }
         #expect {
             _ = try FailoverdConfiguration.load(file: path, environment: [:])
@@ -308,7 +308,7 @@ struct FailoverdConfigurationTests {
     }
 
     @Test func anUnknownTargetIsRefusedAtLoadNamingTheKnownOnes() throws {
-        let (path, directory) = try writeConfiguration("target: kubernetes\ncontainer: {image: x}\nauth: {token_file: /t}\n")
+        let (path, directory) = try writeConfigurationFile("target: kubernetes\ncontainer: {image: x}\nauth: {token_file: /t}\n")
         defer { removeDirectory(directory) }
         #expect {
             _ = try FailoverdConfiguration.load(file: path, environment: [:])
@@ -327,7 +327,7 @@ struct FailoverdConfigurationTests {
         ("target: swarm\nswarm: {managers: [node2.sock]}", "swarm.managers", "not an absolute path"),
     ])
     func outOfRangeValuesNameTheKeyTheValueAndTheRange(_ yaml: String, _ key: String, _ range: String) throws {
-        let (path, directory) = try writeConfiguration(yaml + "\ncontainer: {image: x}\nauth: {token_file: /t}\n")
+        let (path, directory) = try writeConfigurationFile(yaml + "\ncontainer: {image: x}\nauth: {token_file: /t}\n")
         defer { removeDirectory(directory) }
         let configuration = try FailoverdConfiguration.load(file: path, environment: [:])
         #expect {
@@ -339,7 +339,7 @@ struct FailoverdConfigurationTests {
     }
 
     @Test func aSwarmTargetRefusesPortPublicationsItCannotMake() throws {
-        let (path, directory) = try writeConfiguration("target: swarm\ncontainer: {image: x, ports: [\"8080:8080\"]}\nauth: {token_file: /t}\n")
+        let (path, directory) = try writeConfigurationFile("target: swarm\ncontainer: {image: x, ports: [\"8080:8080\"]}\nauth: {token_file: /t}\n")
         defer { removeDirectory(directory) }
         let configuration = try FailoverdConfiguration.load(file: path, environment: [:])
         #expect {
@@ -366,12 +366,4 @@ struct FailoverdConfigurationTests {
         let readme = try String(contentsOfFile: #filePath.components(separatedBy: "/Tests/")[0] + "/README.md", encoding: .utf8)
         #expect(readme.contains(FailoverdConfiguration.keyReference()), "run `failoverd check-config --keys` and paste its table into README.md")
     }
-}
-
-/// Writes `yaml` as a configuration file in a fresh directory, which the caller removes.
-private func writeConfiguration(_ yaml: String) throws -> (path: String, directory: String) {
-    let directory = makeStateDirectory()
-    let path = directory + "/c.yml"
-    try #require(FileManager.default.createFile(atPath: path, contents: Data(yaml.utf8)))
-    return (path, directory)
 }

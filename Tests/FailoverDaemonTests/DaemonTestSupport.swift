@@ -7,6 +7,7 @@ import HummingbirdTesting
 import Logging
 import Prometheus
 import TestFixtures
+import Testing
 
 #if canImport(Glibc)
 import Glibc
@@ -19,6 +20,14 @@ let testToken = "test-token-0123456789abcdef"
 func writeSecret(_ text: String, to path: String) throws {
     try text.write(toFile: path, atomically: true, encoding: .utf8)
     chmod(path, 0o600)
+}
+
+/// Writes `yaml` as a configuration file in a fresh directory, which the caller removes.
+func writeConfigurationFile(_ yaml: String) throws -> (path: String, directory: String) {
+    let directory = makeStateDirectory()
+    let path = directory + "/c.yml"
+    try #require(FileManager.default.createFile(atPath: path, contents: Data(yaml.utf8)))
+    return (path, directory)
 }
 
 /// A fresh, empty state directory under /tmp, removed by `cleanUp`.

@@ -50,9 +50,9 @@ struct SwarmTargetTests {
         #expect(snapshot(two, [try task("running"), try task("running")]).actual == .running)
         #expect(snapshot(two, [try task("running"), try task("running")]).status == "2/2 replicas running")
         // one replica died and swarm is restarting it; a HEALTHCHECK keeps a task "starting"
-        #expect(snapshot(two, [try task("running"), try task("starting"), try task("failed", desired: "shutdown")]).actual == .scaling)
+        #expect(snapshot(two, [try task("running"), try task("starting"), try task("failed", desired: "shutdown")]).actual == .notReady)
         // scaled to zero, one replica still stopping
-        #expect(snapshot(try service(replicas: 0), [try task("running", desired: "shutdown")]).actual == .scaling)
+        #expect(snapshot(try service(replicas: 0), [try task("running", desired: "shutdown")]).actual == .notReady)
         // an operator scaled it further up: still running
         #expect(snapshot(try service(replicas: 3), [try task("running"), try task("running"), try task("running")]).actual == .running)
     }
@@ -61,7 +61,7 @@ struct SwarmTargetTests {
         let body = #"{"ID": "g", "Version": {"Index": 1}, "Spec": {"Name": "x", "Mode": {"Global": {}}}}"#
         let global = try ServiceInspection(body: Data(body.utf8), call: "test")
         #expect(global.replicas == nil)
-        #expect(DockerSwarmService.snapshot(global, tasks: [try task("running")], wanted: 1).actual == .scaling)
+        #expect(DockerSwarmService.snapshot(global, tasks: [try task("running")], wanted: 1).actual == .notReady)
     }
 
     @Test func anUnreadableServiceIsABadResponseQuotingIt() {

@@ -11,9 +11,11 @@ timed() {  # timed NAME COMMAND...: runs the step, notes its seconds and whether
     "$@" || { status=1; outcome=FAILED; }
     timings+=("$((SECONDS - started))"$'\t'"$outcome"$'\t'"$name")
 }
-# The Docker-backed Swift tests need the image; a missing dockerd must fail them, not skip them.
-echo "== image"
+# The Docker-backed Swift tests need the images (onprem-api, and the sample service that is not
+# it); a missing dockerd must fail them, not skip them.
+echo "== images"
 ../build_image.sh || exit 1
+../sample_service_image.sh || exit 1
 swift_tests() { (cd ../.. && REQUIRE_DOCKER=1 swift test --skip-build); }
 timed "swift test" swift_tests
 for test in test_*.sh; do

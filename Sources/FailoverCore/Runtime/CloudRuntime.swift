@@ -8,8 +8,13 @@ public protocol CloudRuntime: Sendable {
     var engineName: String { get }
     /// Looks at the target without changing anything.
     func observe() async throws(RuntimeFailure) -> RuntimeSnapshot
-    /// Makes sure the target exists but does not run, so a failover is a single `start`.
+    /// Makes sure the target exists, made from the current spec, but does not run, so a
+    /// failover is a single `start`. Uses what is on the host only (no registry).
     func prepare() async throws(RuntimeFailure) -> RuntimeSnapshot
+    /// Brings the image onto the host as the configuration says (a registry pull when it is
+    /// missing, or at every daemon start for a tag that may move). Never called on the failover
+    /// path: a failover must not wait on a registry. Returns a one-line account for the log.
+    func fetchImage() async throws(RuntimeFailure) -> String
     /// Starts it and waits until it runs (and is healthy, where the engine knows health).
     func start() async throws(RuntimeFailure) -> RuntimeSnapshot
     /// Stops it gracefully.
@@ -35,6 +40,11 @@ public struct RuntimeSnapshot: Sendable, Equatable {
     public var health: String?
     /// The endpoint that answered (a swarm manager's socket), when the runtime has several.
     public var answeredBy: String?
+    /// What the copy is made from.
+    public var image: RuntimeImage?
+    /// Whether a running copy was made from an older spec: it keeps serving, and is made again
+    /// from the current one at its next stop.
+    public var pendingSpecChange = false
 
     /// Creates a snapshot.
     public init(id: String?, actual: ActualState, status: String, health: String? = nil) {
@@ -46,4 +56,18 @@ public struct RuntimeSnapshot: Sendable, Equatable {
 
     /// The snapshot of a target that does not exist.
     public static let missing = RuntimeSnapshot(id: nil, actual: .missing, status: "missing")
+}
+
+/// The image a copy is made from: as configured, and as the engine resolved it.
+public struct RuntimeImage: Sendable, Equatable {
+    /// The reference as configured (`registry/app:1.4`).
+    public var reference: String
+    /// The registry digest it was pulled as (`registry/app@sha256:…`), else the engine's image id.
+    public var digest: String
+
+    /// Creates an image.
+    public init(reference: String, digest: String) {
+        self.reference = reference
+        self.digest = digest
+    }
 }

@@ -71,6 +71,19 @@ extension Bool: ConfigurationValue {
     var node: YAMLNode { YAMLNode(self ? "true" : "false") }
 }
 
+extension Double: ConfigurationValue {
+    static var typeName: String { "number" }
+
+    init(node: YAMLNode, key: String) throws(ConfigurationError) {
+        guard let value = node.float, value.isFinite else {
+            throw ConfigurationError(key: key, problem: "expected a number, got '\(node.scalar?.string ?? "a collection")'")
+        }
+        self = value
+    }
+
+    var node: YAMLNode { YAMLNode(self == rounded() && abs(self) < 1e15 ? String(Int(self)) : String(self)) }
+}
+
 /// Durations are written in seconds, as decimals (`hold_down_seconds: 120`, `0.5`).
 extension Duration: ConfigurationValue {
     static var typeName: String { "seconds" }

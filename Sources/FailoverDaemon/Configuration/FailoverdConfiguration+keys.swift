@@ -219,13 +219,102 @@ extension FailoverdConfiguration {
             "container.image",
             service: \.container.image,
             allowed: .nonEmpty,
-            "Local image of the cloud copy, e.g. onprem-api:latest (required; never pulled on failover)."
+            "Image of the cloud copy: a local name (onprem-api:latest) or a registry's, by tag or pinned (registry/app@sha256:…); required. Never pulled on failover."
+        ),
+        ConfigurationKey(
+            "container.pull",
+            service: \.imagePull.policy,
+            allowed: .anyCase,
+            "When failoverd pulls the image: never (it must be on the host), missing (when it is not), always (at every failoverd start, following a moved tag). Pulls happen at startup, never on failover; the standby is made once the image is there."
+        ),
+        ConfigurationKey(
+            "container.registry_auth_file",
+            service: \.imagePull.registryAuthFile,
+            "File with the registry's credentials as JSON {\"username\": …, \"password\": …} (ECR: AWS and the token, refreshed by the host), read at every pull; not readable by other users. Unset: anonymous pulls."
+        ),
+        ConfigurationKey(
+            "container.pull_timeout_seconds",
+            service: \.imagePull.timeout,
+            allowed: .positive,
+            "Longest one pull may take; a failed or slow pull is tried again with back-off."
         ),
         ConfigurationKey(
             "container.env",
             service: \.container.environment,
             redaction: .valuesOfAssignments,
-            "Environment as NAME=value; check-config shows the names only."
+            "Environment as NAME=value; check-config shows the names only. Not for secrets: docker inspect shows every value (use container.secrets)."
+        ),
+        ConfigurationKey(
+            "container.env_file",
+            service: \.container.environmentFile,
+            "A file of NAME=value lines (# comments) on the cloud host, read each time the copy is made, not readable by other users; container.env wins for a name both set."
+        ),
+        ConfigurationKey(
+            "container.secrets",
+            service: \.container.secrets,
+            "Secrets by name, each a file on the cloud host that other users cannot read: delivered as /run/secrets/NAME, mode 0400, owned by the container's user (Swarm: a Docker secret); read again at every start, never put in the environment."
+        ),
+        ConfigurationKey(
+            "container.command",
+            service: \.container.command,
+            "The command (the image's CMD when empty), as a list: [httpd, -f, -p, \"8080\"]."
+        ),
+        ConfigurationKey(
+            "container.entrypoint",
+            service: \.container.entrypoint,
+            "The entrypoint (the image's when empty), as a list."
+        ),
+        ConfigurationKey(
+            "container.user",
+            service: \.container.user,
+            "user, uid, user:group or uid:gid the copy runs as (the image's USER when empty)."
+        ),
+        ConfigurationKey("container.working_dir", service: \.container.workingDirectory, "Working directory (the image's when empty)."),
+        ConfigurationKey(
+            "container.volumes",
+            service: \.container.volumes,
+            "Mounts as /host/path:/target[:ro] (a bind; the host path must exist) or name:/target[:ro] (a Docker volume)."
+        ),
+        ConfigurationKey("container.memory", service: \.container.memoryLimit, "Memory limit (512m, 2g); 0: none."),
+        ConfigurationKey("container.cpus", service: \.container.cpus, allowed: .atLeast(0), "CPU limit in CPUs (1.5); 0: none."),
+        ConfigurationKey(
+            "container.log.driver",
+            service: \.container.log.driver,
+            "Docker log driver (json-file, local, journald); empty: dockerd's default."
+        ),
+        ConfigurationKey(
+            "container.log.options",
+            service: \.container.log.options,
+            "The log driver's options, e.g. {max-size: 10m, max-file: \"3\"}."
+        ),
+        ConfigurationKey(
+            "container.healthcheck.test",
+            service: \.container.healthCheck.test,
+            "A health check of the configuration's own, overriding the image's: [CMD, exe, args…], [CMD-SHELL, \"command\"], or [NONE] to switch the image's off; empty keeps the image's. The copy counts as running only once healthy."
+        ),
+        ConfigurationKey(
+            "container.healthcheck.interval_seconds",
+            service: \.container.healthCheck.interval,
+            allowed: .positive,
+            "Time between health checks; the first passing one ends a failover's start, so keep it short."
+        ),
+        ConfigurationKey(
+            "container.healthcheck.timeout_seconds",
+            service: \.container.healthCheck.timeout,
+            allowed: .positive,
+            "Longest one health check may take."
+        ),
+        ConfigurationKey(
+            "container.healthcheck.retries",
+            service: \.container.healthCheck.retries,
+            allowed: .atLeast(1),
+            "Failed health checks in a row that make the copy unhealthy."
+        ),
+        ConfigurationKey(
+            "container.healthcheck.start_period_seconds",
+            service: \.container.healthCheck.startPeriod,
+            allowed: .nonNegative,
+            "Time after a start in which failed health checks do not count."
         ),
         ConfigurationKey("container.labels", service: \.container.labels, "Extra container labels."),
         ConfigurationKey(
@@ -237,7 +326,7 @@ extension FailoverdConfiguration {
         ConfigurationKey(
             "container.ports",
             service: \.container.ports,
-            "Port publications HOSTPORT:CONTAINERPORT (not with host networking)."
+            "Port publications [IP:]HOSTPORT:CONTAINERPORT[/udp], with bridge networking or a network's (refused with host networking, where the copy binds the host's ports itself)."
         ),
         ConfigurationKey(
             "container.stop_timeout_seconds",

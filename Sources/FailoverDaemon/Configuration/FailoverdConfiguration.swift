@@ -206,17 +206,9 @@ public struct FailoverdConfiguration: Sendable, Equatable {
     /// Reads the token, trimming a trailing newline; refuses an empty one.
     public func readToken() throws(ConfigurationError) -> String {
         guard let tokenFile else { throw ConfigurationError(key: "auth.token_file", problem: "not set") }
-        var info = stat()
-        if stat(tokenFile, &info) == 0, info.st_mode & S_IROTH != 0 {
-            let mode = String(info.st_mode & 0o777, radix: 8)
-            throw ConfigurationError(
-                key: "auth.token_file",
-                problem: "\(tokenFile) is readable by every user (mode 0\(mode)); chmod 0640 it, group failoverd-secrets"
-            )
-        }
         let raw: String
         do {
-            raw = try TextFile.contents(of: tokenFile)
+            raw = String(decoding: try TextFile.bytes(of: tokenFile, secret: true), as: UTF8.self)
         } catch {
             throw ConfigurationError(key: "auth.token_file", problem: error.description)
         }

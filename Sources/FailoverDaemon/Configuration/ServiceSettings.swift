@@ -32,6 +32,8 @@ public struct ServiceSettings: Sendable, Equatable {
     public var swarmManagers: [String] = []
     /// The cloud container; with a Swarm target, each replica's container and the service's name.
     public var container = ContainerSpec(name: "cloud-api", image: "", environment: ["SITE=cloud"])
+    /// When and how the container's image is pulled.
+    public var imagePull = ImagePullSettings()
     /// failoverd's own probe of on-prem, a pre-warm faster than Prometheus'; off by default.
     public var probe = ProbeSettings()
 
@@ -63,9 +65,21 @@ public struct ServiceSettings: Sendable, Equatable {
         )
     }
 
-    /// Rules between keys: the target's, the probe's.
+    /// Rules between keys: the container's parts, the image's, the target's, the probe's.
     func validateRules() throws(ConfigurationError) {
         try probe.validate()
+        do {
+            try container.validateParts()
+        } catch {
+            throw ConfigurationError(key: "container.\(error.part)", problem: error.problem)
+        }
+        guard imagePull.policy == .never || ImageReference(parsing: container.image) != nil else {
+            throw ConfigurationError(
+                key: "container.image",
+                problem:
+                    "'\(container.image)' is not an image reference a registry serves ([registry/]name[:tag][@sha256:digest], lower case); fix it, or set container.pull: never for a local name"
+            )
+        }
         guard target == .swarm || swarmManagers.isEmpty else {
             throw ConfigurationError(key: "swarm.managers", problem: "other managers only serve a swarm target; set target: swarm or remove them")
         }
@@ -79,6 +93,12 @@ public struct ServiceSettings: Sendable, Equatable {
             throw ConfigurationError(
                 key: "container.ports",
                 problem: "a swarm target publishes no ports (that needs swarm's routing mesh); use network_mode host or an overlay network"
+            )
+        }
+        guard container.networkMode != "host" || container.ports.isEmpty else {
+            throw ConfigurationError(
+                key: "container.ports",
+                problem: "host networking publishes no ports: the copy binds the host's ports itself; remove them, or set network_mode: bridge"
             )
         }
     }

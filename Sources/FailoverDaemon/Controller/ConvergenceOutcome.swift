@@ -29,4 +29,7 @@ public enum ConvergenceOutcome: Sendable, Equatable {
     case backingOff(until: Date)
     /// The runtime failed; a retry can help.
     case failed(RuntimeFailure)
+    /// The copy is stopped as wanted, but its standby could not be made (its image is not on
+    /// the host yet, a bind's host path is missing); a webhook's retry would not help.
+    case standbyNotReady(RuntimeFailure)
 }

@@ -143,6 +143,13 @@ struct DecisionJournal: Sendable {
         )
     }
 
+    func prepared(_ result: RuntimeSnapshot) {
+        logger.notice(
+            "cloud copy's standby made again from the current spec",
+            metadata: ["container.id": .string(result.id ?? ""), "container.image": .string(result.image?.digest ?? "")]
+        )
+    }
+
     /// A judged start: each quick exit is an error an operator must fix (the copy cannot stay
     /// up), logged with the wait; a copy that settles or dies after settling, a notice.
     func crashLoop(_ verdict: CrashLoopGuard.Verdict, quickExits: Int) {

@@ -36,6 +36,8 @@ public actor FailoverController {
     private var lastPublished = ""
     /// The swarm manager last published as answering, so the metric can move off it.
     private var publishedAnsweredBy: String?
+    /// The image last published, so the metric can move off it.
+    private var publishedImage: RuntimeImage?
     /// Consecutive failed convergences; the reconcile loop backs off on it.
     public private(set) var consecutiveFailures = 0
 
@@ -314,7 +316,8 @@ public actor FailoverController {
     private func outcomeWithoutRuntimeCall() -> ConvergenceOutcome? {
         guard observations.engineUp, let actual = observations.snapshot?.actual else { return nil }
         switch engine.plan(actual: actual, now: now()) {
-        case .nothing: return .inSync
+        // A standby to make again is the reconcile loop's business: the copy is stopped as wanted.
+        case .nothing, .prepare: return .inSync
         case .paused: return .paused
         case .waitForStopBudget(let until): return .deferred(until: until)
         case .start, .stop: return nil
@@ -400,6 +403,8 @@ public actor FailoverController {
                 }
                 wake(at: until)
                 return .deferred(until: until)
+            case .prepare:
+                return await prepareStandby()
             case .start:
                 if let wait = crashLoop.remainingWait(at: clock.monotonicNow()) {
                     wake(.crashLoop, after: wait)
@@ -415,6 +420,23 @@ public actor FailoverController {
             consecutiveFailures += 1
             recordFailure(error, during: .converge)
             return .failed(error)
+        }
+    }
+
+    /// Makes the standby again (it was missing, or made from an older spec or image). A failure
+    /// leaves the copy stopped as wanted, so it is not a failed convergence a webhook's sender
+    /// could fix by retrying; the reconcile loop tries again, backing off.
+    private func prepareStandby() async -> ConvergenceOutcome {
+        do {
+            let prepared = try await timed(.prepare) { () async throws(RuntimeFailure) in try await self.runtime.prepare() }
+            recordSuccess(prepared)
+            journal.prepared(prepared)
+            consecutiveFailures = 0
+            return .inSync
+        } catch {
+            consecutiveFailures += 1
+            recordFailure(error, during: .prepare)
+            return .standbyNotReady(error)
         }
     }
 
@@ -467,7 +489,7 @@ public actor FailoverController {
         let verdict: CrashLoopGuard.Verdict?
         switch actual {
         case .running: verdict = crashLoop.foundRunning(at: seenAt)
-        case .stopped, .missing:
+        case .stopped, .missing, .outdated:
             guard engine.desired(at: now()) == .running else {
                 // Not wanted any more (failed back while it kept exiting): nothing is looping.
                 if crashLoop.quickExits > 0 {
@@ -477,7 +499,7 @@ public actor FailoverController {
                 return
             }
             verdict = crashLoop.foundNotRunning(at: seenAt)
-        case .scaling: verdict = nil
+        case .notReady: verdict = nil
         }
         if let verdict { noteCrashLoop(verdict) }
     }
@@ -535,6 +557,7 @@ public actor FailoverController {
         metrics.state(
             desiredRunning: current.desired == .running,
             actualRunning: observations.snapshot.map { $0.actual == .running },
+            standbyReady: observations.snapshot.map { $0.actual != .missing && $0.actual != .outdated },
             firing: current.firingTriggerAlertsTotal,
             holdDownRemaining: current.holdDownRemainingSeconds ?? 0,
             paused: current.paused,
@@ -542,6 +565,10 @@ public actor FailoverController {
             stateSaveFailing: observations.unsavedSince != nil
         )
         metrics.lastFailover(engine.state.lastFailover)
+        if let image = observations.snapshot?.image, image != publishedImage {
+            metrics.cloudImage(image, previous: publishedImage)
+            publishedImage = image
+        }
         if let answeredBy = observations.snapshot?.answeredBy, answeredBy != publishedAnsweredBy {
             metrics.dockerManagerAnswering(answeredBy, previous: publishedAnsweredBy)
             publishedAnsweredBy = answeredBy

@@ -13,6 +13,8 @@ extension StatusReport {
                 ? (observations.snapshot?.status ?? "unknown") : "unknown (\(engineName.lowercased()) unreachable)",
             containerID: observations.snapshot?.id,
             health: observations.snapshot?.health,
+            image: observations.snapshot?.image?.digest,
+            specChangePending: observations.snapshot?.pendingSpecChange == true ? true : nil,
             paused: state.paused,
             firingTriggerAlerts: firing.suffix(Self.firingAlertsShown).map {
                 FiringAlert(fingerprint: $0.fingerprint, alertname: $0.alertname, labels: $0.labels, startsAt: RFC3339.format($0.startsAt))
@@ -51,6 +53,9 @@ extension StatusReport {
             observations: observations,
             engineName: engineName
         )
+        if observations.snapshot?.pendingSpecChange == true {
+            line += "; spec changed; applied at next start"
+        }
         if let crashLoop, engine.desired(at: now) == .running {
             let wait = Int(max(0, crashLoop.nextStartAt.timeIntervalSince(now)).rounded(.up))
             line += "; cloud copy crash-looping (\(crashLoop.quickExits) quick exit\(crashLoop.quickExits == 1 ? "" : "s")), next try in \(wait) s"

@@ -9,6 +9,7 @@ extension StatusReport {
             "  reason: \(reason)",
         ]
         if let containerID { lines.append("  container: \(containerID.prefix(12))") }
+        if let image { lines.append("  image: \(image)" + (specChangePending == true ? " (spec changed; applied at next start)" : "")) }
         if let holdDownUntil { lines.append("  hold-down until: \(holdDownUntil) (\(Int(holdDownRemainingSeconds ?? 0)) s left)") }
         if firingTriggerAlertsTotal > firingTriggerAlerts.count {
             lines.append("  firing: \(firingTriggerAlertsTotal) trigger alerts, the newest \(firingTriggerAlerts.count) below")

@@ -62,6 +62,10 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var actual: String
     public var containerID: String?
     public var health: String?
+    /// The image the copy is made from: the registry digest it was pulled as, else its image id.
+    public var image: String?
+    /// Set while a running copy was made from an older spec: the current one applies at its next start.
+    public var specChangePending: Bool?
     public var paused: Bool
     /// The newest `StatusReport.firingAlertsShown` firing trigger alerts, oldest first.
     public var firingTriggerAlerts: [FiringAlert]
@@ -87,8 +91,9 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var summary: String
 
     enum CodingKeys: String, CodingKey {
-        case service, desired, actual, health, paused, reason, summary
+        case service, desired, actual, health, image, paused, reason, summary
         case containerID = "container_id"
+        case specChangePending = "spec_change_pending"
         case firingTriggerAlerts = "firing_trigger_alerts"
         case firingTriggerAlertsTotal = "firing_trigger_alerts_total"
         case trackedAlerts = "tracked_alerts"

@@ -89,6 +89,7 @@ extension WebhookReply {
                 message: "the cloud copy keeps exiting right after it starts; next start at \(RFC3339.format(until)); see failoverd's log"
             )
         case .inSync: result = "in_sync"
+        case .standbyNotReady(let failure): result = "in_sync; standby not ready: \(failure.description)"
         case .acted(let action): result = action.pastTense
         case .paused: result = "paused: no action taken"
         case .deferred(let until): result = "stop deferred until \(RFC3339.format(until)) by the stop budget"

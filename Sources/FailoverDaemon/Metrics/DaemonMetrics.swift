@@ -147,6 +147,36 @@ public struct DaemonMetrics: Sendable {
         gauge(socket).set(1.0)
     }
 
+    /// What the cloud copy is made from (its image reference and the digest it resolved to): 1
+    /// for the current one, 0 for the one before it.
+    func cloudImage(_ image: RuntimeImage, previous: RuntimeImage?) {
+        func gauge(_ reference: String, _ digest: String) -> Gauge {
+            registry.makeGauge(
+                descriptor: .init(
+                    metricName: "failoverd_cloud_image_info",
+                    unitName: "",
+                    helpText:
+                        "1 for the image the cloud copy is made from (reference as configured, digest as pulled or the image id), 0 for earlier ones."
+                ),
+                labels: serviceLabels + [("image", reference), ("digest", digest)]
+            )
+        }
+        if let previous { gauge(previous.reference, previous.digest).set(0.0) }
+        gauge(image.reference, image.digest).set(1.0)
+    }
+
+    /// One attempt to bring the cloud copy's image onto the host, by result.
+    func imageFetch(succeeded: Bool) {
+        registry.makeCounter(
+            descriptor: .init(
+                metricName: "failoverd_image_pulls",
+                unitName: "total",
+                helpText: "Attempts to bring the cloud copy's image onto the host (container.pull) by result: success or failure."
+            ),
+            labels: serviceLabels + [("result", succeeded ? "success" : "failure")]
+        ).increment()
+    }
+
     /// Whether Docker's event stream is connected.
     func runtimeWatch(connected: Bool) {
         registry.makeGauge(
@@ -320,6 +350,7 @@ public struct DaemonMetrics: Sendable {
     func state(
         desiredRunning: Bool,
         actualRunning: Bool?,
+        standbyReady: Bool?,
         firing: Int,
         holdDownRemaining: Double,
         paused: Bool,
@@ -332,6 +363,12 @@ public struct DaemonMetrics: Sendable {
         gauge("failoverd_desired_running", "1 while the cloud copy should run.").set(Double(desiredRunning ? 1 : 0))
         if let actualRunning {
             gauge("failoverd_actual_running", "1 while Docker reports the cloud copy running.").set(Double(actualRunning ? 1 : 0))
+        }
+        if let standbyReady {
+            gauge(
+                "failoverd_standby_ready",
+                "1 while the cloud copy exists, made from the current spec and image (ready to start, or running); 0 while a failover would first have to make it."
+            ).set(Double(standbyReady ? 1 : 0))
         }
         gauge("failoverd_firing_trigger_alerts", "Trigger alerts currently firing.").set(Double(firing))
         registry.makeGauge(

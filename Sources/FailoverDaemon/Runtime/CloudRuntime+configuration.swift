@@ -10,6 +10,7 @@ public func makeCloudRuntime(service: ServiceSettings, dockerSocket: String, htt
     case .swarm:
         DockerSwarmService(
             spec: SwarmServiceSpec(container: service.container, replicas: service.swarmReplicas),
+            image: service.imagePull,
             http: http,
             sockets: service.swarmManagerSockets(first: dockerSocket),
             readyTimeout: service.readyTimeout,
@@ -18,6 +19,7 @@ public func makeCloudRuntime(service: ServiceSettings, dockerSocket: String, htt
     case .container:
         DockerCloudContainer(
             spec: service.container,
+            image: service.imagePull,
             http: http,
             socketPath: dockerSocket,
             readyTimeout: service.readyTimeout,

@@ -74,6 +74,11 @@ final class FakeCloudRuntime: CloudRuntime, Sendable {
         return snapshot(actual)
     }
 
+    func fetchImage() async throws(RuntimeFailure) -> String {
+        _ = try check()
+        return "on the host"
+    }
+
     func start() async throws(RuntimeFailure) -> RuntimeSnapshot {
         let current = try check()
         if let failure = current.startFailure {

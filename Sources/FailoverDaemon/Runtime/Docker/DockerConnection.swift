@@ -71,7 +71,7 @@ final class DockerConnection: Sendable {
         switch error.kind {
         case .unreachable: true
         case .api: error.status == 503
-        case .timeout, .imageMissing, .badResponse: false
+        case .timeout, .imageMissing, .badResponse, .hostFile: false
         }
     }
 }

@@ -9,7 +9,7 @@ extension RuntimeFailure {
             switch error.kind {
             case .unreachable: .unreachable
             case .timeout: .timedOut
-            case .imageMissing, .api: .refused
+            case .imageMissing, .api, .hostFile: .refused
             case .badResponse: .badResponse
             }
         var context = ["docker.call": error.call, "docker.error_kind": error.kind.rawValue]

@@ -19,6 +19,8 @@ final class InMemoryRuntime: CloudRuntime, Sendable {
         )
     }
 
+    func fetchImage() async throws(RuntimeFailure) -> String { "in memory" }
+
     func start() async throws(RuntimeFailure) -> RuntimeSnapshot { snapshot(set(.running)) }
 
     func stop() async throws(RuntimeFailure) -> RuntimeSnapshot { snapshot(set(.stopped)) }
