@@ -12,7 +12,7 @@ busybox=/bin/busybox
 # A scratch image has no libc: only busybox-static's binary runs in it.
 dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q "install ok installed" ||
     { echo "sample_service_image.sh: needs busybox-static (apt-get install busybox-static)" >&2; exit 1; }
-stamp=$( (sha256sum "$busybox"; find docker/sample-service -type f -print0 | sort -z | xargs -0 sha256sum; stat -c '%a %n' docker/sample-service/www/cgi-bin/index.cgi) | sha256sum | cut -c1-16)
+stamp=$( (sha256sum "$busybox" "$0"; find docker/sample-service -type f -print0 | sort -z | xargs -0 sha256sum; stat -c '%a %n' docker/sample-service/www/cgi-bin/index.cgi) | sha256sum | cut -c1-16)
 if [ "$(docker image inspect -f '{{index .Config.Labels "io.failover-kit.stamp"}}' "$image" 2>/dev/null)" = "$stamp" ]; then
     echo "$image"
     exit 0
@@ -21,7 +21,7 @@ rootfs=$(mktemp -d)
 trap 'rm -rf "$rootfs"' EXIT
 mkdir -p "$rootfs/bin" "$rootfs/data" "$rootfs/tmp" "$rootfs/run"
 cp "$busybox" "$rootfs/bin/busybox"
-for applet in sh httpd sha256sum cut stat cat id wget printf; do ln -s busybox "$rootfs/bin/$applet"; done
+for applet in sh httpd sha256sum cut stat cat id wget printf false; do ln -s busybox "$rootfs/bin/$applet"; done
 cp -r docker/sample-service/www docker/sample-service/etc "$rootfs/"
 chmod 1777 "$rootfs/tmp"
 tar -C "$rootfs" --numeric-owner --owner=0 --group=0 -c . |

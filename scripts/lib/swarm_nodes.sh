@@ -13,6 +13,10 @@
 #   swarm_node_stop N          stop node N's dockerd (as a lost node); swarm_node_start N again
 #   swarm_nodes_down           leave, stop every dockerd, unmount and delete all of it
 #
+# With swarm_nodes_bridge set to a gateway address and prefix (10.214.0.1/24), each node's dockerd
+# has a default bridge network on it (inside its namespace, like everything else), for containers
+# with bridge networking and published ports; otherwise it has none.
+#
 # Safe under `set -e`. State lives in /tmp/swarm-nodes.<pid of the sourcing shell>; swarm_nodes_up first removes what
 # a run that no longer exists left behind (its dockerds, by the PIDs it recorded, its mounts and
 # its namespaces), so even a test killed with SIGKILL leaves nothing for long.
@@ -52,13 +56,14 @@ swarm_nodes_remove() {
 
 # swarm_node_start N: starts node N's dockerd in its namespace and waits for its socket.
 swarm_node_start() {
-    local node=$1 dir="$swarm_nodes_dir/node$1"
+    local node=$1 dir="$swarm_nodes_dir/node$1" bridge=(--bridge=none)
+    [ -n "${swarm_nodes_bridge:-}" ] && bridge=(--bip "$swarm_nodes_bridge")
     mkdir -p "$dir"
     # nsenter enters the network namespace only: `ip netns exec` would also mount a /sys of its
     # own, without the cgroup hierarchy dockerd needs. Each node has its own host name.
     nsenter --net="/var/run/netns/swarm-$$-$node" unshare --uts -- sh -c 'hostname "$0" && exec "$@"' "swarm-node$node" \
         dockerd --data-root "$dir/data" --exec-root "$dir/exec" --pidfile "$dir/dockerd.pid" \
-        -H "unix://$dir/docker.sock" --bridge=none --iptables=false --ip6tables=false >>"$dir/dockerd.log" 2>&1 &
+        -H "unix://$dir/docker.sock" "${bridge[@]}" --iptables=false --ip6tables=false >>"$dir/dockerd.log" 2>&1 &
     echo $! >"$dir/started.pid"
     for _ in $(seq 1 150); do
         swarm_node_docker "$node" info >/dev/null 2>&1 && return 0
