@@ -25,11 +25,14 @@ trap 'rm -rf "$stage"' EXIT
 root=$stage/failoverd_${version}_amd64
 doc=$root/usr/share/doc/failoverd
 install -d -m 0755 "$root/DEBIAN" "$root/usr/bin" "$root/lib/systemd/system" "$root/etc/failoverd" \
-    "$root/usr/lib/sysusers.d" "$root/usr/share/man/man8" "$doc"
+    "$root/usr/lib/sysusers.d" "$root/usr/lib/failoverd" "$root/usr/share/man/man8" "$doc"
 
 strip --strip-unneeded --remove-section=.comment --remove-section=.note -o "$root/usr/bin/failoverd" "$binary"
 chmod 0755 "$root/usr/bin/failoverd"
 install -m 0644 systemd/failoverd.service "$root/lib/systemd/system/failoverd.service"
+# The registry login for an image from a registry: enabled by the user data only when one is used.
+install -m 0644 systemd/failoverd-registry-login.service systemd/failoverd-registry-login.timer "$root/lib/systemd/system/"
+install -m 0755 packaging/failoverd/registry-login "$root/usr/lib/failoverd/registry-login"
 install -m 0644 systemd/failoverd.yml "$root/etc/failoverd/failoverd.yml"
 install -m 0644 packaging/failoverd/sysusers.conf "$root/usr/lib/sysusers.d/failoverd.conf"
 

@@ -7,7 +7,8 @@
 #
 #   scripts/lab.sh [--scenario NAME] [--list] [--profile fast|reference] [--target container|swarm]
 #                  [--nodes N] [--down-seconds N] [--hold-down N] [--work DIR] [--rate RPS] [--client-timeout-ms MS]
-#                  [--probe] [--probe-interval SECONDS] [--haproxy-config FILE] [--no-build]
+#                  [--probe] [--probe-interval SECONDS] [--haproxy-config FILE] [--service onprem-api|sample]
+#                  [--no-build]
 #
 # --list prints the scenarios and what each must show: each is a folder scripts/scenarios/NAME
 # with the fault it injects (run.sh) and its expectations (expect.py); scripts/chaos.sh runs them all.
@@ -30,6 +31,10 @@
 # --probe-interval also sets its interval_seconds, and timeout_seconds to the same.
 # --haproxy-config runs HAProxy from FILE instead of haproxy/haproxy.cfg (an earlier version, to
 # compare against).
+# --service sample runs the sample service (scripts/sample_service_image.sh: busybox httpd, not
+# onprem-api) on both sites instead of the demo API, the cloud copy as a user's own service would
+# be: a secret file, a bind-mounted directory, an environment, its user, a memory limit and a
+# health check of the configuration's own; it runs the crash scenario.
 # Run it under scripts/with_dockerd.sh (make lab does) unless a dockerd already runs.
 set -euo pipefail
 cd "$(dirname "$0")/.." || exit 1
@@ -37,7 +42,7 @@ root=$(pwd)
 . scripts/tests/lib.sh
 . scripts/lib/swarm_nodes.sh
 
-scenario=crash; profile=fast; target=container; nodes=1; down_seconds=20; rate=50; work=""; hold_down=10; client_timeout_ms=5000; build=1; probe=0; probe_interval=""; haproxy_config=haproxy/haproxy.cfg
+scenario=crash; profile=fast; target=container; nodes=1; service="onprem-api"; down_seconds=20; rate=50; work=""; hold_down=10; client_timeout_ms=5000; build=1; probe=0; probe_interval=""; haproxy_config=haproxy/haproxy.cfg
 while [ $# -gt 0 ]; do
     case "$1" in
         --scenario) scenario=$2; shift 2 ;;
@@ -54,6 +59,7 @@ while [ $# -gt 0 ]; do
         --probe) probe=1; shift ;;
         --probe-interval) probe=1; probe_interval=$2; shift 2 ;;
         --haproxy-config) haproxy_config=$2; shift 2 ;;
+        --service) service=$2; shift 2 ;;
         -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
         *) echo "unknown argument: $1" >&2; exit 2 ;;
     esac
@@ -61,6 +67,8 @@ done
 case "$profile" in fast|reference) ;; *) echo "--profile must be fast or reference" >&2; exit 2 ;; esac
 case "$target" in container) ;; swarm) [ "$scenario" = crash ] || { echo "--target swarm runs the crash scenario only" >&2; exit 2; } ;;
     *) echo "--target must be container or swarm" >&2; exit 2 ;; esac
+case "$service" in onprem-api) ;; sample) [ "$scenario" = crash ] || { echo "--service sample runs the crash scenario only" >&2; exit 2; } ;;
+    *) echo "--service must be onprem-api or sample" >&2; exit 2 ;; esac
 case "$nodes" in 1) ;; 2|3) [ "$target" = swarm ] || { echo "--nodes needs --target swarm" >&2; exit 2; } ;;
     *) echo "--nodes must be 1, 2 or 3" >&2; exit 2 ;; esac
 python3 scripts/lib/chaos_verdict.py --check-name "$scenario" || exit 2
@@ -70,7 +78,7 @@ scenario_start() { :; }
 . scripts/lib/lab_steps.sh
 # shellcheck source=/dev/null  # one of scripts/scenarios/*/run.sh, each checked on its own
 . "scripts/scenarios/$scenario/run.sh"
-suffix=""; [ "$target" = swarm ] && suffix=-swarm; [ "$nodes" -gt 1 ] && suffix+="-$nodes-nodes"
+suffix=""; [ "$target" = swarm ] && suffix=-swarm; [ "$nodes" -gt 1 ] && suffix+="-$nodes-nodes"; [ "$service" = sample ] && suffix+=-sample
 work=${work:-"$root/lab-work/$(date -u +%Y%m%dT%H%M%SZ)-$profile-$scenario$suffix"}
 mkdir -p "$work"
 work=$(cd "$work" && pwd)
@@ -85,6 +93,10 @@ if [ "$build" = 1 ]; then
     swift build --product failoverd >"$work/build.log" 2>&1 && swift build --product failover-drill >>"$work/build.log" 2>&1 \
         || { tail -20 "$work/build.log"; exit 1; }
     scripts/build_image.sh >>"$work/build.log" 2>&1 || { tail -20 "$work/build.log"; exit 1; }
+fi
+image="onprem-api:latest"
+if [ "$service" = sample ]; then
+    image=$(scripts/sample_service_image.sh 2>>"$work/build.log") || { tail -20 "$work/build.log"; exit 1; }
 fi
 
 # --- ports, names, teardown
@@ -210,6 +222,27 @@ loopback_alertmanager_config "http://127.0.0.1:$failoverd_port/failover" "$work/
 if [ "$profile" = reference ]; then
     python3 scripts/lib/reference_profile.py "$work"
 fi
+# The cloud copy's spec beyond name and image: the demo API's environment, or the sample service
+# as a user's own service, with a secret, a volume, its user, a limit and its own health check.
+cloud_copy_spec() {
+    if [ "$service" = onprem-api ]; then
+        echo "  env: [SITE=cloud, PORT=$cloud_port, SHUTDOWN_DRAIN_SECONDS=1]"
+        return
+    fi
+    mkdir -p "$work/secrets" "$work/uploads"
+    (umask 077 && head -c 24 /dev/urandom | base64 >"$work/secrets/db_password")
+    echo "uploaded on the cloud host before the failover" >"$work/uploads/message"
+    chmod 0755 "$work" "$work/uploads"
+    cat <<SPEC
+  pull: never
+  env: [SITE=cloud, PORT=$cloud_port, GREETING=the lab's sample service]
+  secrets: {db_password: $work/secrets/db_password}
+  volumes: ["$work/uploads:/data:ro"]
+  user: app
+  memory: 64m
+  healthcheck: {test: [CMD-SHELL, "wget -q -O /dev/null http://127.0.0.1:$cloud_port/health"], interval_seconds: 0.25, timeout_seconds: 1}
+SPEC
+}
 cat >"$work/failoverd.yml" <<YAML
 listen: {host: 127.0.0.1, port: $failoverd_port}
 auth: {token_file: $work/token}
@@ -222,8 +255,8 @@ docker: {socket: ${failoverd_docker_socket:-$cloud_socket}}
 alertmanager: {urls: [$am_urls], interval_seconds: 2, warmup_seconds: 15}
 container:
   name: $cloud
-  image: onprem-api:latest
-  env: [SITE=cloud, PORT=$cloud_port, SHUTDOWN_DRAIN_SECONDS=1]
+  image: $image
+$(cloud_copy_spec)
   network_mode: host
   stop_timeout_seconds: 5
 $([ "$target" = swarm ] && printf 'target: swarm\nswarm: {replicas: %s, managers: [%s]}' "$nodes" \
@@ -235,20 +268,21 @@ if [ "$nodes" -gt 1 ]; then
     say "starting $nodes swarm nodes, each a dockerd in a network namespace of its own, joined as managers; loading the image into each"
     swarm_nodes_up "$nodes" || { say "the swarm nodes did not start"; exit 1; }
     swarm_nodes_reach_from_host
-    docker save onprem-api:latest >"$cloud_host/image.tar"
+    docker save "$image" >"$cloud_host/image.tar"
     for node in $(seq 1 "$nodes"); do swarm_node_docker "$node" load -i "$cloud_host/image.tar" >/dev/null; done
 else
     say "starting the cloud host's dockerd ($cloud_host/docker.sock) and loading the image into it"
     start_cloud_engine
-    docker save onprem-api:latest | cloud_docker load >/dev/null
+    docker save "$image" | cloud_docker load >/dev/null
 fi
 if [ "$target" = swarm ] && [ "$nodes" = 1 ]; then
     say "making the cloud host's dockerd a single-node swarm on loopback"
     cloud_docker swarm init --advertise-addr 127.0.0.1 --listen-addr "127.0.0.1:$(free_port)" >/dev/null
 fi
-say "starting on-prem API (container $onprem, port $onprem_port)"
-docker run -d --name "$onprem" --network host -e SITE=onprem -e PORT="$onprem_port" -e FAULT_INJECTION=true \
-    -e SHUTDOWN_DRAIN_SECONDS=1 onprem-api:latest >/dev/null
+say "starting on-prem $service (container $onprem, port $onprem_port)"
+onprem_env=(-e SITE=onprem -e PORT="$onprem_port")
+[ "$service" = onprem-api ] && onprem_env+=(-e FAULT_INJECTION=true -e SHUTDOWN_DRAIN_SECONDS=1)
+docker run -d --name "$onprem" --network host "${onprem_env[@]}" "$image" >/dev/null
 record_events "$work/onprem_events.jsonl" "container=$onprem" docker & other_pids+=($!)
 scenario_start  # from the scenario's run.sh: helpers the scenario runs beside the components
 say "starting failoverd (port $failoverd_port) managing $cloud"
@@ -316,7 +350,7 @@ if [ -n "$failoverd_pid" ]; then
     note failoverd_peak_rss_mib "$(awk '/VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$failoverd_pid/status")"
 fi
 cat >"$work/drill.json" <<JSON
-{"profile": "$profile", "scenario": "$scenario", "target": "$target", "nodes": $nodes, "probe": $([ -n "$probe_port" ] && echo true || echo false), "onprem_down": $t_down, "onprem_back": $t_up, "hold_down_seconds": $hold_down,
+{"profile": "$profile", "scenario": "$scenario", "target": "$target", "nodes": $nodes, "service": "$service", "probe": $([ -n "$probe_port" ] && echo true || echo false), "onprem_down": $t_down, "onprem_back": $t_up, "hold_down_seconds": $hold_down,
  "rate": $rate, "client_timeout_seconds": $(awk -v ms="$client_timeout_ms" 'BEGIN {print ms / 1000}')}
 JSON
 # Every query of the shipped Grafana dashboard, over this run: each must return series. failoverd

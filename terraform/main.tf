@@ -15,6 +15,9 @@ data "aws_ami" "debian12" {
 
 data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
+data "aws_subnet" "failoverd" {
+  id = var.subnet_id
+}
 
 locals {
   artifact_url = "s3://${var.artifact_bucket}/${var.artifact_prefix}"
@@ -25,6 +28,68 @@ locals {
   data.aws_partition.current.partition, var.region, data.aws_caller_identity.current.account_id, var.webhook_token_parameter)
   tls_identity_parameter_arn = format("arn:%s:ssm:%s:%s:parameter%s",
   data.aws_partition.current.partition, var.region, data.aws_caller_identity.current.account_id, var.tls_identity_parameter)
+  parameter_arn_prefix = format("arn:%s:ssm:%s:%s:parameter",
+  data.aws_partition.current.partition, var.region, data.aws_caller_identity.current.account_id)
+
+  # The protected service. An ECR image (ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPO) logs in with
+  # the instance role unless registry_auth says otherwise.
+  ecr_image      = try(regex("^([0-9]{12})\\.dkr\\.ecr\\.([a-z0-9-]+)\\.amazonaws\\.com(\\.cn)?/([a-z0-9._/-]+?)(:[A-Za-z0-9_.-]+)?(@sha256:[0-9a-f]{64})?$", var.image), null)
+  registry_auth  = coalesce(var.registry_auth, local.ecr_image != null ? "ecr" : "none")
+  from_tarball   = var.image_tarball_sha256 != null
+  container_port = coalesce(var.service_container_port, var.api_port)
+  service_spec = templatefile("${path.module}/templates/service_spec.yml.tftpl", {
+    name         = var.cloud_container_name
+    image        = var.image
+    pull         = local.from_tarball ? "never" : "missing"
+    registry     = local.registry_auth == "ssm" ? "ssm:${var.registry_credentials_parameter}" : local.registry_auth
+    env          = var.service_env != null ? var.service_env : { SITE = "cloud", PORT = tostring(var.api_port) }
+    secrets      = var.service_secrets
+    volumes      = var.service_volumes
+    command      = var.service_command
+    entrypoint   = var.service_entrypoint
+    user         = var.service_user
+    working_dir  = var.service_working_dir
+    memory       = var.service_memory
+    cpus         = var.service_cpus
+    log_options  = var.service_log_options
+    healthcheck  = var.service_healthcheck
+    network_mode = var.service_network_mode
+    ports        = var.service_network_mode == "bridge" ? ["${var.api_port}:${local.container_port}"] : []
+  })
+  # Named by its content: a changed spec is a new object, and the host checks the checksum.
+  service_spec_key = "${var.artifact_prefix}/service-spec/${sha256(local.service_spec)}.yml"
+}
+
+# The service spec the host appends to failoverd's configuration (it holds no secret: secrets are
+# named by their SSM parameters, which only the instance role reads).
+resource "aws_s3_object" "service_spec" {
+  bucket                 = var.artifact_bucket
+  key                    = local.service_spec_key
+  content                = local.service_spec
+  content_type           = "application/yaml"
+  server_side_encryption = var.artifact_kms_key_arn == null ? "AES256" : "aws:kms"
+  kms_key_id             = var.artifact_kms_key_arn
+}
+
+# The copy's files that must outlive the host (uploads, a local database): an encrypted EBS
+# volume in the host's zone, mounted at /srv/failoverd-data by the user data, snapshotted if destroyed.
+resource "aws_ebs_volume" "data" {
+  count             = var.data_volume_size_gb > 0 ? 1 : 0
+  availability_zone = data.aws_subnet.failoverd.availability_zone
+  size              = var.data_volume_size_gb
+  type              = "gp3"
+  encrypted         = true
+  kms_key_id        = var.data_volume_kms_key_arn
+  final_snapshot    = true
+  tags              = { Name = "${var.name}-data" }
+}
+
+resource "aws_volume_attachment" "data" {
+  count                          = var.data_volume_size_gb > 0 ? 1 : 0
+  device_name                    = "/dev/sdf"
+  volume_id                      = aws_ebs_volume.data[0].id
+  instance_id                    = aws_instance.failoverd.id
+  stop_instance_before_detaching = true
 }
 
 # The address Alertmanager and HAProxy are configured with. Allocated apart from the instance so
@@ -173,10 +238,42 @@ data "aws_iam_policy_document" "failoverd" {
     actions = ["s3:GetObject"]
     resources = concat([
       "arn:${data.aws_partition.current.partition}:s3:::${var.artifact_bucket}/${var.artifact_prefix}/failoverd.deb",
-      "arn:${data.aws_partition.current.partition}:s3:::${var.artifact_bucket}/${var.artifact_prefix}/onprem-api.tar",
-      ], var.control_plane ? [
+      "arn:${data.aws_partition.current.partition}:s3:::${var.artifact_bucket}/${local.service_spec_key}",
+      ], local.from_tarball ? [
+      "arn:${data.aws_partition.current.partition}:s3:::${var.artifact_bucket}/${var.artifact_prefix}/image.tar",
+      ] : [], var.control_plane ? [
       "arn:${data.aws_partition.current.partition}:s3:::${var.artifact_bucket}/${var.artifact_prefix}/control-plane.tar",
     ] : [])
+  }
+
+  # The service's secrets and, with registry_auth = "ssm", the registry's credentials: each
+  # parameter by name, nothing else.
+  dynamic "statement" {
+    for_each = length(var.service_secrets) + (local.registry_auth == "ssm" ? 1 : 0) > 0 ? [1] : []
+    content {
+      sid     = "ReadServiceSecrets"
+      actions = ["ssm:GetParameter"]
+      resources = [for parameter in concat(values(var.service_secrets), local.registry_auth == "ssm" ? [var.registry_credentials_parameter] : []) :
+      "${local.parameter_arn_prefix}${parameter}"]
+    }
+  }
+
+  # ECR: a login token (the API has no resource to scope it to) and the image's repository only.
+  dynamic "statement" {
+    for_each = local.registry_auth == "ecr" ? [1] : []
+    content {
+      sid       = "LogInToECR"
+      actions   = ["ecr:GetAuthorizationToken"]
+      resources = ["*"]
+    }
+  }
+  dynamic "statement" {
+    for_each = local.registry_auth == "ecr" && local.ecr_image != null ? [local.ecr_image] : []
+    content {
+      sid       = "PullTheServiceImage"
+      actions   = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"]
+      resources = ["arn:${data.aws_partition.current.partition}:ecr:${statement.value[1]}:${statement.value[0]}:repository/${statement.value[3]}"]
+    }
   }
 
   statement {
@@ -208,6 +305,15 @@ data "aws_iam_policy_document" "failoverd" {
     for_each = var.webhook_token_kms_key_arn == null ? [] : [var.webhook_token_kms_key_arn]
     content {
       sid       = "DecryptWebhookToken"
+      actions   = ["kms:Decrypt"]
+      resources = [statement.value]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.artifact_kms_key_arn == null ? [] : [var.artifact_kms_key_arn]
+    content {
+      sid       = "DecryptServiceSpec"
       actions   = ["kms:Decrypt"]
       resources = [statement.value]
     }
@@ -269,10 +375,12 @@ resource "aws_instance" "failoverd" {
   user_data_base64 = base64gzip(templatefile("${path.module}/templates/user_data.sh.tftpl", {
     package_url       = "${local.artifact_url}/failoverd.deb"
     package_sha256    = var.failoverd_package_sha256
-    image_url         = "${local.artifact_url}/onprem-api.tar"
-    image_sha256      = var.onprem_image_sha256
-    image             = var.onprem_image
-    container_name    = var.cloud_container_name
+    image_url         = local.from_tarball ? "${local.artifact_url}/image.tar" : ""
+    image_sha256      = coalesce(var.image_tarball_sha256, "")
+    image             = var.image
+    service_spec_url  = "s3://${var.artifact_bucket}/${local.service_spec_key}"
+    service_spec_sha  = sha256(local.service_spec)
+    data_volume_id    = var.data_volume_size_gb > 0 ? aws_ebs_volume.data[0].id : ""
     token_url         = "ssm:${var.webhook_token_parameter}"
     tls_identity_url  = "ssm:${var.tls_identity_parameter}"
     tls_identity_key  = coalesce(var.tls_identity_kms_key_arn, "alias/aws/ssm")
@@ -299,12 +407,27 @@ resource "aws_instance" "failoverd" {
   # A new release replaces the host; its TLS identity survives in SSM (tls_identity_parameter).
   user_data_replace_on_change = true
 
+  # Its boot reads the spec and needs the role's permissions from the first second.
+  depends_on = [aws_s3_object.service_spec, aws_iam_role_policy.failoverd]
+
   lifecycle {
     # A newer Debian image must not replace a host that serves: move it deliberately with -replace.
     ignore_changes = [ami]
     precondition {
       condition     = !var.control_plane || (var.onprem_api_address != "" && length(var.client_cidrs) > 0 && var.control_plane_sha256 != "")
       error_message = "control_plane needs onprem_api_address, client_cidrs and control_plane_sha256."
+    }
+    precondition {
+      condition     = local.registry_auth != "ecr" || local.ecr_image != null
+      error_message = "registry_auth = \"ecr\" needs an ECR image (ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPOSITORY:TAG or @sha256:DIGEST)."
+    }
+    precondition {
+      condition     = local.registry_auth != "ssm" || var.registry_credentials_parameter != null
+      error_message = "registry_auth = \"ssm\" needs registry_credentials_parameter, the SecureString holding USERNAME:PASSWORD."
+    }
+    precondition {
+      condition     = !local.from_tarball || local.registry_auth == "none"
+      error_message = "image_tarball_sha256 loads the image from S3: registry_auth must be none (or null) with it."
     }
     precondition {
       condition     = !var.instance_connect_endpoint || var.ssh_key_name != null

@@ -113,7 +113,7 @@ variable "api_port" {
 }
 
 variable "artifact_bucket" {
-  description = "S3 bucket holding the failoverd binary and the onprem-api image tarball (no registry is used)."
+  description = "S3 bucket holding the release (PREFIX/failoverd.deb), the service spec Terraform writes (PREFIX/service-spec/), and an image tarball when the image comes from S3."
   type        = string
 
   validation {
@@ -123,7 +123,7 @@ variable "artifact_bucket" {
 }
 
 variable "artifact_prefix" {
-  description = "Key prefix of the artifacts in the bucket: PREFIX/failoverd.deb and PREFIX/onprem-api.tar (make package's dist/)."
+  description = "Key prefix of the artifacts in the bucket: PREFIX/failoverd.deb (make package's dist/), PREFIX/image.tar (with image_tarball_sha256) and PREFIX/service-spec/SHA256.yml (written by Terraform)."
   type        = string
   default     = "failoverd"
 
@@ -143,24 +143,203 @@ variable "failoverd_package_sha256" {
   }
 }
 
-variable "onprem_image_sha256" {
-  description = "SHA-256 of the onprem-api image tarball (docker save); the host refuses any other."
+variable "image" {
+  description = "The cloud copy's image: a registry reference (ECR or any registry; REGISTRY/NAME:TAG or pinned NAME@sha256:DIGEST), pulled by failoverd at boot and never on failover; or, with image_tarball_sha256, the NAME:TAG inside the tarball PREFIX/image.tar (hosts without registry access; the kit's demo API is onprem-api:latest from make package's tarball)."
   type        = string
 
   validation {
-    condition     = can(regex("^[0-9a-f]{64}$", var.onprem_image_sha256))
-    error_message = "onprem_image_sha256: 64 lower-case hex digits (sha256sum's output)."
+    condition     = length(var.image) <= 400 && can(regex("^([a-z0-9.-]+(:[0-9]{1,5})?/)?[a-z0-9._-]+(/[a-z0-9._-]+)*(:[A-Za-z0-9_.-]{1,128})?(@sha256:[0-9a-f]{64})?$", var.image))
+    error_message = "image: REGISTRY/NAME:TAG or NAME@sha256:DIGEST (lower-case name, at most 400 characters), as docker pull takes it."
   }
 }
 
-variable "onprem_image" {
-  description = "Image name:tag inside the tarball, run as the cloud copy."
+variable "image_tarball_sha256" {
+  description = "SHA-256 of PREFIX/image.tar (docker save) when the image comes from S3 instead of a registry; the host refuses any other. null: the image is pulled from its registry."
   type        = string
-  default     = "onprem-api:latest"
+  default     = null
 
   validation {
-    condition     = can(regex("^[a-z0-9][a-z0-9._/-]{0,254}:[A-Za-z0-9._-]{1,128}$", var.onprem_image))
-    error_message = "onprem_image: name:tag (a name of up to 255 characters, a tag of up to 128, as Docker allows)."
+    condition     = var.image_tarball_sha256 == null || can(regex("^[0-9a-f]{64}$", var.image_tarball_sha256))
+    error_message = "image_tarball_sha256: 64 lower-case hex digits (sha256sum's output), or null for a registry image."
+  }
+}
+
+variable "registry_auth" {
+  description = "How the host logs in to the image's registry: \"ecr\" (the instance role's ECR token, refreshed every 6 h), \"ssm\" (USERNAME:PASSWORD in the SecureString registry_credentials_parameter), \"none\" (anonymous). null: ecr for an ECR image, else none."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.registry_auth == null || contains(["ecr", "ssm", "none"], coalesce(var.registry_auth, "none"))
+    error_message = "registry_auth: ecr, ssm, none, or null (ecr for an ECR image, else none)."
+  }
+}
+
+variable "registry_credentials_parameter" {
+  description = "With registry_auth = \"ssm\": the SSM SecureString holding USERNAME:PASSWORD (or a token) for the image's registry."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.registry_credentials_parameter == null || can(regex("^/[A-Za-z0-9._/-]{1,200}$", coalesce(var.registry_credentials_parameter, "/")))
+    error_message = "registry_credentials_parameter: an absolute SSM parameter name of up to 201 characters."
+  }
+}
+
+variable "service_env" {
+  description = "The cloud copy's environment (NAME = value). Not for secrets: docker inspect shows every value, and Terraform state holds them (use service_secrets). null: the demo API's (SITE=cloud, PORT=api_port)."
+  type        = map(string)
+  default     = null
+
+  validation {
+    condition     = var.service_env == null || alltrue([for name, value in coalesce(var.service_env, {}) : can(regex("^[A-Za-z_][A-Za-z0-9_]{0,127}$", name)) && length(value) <= 4096])
+    error_message = "service_env: names of letters, digits and _ (not starting with a digit, at most 128 characters), values of at most 4096 characters."
+  }
+}
+
+variable "service_secrets" {
+  description = "The cloud copy's secrets: a file name => the SSM SecureString holding it. The host reads each with its role into /etc/failoverd/secrets (root:failoverd-secrets 0640); failoverd delivers it as /run/secrets/NAME, mode 0400, owned by the container's user. Never in user data, Terraform state, the journal or the environment."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition     = length(var.service_secrets) <= 20 && alltrue([for name, parameter in var.service_secrets : can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$", name)) && can(regex("^/[A-Za-z0-9._/-]{1,200}$", parameter))])
+    error_message = "service_secrets: at most 20, each a file name (letters, digits, _ . -, at most 64) => an absolute SSM parameter name."
+  }
+}
+
+variable "service_volumes" {
+  description = "The cloud copy's mounts: /host/path:/target[:ro] (a bind; with data_volume_size_gb, paths under /srv/failoverd-data survive host replacement) or NAME:/target[:ro] (a Docker volume, on the root disk)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = length(var.service_volumes) <= 20 && alltrue([for v in var.service_volumes : can(regex("^(/[A-Za-z0-9._/-]*|[A-Za-z0-9][A-Za-z0-9_.-]*):/[A-Za-z0-9._/-]*(:(ro|rw))?$", v))])
+    error_message = "service_volumes: at most 20 of SOURCE:TARGET[:ro], SOURCE an absolute path or a volume name, TARGET an absolute path."
+  }
+}
+
+variable "data_volume_size_gb" {
+  description = "Size of an encrypted EBS data volume mounted at /srv/failoverd-data, for the copy's files that must survive host replacement (0: none). It is snapshotted when destroyed."
+  type        = number
+  default     = 0
+
+  validation {
+    condition     = var.data_volume_size_gb >= 0 && var.data_volume_size_gb <= 16384 && floor(var.data_volume_size_gb) == var.data_volume_size_gb
+    error_message = "data_volume_size_gb: whole GiB from 0 (none) to 16384."
+  }
+}
+
+variable "data_volume_kms_key_arn" {
+  description = "Customer-managed KMS key for the data volume; null uses the account's default EBS key."
+  type        = string
+  default     = null
+}
+
+variable "artifact_kms_key_arn" {
+  description = "Customer-managed KMS key the service spec object is encrypted with in the artifact bucket; null uses S3-managed keys (AES256). The instance role needs kms:Decrypt on it (added when set)."
+  type        = string
+  default     = null
+}
+
+variable "service_command" {
+  description = "The cloud copy's command (the image's CMD when empty)."
+  type        = list(string)
+  default     = []
+}
+
+variable "service_entrypoint" {
+  description = "The cloud copy's entrypoint (the image's when empty)."
+  type        = list(string)
+  default     = []
+}
+
+variable "service_user" {
+  description = "user, uid, user:group or uid:gid the copy runs as (the image's USER when empty)."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = can(regex("^([A-Za-z0-9_][A-Za-z0-9_.-]{0,31}(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,31})?)?$", var.service_user))
+    error_message = "service_user: user, uid, user:group or uid:gid (each at most 32 characters), or empty."
+  }
+}
+
+variable "service_working_dir" {
+  description = "The cloud copy's working directory (the image's when empty)."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.service_working_dir == "" || can(regex("^/[A-Za-z0-9._/-]{0,200}$", var.service_working_dir))
+    error_message = "service_working_dir: an absolute path, or empty."
+  }
+}
+
+variable "service_memory" {
+  description = "The cloud copy's memory limit (512m, 2g; 0: none)."
+  type        = string
+  default     = "0"
+
+  validation {
+    condition     = can(regex("^(0|[0-9]{1,6}(\\.[0-9]{1,3})?[bkmgBKMG]?)$", var.service_memory))
+    error_message = "service_memory: a size such as 512m or 2g, or 0 for no limit."
+  }
+}
+
+variable "service_cpus" {
+  description = "The cloud copy's CPU limit in CPUs (1.5; 0: none)."
+  type        = number
+  default     = 0
+
+  validation {
+    condition     = var.service_cpus >= 0 && var.service_cpus <= 1024
+    error_message = "service_cpus: 0 (no limit) to 1024."
+  }
+}
+
+variable "service_log_options" {
+  description = "Options of the copy's json-file log, so a copy that serves for days cannot fill the disk."
+  type        = map(string)
+  default     = { "max-size" = "10m", "max-file" = "3" }
+}
+
+variable "service_healthcheck" {
+  description = "A health check of the copy (overriding the image's): test as in a Dockerfile's HEALTHCHECK ([\"CMD\", ...] or [\"CMD-SHELL\", \"...\"]). failoverd reports it running, and the webhook 200, only once healthy; keep interval_seconds short, it bounds the failover. null: the image's own, if any."
+  type = object({
+    test                 = list(string)
+    interval_seconds     = optional(number, 2)
+    timeout_seconds      = optional(number, 2)
+    retries              = optional(number, 3)
+    start_period_seconds = optional(number, 0)
+  })
+  default = null
+
+  validation {
+    condition     = var.service_healthcheck == null || try(contains(["CMD", "CMD-SHELL", "NONE"], var.service_healthcheck.test[0]) && var.service_healthcheck.interval_seconds > 0 && var.service_healthcheck.timeout_seconds > 0 && var.service_healthcheck.retries >= 1 && var.service_healthcheck.start_period_seconds >= 0, false)
+    error_message = "service_healthcheck: test starts with CMD, CMD-SHELL or NONE; interval and timeout > 0, retries >= 1, start period >= 0."
+  }
+}
+
+variable "service_network_mode" {
+  description = "\"host\": the copy binds api_port on the host itself; \"bridge\": it runs in its own network namespace with service_container_port published as api_port."
+  type        = string
+  default     = "host"
+
+  validation {
+    condition     = contains(["host", "bridge"], var.service_network_mode)
+    error_message = "service_network_mode: host or bridge."
+  }
+}
+
+variable "service_container_port" {
+  description = "With service_network_mode = \"bridge\": the port the copy listens on inside its container, published as api_port. null: api_port."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.service_container_port == null || try(var.service_container_port >= 1 && var.service_container_port <= 65535 && floor(var.service_container_port) == var.service_container_port, false)
+    error_message = "service_container_port: a TCP port, 1 to 65535."
   }
 }
 

@@ -104,11 +104,24 @@ def role_reads_only_its_artifacts_and_token(tf):
     denied = [s for s in writable if s.get("effect") == "Deny"]
     assert denied and denied[0]["condition"][0]["variable"] == "ssm:Overwrite" and denied[0]["condition"][0]["values"] == ["true"], \
         "the role must never overwrite the TLS identity (Deny ssm:PutParameter with ssm:Overwrite = true)"
-    kms = sorted(a for dynamic in document["dynamic"] for a in dynamic["statement"]["content"][0]["actions"])
-    assert kms == ["kms:Decrypt", "kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], kms
     for statement in document["statement"]:
         for resource in statement["resources"]:
             assert "*" not in resource, f"wildcard resource {resource}"
+    # The statements that depend on the configuration: KMS keys, the service's secrets, ECR.
+    dynamic = {d["statement"]["content"][0]["sid"]: d["statement"]["content"][0] for d in document["dynamic"]}
+    actions = {sid: sorted(content["actions"]) for sid, content in dynamic.items()}
+    assert actions == {
+        "DecryptWebhookToken": ["kms:Decrypt"],
+        "EncryptAndDecryptTLSIdentity": ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
+        "DecryptServiceSpec": ["kms:Decrypt"],
+        "ReadServiceSecrets": ["ssm:GetParameter"],
+        "LogInToECR": ["ecr:GetAuthorizationToken"],
+        "PullTheServiceImage": ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+    }, actions
+    # GetAuthorizationToken has no resource to scope it to; everything else names its own.
+    wildcards = sorted(sid for sid, content in dynamic.items() if any("*" in str(r) for r in content["resources"]))
+    assert wildcards == ["LogInToECR"], f"wildcard resources in {wildcards}"
+    assert "repository/" in dynamic["PullTheServiceImage"]["resources"][0], "ECR pulls beyond the image's repository"
 
 
 def templatefile_variables(user_data):

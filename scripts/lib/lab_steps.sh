@@ -9,7 +9,7 @@
 # and t_up, when on-prem went down and came back) and may define scenario_setup (before the
 # configs are written: am_peers, scraped_onprem_port, hold_down, failoverd_state,
 # failoverd_docker_socket) and scenario_start (helpers beside the components). They use lab.sh's
-# names: $work, $bin, $onprem, $cloud, $cloud_host, the *_port variables, say, note, now,
+# names: $work, $bin, $service, $onprem, $cloud, $cloud_host, the *_port variables, say, note, now,
 # start_/stop_failoverd, start_/stop_alertmanager, start_/stop_cloud_engine, cloud_docker,
 # cloud_is, other_pids.
 
@@ -33,6 +33,9 @@ crash_onprem() {  # the operator's script: docker kill, then probe until the clo
     FAILOVER_DRILL="$bin/failover-drill" scripts/simulate_onprem_down.sh --container "$onprem" --probe-url "http://127.0.0.1:$api_port/" \
         --timeout 240 --json >"$work/down.json" 2>"$work/down.log" || { abort "the cloud copy never served: $(tail -1 "$work/down.log")"; return 1; }
     say "cloud serves: $(tail -1 "$work/down.log")"
+    # The sample service says what its configuration gave it: kept as evidence of the user's spec.
+    [ "$service" = sample ] && curl -fsS --max-time 5 "http://127.0.0.1:$cloud_port/" >"$work/cloud_answer.json" 2>/dev/null
+    return 0
 }
 restore_onprem() {  # the operator's script: docker start, then probe until on-prem serves
     say "on-prem comes back (simulate_onprem_up.sh: docker start)"

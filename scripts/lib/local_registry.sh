@@ -7,7 +7,8 @@
 #   local_registry_up DIR ADDRESS:PORT [RUNNER...]   start it, RUNNER e.g. swarm_hub (the
 #       namespace it runs in); the CA is put in /etc/docker/certs.d/ADDRESS:PORT, where every
 #       dockerd on this machine looks for it (DIR/ca.pem is the same CA). Sets local_registry
-#       (ADDRESS:PORT), local_registry_user and local_registry_password (random).
+#       (ADDRESS:PORT), and local_registry_user and local_registry_password unless they are set
+#       (a random password; a test of ECR sets the user and token moto hands out).
 #   local_registry_push IMAGE NAME:TAG DOCKER...   push IMAGE as ADDRESS:PORT/NAME:TAG with the
 #       docker command given (e.g. swarm_node_docker 1); prints the pinned reference
 #       ADDRESS:PORT/NAME@sha256:…
@@ -27,8 +28,8 @@ local_registry_up() {
         -keyout "$dir/key.pem" -out "$dir/cert.csr" 2>/dev/null || return 1
     openssl x509 -req -in "$dir/cert.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca-key.pem" -CAcreateserial -days 1 \
         -extfile <(printf 'subjectAltName=IP:%s\nextendedKeyUsage=serverAuth\n' "$host") -out "$dir/cert.pem" 2>/dev/null || return 1
-    local_registry_user=kit
-    local_registry_password=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
+    local_registry_user=${local_registry_user:-kit}
+    local_registry_password=${local_registry_password:-$(head -c 18 /dev/urandom | base64 | tr -d '/+=')}
     htpasswd -Bbn "$local_registry_user" "$local_registry_password" >"$dir/htpasswd" 2>/dev/null || return 1
     cat >"$dir/config.yml" <<YAML
 version: 0.1

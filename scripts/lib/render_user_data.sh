@@ -2,12 +2,17 @@
 # Renders terraform/templates/user_data.sh.tftpl with Terraform's own templatefile(), as the
 # module does, and prints it as the instance receives it: --gzip prints the base64 of the gzip
 # (main.tf's user_data_base64 = base64gzip(...)), otherwise the script itself. `terraform console`
-# evaluates it offline, with no provider and no init, in an empty directory.
-# Usage: render_user_data.sh [--gzip] name=value name=@file ...   (every variable main.tf passes)
+# evaluates it offline, with no provider and no init, in an empty directory. --template renders
+# another of the module's templates (service_spec.yml.tftpl), whose values may be lists, maps
+# and objects: name:=EXPRESSION passes an HCL expression as it is.
+# Usage: render_user_data.sh [--gzip] [--template FILE] name=value name=@file name:=HCL ...
+#        (every variable main.tf passes)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 gzip=false
+template=terraform/templates/user_data.sh.tftpl
 if [ "${1:-}" = --gzip ]; then gzip=true; shift; fi
+if [ "${1:-}" = --template ]; then template=$2; shift 2; fi
 
 # An HCL string literal: backslash, quote and newline escaped, and ${ and %{ doubled so the text
 # is taken as it is, as a variable's value would be.
@@ -25,6 +30,10 @@ variables=""
 for assignment in "$@"; do
     name=${assignment%%=*}
     value=${assignment#*=}
+    if [[ "$name" == *: ]]; then
+        variables+="${name%:} = $value, "
+        continue
+    fi
     [[ "$name" =~ ^[a-z_][a-z0-9_]*$ ]] || { echo "render_user_data.sh: bad variable name '$name'" >&2; exit 2; }
     if [[ "$value" == @* ]]; then
         variables+="$name = file($(hcl_string "$PWD/${value#@}")), "
@@ -32,7 +41,7 @@ for assignment in "$@"; do
         variables+="$name = $(hcl_string "$value"), "
     fi
 done
-rendered="templatefile($(hcl_string "$PWD/terraform/templates/user_data.sh.tftpl"), { $variables })"
+rendered="templatefile($(hcl_string "$PWD/$template"), { $variables })"
 if $gzip; then expression="base64gzip($rendered)"; else expression="base64encode($rendered)"; fi
 
 empty=$(mktemp -d)

@@ -27,12 +27,25 @@ prepare_host_artifacts() {
     scripts/build_control_plane_bundle.sh "$work/artifacts/control-plane.tar" "$work/alertmanager.yml" >/dev/null
     token=proof-token-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
     echo "$token" >"$work/artifacts/webhook-token"
-    chmod -R a+rX "$work/artifacts"
     webhook_port=$(free_port)
     api_port=$(free_port)
+    render_service_spec || { echo "FAIL - terraform console cannot render the service spec"; exit 1; }
+    chmod -R a+rX "$work/artifacts"
 }
 
 sha256_of() { sha256sum "$work/artifacts/$1" | cut -d' ' -f1; }
+
+# render_service_spec [NAME:=HCL...]: the service spec Terraform writes to S3, rendered by
+# terraform console from terraform/templates/service_spec.yml.tftpl into
+# $work/artifacts/service-spec.yml: the demo API from the tarball, as main.tf renders it by
+# default; the arguments override (a user's service).
+render_service_spec() {
+    scripts/lib/render_user_data.sh --template terraform/templates/service_spec.yml.tftpl \
+        name:="\"$cloud\"" image:='"onprem-api:latest"' pull:='"never"' registry:='"none"' \
+        env:="{SITE = \"cloud\", PORT = \"$api_port\"}" secrets:='{}' volumes:='[]' command:='[]' entrypoint:='[]' \
+        user:='""' working_dir:='""' memory:='"0"' cpus:=0 log_options:='{"max-size" = "10m", "max-file" = "3"}' \
+        healthcheck:=null network_mode:='"host"' ports:='[]' "$@" >"$work/artifacts/service-spec.yml"
+}
 
 # render_user_data [NAME=VALUE...]: terraform's template, rendered by terraform console, with the
 # test's artifacts and ports as main.tf would pass them; the arguments override (the whole-site
@@ -41,7 +54,8 @@ render_user_data() {
     scripts/lib/render_user_data.sh \
         package_url=file:///artifacts/failoverd.deb package_sha256="$(sha256_of failoverd.deb)" \
         image_url=file:///artifacts/onprem-api.tar image_sha256="$(sha256_of onprem-api.tar)" \
-        image=onprem-api:latest container_name="$cloud" token_url=file:///artifacts/webhook-token \
+        image=onprem-api:latest service_spec_url=file:///artifacts/service-spec.yml \
+        service_spec_sha="$(sha256_of service-spec.yml)" data_volume_id= token_url=file:///artifacts/webhook-token \
         tls_identity_url= tls_identity_key=alias/aws/ssm region=us-east-1 \
         install_docker=false public_ip=127.0.0.1 webhook_port="$webhook_port" api_port="$api_port" \
         hold_down_seconds=600 alertmanager_urls= target=container control_plane=false control_plane_url=file:///artifacts/control-plane.tar \

@@ -32,4 +32,20 @@ dashboard_complete() {
     jq -r '.problems[]' "$lab_dir/dashboard.json" && json_holds '.passed and (.queries | length) >= 30' <"$lab_dir/dashboard.json"
 }
 check "Grafana dashboard: every panel's query returns series on the drill's Prometheus" dashboard_complete
+
+# The same drill with the user's own service instead of the demo API: the sample service (busybox
+# httpd, not onprem-api) with a secret, a volume, its user and a health check of its own.
+rm -rf "$lab_dir"
+scripts/lab.sh --service sample --down-seconds 5 --no-build >"$out" 2>&1
+status=$?
+lab_dir=$(sed -n 's/.*tearing down (logs kept in \(.*\))$/\1/p' "$out" | tail -1)
+check "scripts/lab.sh --service sample exits 0 with the crash scenario's verdict: PASS" \
+    bash -c "[ $status = 0 ] && grep -qx 'scenario crash: PASS' '$out'"
+answered_with_its_spec() {
+    local digest
+    digest=$(sha256sum "$lab_dir/secrets/db_password" | cut -d' ' -f1)
+    json_holds ".site == \"cloud\" and .secret_sha256 == \"$digest\" and .secret_owner_mode == \"10001 400\" and (.volume | startswith(\"uploaded\"))" \
+        <"$lab_dir/cloud_answer.json"
+}
+check "  ... the cloud copy answered with its secret (the app user's, 0400) and its volume" answered_with_its_spec
 finish

@@ -52,9 +52,9 @@ longest_values() {  # PROFILE: sets values=(name=value ...), every variable main
     case "$1" in swarm) target=swarm ;; whole-site) control_plane=true ;; esac
     values=(
         "package_url=$artifacts/failoverd.deb" "package_sha256=$(sha)"
-        "image_url=$artifacts/onprem-api.tar" "image_sha256=$(sha)"
-        "image=$(random_text 'a-z0-9' 255):$(random_text 'A-Za-z0-9' 128)"
-        "container_name=$(random_text 'a-zA-Z0-9' 63)" "token_url=ssm:/$(random_text 'A-Za-z0-9' 510)"
+        "image_url=$artifacts/image.tar" "image_sha256=$(sha)"
+        "image=$(random_text 'a-z0-9' 400)" "service_spec_url=$artifacts/service-spec/$(sha).yml" "service_spec_sha=$(sha)"
+        "data_volume_id=vol-$(random_text '0-9a-f' 17)" "token_url=ssm:/$(random_text 'A-Za-z0-9' 510)"
         "tls_identity_url=ssm:/$(random_text 'A-Za-z0-9' 510)" "tls_identity_key=arn:$(random_text 'a-z' 14):kms:$(random_text 'a-z0-9' 28):$(random_text '0-9' 12):key/$(random_text 'a-f0-9' 36)"
         "region=$(random_text 'a-z' 2)-$(random_text 'a-z' 10)-$(random_text 'a-z' 10)-99"
         install_docker=true public_ip=255.255.255.255 webhook_port=65535 api_port=65535
@@ -85,5 +85,80 @@ for profile in container swarm whole-site; do
     check "  ... and passes shellcheck -S warning" shellcheck -s bash -S warning "$work/$profile.sh"
 done
 check "  ... the whole-site profile's script holds the control plane's installer" grep -q 'CONTROL_PLANE=.true.' "$work/whole-site.sh"
+
+# The service spec Terraform writes to S3, rendered by templatefile() with the longest and oddest
+# values the variables allow (quotes, colons, YAML's own characters): failoverd must read it as
+# written, each value where the user meant it.
+hcl_strings() { printf '%s\n' "$@" | sed 's/\\/\\\\/g; s/"/\\"/g; s/.*/"&"/' | paste -sd,; }  # STRING...: HCL string literals
+spec_values=(
+    name:="\"$(random_text 'a-zA-Z0-9' 63)\"" image:='"123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/orders@sha256:'"$(sha)"'"'
+    pull:='"missing"' registry:='"ssm:/'"$(random_text 'A-Za-z0-9' 200)"'"'
+    env:="{ $(for n in $(seq 1 20); do printf 'V%s_%s = "%s: x # \\"y\\" {z} [w] $$HOME", ' "$n" "$(random_text 'A-Z' 100)" "$(random_text 'a-z' 50)"; done) }"
+    secrets:="{ $(for n in $(seq 1 20); do printf 'secret_%s = "/%s", ' "$n" "$(random_text 'A-Za-z0-9' 200)"; done) }"
+    volumes:="[ $(hcl_strings /srv/failoverd-data/uploads:/data:ro cache:/var/cache) ]"
+    command:="[ $(hcl_strings 'sh' '-c' 'exec app --port "$PORT" # not a comment') ]" entrypoint:='[]'
+    user:='"app:app"' working_dir:='"/srv/app"' memory:='"512m"' cpus:=1.5 log_options:='{"max-size" = "10m", "max-file" = "3"}'
+    healthcheck:='{test = ["CMD-SHELL", "wget -q -O /dev/null http://127.0.0.1:8080/health || exit 1"], interval_seconds = 1, timeout_seconds = 1, retries = 3, start_period_seconds = 0}'
+    network_mode:='"bridge"' ports:='["65535:8080"]'
+)
+scripts/lib/render_user_data.sh --template terraform/templates/service_spec.yml.tftpl "${spec_values[@]}" >"$work/spec.yml" 2>"$work/spec.err"
+check "terraform console renders the service spec with the longest values" test -s "$work/spec.yml"
+new_token "$work/token"
+{ printf 'auth: {token_file: %s}\n' "$work/token"; cat "$work/spec.yml"; } >"$work/failoverd.yml"
+"$(failoverd_binary)" check-config --config "$work/failoverd.yml" >"$work/printed.yml" 2>"$work/check.err"
+check "  ... and failoverd check-config accepts it" test -s "$work/printed.yml"
+check "  ... reading every value as written (a value with quotes, #, colons and braces, a command)" \
+    grep -qF -- '- "exec app --port \"$PORT\" # not a comment"' "$work/printed.yml"
+check "  ... with 20 secrets as files under /etc/failoverd/secrets" test "$(grep -c '/etc/failoverd/secrets/secret_' "$work/printed.yml")" = 20
+check "  ... whose SSM parameters the user data reads from its comment lines" test "$(grep -c '^# secret secret_[0-9]* ssm:/' "$work/spec.yml")" = 20
+
+# Each variable's validation, as terraform plan would run it (terraform console -var-file runs
+# the validation blocks with no provider): a bad value is refused naming the variable.
+mkdir -p "$work/variables" && cp terraform/variables.tf "$work/variables/"
+base_vars='region = "eu-west-1"
+vpc_id = "vpc-1"
+subnet_id = "subnet-1"
+alertmanager_cidrs = ["198.51.100.7/32"]
+haproxy_cidrs = ["198.51.100.7/32"]
+artifact_bucket = "bucket"
+failoverd_package_sha256 = "'"$(printf '0%.0s' $(seq 64))"'"'
+console_with() {  # console_with ASSIGNMENTS: terraform console's output for the base variables and these
+    local image='image = "app:1"'
+    [[ "$1" == image* ]] && image=""
+    printf '%s\n%s\n%s\n' "$base_vars" "$image" "$1" >"$work/variables/test.tfvars"
+    (cd "$work/variables" && echo 'var.image' | TF_CLI_CONFIG_FILE=/dev/null terraform console -no-color -var-file=test.tfvars 2>&1)
+}
+# Read whole before grep: grep -q would end the pipe early, and pipefail take that for a failure.
+accepted() { local out; out=$(console_with "$1"); ! grep -q 'Error' <<<"$out"; }
+refused_naming() { local out; out=$(console_with "$1"); grep -q "^$2:" <<<"$out"; }
+check "terraform accepts a user's service: ECR image by digest, env, secrets, volumes, limits, health check" accepted \
+    "image = \"123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders@sha256:$(printf 'a%.0s' $(seq 64))\"
+service_env = { GREETING = \"hello\" }
+service_secrets = { db_password = \"/orders/db-password\" }
+service_volumes = [\"/srv/failoverd-data/uploads:/data\"]
+service_memory = \"512m\"
+service_cpus = 1.5
+service_user = \"app\"
+data_volume_size_gb = 20
+service_healthcheck = { test = [\"CMD\", \"/healthcheck\"] }"
+while IFS='|' read -r variable assignment; do
+    check "terraform refuses $variable = ${assignment#*= }, naming it" refused_naming "$assignment" "$variable"
+done <<'CASES'
+image|image = "Not An Image"
+image_tarball_sha256|image_tarball_sha256 = "abc"
+registry_auth|registry_auth = "password"
+registry_credentials_parameter|registry_credentials_parameter = "no-slash"
+service_env|service_env = { "1BAD" = "x" }
+service_secrets|service_secrets = { "../escape" = "/p" }
+service_volumes|service_volumes = ["/srv/uploads:relative"]
+data_volume_size_gb|data_volume_size_gb = 1.5
+service_user|service_user = "a b"
+service_working_dir|service_working_dir = "relative"
+service_memory|service_memory = "lots"
+service_cpus|service_cpus = -1
+service_healthcheck|service_healthcheck = { test = ["curl"] }
+service_network_mode|service_network_mode = "overlay"
+service_container_port|service_container_port = 70000
+CASES
 
 finish

@@ -41,8 +41,8 @@ check "the operator's side: bucket, release artifacts and the token parameter ar
 identity_parameter=/failoverd/tls-identity
 stored_identity() { aws_fixture parameter "$identity_parameter"; }
 
-render_user_data package_url="s3://$bucket/$prefix/failoverd.deb" image_url="s3://$bucket/$prefix/onprem-api.tar" \
-    token_url=ssm:/failoverd/webhook-token tls_identity_url="ssm:$identity_parameter" || exit 1
+render_user_data package_url="s3://$bucket/$prefix/failoverd.deb" image_url="s3://$bucket/$prefix/image.tar" \
+    service_spec_url="s3://$bucket/$prefix/service-spec.yml" token_url=ssm:/failoverd/webhook-token tls_identity_url="ssm:$identity_parameter" || exit 1
 # The instance role's credentials, and the endpoint a private VPC endpoint would be.
 run_user_data() {  # [FILE]: the rendered user data on the host (default), or FILE on stdin
     local environment=(-e "AWS_ENDPOINT_URL=$endpoint" -e AWS_ACCESS_KEY_ID=testing -e AWS_SECRET_ACCESS_KEY=testing)
@@ -103,8 +103,9 @@ delivered_without_failure() {
 check "  ... Alertmanager counts the delivery, and no failed one" delivered_without_failure
 
 # --- a stored identity for another address is refused, with the reason, and nothing is touched
-render_user_data package_url="s3://$bucket/$prefix/failoverd.deb" image_url="s3://$bucket/$prefix/onprem-api.tar" \
-    token_url=ssm:/failoverd/webhook-token tls_identity_url="ssm:$identity_parameter" public_ip=127.0.0.2 || exit 1
+render_user_data package_url="s3://$bucket/$prefix/failoverd.deb" image_url="s3://$bucket/$prefix/image.tar" \
+    service_spec_url="s3://$bucket/$prefix/service-spec.yml" token_url=ssm:/failoverd/webhook-token tls_identity_url="ssm:$identity_parameter" \
+    public_ip=127.0.0.2 || exit 1
 check "user data for a new Elastic IP fails on the stored identity" fails run_user_data "$work/user-data.sh"
 check "  ... naming both addresses and the way out" grep -q "is for IP Address:127.0.0.1.*not for this host's address 127.0.0.2.*delete the parameter" "$work/user-data.log"
 check "  ... while the serving certificate stays the pinned one" serves_the_pinned_one

@@ -77,7 +77,8 @@ pid_before_reload=$(property MainPID)
 check "systemctl reload returns once reloaded (failoverd reload waits for the outcome)" in_host systemctl reload failoverd.service
 check "  ... the journal already says the configuration was reloaded" reload_logged
 check "  ... by the same process, still active" test "$(property MainPID) $(in_host systemctl is-active failoverd.service)" = "$pid_before_reload active"
-in_host cp /etc/failoverd/failoverd.yml /etc/failoverd/failoverd.yml.good
+# -p: the copy keeps the file's group (failoverd-secrets), which failoverd reads it through.
+in_host cp -p /etc/failoverd/failoverd.yml /etc/failoverd/failoverd.yml.good
 in_host sed -i 's/^hold_down_seconds: .*/hold_down_seconds: soon/' /etc/failoverd/failoverd.yml
 refused_reload() { ! in_host systemctl reload failoverd.service; }
 check "a broken file: systemctl reload fails instead of pretending" refused_reload

@@ -1,9 +1,10 @@
 # shellcheck shell=bash
 # --- install_failoverd.sh: appended to the rendered user data; expects the variables above. ---
-# Installs Docker (unless the image already has it), the failoverd package and the onprem-api
-# image (both checked against their SHA-256), the webhook token, the TLS identity for the
-# Elastic IP and the config; then starts failoverd (the package enabled its unit) and waits for
-# READY=1.
+# Installs Docker (unless the image already has it), the failoverd package (checked against its
+# SHA-256), the protected service's spec (checked likewise), its data volume, its registry login
+# and secrets (or its image from a tarball), the webhook token, the TLS identity for the Elastic IP
+# and the config; then starts failoverd (the package enabled its unit) and waits for READY=1.
+# failoverd pulls a registry image itself, at startup: the cold standby is made once it is there.
 # Safe to run again: every step replaces or keeps what the last run left.
 set -euo pipefail
 umask 022
@@ -11,7 +12,7 @@ log() { echo "failoverd-install: $*"; }
 die() { echo "failoverd-install: FAILED: $*" >&2; exit 1; }
 
 needs_aws=false
-for url in "$PACKAGE_URL" "$IMAGE_URL" "$TOKEN_URL" "$TLS_IDENTITY_URL"; do
+for url in "$PACKAGE_URL" "$IMAGE_URL" "$TOKEN_URL" "$TLS_IDENTITY_URL" "$SERVICE_SPEC_URL"; do
     case "$url" in s3://* | ssm:*) needs_aws=true ;; esac
 done
 # live-restore: a dockerd restart (a package upgrade) leaves the cloud copy running instead of
@@ -60,6 +61,14 @@ fetch() {
         *) die "unsupported URL scheme: $1" ;;
     esac
 }
+# fetch_secret URL DEST: as fetch, but the value exactly: the AWS CLI's text output ends with a
+# newline of its own, which is not the secret's.
+fetch_secret() {
+    case "$1" in
+        ssm:*) fetch "$1" "$2.text" && head -c -1 "$2.text" >"$2" && rm -f "$2.text" ;;
+        *) fetch "$1" "$2" ;;
+    esac
+}
 verify() {
     echo "$1  $2" | sha256sum --check --quiet - || die "$2 does not match SHA-256 $1; refusing to install it"
 }
@@ -102,21 +111,63 @@ if [ "$TARGET" = swarm ]; then
     fi
 fi
 
-log "image $IMAGE from $IMAGE_URL"
-fetch "$IMAGE_URL" "$work/image.tar"
-verify "$IMAGE_SHA256" "$work/image.tar"
-docker_api -X POST -H 'Content-Type: application/x-tar' --data-binary @"$work/image.tar" \
-    "http://docker/images/load?quiet=1" >/dev/null
-docker_api "http://docker/images/$IMAGE/json" >/dev/null || die "image $IMAGE is not in $IMAGE_URL"
+log "service spec from $SERVICE_SPEC_URL"
+fetch "$SERVICE_SPEC_URL" "$work/service.yml"
+verify "$SERVICE_SPEC_SHA256" "$work/service.yml"
+spec_lines() { sed -n "s/^# $1 //p" "$work/service.yml"; }  # KIND: the spec's "# KIND ..." lines
+
+# The data volume outlives the host: formatted only when blank, mounted at /srv/failoverd-data.
+if [ -n "$DATA_VOLUME_ID" ]; then
+    device=/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_${DATA_VOLUME_ID//-/}
+    log "waiting for the data volume $DATA_VOLUME_ID ($device)"
+    for _ in $(seq 1 300); do [ -e "$device" ] && break; sleep 1; done
+    [ -e "$device" ] || die "the data volume $DATA_VOLUME_ID is not attached after 300 s (see its aws_volume_attachment)"
+    if ! blkid "$device" >/dev/null; then
+        log "formatting the new data volume"
+        mkfs.ext4 -q -L failoverd-data "$device"
+    fi
+    uuid=$(blkid -s UUID -o value "$device") || die "the data volume $DATA_VOLUME_ID has no file system UUID"
+    install -d -m 0755 /srv/failoverd-data
+    grep -q "^UUID=$uuid " /etc/fstab || echo "UUID=$uuid /srv/failoverd-data ext4 defaults,nofail 0 2" >>/etc/fstab
+    mountpoint -q /srv/failoverd-data || mount /srv/failoverd-data || die "cannot mount the data volume at /srv/failoverd-data"
+fi
+
+if [ -n "$IMAGE_URL" ]; then
+    log "image $IMAGE from $IMAGE_URL"
+    fetch "$IMAGE_URL" "$work/image.tar"
+    verify "$IMAGE_SHA256" "$work/image.tar"
+    docker_api -X POST -H 'Content-Type: application/x-tar' --data-binary @"$work/image.tar" \
+        "http://docker/images/load?quiet=1" >/dev/null
+    docker_api "http://docker/images/$IMAGE/json" >/dev/null || die "image $IMAGE is not in $IMAGE_URL"
+fi
+
+# The registry login: ECR's token (12 hours) or a user's password from SSM, written for failoverd
+# by failoverd-registry-login.service now and every 6 hours by its timer.
+registry=$(spec_lines registry)
+if [ -n "$registry" ]; then
+    log "registry login: $registry"
+    printf 'SOURCE=%s\nREGION=%s\nAWS_ENDPOINT_URL=%s\n' "$registry" "$REGION" "${AWS_ENDPOINT_URL:-}" >/etc/failoverd/registry-login.conf
+    systemctl start failoverd-registry-login.service ||
+        die "cannot log in to the image's registry ($registry): journalctl -u failoverd-registry-login"
+    systemctl enable --now failoverd-registry-login.timer
+fi
 
 # Secrets are readable by root and the failoverd-secrets group only (the unit's
 # SupplementaryGroups; the package made the group), never by other users, and never in the
 # environment or the unit.
 install -d -m 0755 /etc/failoverd /etc/failoverd/tls
+install -d -m 0750 -g failoverd-secrets /etc/failoverd/secrets
 log "webhook token from $TOKEN_URL"
 (umask 077 && fetch "$TOKEN_URL" "$work/token")
 [ "$(tr -d '[:space:]' <"$work/token" | wc -c)" -ge 16 ] || die "the webhook token must be at least 16 characters"
 install -m 0640 -o root -g failoverd-secrets "$work/token" /etc/failoverd/webhook-token
+# The service's secrets, each exactly as stored (fetch_secret keeps a trailing newline it holds).
+while read -r name url; do
+    [ -n "$name" ] || continue
+    log "secret $name from $url"
+    (umask 077 && fetch_secret "$url" "$work/secret") || die "cannot read the secret $name from $url"
+    install -m 0640 -o root -g failoverd-secrets "$work/secret" "/etc/failoverd/secrets/$name"
+done < <(spec_lines secret)
 
 # The TLS identity: a self-signed key and certificate for the Elastic IP, which every on-prem
 # Alertmanager pins. With TLS_IDENTITY_URL (ssm:NAME) the first host makes it and stores it there,
@@ -178,7 +229,8 @@ if [ "$CONTROL_PLANE" = true ]; then ALERTMANAGER_URLS="http://127.0.0.1:$ALERTM
 alertmanager_urls=""
 for url in $ALERTMANAGER_URLS; do alertmanager_urls+="${alertmanager_urls:+, }'$url'"; done
 
-cat >/etc/failoverd/failoverd.yml <<CONFIG
+# Readable by root and failoverd only: the environment values in it may matter to someone.
+(umask 027 && cat >"$work/failoverd.yml") <<CONFIG
 # Written by the cloud host's user data (terraform/files/install_failoverd.sh).
 listen: {host: 0.0.0.0, port: $WEBHOOK_PORT}
 tls: {certificate: /etc/failoverd/tls/cert.pem, key: /etc/failoverd/tls/key.pem}
@@ -189,12 +241,9 @@ hold_down_seconds: $HOLD_DOWN_SECONDS
 alertmanager: {urls: [$alertmanager_urls]}
 state_directory: /var/lib/failoverd
 target: $TARGET
-container:
-  name: $CONTAINER_NAME
-  image: $IMAGE
-  env: [SITE=cloud, PORT=$API_PORT]
-  network_mode: host
+$(cat "$work/service.yml")
 CONFIG
+install -m 0640 -o root -g failoverd-secrets "$work/failoverd.yml" /etc/failoverd/failoverd.yml
 failoverd check-config --config /etc/failoverd/failoverd.yml >/dev/null ||
     die "failoverd check-config rejected /etc/failoverd/failoverd.yml"
 
