@@ -161,10 +161,34 @@ def print_templatefile_variables(tf):
         print(name)
 
 
+def variables_table(tf):
+    """Not a check: prints every variable as a Markdown table (docs/terraform-variables.md)."""
+    def cell(text):
+        return str(text).replace('\\"', '"').replace("|", "\\|").replace("\n", " ")
+
+    def shown(value):
+        if value is None:
+            return "null"
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, str):
+            return value.replace("${", "").replace("}", "") if value.startswith("${") else f'"{value}"'
+        if isinstance(value, (list, dict)) and not value:
+            return "[]" if isinstance(value, list) else "{}"
+        return str(value).replace("'", '"')
+
+    print("| variable | type | default | meaning |")
+    print("| --- | --- | --- | --- |")
+    for name, body in named(tf, "variable").items():
+        kind = body.get("type", "string").replace("${", "").replace("}", "")
+        default = f"`{cell(shown(body['default']))}`" if "default" in body else "required"
+        print(f"| `{name}` | `{cell(kind)}` | {default} | {cell(body.get('description', ''))} |")
+
+
 CHECKS = {f.__name__: f for f in (
     versions_are_pinned, instance_is_hardened, nothing_is_open_to_the_world_by_default, address_is_stable,
     role_reads_only_its_artifacts_and_token, user_data_holds_no_secret, outputs_serve_the_on_prem_side,
-    print_templatefile_variables,
+    print_templatefile_variables, variables_table,
 )}
 
 if __name__ == "__main__":

@@ -34,6 +34,11 @@ for name in versions_are_pinned instance_is_hardened nothing_is_open_to_the_worl
     check "hcl2: ${name//_/ }" "$hcl_python" scripts/lib/check_terraform.py terraform "$name"
 done
 
+variables_documented() {  # docs/terraform-variables.md holds the table generated from variables.tf
+    "$hcl_python" scripts/lib/check_terraform.py terraform variables_table >"$work/variables.md" &&
+        diff <(grep '^|' docs/terraform-variables.md) "$work/variables.md"
+}
+check "docs/terraform-variables.md's table is the one generated from variables.tf" variables_documented
 cp -r terraform "$work/open"
 sed -i '/^variable "alertmanager_cidrs"/,/^}/ s/^  type        = list(string)$/  type        = list(string)\n  default     = ["0.0.0.0\/0"]/' "$work/open/variables.tf"
 rejects() { ! "$hcl_python" scripts/lib/check_terraform.py "$@"; }
