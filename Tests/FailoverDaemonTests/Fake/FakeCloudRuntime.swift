@@ -17,6 +17,9 @@ final class FakeCloudRuntime: CloudRuntime, Sendable {
         var startGate: CheckedContinuation<Void, Never>?
         var holdStarts = false
         var observes = 0
+        var prepares = 0
+        /// Thrown by `prepare` alone: the standby cannot be made (its image is not on the host).
+        var prepareFailure: RuntimeFailure?
         /// The manager snapshots name as answering, as a swarm runtime with several does.
         var answeredBy: String?
         var feed: AsyncStream<Void>.Continuation?
@@ -32,6 +35,7 @@ final class FakeCloudRuntime: CloudRuntime, Sendable {
     /// Every call that asks the runtime anything: observes, starts and stops.
     var calls: Int { recorded.withLock { $0.observes + $0.starts + $0.stops } }
     var observes: Int { recorded.withLock { $0.observes } }
+    var prepares: Int { recorded.withLock { $0.prepares } }
 
     func set(_ change: (inout Recorded) -> Void) { recorded.withLock { change(&$0) } }
 
@@ -66,9 +70,11 @@ final class FakeCloudRuntime: CloudRuntime, Sendable {
     }
 
     func prepare() async throws(RuntimeFailure) -> RuntimeSnapshot {
-        _ = try check()
+        let current = try check()
+        recorded.withLock { $0.prepares += 1 }
+        if let failure = current.prepareFailure { throw failure }
         let actual = recorded.withLock { state in
-            if state.actual == .missing { state.actual = .stopped }
+            if state.actual == .missing || state.actual == .outdated { state.actual = .stopped }
             return state.actual
         }
         return snapshot(actual)
