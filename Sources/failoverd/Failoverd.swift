@@ -67,11 +67,11 @@ struct Serve: AsyncParsableCommand {
         // A SIGHUP (systemctl reload) that arrives while failoverd starts, before the reload
         // service traps it, is ignored rather than ending the process, as SIGHUP's default would.
         signal(SIGHUP, SIG_IGN)
-        let configuration: FailoverdConfiguration
+        let loaded: FailoverdConfiguration
         let token: String
         do {
-            configuration = try options.load()
-            token = try configuration.readToken()
+            loaded = try options.load()
+            token = try loaded.readToken()
         } catch {
             // EX_CONFIG: the unit's RestartPreventExitStatus= ends it here instead of restarting
             // it ten times into the same error.
@@ -81,7 +81,7 @@ struct Serve: AsyncParsableCommand {
         // Held for the process's life: one daemon per state directory.
         let stateLock: StateDirectoryLock?
         do {
-            stateLock = try StateDirectoryLock.acquire(directory: configuration.stateDirectory)
+            stateLock = try StateDirectoryLock.acquire(directory: loaded.stateDirectory)
         } catch let held as StateDirectoryLock.Held {
             // EX_TEMPFAIL: under systemd, tried again after RestartSec, in case the other one ends.
             StandardStream.error.writeLine("failoverd: \(held)")
@@ -98,12 +98,23 @@ struct Serve: AsyncParsableCommand {
             journal ? JournalLogHandler(identifier: "failoverd", label: label, fallback: JSONLogHandler(label: label)) : JSONLogHandler(label: label)
         }
         let logger = Logger(label: "failoverd")
+        // Every client connection is a descriptor: started with a soft limit of 1024 (outside the
+        // unit), stalled clients would make accept() fail and Alertmanager's webhook wait.
+        let openFiles = OpenFileLimit.raiseSoftToHard()
+        let connections = loaded.connectionLimit(openFiles: openFiles.soft)
+        var limited = loaded
+        if let clamped = connections.clampedBecause {
+            limited.maximumConnections = connections.allowed
+            logger.warning("fewer connections than configured", metadata: ["reason": .string(clamped)])
+        }
+        let configuration = limited
         let notifier = SystemdNotifier.fromEnvironment(environment)
         logger.info(
             "service manager integration",
             metadata: [
                 "systemd.notify": .stringConvertible(notifier != nil), "systemd.journal": .stringConvertible(journal),
                 "systemd.watchdog_ping_seconds": .string(notifier?.watchdogInterval.map { "\($0.inSeconds)" } ?? "off"),
+                "process.open_files": .stringConvertible(openFiles.soft), "listen.max_connections": .stringConvertible(connections.allowed),
             ]
         )
 
@@ -173,6 +184,10 @@ struct CheckConfig: ParsableCommand {
             let configuration = try options.loadChecked()
             print(configuration.redactedDescription(), terminator: "")
             print("# configuration OK")
+            // failoverd raises its soft open-files limit to the hard one at start; beyond that it serves fewer.
+            if let note = configuration.connectionLimit(openFiles: OpenFileLimit.current().hard).clampedBecause {
+                StandardStream.error.writeLine("note: with this shell's open-files limit, \(note) (under systemd, the unit's LimitNOFILE decides)")
+            }
         } catch {
             StandardStream.error.writeLine("configuration error: \(error)")
             throw ExitCode(2)

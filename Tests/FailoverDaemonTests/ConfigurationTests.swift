@@ -367,3 +367,23 @@ struct FailoverdConfigurationTests {
         #expect(readme.contains(FailoverdConfiguration.keyReference()), "run `failoverd check-config --keys` and paste its table into README.md")
     }
 }
+
+@Suite("Connections and descriptors")
+struct ConnectionLimitTests {
+    @Test(arguments: [
+        (4096, 8192, 4096, false),  // the unit's LimitNOFILE=8192: all fit
+        (4096, 1024, 768, true),  // a shell's 1024: as many as fit beside the daemon's own
+        (100, 1024, 100, false),
+        (4096, 200, 16, true),  // never fewer than the setting's own minimum
+    ])
+    func maxConnectionsIsKeptWithinTheDescriptorsThereAre(_ configured: Int, _ openFiles: Int, _ allowed: Int, _ clamped: Bool) {
+        var configuration = FailoverdConfiguration()
+        configuration.maximumConnections = configured
+        let limit = configuration.connectionLimit(openFiles: openFiles)
+        #expect(limit.allowed == allowed)
+        #expect((limit.clampedBecause != nil) == clamped)
+        if let reason = limit.clampedBecause {
+            #expect(reason.contains("max_connections \(configured)") && reason.contains("\(openFiles) open files") && reason.contains("LimitNOFILE"))
+        }
+    }
+}

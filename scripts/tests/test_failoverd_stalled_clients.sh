@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Thousands of stalled clients (request head plus one byte, then silence) against the failoverd
-# binary with the unit's open-files limit (LimitNOFILE=8192): /health and a real webhook are
-# still answered at once, and the stalled connections are closed after request_timeout_seconds.
+# binary started as a shell starts it, with a soft open-files limit of 1024 under a hard one of
+# 8192 (the unit's LimitNOFILE): failoverd raises its soft limit, so /health and a real webhook
+# are still answered at once, and the stalled connections are closed after
+# request_timeout_seconds. With a hard limit of 1024 it serves fewer connections than configured,
+# and says so.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 . scripts/tests/lib.sh
@@ -29,9 +32,11 @@ docker: {socket: $work/no-docker.sock, events: false}
 state_directory: $work/state
 container: {image: onprem-api:latest}
 YAML
-(ulimit -n 8192 && exec "$failoverd_bin" serve --config "$work/failoverd.yml") >>"$work/failoverd.log" 2>&1 &
+(ulimit -Sn 1024 && ulimit -Hn 8192 && exec "$failoverd_bin" serve --config "$work/failoverd.yml") >>"$work/failoverd.log" 2>&1 &
 failoverd_pid=$!
-check "failoverd starts with LimitNOFILE's 8192 descriptors" wait_for 20 curl -fsS "http://127.0.0.1:$port/health"
+check "failoverd starts with a soft limit of 1024 open files (hard 8192)" wait_for 20 curl -fsS "http://127.0.0.1:$port/health"
+raised() { grep -q '"process.open_files":"8192"' "$work/failoverd.log"; }
+check "  ... and raises it to the hard limit" raised
 
 result=$(python3 scripts/lib/stalled_clients.py --port "$port" --connections 3000 --token "$(cat "$work/token")" --body "$work/webhook.json")
 echo "       $result"
@@ -42,4 +47,11 @@ check "and then a real Alertmanager webhook is answered 200 within 1 s" \
     json_holds '.webhook_code == 200 and .webhook_seconds < 1' <<<"$result"
 check "failoverd closes every stalled connection itself, soon after the $timeout s request timeout" \
     json_holds '.closed_by_server == .stalled and .all_closed_after_seconds < $timeout + 10' --argjson timeout "$timeout" <<<"$result"
+
+stop_pid "$failoverd_pid"
+(ulimit -n 1024 && exec "$failoverd_bin" serve --config "$work/failoverd.yml") >"$work/failoverd-1024.log" 2>&1 &
+failoverd_pid=$!
+check "with a hard limit of 1024, failoverd starts" wait_for 20 curl -fsS "http://127.0.0.1:$port/health"
+clamped() { grep -q 'fewer connections than configured.*max_connections 4096 does not fit in 1024 open files.*serving at most 768' "$work/failoverd-1024.log"; }
+check "  ... serving at most 768 connections (1024 less 256 for itself), and its log says why" clamped
 finish

@@ -68,6 +68,24 @@ public struct FailoverdConfiguration: Sendable, Equatable {
         (managedServices.map(\.settings.slowestAction).max() ?? .zero) + .seconds(30)
     }
 
+    /// Descriptors kept for everything but client connections: Docker's and Alertmanager's
+    /// connections and event streams, the probe, the state directory, the listener, the event
+    /// loops, the journal.
+    public static let descriptorsKeptForTheDaemon = 256
+
+    /// The connections the listener may hold open with `openFiles` descriptors: `max_connections`
+    /// when they fit, else as many as fit (at least 16), with why, so the webhook that matters
+    /// waits in the backlog instead of failing to be accepted (EMFILE).
+    public func connectionLimit(openFiles: Int) -> (allowed: Int, clampedBecause: String?) {
+        let fitting = max(16, openFiles - Self.descriptorsKeptForTheDaemon)
+        guard maximumConnections > fitting else { return (maximumConnections, nil) }
+        return (
+            fitting,
+            "max_connections \(maximumConnections) does not fit in \(openFiles) open files (\(Self.descriptorsKeptForTheDaemon) kept for the daemon); "
+                + "serving at most \(fitting) connections: raise LimitNOFILE (ulimit -n) or lower max_connections"
+        )
+    }
+
     /// Reads the file (if any) over the defaults, then the environment, then the flags.
     ///
     /// `flags` are `--name value` or `--name=value` pairs of the keys that declare a flag.
