@@ -22,8 +22,9 @@ data "aws_subnet" "failoverd" {
 locals {
   artifact_url = "s3://${var.artifact_bucket}/${var.artifact_prefix}"
   # The whole-site profile's on-prem address, as a /32 for the egress rule.
-  onprem_host = var.control_plane ? split(":", var.onprem_api_address)[0] : ""
-  onprem_port = var.control_plane ? tonumber(split(":", var.onprem_api_address)[1]) : 0
+  # try(): a missing address is refused by control_plane's validation with its own message.
+  onprem_host = var.control_plane ? try(split(":", var.onprem_api_address)[0], "") : ""
+  onprem_port = var.control_plane ? try(tonumber(split(":", var.onprem_api_address)[1]), 0) : 0
   token_parameter_arn = format("arn:%s:ssm:%s:%s:parameter%s",
   data.aws_partition.current.partition, var.region, data.aws_caller_identity.current.account_id, var.webhook_token_parameter)
   tls_identity_parameter_arn = format("arn:%s:ssm:%s:%s:parameter%s",
@@ -413,26 +414,6 @@ resource "aws_instance" "failoverd" {
   lifecycle {
     # A newer Debian image must not replace a host that serves: move it deliberately with -replace.
     ignore_changes = [ami]
-    precondition {
-      condition     = !var.control_plane || (var.onprem_api_address != "" && length(var.client_cidrs) > 0 && var.control_plane_sha256 != "")
-      error_message = "control_plane needs onprem_api_address, client_cidrs and control_plane_sha256."
-    }
-    precondition {
-      condition     = local.registry_auth != "ecr" || local.ecr_image != null
-      error_message = "registry_auth = \"ecr\" needs an ECR image (ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPOSITORY:TAG or @sha256:DIGEST)."
-    }
-    precondition {
-      condition     = local.registry_auth != "ssm" || var.registry_credentials_parameter != null
-      error_message = "registry_auth = \"ssm\" needs registry_credentials_parameter, the SecureString holding USERNAME:PASSWORD."
-    }
-    precondition {
-      condition     = !local.from_tarball || local.registry_auth == "none"
-      error_message = "image_tarball_sha256 loads the image from S3: registry_auth must be none (or null) with it."
-    }
-    precondition {
-      condition     = !var.instance_connect_endpoint || var.ssh_key_name != null
-      error_message = "instance_connect_endpoint needs ssh_key_name: Debian's AMI has no Instance Connect agent to push a key."
-    }
   }
 
   tags = { Name = var.name }

@@ -46,8 +46,8 @@ variable "alertmanager_cidrs" {
   type        = list(string)
 
   validation {
-    condition     = length(var.alertmanager_cidrs) > 0 && alltrue([for c in var.alertmanager_cidrs : can(cidrhost(c, 0)) && !contains(["0.0.0.0/0", "::/0"], c)])
-    error_message = "alertmanager_cidrs: give at least one CIDR, and not 0.0.0.0/0 or ::/0 (the webhook starts containers)."
+    condition     = length(var.alertmanager_cidrs) > 0 && alltrue([for c in var.alertmanager_cidrs : can(cidrnetmask(c)) && try(cidrhost(c, 0) == split("/", c)[0], false) && c != "0.0.0.0/0"])
+    error_message = "alertmanager_cidrs: give at least one IPv4 network as the security group takes it (its address the network's own: 198.51.100.0/24, not 198.51.100.7/24), and not 0.0.0.0/0 (the webhook starts containers)."
   }
 }
 
@@ -56,8 +56,8 @@ variable "haproxy_cidrs" {
   type        = list(string)
 
   validation {
-    condition     = length(var.haproxy_cidrs) > 0 && alltrue([for c in var.haproxy_cidrs : can(cidrhost(c, 0)) && !contains(["0.0.0.0/0", "::/0"], c)])
-    error_message = "haproxy_cidrs: give at least one CIDR, and not 0.0.0.0/0 or ::/0."
+    condition     = length(var.haproxy_cidrs) > 0 && alltrue([for c in var.haproxy_cidrs : can(cidrnetmask(c)) && try(cidrhost(c, 0) == split("/", c)[0], false) && c != "0.0.0.0/0"])
+    error_message = "haproxy_cidrs: give at least one IPv4 network (its address the network's own: 198.51.100.7/32, 198.51.100.0/24), and not 0.0.0.0/0."
   }
 }
 
@@ -67,8 +67,8 @@ variable "ssh_cidrs" {
   default     = []
 
   validation {
-    condition     = alltrue([for c in var.ssh_cidrs : can(cidrhost(c, 0)) && !contains(["0.0.0.0/0", "::/0"], c)])
-    error_message = "ssh_cidrs: CIDRs only, and never 0.0.0.0/0 or ::/0."
+    condition     = alltrue([for c in var.ssh_cidrs : can(cidrnetmask(c)) && try(cidrhost(c, 0) == split("/", c)[0], false) && c != "0.0.0.0/0"])
+    error_message = "ssh_cidrs: IPv4 networks only (their address the network's own), and never 0.0.0.0/0."
   }
 }
 
@@ -82,12 +82,22 @@ variable "ssh_key_name" {
   description = "EC2 key pair for SSH; null for none."
   type        = string
   default     = null
+
+  validation {
+    condition     = !var.instance_connect_endpoint || var.ssh_key_name != null
+    error_message = "ssh_key_name: instance_connect_endpoint needs one, since Debian's AMI has no Instance Connect agent to push a key."
+  }
 }
 
 variable "egress_cidrs" {
   description = "Where the host may connect on 80/443: Debian mirrors, S3 and SSM. Narrow it to VPC endpoints or a proxy when you have them."
   type        = list(string)
   default     = ["0.0.0.0/0"]
+
+  validation {
+    condition     = alltrue([for c in var.egress_cidrs : can(cidrnetmask(c)) && try(cidrhost(c, 0) == split("/", c)[0], false)])
+    error_message = "egress_cidrs: IPv4 networks (their address the network's own: 10.0.0.0/16, 0.0.0.0/0)."
+  }
 }
 
 variable "webhook_port" {
@@ -173,6 +183,21 @@ variable "registry_auth" {
     condition     = var.registry_auth == null || contains(["ecr", "ssm", "none"], coalesce(var.registry_auth, "none"))
     error_message = "registry_auth: ecr, ssm, none, or null (ecr for an ECR image, else none)."
   }
+
+  validation {
+    condition     = var.registry_auth != "ssm" || var.registry_credentials_parameter != null
+    error_message = "registry_auth: \"ssm\" needs registry_credentials_parameter, the SecureString holding USERNAME:PASSWORD."
+  }
+
+  validation {
+    condition     = var.registry_auth != "ecr" || can(regex("^[0-9]{12}\\.dkr\\.ecr\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?/", var.image))
+    error_message = "registry_auth: \"ecr\" needs an ECR image (ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPOSITORY:TAG or @sha256:DIGEST)."
+  }
+
+  validation {
+    condition     = var.image_tarball_sha256 == null || contains(["none"], coalesce(var.registry_auth, "none"))
+    error_message = "registry_auth: the image comes from S3 (image_tarball_sha256), so no registry login: none or null."
+  }
 }
 
 variable "registry_credentials_parameter" {
@@ -234,12 +259,22 @@ variable "data_volume_kms_key_arn" {
   description = "Customer-managed KMS key for the data volume; null uses the account's default EBS key."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.data_volume_kms_key_arn == null || can(regex("^arn:aws(-cn|-us-gov)?:kms:[a-z0-9-]{9,28}:[0-9]{12}:key/(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$", coalesce(var.data_volume_kms_key_arn, "-")))
+    error_message = "data_volume_kms_key_arn: a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID, multi-region mrk- keys too). Not an alias: IAM's kms:Decrypt names keys by ARN, and the host would fail at boot."
+  }
 }
 
 variable "artifact_kms_key_arn" {
   description = "Customer-managed KMS key the service spec object is encrypted with in the artifact bucket; null uses S3-managed keys (AES256). The instance role needs kms:Decrypt on it (added when set)."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.artifact_kms_key_arn == null || can(regex("^arn:aws(-cn|-us-gov)?:kms:[a-z0-9-]{9,28}:[0-9]{12}:key/(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$", coalesce(var.artifact_kms_key_arn, "-")))
+    error_message = "artifact_kms_key_arn: a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID, multi-region mrk- keys too). Not an alias: IAM's kms:Decrypt names keys by ARN, and the host would fail at boot."
+  }
 }
 
 variable "service_command" {
@@ -369,6 +404,11 @@ variable "webhook_token_kms_key_arn" {
   description = "Customer-managed KMS key encrypting the token parameter; null when it uses aws/ssm."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.webhook_token_kms_key_arn == null || can(regex("^arn:aws(-cn|-us-gov)?:kms:[a-z0-9-]{9,28}:[0-9]{12}:key/(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$", coalesce(var.webhook_token_kms_key_arn, "-")))
+    error_message = "webhook_token_kms_key_arn: a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID, multi-region mrk- keys too). Not an alias: IAM's kms:Decrypt names keys by ARN, and the host would fail at boot."
+  }
 }
 
 variable "tls_identity_parameter" {
@@ -388,8 +428,8 @@ variable "tls_identity_kms_key_arn" {
   default     = null
 
   validation {
-    condition     = var.tls_identity_kms_key_arn == null || can(regex("^arn:[a-z-]{3,14}:kms:[a-z0-9-]{9,28}:[0-9]{12}:key/[a-f0-9-]{36}$", var.tls_identity_kms_key_arn))
-    error_message = "tls_identity_kms_key_arn: a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID)."
+    condition     = var.tls_identity_kms_key_arn == null || can(regex("^arn:aws(-cn|-us-gov)?:kms:[a-z0-9-]{9,28}:[0-9]{12}:key/(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$", coalesce(var.tls_identity_kms_key_arn, "-")))
+    error_message = "tls_identity_kms_key_arn: a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID, multi-region mrk- keys too). Not an alias: IAM's kms:Decrypt names keys by ARN, and the host would fail at boot."
   }
 }
 
@@ -432,6 +472,11 @@ variable "control_plane" {
   description = "Also run HAProxy, Prometheus and Alertmanager on the cloud host, watching on-prem over the WAN, so a whole-site outage fails over (README: topology and failure domains). Clients then reach the API through this host's frontend_port."
   type        = bool
   default     = false
+
+  validation {
+    condition     = !var.control_plane || (var.onprem_api_address != "" && length(var.client_cidrs) > 0 && var.control_plane_sha256 != "")
+    error_message = "control_plane: the whole-site profile needs onprem_api_address, client_cidrs and control_plane_sha256."
+  }
 }
 
 variable "onprem_api_address" {
@@ -451,8 +496,8 @@ variable "client_cidrs" {
   default     = []
 
   validation {
-    condition     = alltrue([for c in var.client_cidrs : can(cidrhost(c, 0))])
-    error_message = "client_cidrs: CIDRs."
+    condition     = alltrue([for c in var.client_cidrs : can(cidrnetmask(c)) && try(cidrhost(c, 0) == split("/", c)[0], false)])
+    error_message = "client_cidrs: IPv4 networks (their address the network's own: 203.0.113.0/24, 0.0.0.0/0)."
   }
 }
 

@@ -91,6 +91,19 @@ for profile in container swarm whole-site; do
 done
 check "  ... the whole-site profile's script holds the control plane's installer" grep -q 'CONTROL_PLANE=.true.' "$work/whole-site.sh"
 
+# The user data's fetches, tried again with a bound (3 tries here, 2 + 4 s apart): an artifact that
+# appears 3 s late is fetched; one that never does fails after the last try, with curl's reason.
+fetches() {
+    local script
+    script=$(sed -n '/^log() {/p; /^fetch() {/,/^}/p; /^fetch_once() {/,/^}/p' terraform/files/install_failoverd.sh)
+    (sleep 3 && echo late >"$work/late") &
+    FETCH_TRIES=3 bash -c "$script"'
+        die() { echo "$*" >&2; exit 1; }
+        fetch "file://$1/late" "$1/fetched" && [ "$(cat "$1/fetched")" = late ] || exit 1
+        ! fetch "file://$1/never" "$1/none" 2>"$1/never.err" && grep -q "curl" "$1/never.err"' _ "$work"
+}
+check "the user data's fetch tries again: an artifact 3 s late is fetched, a missing one fails naming why" fetches
+
 # The service spec Terraform writes to S3, rendered by templatefile() with the longest and oddest
 # values the variables allow (quotes, colons, YAML's own characters): failoverd must read it as
 # written, each value where the user meant it.
@@ -128,9 +141,10 @@ haproxy_cidrs = ["198.51.100.7/32"]
 artifact_bucket = "bucket"
 failoverd_package_sha256 = "'"$(printf '0%.0s' $(seq 64))"'"'
 console_with() {  # console_with ASSIGNMENTS: terraform console's output for the base variables and these
-    local image='image = "app:1"'
-    [[ "$1" == image* ]] && image=""
-    printf '%s\n%s\n%s\n' "$base_vars" "$image" "$1" >"$work/variables/test.tfvars"
+    local set
+    set=$(sed -n 's/^\([a-z_0-9]*\) *=.*/\1/p' <<<"$1" | paste -sd'|')  # the variables it sets replace the base's
+    printf '%s\nimage = "app:1"\n' "$base_vars" | grep -Ev "^($set) *=" >"$work/variables/test.tfvars"
+    printf '%s\n' "$1" >>"$work/variables/test.tfvars"
     (cd "$work/variables" && echo 'var.image' | TF_CLI_CONFIG_FILE=/dev/null terraform console -no-color -var-file=test.tfvars 2>&1)
 }
 # Read whole before grep: grep -q would end the pipe early, and pipefail take that for a failure.
@@ -164,6 +178,24 @@ service_cpus|service_cpus = -1
 service_healthcheck|service_healthcheck = { test = ["curl"] }
 service_network_mode|service_network_mode = "overlay"
 service_container_port|service_container_port = 70000
+alertmanager_cidrs|alertmanager_cidrs = ["2001:db8::/32"]
+haproxy_cidrs|haproxy_cidrs = ["198.51.100.7/24"]
+ssh_cidrs|ssh_cidrs = ["10.0.0.1/8"]
+client_cidrs|client_cidrs = ["::/0"]
+egress_cidrs|egress_cidrs = ["10.1.2.3/16"]
+control_plane|control_plane = true
+webhook_token_kms_key_arn|webhook_token_kms_key_arn = "alias/failoverd"
+tls_identity_kms_key_arn|tls_identity_kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:alias/failoverd"
+registry_auth|registry_auth = "ssm"
+registry_auth|registry_auth = "ecr"
+ssh_key_name|instance_connect_endpoint = true
 CASES
+check "terraform accepts a multi-region KMS key (mrk-)" accepted \
+    'webhook_token_kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/mrk-1234abcd1234abcd1234abcd1234abcd"'
+check "terraform accepts the whole-site profile with its inputs" accepted \
+    "control_plane = true
+onprem_api_address = \"192.0.2.10:8080\"
+client_cidrs = [\"0.0.0.0/0\"]
+control_plane_sha256 = \"$(printf 'b%.0s' $(seq 64))\""
 
 finish

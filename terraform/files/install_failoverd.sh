@@ -53,7 +53,23 @@ fi
 aws_cli() { aws ${AWS_ENDPOINT_URL:+--endpoint-url "$AWS_ENDPOINT_URL"} "$@"; }
 # fetch URL DEST: s3://bucket/key and ssm:/parameter with the instance role; https:// and
 # file:// with curl (file:// is how a test or an air-gapped image supplies local artifacts).
+# Tried 5 times over about 30 s (FETCH_TRIES): a boot can come before its network, its role's
+# credentials or an object just written; a parameter that does not exist is an answer.
 fetch() {
+    local attempt errors
+    errors=$(mktemp)
+    for attempt in $(seq 1 "${FETCH_TRIES:-5}"); do
+        fetch_once "$1" "$2" 2>"$errors" && { rm -f "$errors"; return 0; }
+        grep -q ParameterNotFound "$errors" && break
+        [ "$attempt" -lt "${FETCH_TRIES:-5}" ] || break
+        log "fetching $1 failed ($(tail -1 "$errors")); trying again in $((2 ** attempt)) s"
+        sleep $((2 ** attempt))
+    done
+    cat "$errors" >&2
+    rm -f "$errors"
+    return 1
+}
+fetch_once() {
     case "$1" in
         s3://*) aws_cli s3 cp --only-show-errors "$1" "$2" ;;
         ssm:*) aws_cli ssm get-parameter --with-decryption --name "${1#ssm:}" --query Parameter.Value --output text >"$2" ;;
