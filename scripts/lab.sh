@@ -208,6 +208,7 @@ throwaway_ca_file "$work/prometheus/failoverd-ca.pem"
 cp prometheus/rules/*.yml "$work/prometheus/rules/"
 cp "$haproxy_config" "$work/haproxy.cfg"
 new_token "$work/token"
+cp "$work/token" "$work/prometheus/failoverd-token"  # failoverd's /metrics asks for it, as the shipped scrape sends it
 cloud_targets=$(for node in $(seq 1 "$nodes"); do echo "\"$(cloud_address "$node")\""; done | paste -sd,)
 cat >"$work/prometheus/targets/onprem-api.json" <<JSON
 [{"targets": ["127.0.0.1:$scraped_onprem_port"], "labels": {"site": "onprem"}},
@@ -345,7 +346,8 @@ if [ "$target" = swarm ]; then echo '[]' >"$work/cloud_inspect.json"; else cloud
 # A scenario that stopped early may have left failoverd down; the report then lacks its figures.
 curl -fsS -H "Authorization: Bearer $(cat "$work/token")" "http://127.0.0.1:$failoverd_port/status" >"$work/failoverd_status.json" \
     || echo '{}' >"$work/failoverd_status.json"
-curl -fsS "http://127.0.0.1:$failoverd_port/metrics" >"$work/failoverd_metrics.txt" || : >"$work/failoverd_metrics.txt"
+curl -fsS -H "Authorization: Bearer $(cat "$work/token")" "http://127.0.0.1:$failoverd_port/metrics" >"$work/failoverd_metrics.txt" ||
+    : >"$work/failoverd_metrics.txt"
 if [ -n "$failoverd_pid" ]; then
     note failoverd_peak_rss_mib "$(awk '/VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$failoverd_pid/status")"
 fi

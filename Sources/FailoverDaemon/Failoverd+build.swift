@@ -122,6 +122,7 @@ public func buildFailoverd(
     let authenticator = WebhookAuthenticator(token: token, basicUsername: configuration.basicAuthUsername)
     let tls = try configuration.tlsCredentials().map(LiveTLSCredentials.init)
     let clientAuthorities = try configuration.tlsClientCertificateAuthorities()
+    let reloads = ReloadTally()
     let reloader = ConfigurationReloader(
         running: configuration,
         load: dependencies.reloadConfiguration ?? { configuration },
@@ -129,6 +130,7 @@ public func buildFailoverd(
         tls: tls,
         fleet: fleet,
         metrics: metrics,
+        tally: reloads,
         logger: dependencies.logger,
         clock: dependencies.clock
     )
@@ -142,7 +144,9 @@ public func buildFailoverd(
         authenticator: authenticator,
         metrics: metrics,
         maximumBodyBytes: configuration.maximumBodyBytes,
-        replyDeadline: configuration.replyDeadline
+        replyDeadline: configuration.replyDeadline,
+        metricsRequireToken: configuration.metricsRequireToken,
+        reloads: reloads
     ).register(on: router)
 
     HeapTrimService.limitArenas()

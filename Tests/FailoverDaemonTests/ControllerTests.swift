@@ -116,7 +116,7 @@ struct ControllerTests {
         runtime.set { $0.answeredBy = "/run/node2.sock" }
         _ = await daemon.controller.reconcile()
         try await daemon.application.test(.router) { client in
-            let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+            let metrics = String(buffer: try await client.metrics().body)
             #expect(metrics.contains(#"failoverd_docker_manager_answering{socket="/run/node1.sock"} 0.0"#), "\(metrics)")
             #expect(metrics.contains(#"failoverd_docker_manager_answering{socket="/run/node2.sock"} 1.0"#))
         }
@@ -145,7 +145,7 @@ struct ControllerTests {
 
         // The same phases as gauges, for dashboards.
         try await daemon.application.test(.router) { client in
-            let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+            let metrics = String(buffer: try await client.metrics().body)
             func phase(_ name: String) -> String? {
                 let prefix = "failoverd_last_failover_phase_timestamp_seconds{phase=\"\(name)\"} "
                 return metrics.split(separator: "\n").first { $0.hasPrefix(prefix) }

@@ -92,7 +92,7 @@ struct CrashLoopTests {
         #expect(await daemon.controller.report().crashLoop == nil)
         #expect(await daemon.controller.report().lastFailover?.runningAt != nil)
         try await daemon.application.test(.router) { client in
-            let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+            let metrics = String(buffer: try await client.metrics().body)
             #expect(metrics.contains("failoverd_cloud_copy_quick_exits 0.0\n"), "\(metrics)")
             #expect(metrics.contains(#"failoverd_cloud_copy_exits_total{when="quick"} 2"#))
         }
@@ -142,7 +142,7 @@ struct CrashLoopTests {
 
         #expect(await daemon.controller.report().crashLoop == nil, "CloudCopyCrashLooping must not go on firing after failback")
         try await daemon.application.test(.router) { client in
-            let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+            let metrics = String(buffer: try await client.metrics().body)
             #expect(metrics.contains("failoverd_cloud_copy_quick_exits 0"), "\(metrics)")
         }
     }

@@ -115,4 +115,9 @@ extension TestClientProtocol {
         if let authorization { headers[.authorization] = authorization }
         return try await execute(uri: "/failover", method: .post, headers: headers, body: ByteBuffer(string: body))
     }
+
+    /// `GET /metrics` with the test token, as a scrape configured with it does.
+    func metrics() async throws -> TestResponse {
+        try await execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer \(testToken)"])
+    }
 }

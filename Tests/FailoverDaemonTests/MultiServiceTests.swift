@@ -201,7 +201,7 @@ struct MultiServiceTests {
             let unknown = try await client.execute(uri: "/pause?service=nope", method: .post, headers: [.authorization: "Bearer \(testToken)"])
             #expect(unknown.status == .notFound && String(buffer: unknown.body).contains("services: api, batch"))
 
-            let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+            let metrics = String(buffer: try await client.metrics().body)
             #expect(metrics.contains(#"failoverd_desired_running{service="batch"} 1"#))
             #expect(metrics.contains(#"failoverd_actions_total{service="batch",action="start",result="success"} 1"#))
             #expect(metrics.contains(#"failoverd_docker_up{service="api"} 0"#))

@@ -47,7 +47,7 @@ struct OnPremProbeTests {
             let status = await daemon.controller.report()
             #expect(status.firingTriggerAlerts.map(\.alertname) == ["OnPremProbeFailing"])
             #expect(status.summary.contains("pre-warmed"))
-            let metrics = try await client.execute(uri: "/metrics", method: .get)
+            let metrics = try await client.metrics()
             let text = String(buffer: metrics.body)
             #expect(text.contains("failoverd_probe_failing 1"))
             #expect(text.contains(#"failoverd_probe_requests_total{result="failed"}"#))

@@ -51,7 +51,7 @@ struct StandbyTests {
             // a resolve: nothing a retry of it could fix, so no 503
             let reply = try await client.postWebhook(webhookBody("resolved", endsAt: RFC3339.format(Date())))
             #expect(reply.status == .ok)
-            let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+            let metrics = String(buffer: try await client.metrics().body)
             #expect(metrics.contains("failoverd_standby_ready 0"), "FailoverdStandbyNotReady's input")
         }
 

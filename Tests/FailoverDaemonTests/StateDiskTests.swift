@@ -22,7 +22,7 @@ struct StateDiskTests {
             let reply = try await client.postWebhook(webhookBody("firing"))
             #expect(reply.status == .serviceUnavailable, "Alertmanager retries until the decision is on disk")
             #expect(String(buffer: reply.body).contains("state could not be saved"))
-            let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+            let metrics = String(buffer: try await client.metrics().body)
             #expect(metrics.contains("failoverd_state_save_failing 1"), "\(metrics)")
         }
         #expect(runtime.starts == 1, "the failover happens although its state is not saved")

@@ -31,7 +31,7 @@ struct TrackedAlertCapHTTPTests {
             let text = String(buffer: reply.body)
             #expect(text.contains("2 new trigger alerts refused"), "\(text)")
             #expect(text.contains("max_tracked_alerts"))
-            let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+            let metrics = String(buffer: try await client.metrics().body)
             #expect(metrics.contains(#"failoverd_alert_notices_total{outcome="over_capacity"} 2"#))
             #expect(metrics.contains(#"failoverd_webhook_requests_total{code="422"} 1"#))
         }

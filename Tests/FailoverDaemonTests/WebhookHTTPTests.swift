@@ -272,6 +272,23 @@ struct WebhookHTTPTests {
         #expect(runtime.starts == 1)
     }
 
+    @Test func metricsNeedTheTokenUnlessTheListenerIsPrivateByConfiguration() async throws {
+        let directory = makeStateDirectory()
+        defer { removeDirectory(directory) }
+        try await makeDaemon(FakeCloudRuntime(), stateDirectory: directory).application.test(.router) { client in
+            let anonymous = try await client.execute(uri: "/metrics", method: .get)
+            #expect(anonymous.status == .unauthorized)
+            #expect(anonymous.headers[.wwwAuthenticate] == #"Bearer realm="failoverd""#)
+            let authorized = try await client.metrics()
+            #expect(authorized.status == .ok)
+        }
+        let open = try await makeDaemon(FakeCloudRuntime(), stateDirectory: directory) { $0.metricsRequireToken = false }
+        try await open.application.test(.router) { client in
+            let anonymous = try await client.execute(uri: "/metrics", method: .get)
+            #expect(anonymous.status == .ok)
+        }
+    }
+
     @Test func metricsCountRepliesActionsAndState() async throws {
         let directory = makeStateDirectory()
         defer { removeDirectory(directory) }
@@ -279,7 +296,7 @@ struct WebhookHTTPTests {
             _ = try await client.postWebhook(webhookBody("firing"))
             _ = try await client.postWebhook("{", authorization: "Bearer \(testToken)")
             _ = try await client.postWebhook(webhookBody("firing"), authorization: nil)
-            let text = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+            let text = String(buffer: try await client.metrics().body)
             #expect(text.contains(#"failoverd_webhook_requests_total{code="200"} 1"#))
             #expect(text.contains(#"failoverd_webhook_requests_total{code="400"} 1"#))
             #expect(text.contains(#"failoverd_webhook_requests_total{code="401"} 1"#))

@@ -72,7 +72,7 @@ seq 1 "$burst" | xargs -P 8 -I{} curl -s -o /dev/null -X POST -H "Authorization:
     "http://127.0.0.1:$port/failover" --data-binary "@$work/burst.json"
 burst_ms=$((($(date +%s%N) - burst_started) / 1000000))
 after=$(rss_kib)
-starts_total=$(curl -fsS "http://127.0.0.1:$port/metrics" | awk '/^failoverd_actions_total\{action="start",result="success"\}/ {print $2}')
+starts_total=$(curl -fsS -H "Authorization: Bearer $token" "http://127.0.0.1:$port/metrics" | awk '/^failoverd_actions_total\{action="start",result="success"\}/ {print $2}')
 
 fm=$(median "${failover[@]}"); bm=$(median "${base[@]}")
 echo "runs: $runs   failoverd binary: $failoverd_bin"

@@ -68,10 +68,10 @@ wait_for 20 curl -fsS -o /dev/null -X POST -H 'Content-Type: application/json' -
 rss_mib() { awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
 # metric NAME_PREFIX [LABEL_FILTER]: the sum of every series of a failoverd metric (0 when absent).
 metric() {
-    curl -fsS "http://127.0.0.1:$port/metrics" | awk -v name="$1" -v filter="${2:-}" \
+    curl -fsS -H "Authorization: Bearer $token" "http://127.0.0.1:$port/metrics" | awk -v name="$1" -v filter="${2:-}" \
         'index($1, name) == 1 && (filter == "" || index($1, filter)) {sum += $NF} END {printf "%d", sum}'
 }
-has_metric() { curl -fsS "http://127.0.0.1:$port/metrics" | grep -c "^$1" >/dev/null; }
+has_metric() { curl -fsS -H "Authorization: Bearer $token" "http://127.0.0.1:$port/metrics" | grep -c "^$1" >/dev/null; }
 docker_calls() { metric failoverd_docker_operation_duration_seconds_count; }
 state_saves() { metric failoverd_state_saves_total; }
 # to_ms 1.23ms|456.7us|1.2s

@@ -49,7 +49,7 @@ outage() { crash_onprem && stay_failed_over && restore_onprem && await_cloud_sto
 
 kill_onprem() { t_down=$(now); docker kill "$onprem" >/dev/null; }
 failoverd_metric() {  # failoverd_metric NAME: the value of an unlabelled failoverd metric
-    curl -fsS "http://127.0.0.1:$failoverd_port/metrics" | awk -v name="$1" '$1 == name {print $2 + 0}'
+    curl -fsS -H "Authorization: Bearer $(cat "$work/token")" "http://127.0.0.1:$failoverd_port/metrics" | awk -v name="$1" '$1 == name {print $2 + 0}'
 }
 
 engine_down_seconds=4

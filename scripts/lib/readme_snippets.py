@@ -103,6 +103,8 @@ def receiver_matches_terraform():
 
 def prometheus(directory):
     shutil.copy("prometheus/prometheus.yml", directory)
+    # The token failoverd's /metrics asks for, as the README's step 5 puts it next to the file.
+    open(f"{directory}/failoverd-token", "w").write("readme-token-0123456789abcdef\n")
     shutil.copytree("prometheus/rules", f"{directory}/rules", dirs_exist_ok=True)
     os.makedirs(f"{directory}/targets", exist_ok=True)
     names = set()

@@ -31,7 +31,7 @@ trap cleanup EXIT
 new_token "$work/token"
 state_of() { docker inspect -f '{{.State.Status}}' "$container" 2>/dev/null; }
 is_state() { [ "$(state_of)" = "$1" ]; }
-metric() { curl -fsS "http://127.0.0.1:$failoverd_port/metrics" | awk -v m="$1" '$1 == m {print $2}'; }
+metric() { curl -fsS -H "Authorization: Bearer $(cat "$work/token")" "http://127.0.0.1:$failoverd_port/metrics" | awk -v m="$1" '$1 == m {print $2}'; }
 starts() { metric 'failoverd_actions_total{action="start",result="success"}' | grep . || echo 0; }
 stops() { metric 'failoverd_actions_total{action="stop",result="success"}' | grep . || echo 0; }
 iso() { date -u -d "${1:-now}" +%Y-%m-%dT%H:%M:%S.%3NZ; }

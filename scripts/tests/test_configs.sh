@@ -12,7 +12,17 @@ check "haproxy -c accepts it with a multi-node cloud copy's CLOUD_ADDR_2 and CLO
 check "haproxy -c rejects a CLOUD_ADDR_2 that is set but empty" bash -c "! env ${haproxy_env[*]} CLOUD_ADDR_2= haproxy -c -f haproxy/haproxy.cfg 2>/dev/null"
 check "haproxy -c rejects the file when an address variable is missing" \
     bash -c "! env ${haproxy_env[*]:0:3} HAPROXY_STATS_SOCKET=/tmp/x.sock CLOUD_ADDR= haproxy -c -f haproxy/haproxy.cfg"
-check "promtool check config accepts prometheus/prometheus.yml" promtool check config prometheus/prometheus.yml
+# Beside the token its failoverd job sends (README "Deploy" step 5), which promtool wants to exist.
+promtool_beside_a_token() {
+    local directory
+    directory=$(mktemp -d)
+    cp prometheus/prometheus.yml "$directory/" && new_token "$directory/failoverd-token" &&
+        promtool check config "$directory/prometheus.yml"
+    local status=$?
+    rm -rf "$directory"
+    return $status
+}
+check "promtool check config accepts prometheus/prometheus.yml (beside failoverd's token)" promtool_beside_a_token
 check "promtool check rules --lint-fatal accepts every rule file (no duplicate rules)" promtool check rules --lint-fatal prometheus/rules/failover.yml prometheus/rules/slo.yml
 check "promtool test rules: failover alerts" promtool test rules prometheus/tests/failover_test.yml
 check "promtool test rules: SLO recording rules and burn-rate alerts" promtool test rules prometheus/tests/slo_test.yml

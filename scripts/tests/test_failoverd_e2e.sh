@@ -42,6 +42,7 @@ post_alert() {  # post_alert firing|resolved
 
 # --- setup: private dockerd with the image, failoverd, Alertmanager
 new_token "$work/token"
+metrics_auth=(-H "Authorization: Bearer $(cat "$work/token")")  # failoverd's /metrics asks for the token
 check "private dockerd starts (socket $docker_sock)" start_private_dockerd
 check "image loads into the private dockerd without a registry" bash -o pipefail -c "docker save onprem-api:latest | docker -H 'unix://$docker_sock' load -q"
 
@@ -81,7 +82,7 @@ check "firing alert is accepted by Alertmanager" post_alert firing
 check "Alertmanager's webhook makes failoverd start the cloud container" wait_for 20 bash -c "[ \"\$(docker -H 'unix://$docker_sock' inspect -f '{{.State.Status}}' '$container')\" = running ]"
 check "the cloud copy answers /health" wait_for 20 curl -fsS "http://127.0.0.1:$cloud_port/health"
 echo "       alert posted to Alertmanager → cloud /health 200: $(($(millis) - fired_ms)) ms"
-check "the webhook was authenticated and answered 200 (after Docker reported healthy)" wait_for 20 page_has "$metrics_url" 'failoverd_webhook_requests_total{code="200"}'
+check "the webhook was authenticated and answered 200 (after Docker reported healthy)" wait_for 20 page_has "$metrics_url" 'failoverd_webhook_requests_total{code="200"}' "${metrics_auth[@]}"
 check "status names the firing trigger alert" status_has '.desired == "running" and .firing_trigger_alerts[0].labels.site == "dc1"'
 
 # --- killed behind the daemon's back → Docker's die event makes failoverd restart it
@@ -89,7 +90,7 @@ killed_ms=$(millis)
 private_docker kill "$container" >/dev/null
 check "a container killed behind failoverd's back is restarted on Docker's event" wait_for 20 curl -fsS "http://127.0.0.1:$cloud_port/health"
 echo "       cloud copy killed → serving again: $(($(millis) - killed_ms)) ms (reconcile interval 600 s)"
-check "the restart is counted as a Docker event" page_has "$metrics_url" '^failoverd_docker_events_total [1-9]'
+check "the restart is counted as a Docker event" page_has "$metrics_url" '^failoverd_docker_events_total [1-9]' "${metrics_auth[@]}"
 
 # --- SIGKILL and restart: state intact
 kill -9 "$failoverd_pid"; wait "$failoverd_pid" 2>/dev/null; failoverd_pid=""
@@ -120,7 +121,7 @@ check "logs hold one structured event per action with the container id" bash -c 
 python3 scripts/lib/hold_port.py "$cloud_port" &
 port_holder=$!
 crash_fire=$(python3 scripts/lib/webhook_body.py --status firing --fingerprint e2e-crashloop --group-key e2e --starts-at "$(rfc3339_now)")
-start_attempts() { curl -fsS "http://127.0.0.1:$failoverd_port/metrics" | awk '/^failoverd_actions_total\{action="start"/ {n += $2} END {print n + 0}'; }
+start_attempts() { curl -fsS -H "Authorization: Bearer $(cat "$work/token")" "http://127.0.0.1:$failoverd_port/metrics" | awk '/^failoverd_actions_total\{action="start"/ {n += $2} END {print n + 0}'; }
 attempts_before=$(start_attempts)
 check "a firing webhook while the copy cannot bind its port gets 503 (not failed over yet)" bash -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Authorization: Bearer $(cat "$work/token")' -H 'Content-Type: application/json' -d '$crash_fire' http://127.0.0.1:$failoverd_port/failover)\" = 503 ]"
 sleep 8
@@ -128,11 +129,11 @@ attempts=$(($(start_attempts) - attempts_before))
 echo "       start attempts in 8 s with the copy's port taken: $attempts"
 check "the starts back off: at most 6 attempts in 8 s (waits 1 s, then 2 s: max_backoff_seconds)" test "$attempts" -le 6
 check "and it keeps trying: at least 3 attempts" test "$attempts" -ge 3
-check "the quick-exit gauge counts them (CloudCopyCrashLooping fires at 3)" page_has "$metrics_url" '^failoverd_cloud_copy_quick_exits \([3-9]\|[1-9][0-9]\)'
+check "the quick-exit gauge counts them (CloudCopyCrashLooping fires at 3)" page_has "$metrics_url" '^failoverd_cloud_copy_quick_exits \([3-9]\|[1-9][0-9]\)' "${metrics_auth[@]}"
 check "status says crash-looping with the next try" status_has '(.summary | contains("crash-looping")) and .crash_loop.quick_exits >= 3'
 check "the log says why, once per try, as an error" bash -c "[ \$(grep -c 'exited right after it was started' '$work/failoverd.log') -le 6 ]"
 kill "$port_holder"; wait "$port_holder" 2>/dev/null
 check "once the port is free, the next try starts the copy" wait_for 15 curl -fsS "http://127.0.0.1:$cloud_port/health"
-check "after 10 s up the crash loop is over (gauge 0)" wait_for 20 page_has "$metrics_url" '^failoverd_cloud_copy_quick_exits 0'
+check "after 10 s up the crash loop is over (gauge 0)" wait_for 20 page_has "$metrics_url" '^failoverd_cloud_copy_quick_exits 0' "${metrics_auth[@]}"
 
 finish

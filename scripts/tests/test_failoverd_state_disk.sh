@@ -39,7 +39,7 @@ start_failoverd() { start_failoverd_serving "$failoverd_bin" "$work/failoverd.ym
 status_has() {  # status_has JQ-FILTER: failoverd's /status makes the filter true
     failoverd_status "$port" "$work/token" | json_holds "$1"
 }
-metric_is() { page_has "http://127.0.0.1:$port/metrics" "^$1 $2\(\.0\)\?\$"; }
+metric_is() { page_has "http://127.0.0.1:$port/metrics" "^$1 $2\(\.0\)\?\$" -H "Authorization: Bearer $(cat "$work/token")"; }
 post_firing() {
     curl -s -o "$work/reply" -w '%{http_code}' -X POST -H "Authorization: Bearer $(cat "$work/token")" \
         -H 'Content-Type: application/json' -d "$(python3 scripts/lib/webhook_body.py --fingerprint disk-full)" \

@@ -52,7 +52,7 @@ new_token "$work/token"
 sed -i 's/^docker:.*/&\nhold_down_seconds: 30/' "$work/failoverd.yml"
 kill -HUP "$pid"
 metric_is() { # metric_is NAME VALUE: the unlabelled series has that value now
-    curl -fsS --cacert "$work/cert.pem" "https://127.0.0.1:$port/metrics" | awk -v n="$1" -v v="$2" '$1 == n && $2 + 0 == v { found = 1 } END { exit !found }'
+    curl -fsS --cacert "$work/cert.pem" -H "Authorization: Bearer $(cat "$work/token")" "https://127.0.0.1:$port/metrics" | awk -v n="$1" -v v="$2" '$1 == n && $2 + 0 == v { found = 1 } END { exit !found }'
 }
 check "after SIGHUP new connections get the renewed certificate" wait_for 10 curl -fsS --cacert "$work/cert.pem" "https://127.0.0.1:$port/health"
 check "  ... and the old certificate is no longer served" bash -c "! curl -fsS --max-time 2 --cacert '$work/old-cert.pem' https://127.0.0.1:$port/health"
@@ -112,7 +112,7 @@ check "Alertmanager starts" wait_for 20 curl -fsS "http://127.0.0.1:$am_port/-/r
 post_alert_to_alertmanager "$am_port" '{"alertname": "OnPremDown", "site": "dc1"}' "$(rfc3339_now)" >/dev/null
 delivered() {
     page_has "https://127.0.0.1:$port/metrics" '^failoverd_webhook_requests_total{code="503"} [1-9]' \
-        --cacert "$work/cert.pem" --cert "$work/am.pem" --key "$work/am.key"
+        --cacert "$work/cert.pem" --cert "$work/am.pem" --key "$work/am.key" -H "Authorization: Bearer $(cat "$work/token")"
 }
 check "Alertmanager's webhook reaches failoverd through the client-certificate check (503: Docker is absent)" wait_for 20 delivered
 finish

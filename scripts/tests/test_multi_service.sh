@@ -48,12 +48,12 @@ post_alert() {  # post_alert SERVICE firing|resolved
         "$([ "$2" = resolved ] && rfc3339_now)"
 }
 actions() {  # actions SERVICE ACTION: how many successful ACTIONs failoverd counted for SERVICE
-    curl -fsS "http://127.0.0.1:$failoverd_port/metrics" \
+    curl -fsS -H "Authorization: Bearer $(cat "$work/token")" "http://127.0.0.1:$failoverd_port/metrics" \
         | awk -v s="service=\"$1\",action=\"$2\",result=\"success\"" 'index($0, "failoverd_actions_total{" s "}") == 1 {print $2}'
 }
 
 # The checks below run in child shells (wait_for bash -c ...); they see these.
-export docker_sock web jobs failoverd_port
+export docker_sock web jobs failoverd_port work
 export -f private_docker web_state jobs_state actions
 
 # --- setup: a private dockerd as a single-node swarm on loopback, with the image
@@ -102,6 +102,7 @@ cat >"$work/prometheus.yml" <<YAML
 global: {scrape_interval: 1s}
 scrape_configs:
   - job_name: failoverd
+    authorization: {type: Bearer, credentials_file: $work/token}
     static_configs: [{targets: ["127.0.0.1:$failoverd_port"]}]
 YAML
 start_prometheus_process prometheus_pid "$work/prometheus.yml" "$prometheus_port" "$work/prometheus"
@@ -145,7 +146,7 @@ check "each service stopped once" wait_for 10 bash -c "[ \"\$(actions web stop)\
 check "each service kept its own state file" test -s "$work/state/web/state.json" -a -s "$work/state/jobs/state.json"
 check "the logs name the service of every action" wait_for 10 bash -c "grep '\"failover.action\":\"stop\"' '$work/failoverd.log' | grep -c '\"service\":\"jobs\"'"
 questions_per_second() {  # failoverd's questions to Alertmanager since it started, per second
-    curl -fsS "http://127.0.0.1:$failoverd_port/metrics" | awk -v seconds=$((SECONDS - failoverd_started)) \
+    curl -fsS -H "Authorization: Bearer $(cat "$work/token")" "http://127.0.0.1:$failoverd_port/metrics" | awk -v seconds=$((SECONDS - failoverd_started)) \
         'index($1, "failoverd_alertmanager_requests_total{") == 1 {sum += $2} END {printf "%.2f", sum / seconds}'
 }
 echo "       questions to Alertmanager: $(questions_per_second) per second (interval 1 s, two services)"

@@ -114,15 +114,14 @@ immediate_alertmanager_config "$failoverd_port" "$work/token" "[alertname, servi
 check "failoverd check-config accepts every option" "$failoverd_bin" check-config --config "$work/failoverd.yml"
 start_failoverd() { start_failoverd_serving "$failoverd_bin" "$work/failoverd.yml" "$work/failoverd.log" "$failoverd_port"; }
 check "failoverd starts" start_failoverd
-metric() { curl -fsS "http://127.0.0.1:$failoverd_port/metrics"; }
-pulled() { page_has "http://127.0.0.1:$failoverd_port/metrics" "^failoverd_image_pulls_total{service=\"$1\",result=\"success\"} [1-9]"; }
+pulled() { page_has "http://127.0.0.1:$failoverd_port/metrics" "^failoverd_image_pulls_total{service=\"$1\",result=\"success\"} [1-9]" -H "Authorization: Bearer $(cat "$work/token")"; }
 check "it pulls the pinned image from the registry with the credentials file" wait_for 30 pulled orders-container
 container_state() { node inspect -f '{{.State.Status}}' "$orders_c" 2>/dev/null; }
 swarm_replicas() { node service inspect -f '{{.Spec.Mode.Replicated.Replicas}}' "$orders_s" 2>/dev/null; }
 is() { [ "$("$1")" = "$2" ]; }
 check "  ... and the standby container is made from it, not started" wait_for 20 is container_state created
 check "  ... and the Swarm service, at 0 replicas" wait_for 20 is swarm_replicas 0
-names_digest() { page_has "http://127.0.0.1:$failoverd_port/metrics" "^failoverd_cloud_image_info{service=\"orders-container\",image=\"$reference\",digest=\"$reference\"} 1"; }
+names_digest() { page_has "http://127.0.0.1:$failoverd_port/metrics" "^failoverd_cloud_image_info{service=\"orders-container\",image=\"$reference\",digest=\"$reference\"} 1" -H "Authorization: Bearer $(cat "$work/token")"; }
 check "failoverd_cloud_image_info names the digest the copy is made from" wait_for 10 names_digest
 status_of() { failoverd_status "$failoverd_port" "$work/token" | jq -r --arg s "$1" ".services[] | select(.service == \$s) | $2"; }
 check "  ... and so does /status" test "$(status_of orders-container .image)" = "$reference"
@@ -171,11 +170,11 @@ check "  ... and the secret's value is not in it" fails grep -q "$secret" "$work
 # --- a copy whose health check never passes is never reported running
 check "OnPremDown for the unhealthy service is accepted by Alertmanager" \
     post_alert_to_alertmanager "$am_port" '{"alertname": "OnPremDown", "service": "unhealthy"}' "$started_at"
-answered_503() { page_has "http://127.0.0.1:$failoverd_port/metrics" '^failoverd_webhook_requests_total{code="503"} [1-9]'; }
+answered_503() { page_has "http://127.0.0.1:$failoverd_port/metrics" '^failoverd_webhook_requests_total{code="503"} [1-9]' -H "Authorization: Bearer $(cat "$work/token")"; }
 check "failoverd answers its webhook 503, so Alertmanager retries" wait_for 30 answered_503
 says_health() { status_of unhealthy .actual | grep -q "health"; }
 check "  ... and never reports it running: its status names the health check" wait_for 10 says_health
-not_running_metric() { page_has "http://127.0.0.1:$failoverd_port/metrics" '^failoverd_actual_running{service="unhealthy"} 0'; }
+not_running_metric() { page_has "http://127.0.0.1:$failoverd_port/metrics" '^failoverd_actual_running{service="unhealthy"} 0' -H "Authorization: Bearer $(cat "$work/token")"; }
 check "  ... and failoverd_actual_running stays 0" not_running_metric
 
 # --- a changed spec: the serving copies are left alone, and it applies once they stop

@@ -114,7 +114,7 @@ state_kept() {
 
 version_line_is() { in_host failoverd --version | grep -qF "failoverd $1 "; }
 build_info_is() {
-    curl -fsS --max-time 5 --cacert "$work/cert.pem" "https://127.0.0.1:$webhook_port/metrics" |
+    curl -fsS --max-time 5 --cacert "$work/cert.pem" -H "Authorization: Bearer $token" "https://127.0.0.1:$webhook_port/metrics" |
         grep -qF "failoverd_build_info{version=\"$1\",revision=\"${1#*+git}\""
 }
 

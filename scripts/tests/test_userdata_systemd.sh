@@ -57,7 +57,7 @@ alert_logged() { journal_json ALERT_FINGERPRINT=proof0001 | grep -c '"DECISION_O
 check "journalctl ALERT_FINGERPRINT=... finds the alert's decision" alert_logged
 
 process_metrics() {  # the process_* figures a hardened unit can still read, and the build info
-    curl -fsS --max-time 5 --cacert "$work/cert.pem" "https://127.0.0.1:$webhook_port/metrics" | awk -v now="$(date +%s)" '
+    curl -fsS --max-time 5 --cacert "$work/cert.pem" -H "Authorization: Bearer $token" "https://127.0.0.1:$webhook_port/metrics" | awk -v now="$(date +%s)" '
         !/^#/ && NF { value[$1] = $NF }
         /^failoverd_build_info\{version=/ { build_info = 1 }
         END {
@@ -85,7 +85,7 @@ check "a broken file: systemctl reload fails instead of pretending" refused_relo
 reason_shown() { in_host systemctl status --no-pager failoverd.service | grep -q 'failoverd reload: refused, the running configuration stays: .*hold_down_seconds'; }
 check "  ... systemctl status shows why (the key and the running configuration stays)" reason_shown
 check "  ... and failoverd counts the refusal (FailoverdConfigReloadFailed's metric is 0)" \
-    bash -c "curl -fsS --cacert '$work/cert.pem' https://127.0.0.1:$webhook_port/metrics | grep -Eqx 'failoverd_config_last_reload_successful 0(\.0)?'"
+    bash -c "curl -fsS --cacert '$work/cert.pem' -H 'Authorization: Bearer $token' https://127.0.0.1:$webhook_port/metrics | grep -Eqx 'failoverd_config_last_reload_successful 0(\.0)?'"
 in_host mv /etc/failoverd/failoverd.yml.good /etc/failoverd/failoverd.yml
 check "  ... the fixed file reloads again, the same process serving throughout" in_host systemctl reload failoverd.service
 check "  ... (still the same process)" test "$(property MainPID)" = "$pid_before_reload"

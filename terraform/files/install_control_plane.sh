@@ -39,6 +39,8 @@ ENV
     install -m 0644 "$bundle/prometheus/prometheus.yml" /etc/prometheus/prometheus.yml
     install -m 0644 "$bundle"/prometheus/rules/*.yml /etc/prometheus/rules/
     install -m 0644 /etc/failoverd/tls/cert.pem /etc/prometheus/failoverd-ca.pem
+    # The token failoverd's /metrics asks for; Alertmanager sends it with every webhook too.
+    install -m 0640 -o root -g prometheus /etc/failoverd/webhook-token /etc/prometheus/failoverd-token
     cat >/etc/prometheus/targets/onprem-api.json <<JSON
 [{"targets": ["$ONPREM_API_ADDRESS"], "labels": {"site": "onprem"}},
  {"targets": ["127.0.0.1:$API_PORT"], "labels": {"site": "cloud"}}]
@@ -50,7 +52,6 @@ JSON
     promtool check config /etc/prometheus/prometheus.yml >/dev/null || die "promtool rejected the bundle's prometheus.yml"
 
     # Alertmanager: the shipped routes, failoverd's receiver on loopback with its token and certificate.
-    install -m 0640 -o root -g prometheus /etc/failoverd/webhook-token /etc/prometheus/failoverd-token
     grep -q 'https://failover.example.invalid:9095/failover' "$bundle/prometheus/alertmanager.yml" ||
         die "the bundle's alertmanager.yml must keep failoverd's receiver URL as shipped; it is set here"
     sed -e "s|https://failover.example.invalid:9095/failover|https://127.0.0.1:$WEBHOOK_PORT/failover|" \

@@ -49,6 +49,11 @@ extension FailoverdConfiguration {
             "User name accepted with the token as Basic password."
         ),
         ConfigurationKey(
+            "metrics.require_token",
+            \.metricsRequireToken,
+            "Whether GET /metrics needs the token (Bearer or Basic) like /status: the webhook port faces the WAN. false only where nothing else can reach the listener (listen.host 127.0.0.1)."
+        ),
+        ConfigurationKey(
             "triggers",
             service: \.triggers,
             allowed: .nonEmpty,

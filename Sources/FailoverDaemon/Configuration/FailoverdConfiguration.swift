@@ -28,6 +28,9 @@ public struct FailoverdConfiguration: Sendable, Equatable {
     public var tokenFile: String?
     /// Basic-auth user name accepted with the token as password.
     public var basicAuthUsername = "alertmanager"
+    /// Whether `/metrics` asks for the token too: it names the services, their images and what
+    /// failoverd is doing, and the webhook port faces the WAN.
+    public var metricsRequireToken = true
     /// Time between safety-net reconcile passes; Docker's events and the hold-down's end wake
     /// the loop sooner, so this only bounds how long a missed event goes unnoticed.
     public var reconcileInterval: Duration = .seconds(30)

@@ -47,17 +47,21 @@ public struct DaemonClient: Sendable {
     /// Sends one request and decodes the status the daemon answers with; `service` narrows it
     /// to one of the services the configuration lists.
     public func call(_ method: HTTPMethod, _ path: String, service: String? = nil) async throws -> FleetStatus {
-        let body = try await send(method, service.map { "\(path)?service=\($0)" } ?? path, token: try configuration.readToken())
+        let body = try await send(method, service.map { "\(path)?service=\($0)" } ?? path, token: try configuration.readToken()).body
         return try JSONDecoder().decode(FleetStatus.self, from: Data(body.readableBytesView))
     }
 
-    /// The reloads the daemon has counted so far, from its metrics (which need no token: a reload
-    /// may be rotating it).
+    /// The reloads the daemon has counted so far, from its `/health` (which needs no token: a
+    /// reload may be rotating it).
     public func reloadCounts() async throws -> ReloadCounts {
-        ReloadCounts(exposition: String(buffer: try await send(.GET, "/metrics", token: nil)))
+        let headers = try await send(.GET, "/health", token: nil).headers
+        guard let counts = headers.first(name: ReloadCounts.headerName).flatMap(ReloadCounts.init(headerValue:)) else {
+            throw Refused(code: 200, message: "/health carries no \(ReloadCounts.headerName) header; is the daemon an older failoverd?")
+        }
+        return counts
     }
 
-    private func send(_ method: HTTPMethod, _ path: String, token: String?) async throws -> ByteBuffer {
+    private func send(_ method: HTTPMethod, _ path: String, token: String?) async throws -> (headers: HTTPHeaders, body: ByteBuffer) {
         let scheme = configuration.tlsCertificatePath == nil ? "http" : "https"
         let url = "\(scheme)://\(Self.address(listeningOn: configuration.host)):\(configuration.port)\(path)"
         var request = HTTPClientRequest(url: url)
@@ -79,7 +83,7 @@ public struct DaemonClient: Sendable {
         guard response.status == .ok else {
             throw Refused(code: response.status.code, message: String(buffer: body))
         }
-        return body
+        return (response.headers, body)
     }
 }
 

@@ -13,11 +13,20 @@ struct FailoverdRoutes: Sendable {
     let metrics: DaemonMetrics
     let maximumBodyBytes: Int
     let replyDeadline: Duration
+    /// Whether `/metrics` needs the token.
+    let metricsRequireToken: Bool
+    /// The reloads so far, on `/health` for `failoverd reload`.
+    let reloads: ReloadTally
 
     func register(on router: Router<BasicRequestContext>) {
-        router.get("/health") { _, _ in "ok\n" }
-        router.get("/metrics") { _, _ -> Response in
-            Response(
+        router.get("/health") { _, _ -> Response in
+            var headers: HTTPFields = [.contentType: "text/plain; charset=utf-8"]
+            if let name = HTTPField.Name(ReloadCounts.headerName) { headers[name] = reloads.current.headerValue }
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: .init(string: "ok\n")))
+        }
+        router.get("/metrics") { request, _ -> Response in
+            if metricsRequireToken { try authorize(request) }
+            return Response(
                 status: .ok,
                 headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: .init(string: metrics.exposition()))

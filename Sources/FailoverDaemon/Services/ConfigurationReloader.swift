@@ -25,6 +25,7 @@ public actor ConfigurationReloader {
     private let tls: LiveTLSCredentials?
     private let fleet: ServiceFleet
     private let metrics: DaemonMetrics
+    private let tally: ReloadTally
     private let logger: Logger
     private let clock: any DaemonClock
 
@@ -35,6 +36,7 @@ public actor ConfigurationReloader {
         tls: LiveTLSCredentials?,
         fleet: ServiceFleet,
         metrics: DaemonMetrics,
+        tally: ReloadTally,
         logger: Logger,
         clock: any DaemonClock
     ) {
@@ -44,6 +46,7 @@ public actor ConfigurationReloader {
         self.tls = tls
         self.fleet = fleet
         self.metrics = metrics
+        self.tally = tally
         self.logger = logger
         self.clock = clock
         metrics.configurationLoaded(successful: true, restartRequired: false, at: clock.now().timeIntervalSince1970)
@@ -70,6 +73,7 @@ public actor ConfigurationReloader {
             )
             metrics.configurationLoaded(successful: false, restartRequired: false, at: clock.now().timeIntervalSince1970)
             metrics.reloaded(applied: false)
+            tally.record(applied: false, restartRequired: false)
             return .rejected("\(error)")
         }
         running = change.effective
@@ -80,6 +84,7 @@ public actor ConfigurationReloader {
         }
         metrics.configurationLoaded(successful: true, restartRequired: !change.restartRequired.isEmpty, at: clock.now().timeIntervalSince1970)
         metrics.reloaded(applied: true)
+        tally.record(applied: true, restartRequired: !change.restartRequired.isEmpty)
         let metadata: Logger.Metadata = [
             "config.applied": .string(change.applied.joined(separator: ",")),
             "config.restart_required": .string(change.restartRequired.joined(separator: ",")),
