@@ -21,10 +21,6 @@ data "aws_subnet" "failoverd" {
 
 locals {
   artifact_url = "s3://${var.artifact_bucket}/${var.artifact_prefix}"
-  # The whole-site profile's on-prem address, as a /32 for the egress rule.
-  # try(): a missing address is refused by control_plane's validation with its own message.
-  onprem_host = var.control_plane ? try(split(":", var.onprem_api_address)[0], "") : ""
-  onprem_port = var.control_plane ? try(tonumber(split(":", var.onprem_api_address)[1]), 0) : 0
   token_parameter_arn = format("arn:%s:ssm:%s:%s:parameter%s",
   data.aws_partition.current.partition, var.region, data.aws_caller_identity.current.account_id, var.webhook_token_parameter)
   tls_identity_parameter_arn = format("arn:%s:ssm:%s:%s:parameter%s",
@@ -191,34 +187,28 @@ resource "aws_vpc_security_group_ingress_rule" "frontend" {
   to_port           = var.frontend_port
 }
 
-resource "aws_vpc_security_group_egress_rule" "onprem_api" {
-  for_each          = var.control_plane ? toset(["${local.onprem_host}/32"]) : toset([])
-  security_group_id = aws_security_group.failoverd.id
-  description       = "Prometheus scrapes and HAProxy routes to on-prem's API (whole-site profile)"
-  cidr_ipv4         = each.value
-  ip_protocol       = "tcp"
-  from_port         = local.onprem_port
-  to_port           = local.onprem_port
+# Egress follows the configuration: HTTPS and HTTP to egress_cidrs (S3, SSM, ECR, Debian's
+# mirrors), and each address failoverd itself calls (Alertmanager's API, its probe, the image's
+# registry, the whole-site profile's on-prem API) on its own port, to its /32 when it is an
+# address, else to egress_cidrs. Terraform removes AWS's allow-all default, so a call without a
+# rule here would be dropped silently.
+module "egress" {
+  source                = "./modules/egress"
+  alertmanager_api_urls = var.control_plane ? [] : var.alertmanager_api_urls
+  probe_url             = var.probe_url
+  image                 = local.from_tarball ? "" : var.image
+  egress_cidrs          = var.egress_cidrs
+  onprem_api_address    = var.control_plane ? var.onprem_api_address : ""
 }
 
-resource "aws_vpc_security_group_egress_rule" "https" {
-  for_each          = toset(var.egress_cidrs)
+resource "aws_vpc_security_group_egress_rule" "configured" {
+  for_each          = module.egress.rules
   security_group_id = aws_security_group.failoverd.id
-  description       = "HTTPS to S3, SSM and Debian mirrors"
-  cidr_ipv4         = each.value
+  description       = each.value.description
+  cidr_ipv4         = each.value.cidr
   ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-}
-
-resource "aws_vpc_security_group_egress_rule" "http" {
-  for_each          = toset(var.egress_cidrs)
-  security_group_id = aws_security_group.failoverd.id
-  description       = "HTTP to Debian mirrors (apt verifies signatures)"
-  cidr_ipv4         = each.value
-  ip_protocol       = "tcp"
-  from_port         = 80
-  to_port           = 80
+  from_port         = each.value.port
+  to_port           = each.value.port
 }
 
 # The instance may read its artifacts and its two secrets, and store its TLS identity once (the
@@ -392,6 +382,7 @@ resource "aws_instance" "failoverd" {
     api_port          = var.api_port
     hold_down_seconds = var.hold_down_seconds
     alertmanager_urls = join(" ", var.alertmanager_api_urls)
+    probe_url         = var.probe_url
     target            = var.target
     install_script    = file("${path.module}/files/install_failoverd.sh")
     # Whole-site profile; its Prometheus, Alertmanager and HAProxy exporter listen on loopback only.

@@ -444,6 +444,17 @@ variable "alertmanager_api_urls" {
   }
 }
 
+variable "probe_url" {
+  description = "On-prem's health URL failoverd itself probes (probe.url), a pre-warm faster than Prometheus; its egress rule is derived from it. Empty: no probe."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.probe_url == "" || can(regex("^https?://[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?(/[A-Za-z0-9._/-]{0,100})?$", var.probe_url))
+    error_message = "probe_url: http(s)://host[:port][/path], no credentials, or empty for no probe."
+  }
+}
+
 variable "hold_down_seconds" {
   description = "How long the cloud copy keeps running after on-prem recovers. Keep it above Alertmanager's repeat_interval for the failover route."
   type        = number

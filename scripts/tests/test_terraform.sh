@@ -63,7 +63,7 @@ longest_values() {  # PROFILE: sets values=(name=value ...), every variable main
         "tls_identity_url=ssm:/$(random_text 'A-Za-z0-9' 510)" "tls_identity_key=arn:$(random_text 'a-z' 14):kms:$(random_text 'a-z0-9' 28):$(random_text '0-9' 12):key/$(random_text 'a-f0-9' 36)"
         "region=$(random_text 'a-z' 2)-$(random_text 'a-z' 10)-$(random_text 'a-z' 10)-99"
         install_docker=true public_ip=255.255.255.255 webhook_port=65535 api_port=65535
-        hold_down_seconds=86400 "alertmanager_urls=$(for _ in 1 2 3 4 5; do printf 'https://%s:65535/%s ' "$(random_text 'a-z0-9' 253)" "$(random_text 'a-z0-9' 100)"; done)" "target=$target" install_script=@terraform/files/install_failoverd.sh
+        hold_down_seconds=86400 "probe_url=https://$(random_text 'a-z0-9' 253):65535/$(random_text 'a-z0-9' 100)" "alertmanager_urls=$(for _ in 1 2 3 4 5; do printf 'https://%s:65535/%s ' "$(random_text 'a-z0-9' 253)" "$(random_text 'a-z0-9' 100)"; done)" "target=$target" install_script=@terraform/files/install_failoverd.sh
         "control_plane=$control_plane" "control_plane_url=$artifacts/control-plane.tar" "control_plane_sha256=$(sha)"
         onprem_api_address=255.255.255.255:65535 frontend_port=65535 prometheus_port=9090
         alertmanager_port=9093 haproxy_metrics_port=8405 control_plane_script=@terraform/files/install_control_plane.sh
@@ -90,6 +90,37 @@ for profile in container swarm whole-site; do
     check "  ... and passes shellcheck -S warning" shellcheck -s bash -S warning "$work/$profile.sh"
 done
 check "  ... the whole-site profile's script holds the control plane's installer" grep -q 'CONTROL_PLANE=.true.' "$work/whole-site.sh"
+
+# Egress follows the configuration: every address the configuration calls (Alertmanager's API by
+# name and by address, the probe, a private registry, the whole-site profile's on-prem API) has a
+# security-group rule, from the egress module main.tf uses (terraform console evaluates it).
+egress_rules() {  # egress_rules TFVARS: the egress module's rules as JSON
+    printf '%s\n' "$1" >"$work/egress.tfvars"
+    (cd terraform/modules/egress && echo 'jsonencode(local.rules)' |
+        TF_CLI_CONFIG_FILE=/dev/null terraform console -no-color -var-file="$work/egress.tfvars" 2>&1) | jq -r .
+}
+egress_covers() {  # egress_covers TFVARS URL...: each URL has its rule
+    local rules
+    rules=$(egress_rules "$1") && python3 scripts/lib/egress_check.py "$rules" "${@:2}"
+}
+check "egress: a rule for each Alertmanager peer (by name and by address), the probe and the registry" egress_covers \
+    'alertmanager_api_urls = ["https://am1.example.net:9093", "http://198.51.100.7:9093/am", "https://198.51.100.8"]
+probe_url = "http://192.0.2.10:8080/health"
+image = "registry.example.net:5000/team/orders:1.4"
+egress_cidrs = ["0.0.0.0/0"]
+onprem_api_address = ""' \
+    https://am1.example.net:9093 http://198.51.100.7:9093/am https://198.51.100.8 http://192.0.2.10:8080/health registry://registry.example.net:5000
+check "  ... and for the whole-site profile's on-prem API, S3 and SSM" egress_covers \
+    'alertmanager_api_urls = []
+probe_url = ""
+image = "onprem-api:latest"
+egress_cidrs = ["0.0.0.0/0"]
+onprem_api_address = "192.0.2.10:8080"' http://192.0.2.10:8080/metrics https://s3.eu-west-1.amazonaws.com https://ssm.eu-west-1.amazonaws.com
+uncovered_by_the_old_rules() {  # the 80/443-only egress of before: the peers' port 9093 has no rule
+    ! python3 scripts/lib/egress_check.py '{"0.0.0.0/0 443": {"cidr": "0.0.0.0/0", "port": 443}, "0.0.0.0/0 80": {"cidr": "0.0.0.0/0", "port": 80}}' \
+        https://am1.example.net:9093
+}
+check "  ... the check fails on the 80/443 egress alone, which dropped Alertmanager's port 9093" uncovered_by_the_old_rules
 
 # The user data's fetches, tried again with a bound (3 tries here, 2 + 4 s apart): an artifact that
 # appears 3 s late is fetched; one that never does fails after the last try, with curl's reason.

@@ -255,6 +255,7 @@ triggers: ['alertname="OnPremDown"']
 prewarm_triggers: ['alertname="OnPremDownSuspected"']
 hold_down_seconds: $HOLD_DOWN_SECONDS
 alertmanager: {urls: [$alertmanager_urls]}
+${PROBE_URL:+probe: {url: "$PROBE_URL"}}
 state_directory: /var/lib/failoverd
 target: $TARGET
 $(cat "$work/service.yml")
