@@ -16,7 +16,7 @@ check "haproxy -c rejects the file when an address variable is missing" \
 promtool_beside_a_token() {
     local directory
     directory=$(mktemp -d)
-    cp prometheus/prometheus.yml "$directory/" && new_token "$directory/failoverd-token" &&
+    cp -r prometheus/prometheus.yml prometheus/rules "$directory/" && new_token "$directory/failoverd-token" &&
         promtool check config "$directory/prometheus.yml"
     local status=$?
     rm -rf "$directory"
