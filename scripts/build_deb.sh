@@ -30,6 +30,10 @@ install -d -m 0755 "$root/DEBIAN" "$root/usr/bin" "$root/lib/systemd/system" "$r
 strip --strip-unneeded --remove-section=.comment --remove-section=.note -o "$root/usr/bin/failoverd" "$binary"
 chmod 0755 "$root/usr/bin/failoverd"
 install -m 0644 systemd/failoverd.service "$root/lib/systemd/system/failoverd.service"
+# The Docker socket proxy failoverd talks to instead of dockerd's socket.
+install -m 0644 systemd/failoverd-docker-proxy.service "$root/lib/systemd/system/"
+install -d -m 0755 "$root/usr/share/failoverd"
+install -m 0644 haproxy/docker-socket-proxy.cfg "$root/usr/share/failoverd/docker-socket-proxy.cfg"
 # The registry login for an image from a registry: enabled by the user data only when one is used.
 install -m 0644 systemd/failoverd-registry-login.service systemd/failoverd-registry-login.timer "$root/lib/systemd/system/"
 install -m 0755 packaging/failoverd/registry-login "$root/usr/lib/failoverd/registry-login"

@@ -366,10 +366,23 @@ struct EngineResponse {
         }
     }
 
-    /// Docker's error body is `{"message": "..."}`.
+    /// Docker's error body is `{"message": "..."}`. A 502, 503 or 504 without one comes from a
+    /// socket proxy in front of dockerd that cannot reach it: dockerd is down, as if its socket
+    /// were missing.
     func error(call: String, container: String?) -> DockerError {
         struct Message: Decodable { let message: String }
-        let message = (try? JSONDecoder().decode(Message.self, from: body).message) ?? text
+        guard let message = try? JSONDecoder().decode(Message.self, from: body).message else {
+            if [502, 503, 504].contains(status) {
+                return DockerError(
+                    kind: .unreachable,
+                    call: call,
+                    container: container,
+                    status: status,
+                    message: "the Docker socket proxy answered \(status) without dockerd's words: it cannot reach dockerd; is dockerd running?"
+                )
+            }
+            return DockerError(kind: .api, call: call, container: container, status: status, message: text)
+        }
         return DockerError(kind: .api, call: call, container: container, status: status, message: message)
     }
 }

@@ -8,7 +8,9 @@
 # cloud host is a dockerd in a network namespace of its own (scripts/lib/swarm_nodes.sh, one node,
 # with a bridge); the registry runs beside it (scripts/lib/local_registry.sh), so dockerd checks
 # its certificate. A third service's health check never passes: it is never reported running.
-# A changed spec leaves the serving copies alone and applies once they stop.
+# A changed spec leaves the serving copies alone and applies once they stop. failoverd reaches
+# dockerd only through the shipped socket proxy (haproxy/docker-socket-proxy.cfg): every call it
+# makes goes through it, while a privileged create, a bind of / and an exec are refused.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 . scripts/tests/lib.sh
@@ -19,7 +21,7 @@ failoverd_bin=$(failoverd_binary)
 sample_image=$(scripts/sample_service_image.sh) || { echo "FAIL - cannot build the sample service image"; exit 1; }
 work=$(mktemp -d /tmp/failoverd-own.XXXXXX)
 chmod 0755 "$work"
-failoverd_pid=""; am_pid=""
+failoverd_pid=""; am_pid=""; proxy_pid=""
 failoverd_port=$(free_port); am_port=$(free_port)
 bridge_port=18080; swarm_port=18081; unhealthy_port=18082  # inside the node's namespace: nothing else there
 orders_c="orders-c-$$"; orders_s="orders-s-$$"; unhealthy="unhealthy-$$"
@@ -27,7 +29,7 @@ secret="db-password-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 swarm_nodes_bridge=10.214.0.1/24
 
 cleanup() {
-    stop_pid "$failoverd_pid" "$am_pid"
+    stop_pid "$failoverd_pid" "$am_pid" "$proxy_pid"
     local_registry_down
     swarm_nodes_down
     if [ "$failed" -gt 0 ]; then
@@ -50,6 +52,14 @@ check "the sample service's image is pushed to it: $reference" test -n "$referen
 node rmi "$sample_image" "$local_registry/orders:1.0" >/dev/null 2>&1
 check "  ... and is not on the cloud host: failoverd must pull it" fails node image inspect "$reference"
 
+# --- the socket proxy failoverd talks to instead of dockerd's socket
+proxy_socket=$work/docker-proxy.sock
+DOCKER_SOCKET=$(swarm_node_socket 1) PROXY_SOCKET=$proxy_socket PROXY_SOCKET_GROUP=root \
+    haproxy -db -f haproxy/docker-socket-proxy.cfg >"$work/proxy.log" 2>&1 &
+proxy_pid=$!
+check "the shipped Docker socket proxy (HAProxy) listens in front of the cloud host's dockerd" \
+    wait_for 10 curl -fsS --unix-socket "$proxy_socket" http://docker/version
+
 # --- the files the spec names on the cloud host
 mkdir -p "$work/secrets" "$work/uploads"
 (umask 077 && printf '%s' "$secret" >"$work/secrets/db_password")
@@ -64,7 +74,7 @@ write_config() {  # write_config GREETING-SUFFIX: the configuration, with an env
 listen: {host: 127.0.0.1, port: $failoverd_port}
 auth: {token_file: $work/token}
 reconcile_interval_seconds: 600  # what follows is driven by webhooks, events and timers
-docker: {socket: $(swarm_node_socket 1)}
+docker: {socket: $proxy_socket}
 state_directory: $work/state
 alertmanager: {urls: ["http://127.0.0.1:$am_port"], interval_seconds: 1}
 triggers: ['alertname="OnPremDown",service="orders"']
@@ -199,5 +209,22 @@ swarm_current() { is swarm_replicas 0 && node service inspect -f '{{json .Spec.T
 check "  ... and the Swarm service, scaled to 0, is made again from it" wait_for 30 swarm_current
 no_pending() { [ "$(status_of orders-container .spec_change_pending)" = null ]; }
 check "  ... and status no longer says a change is pending" wait_for 10 no_pending
+
+# --- what the proxy refuses, and dockerd gone behind it
+through_proxy() {  # through_proxy METHOD PATH [BODY]: the proxy's status code
+    curl -s -o /dev/null -w '%{http_code}' --unix-socket "$proxy_socket" -X "$1" -H 'Content-Type: application/json' \
+        ${3:+--data "$3"} "http://docker/v1.41$2"
+}
+refused() { [ "$(through_proxy "$@")" = 403 ]; }
+check "the proxy refuses a privileged create (403)" refused POST "/containers/create?name=evil-$$" \
+    "{\"Image\": \"$reference\", \"HostConfig\": {\"Privileged\": true}}"
+check "  ... a create that binds the host's / (403)" refused POST "/containers/create?name=evil-$$" \
+    "{\"Image\": \"$reference\", \"HostConfig\": {\"Mounts\": [{\"Type\": \"bind\", \"Source\": \"/\", \"Target\": \"/host\"}]}}"
+check "  ... an exec in the copy (403)" refused POST "/containers/$orders_c/exec" '{"Cmd": ["id"]}'
+check "  ... and whatever else failoverd never calls: the daemon's info (403)" refused GET /info
+check "  ... none of which made a container" fails node inspect "evil-$$"
+swarm_node_stop 1
+unreachable() { failoverd_status "$failoverd_port" "$work/token" | jq -r .summary | grep -q 'Docker unreachable'; }
+check "dockerd stopped behind the proxy: failoverd says Docker is unreachable (the proxy's 503 is not dockerd's)" wait_for 20 unreachable
 
 finish

@@ -110,7 +110,7 @@ for _ in $(seq 1 60); do
     sleep 1
 done
 docker_api http://docker/_ping >/dev/null || die "dockerd does not answer on /var/run/docker.sock"
-getent group docker >/dev/null || die "no docker group: failoverd reaches the socket through it"
+getent group docker >/dev/null || die "no docker group: failoverd's socket proxy reaches dockerd through it"
 
 if [ "$TARGET" = swarm ]; then
     # A single-node swarm on loopback: the cloud copy is a service failoverd scales 0 -> 1.
@@ -257,6 +257,8 @@ hold_down_seconds: $HOLD_DOWN_SECONDS
 alertmanager: {urls: [$alertmanager_urls]}
 ${PROBE_URL:+probe: {url: "$PROBE_URL"}}
 state_directory: /var/lib/failoverd
+# The socket proxy (failoverd-docker-proxy.service): failoverd's calls only, not dockerd's root.
+docker: {socket: /run/failoverd-docker/docker.sock}
 target: $TARGET
 $(cat "$work/service.yml")
 CONFIG
