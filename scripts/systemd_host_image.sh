@@ -11,8 +11,8 @@
 # .cache/ between local runs; CI starts without it and builds it (about a minute).
 set -euo pipefail
 cd "$(dirname "$0")/.." || exit 1
-image=failoverd-systemd-host:bookworm-cloud-apt-mirror
-cache=.cache/systemd-host-bookworm-cloud-apt-mirror.tar
+image=failoverd-systemd-host:bookworm-cloud-apt-mirror-2
+cache=.cache/systemd-host-bookworm-cloud-apt-mirror-2.tar
 if docker image inspect "$image" >/dev/null 2>&1; then
     echo "$image"
     exit 0
@@ -25,8 +25,8 @@ if [ ! -s "$cache" ]; then
     debootstrap --variant=minbase --include=systemd,systemd-sysv,dbus,curl,ca-certificates,openssl,libyaml-0-2,haproxy,prometheus,prometheus-alertmanager \
         bookworm "$rootfs" http://deb.debian.org/debian >"$rootfs.log" 2>&1 ||
         { tail -20 "$rootfs.log" >&2; exit 1; }
-    echo "debootstrap --download-only awscli and docker.io for the host's local mirror" >&2
-    debootstrap --variant=minbase --download-only --include=awscli,python3-cffi-backend,docker.io bookworm "$rootfs.mirror" http://deb.debian.org/debian \
+    echo "debootstrap --download-only awscli, docker.io and nftables for the host's local mirror" >&2
+    debootstrap --variant=minbase --download-only --include=awscli,python3-cffi-backend,docker.io,nftables bookworm "$rootfs.mirror" http://deb.debian.org/debian \
         >"$rootfs.log" 2>&1 || { tail -20 "$rootfs.log" >&2; exit 1; }
     mirror=$rootfs/var/local/debian-mirror
     mkdir -p "$mirror"

@@ -349,7 +349,7 @@ resource "aws_instance" "failoverd" {
   metadata_options {
     http_endpoint               = "enabled"
     http_tokens                 = "required" # IMDSv2 only
-    http_put_response_hop_limit = 1          # containers cannot reach the instance's credentials
+    http_put_response_hop_limit = 1          # no answer reaches a bridged container (failoverd-metadata-guard drops its packets too)
     instance_metadata_tags      = "disabled"
   }
 
@@ -377,6 +377,7 @@ resource "aws_instance" "failoverd" {
     tls_identity_key  = coalesce(var.tls_identity_kms_key_arn, "alias/aws/ssm")
     region            = var.region
     install_docker    = "true"
+    metadata_guard    = "true"
     public_ip         = aws_eip.failoverd.public_ip
     webhook_port      = var.webhook_port
     api_port          = var.api_port

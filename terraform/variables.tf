@@ -357,9 +357,9 @@ variable "service_healthcheck" {
 }
 
 variable "service_network_mode" {
-  description = "\"host\": the copy binds api_port on the host itself; \"bridge\": it runs in its own network namespace with service_container_port published as api_port."
+  description = "\"bridge\": the copy runs in a network namespace of its own, service_container_port published as api_port, and cannot reach the instance metadata service (the role's credentials; failoverd-metadata-guard). \"host\": it binds api_port on the host itself, and is the host on the network: nothing keeps it from the metadata service."
   type        = string
-  default     = "host"
+  default     = "bridge"
 
   validation {
     condition     = contains(["host", "bridge"], var.service_network_mode)

@@ -57,7 +57,7 @@ render_user_data() {
         image=onprem-api:latest service_spec_url=file:///artifacts/service-spec.yml \
         service_spec_sha="$(sha256_of service-spec.yml)" data_volume_id= token_url=file:///artifacts/webhook-token \
         tls_identity_url= tls_identity_key=alias/aws/ssm region=us-east-1 \
-        install_docker=false public_ip=127.0.0.1 webhook_port="$webhook_port" api_port="$api_port" \
+        install_docker=false metadata_guard=false public_ip=127.0.0.1 webhook_port="$webhook_port" api_port="$api_port" \
         hold_down_seconds=600 alertmanager_urls= probe_url= target=container control_plane=false control_plane_url=file:///artifacts/control-plane.tar \
         control_plane_sha256="$(sha256_of control-plane.tar)" onprem_api_address= frontend_port=0 \
         prometheus_port=0 alertmanager_port=0 haproxy_metrics_port=0 \

@@ -86,14 +86,15 @@ unit_dir=$(mktemp -d)
 sed "s|/usr/bin/failoverd|$(swift build --show-bin-path)/failoverd|" systemd/failoverd.service >"$unit_dir/failoverd.service"
 sed "s|/usr/lib/failoverd/registry-login|$PWD/packaging/failoverd/registry-login|" systemd/failoverd-registry-login.service \
     >"$unit_dir/failoverd-registry-login.service"
-cp systemd/failoverd-registry-login.timer systemd/failoverd-docker-proxy.service "$unit_dir/"
+cp systemd/failoverd-registry-login.timer systemd/failoverd-docker-proxy.service systemd/failoverd-metadata-guard.service "$unit_dir/"
 mkdir -p "$unit_dir/man/man8"
 swift build --product generate-manual >/dev/null 2>&1 &&
     "$(swift build --show-bin-path)/generate-manual" "$(failoverd_binary)" --section 8 -o "$unit_dir/man/man8" >/dev/null
 check "systemd-analyze verify finds nothing wrong with systemd/failoverd.service (its man page included)" \
     bash -c "out=\$(MANPATH='$unit_dir/man' systemd-analyze verify '$unit_dir/failoverd.service' 2>&1); echo \"\$out\"; [ -z \"\$out\" ]"
-check "  ... nor with the Docker socket proxy's unit" \
-    bash -c "out=\$(MANPATH='$unit_dir/man' systemd-analyze verify '$unit_dir/failoverd-docker-proxy.service' 2>&1); echo \"\$out\"; [ -z \"\$out\" ]"
+check "  ... nor with the Docker socket proxy's unit and the metadata guard's" \
+    bash -c "out=\$(MANPATH='$unit_dir/man' systemd-analyze verify '$unit_dir/failoverd-docker-proxy.service' '$unit_dir/failoverd-metadata-guard.service' 2>&1); echo \"\$out\"; [ -z \"\$out\" ]"
+check "nft -c accepts the metadata guard's rules" nft -c -f nftables/metadata-guard.nft
 check "haproxy -c accepts the Docker socket proxy's configuration" \
     env DOCKER_SOCKET=/var/run/docker.sock PROXY_SOCKET=/tmp/proxy-check.sock PROXY_SOCKET_GROUP=root haproxy -c -q -f haproxy/docker-socket-proxy.cfg
 check "  ... nor with the registry login's service and timer" \

@@ -22,7 +22,7 @@ cleanup() {
 trap cleanup EXIT
 
 prepare_host_artifacts
-render_user_data install_docker=true || exit 1
+render_user_data install_docker=true metadata_guard=true || exit 1
 boot_isolated_host
 check "the AMI has no Docker" fails in_host sh -c 'command -v dockerd'
 run_user_data() { in_host bash /var/lib/cloud/user-data.sh >"$work/user-data.log" 2>&1 || { tail -20 "$work/user-data.log"; false; }; }
@@ -33,6 +33,8 @@ check "  ... dockerd runs with live-restore, as the user data set it up" \
     test "$(in_host docker info --format '{{.LiveRestoreEnabled}}')" = true
 check "  ... the image is loaded into the host's own dockerd" in_host docker image inspect onprem-api:latest
 check "  ... failoverd is active" test "$(in_host systemctl is-active failoverd.service)" = active
+check "  ... the metadata guard is loaded (the copy's bridges cannot reach 169.254.169.254)" \
+    bash -c "docker exec $host nft list table inet failoverd_metadata_guard | grep -q 'iifname \"docker0\" ip daddr 169.254.169.254'"
 created() { test "$(in_host docker inspect -f '{{.State.Status}}' "$cloud" 2>/dev/null)" = created; }
 check "failoverd pre-created the cloud copy on the new dockerd (standby)" wait_for 20 created
 finish

@@ -104,6 +104,12 @@ chmod 0644 "$work/failoverd.deb"
 DEBIAN_FRONTEND=noninteractive apt-get install -y -q -o Dpkg::Options::=--force-confdef \
     -o Dpkg::Options::=--force-confold "$work/failoverd.deb"
 
+# The cloud copy must not reach the instance metadata service (the role's credentials read every
+# secret in SSM): nftables drops what Docker's bridges forward to it.
+if [ "$METADATA_GUARD" = true ]; then
+    systemctl enable --now failoverd-metadata-guard.service || die "cannot load the metadata guard: journalctl -u failoverd-metadata-guard"
+fi
+
 log "waiting for dockerd"
 for _ in $(seq 1 60); do
     docker_api http://docker/_ping >/dev/null 2>&1 && break
@@ -245,6 +251,8 @@ if [ "$CONTROL_PLANE" = true ]; then ALERTMANAGER_URLS="http://127.0.0.1:$ALERTM
 alertmanager_urls=""
 for url in $ALERTMANAGER_URLS; do alertmanager_urls+="${alertmanager_urls:+, }'$url'"; done
 
+probe=""
+[ -n "$PROBE_URL" ] && probe="probe: {url: \"$PROBE_URL\"}"
 # Readable by root and failoverd only: the environment values in it may matter to someone.
 (umask 027 && cat >"$work/failoverd.yml") <<CONFIG
 # Written by the cloud host's user data (terraform/files/install_failoverd.sh).
@@ -255,7 +263,7 @@ triggers: ['alertname="OnPremDown"']
 prewarm_triggers: ['alertname="OnPremDownSuspected"']
 hold_down_seconds: $HOLD_DOWN_SECONDS
 alertmanager: {urls: [$alertmanager_urls]}
-${PROBE_URL:+probe: {url: "$PROBE_URL"}}
+$probe
 state_directory: /var/lib/failoverd
 # The socket proxy (failoverd-docker-proxy.service): failoverd's calls only, not dockerd's root.
 docker: {socket: /run/failoverd-docker/docker.sock}
