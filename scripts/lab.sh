@@ -8,7 +8,7 @@
 #   scripts/lab.sh [--scenario NAME] [--list] [--profile fast|reference] [--target container|swarm]
 #                  [--nodes N] [--down-seconds N] [--hold-down N] [--work DIR] [--rate RPS] [--client-timeout-ms MS]
 #                  [--probe] [--probe-interval SECONDS] [--haproxy-config FILE] [--service onprem-api|sample]
-#                  [--no-build]
+#                  [--plain-http] [--no-build]
 #
 # --list prints the scenarios and what each must show: each is a folder scripts/scenarios/NAME
 # with the fault it injects (run.sh) and its expectations (expect.py); scripts/chaos.sh runs them all.
@@ -30,7 +30,11 @@
 # --probe turns on failoverd's own probe of on-prem's /health (probe.url, shipped timings);
 # --probe-interval also sets its interval_seconds, and timeout_seconds to the same.
 # --haproxy-config runs HAProxy from FILE instead of haproxy/haproxy.cfg (an earlier version, to
-# compare against).
+# compare against; one from before TLS to the cloud copy needs --plain-http too).
+# HAProxy and Prometheus reach the cloud copy as across the WAN: over TLS through the cloud host's
+# gateway (haproxy/cloud-gateway.cfg), verifying its pinned certificate and showing an on-prem
+# client certificate. --plain-http reaches it directly in plain HTTP instead (for comparison; a
+# multi-node Swarm cloud copy always is, each node without a gateway of its own).
 # --service sample runs the sample service (scripts/sample_service_image.sh: busybox httpd, not
 # onprem-api) on both sites instead of the demo API, the cloud copy as a user's own service would
 # be: a secret file, a bind-mounted directory, an environment, its user, a memory limit and a
@@ -42,7 +46,7 @@ root=$(pwd)
 . scripts/tests/lib.sh
 . scripts/lib/swarm_nodes.sh
 
-scenario=crash; profile=fast; target=container; nodes=1; service="onprem-api"; down_seconds=20; rate=50; work=""; hold_down=10; client_timeout_ms=5000; build=1; probe=0; probe_interval=""; haproxy_config=haproxy/haproxy.cfg
+scenario=crash; profile=fast; target=container; nodes=1; service="onprem-api"; down_seconds=20; rate=50; work=""; hold_down=10; client_timeout_ms=5000; build=1; probe=0; probe_interval=""; haproxy_config=haproxy/haproxy.cfg; plain_http=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --scenario) scenario=$2; shift 2 ;;
@@ -60,6 +64,7 @@ while [ $# -gt 0 ]; do
         --probe-interval) probe=1; probe_interval=$2; shift 2 ;;
         --haproxy-config) haproxy_config=$2; shift 2 ;;
         --service) service=$2; shift 2 ;;
+        --plain-http) plain_http=1; shift ;;
         -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
         *) echo "unknown argument: $1" >&2; exit 2 ;;
     esac
@@ -100,7 +105,8 @@ if [ "$service" = sample ]; then
 fi
 
 # --- ports, names, teardown
-api_port=$(free_port); haproxy_metrics=$(free_port); onprem_port=$(free_port); cloud_port=$(free_port)
+api_port=$(free_port); haproxy_metrics=$(free_port); onprem_port=$(free_port); cloud_port=$(free_port); gateway_port=$(free_port)
+tls=1; { [ "$plain_http" = 1 ] || [ "$nodes" -gt 1 ]; } && tls=0
 failoverd_port=$(free_port); prom_port=$(free_port); relay_port=$(free_port)
 am_ports=("$(free_port)" "$(free_port)"); am_cluster_ports=("$(free_port)" "$(free_port)")
 onprem="lab-onprem-$$"; cloud="lab-cloud-$$"
@@ -108,8 +114,13 @@ cloud_host=$(mktemp -d /tmp/lab-cloud-host.XXXXXX)
 cloud_socket=$cloud_host/docker.sock
 [ "$nodes" -gt 1 ] && cloud_socket=$(swarm_node_socket 1)
 cloud_docker() { docker -H "unix://$cloud_socket" "$@"; }
-# cloud_address N: where node N's replica serves (the one cloud host: loopback).
-cloud_address() { if [ "$nodes" -gt 1 ]; then echo "$(swarm_node_address "$1"):$cloud_port"; else echo "127.0.0.1:$cloud_port"; fi; }
+# cloud_address N: where on-prem reaches node N's replica: the one cloud host's gateway (TLS), or
+# the replica itself (plain HTTP).
+cloud_address() {
+    if [ "$nodes" -gt 1 ]; then echo "$(swarm_node_address "$1"):$cloud_port"
+    elif [ "$tls" = 1 ]; then echo "127.0.0.1:$gateway_port"
+    else echo "127.0.0.1:$cloud_port"; fi
+}
 failoverd_pid=""; cloud_engine_pid=""; am_pids=("" ""); other_pids=()
 teardown() {
     say "tearing down (logs kept in $work)"
@@ -203,16 +214,21 @@ probe_port=""; [ "$probe" = 1 ] && probe_port=$onprem_port  # a scenario may pro
 scenario_setup  # from the scenario's run.sh: may ask for two Alertmanager peers or the scrape relay
 mkdir -p "$work/prometheus/targets" "$work/prometheus/rules"
 cp prometheus/prometheus.yml "$work/prometheus/"
-# The lab's failoverd speaks plain HTTP, but the CA file Prometheus and Alertmanager pin must exist.
-throwaway_ca_file "$work/prometheus/failoverd-ca.pem"
+# The cloud host's identity (its gateway's certificate; the lab's failoverd speaks plain HTTP) and
+# the on-prem client certificate HAProxy and Prometheus show it, where the shipped files look.
+tls_identities "$work/tls" || { say "cannot make the TLS identities"; exit 1; }
+cp "$work/tls/server.pem" "$work/prometheus/failoverd-ca.pem"
+cp "$work/tls/client.crt" "$work/prometheus/cloud-client.crt"
+cp "$work/tls/client.key" "$work/prometheus/cloud-client.key"
 cp prometheus/rules/*.yml "$work/prometheus/rules/"
 cp "$haproxy_config" "$work/haproxy.cfg"
 new_token "$work/token"
 cp "$work/token" "$work/prometheus/failoverd-token"  # failoverd's /metrics asks for it, as the shipped scrape sends it
 cloud_targets=$(for node in $(seq 1 "$nodes"); do echo "\"$(cloud_address "$node")\""; done | paste -sd,)
+cloud_scheme=http; [ "$tls" = 1 ] && cloud_scheme=https
 cat >"$work/prometheus/targets/onprem-api.json" <<JSON
 [{"targets": ["127.0.0.1:$scraped_onprem_port"], "labels": {"site": "onprem"}},
- {"targets": [$cloud_targets], "labels": {"site": "cloud"}}]
+ {"targets": [$cloud_targets], "labels": {"site": "cloud", "__scheme__": "$cloud_scheme"}}]
 JSON
 am_targets=$(for peer in $(seq 0 $((am_peers - 1))); do echo "\"127.0.0.1:${am_ports[$peer]}\""; done | paste -sd,)
 am_urls=$(for peer in $(seq 0 $((am_peers - 1))); do echo "http://127.0.0.1:${am_ports[$peer]}"; done | paste -sd,)
@@ -298,6 +314,14 @@ else
 fi
 cloud_servers=("CLOUD_ADDR=$(cloud_address 1)")  # and CLOUD_ADDR_2, CLOUD_ADDR_3: one per node
 for node in $(seq 2 "$nodes"); do cloud_servers+=("CLOUD_ADDR_$node=$(cloud_address "$node")"); done
+if [ "$tls" = 1 ]; then
+    start_cloud_gateway gateway_pid "127.0.0.1:$gateway_port" "127.0.0.1:$cloud_port" "$work/tls"
+    other_pids+=("$gateway_pid")
+    say "starting the cloud host's gateway (TLS, on-prem client certificates only) on port $gateway_port"
+    cloud_servers+=("CLOUD_CA_FILE=$work/tls/server.pem" "CLOUD_CLIENT_CERT=$work/tls/client.pem")
+else
+    cloud_servers+=(CLOUD_PLAIN_HTTP=1)
+fi
 HAPROXY_BIND="127.0.0.1:$api_port" HAPROXY_METRICS_BIND="127.0.0.1:$haproxy_metrics" \
 ONPREM_ADDR="127.0.0.1:$onprem_port" HAPROXY_STATS_SOCKET="$work/haproxy.sock" \
     env "${cloud_servers[@]}" haproxy -db -f "$work/haproxy.cfg" >"$work/haproxy.log" 2>&1 &
@@ -352,7 +376,7 @@ if [ -n "$failoverd_pid" ]; then
     note failoverd_peak_rss_mib "$(awk '/VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$failoverd_pid/status")"
 fi
 cat >"$work/drill.json" <<JSON
-{"profile": "$profile", "scenario": "$scenario", "target": "$target", "nodes": $nodes, "service": "$service", "probe": $([ -n "$probe_port" ] && echo true || echo false), "onprem_down": $t_down, "onprem_back": $t_up, "hold_down_seconds": $hold_down,
+{"profile": "$profile", "scenario": "$scenario", "target": "$target", "nodes": $nodes, "service": "$service", "tls": $([ "$tls" = 1 ] && echo true || echo false), "probe": $([ -n "$probe_port" ] && echo true || echo false), "onprem_down": $t_down, "onprem_back": $t_up, "hold_down_seconds": $hold_down,
  "rate": $rate, "client_timeout_seconds": $(awk -v ms="$client_timeout_ms" 'BEGIN {print ms / 1000}')}
 JSON
 # Every query of the shipped Grafana dashboard, over this run: each must return series. failoverd

@@ -35,7 +35,7 @@ run() {
     local api_port metrics_port; api_port=$(free_port); metrics_port=$(free_port)
     grep -vE '^    (user|group|chroot) ' "$work/$1.cfg" >"$work/run.cfg"
     HAPROXY_BIND="127.0.0.1:$api_port" HAPROXY_METRICS_BIND="127.0.0.1:$metrics_port" ONPREM_ADDR="127.0.0.1:$onprem_port" \
-        CLOUD_ADDR="127.0.0.1:$(free_port)" HAPROXY_STATS_SOCKET="$work/admin.sock" haproxy -db -f "$work/run.cfg" >"$work/haproxy.log" 2>&1 &
+        CLOUD_ADDR="127.0.0.1:$(free_port)" CLOUD_PLAIN_HTTP=1 HAPROXY_STATS_SOCKET="$work/admin.sock" haproxy -db -f "$work/run.cfg" >"$work/haproxy.log" 2>&1 &
     haproxy_pid=$!
     wait_for 20 curl -fsS "http://127.0.0.1:$api_port/"
     wrk -t2 -c32 --latency -d "${duration}s" "http://127.0.0.1:$api_port/" >"$work/wrk.out" 2>&1

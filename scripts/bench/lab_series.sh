@@ -32,7 +32,7 @@ if [ "$subsecond_runs" -gt 0 ]; then
     for n in $(seq 1 "$subsecond_runs"); do
         for scenario in crash hang; do
             drill "probe-$scenario-$n" --scenario "$scenario" --probe
-            drill "today-$scenario-$n" --scenario "$scenario" --haproxy-config "$series/haproxy-today.cfg"
+            drill "today-$scenario-$n" --scenario "$scenario" --haproxy-config "$series/haproxy-today.cfg" --plain-http
         done
         drill "probe-false-positive-$n" --scenario lost-probe-path
     done

@@ -103,8 +103,11 @@ def receiver_matches_terraform():
 
 def prometheus(directory):
     shutil.copy("prometheus/prometheus.yml", directory)
-    # The token failoverd's /metrics asks for, as the README's step 5 puts it next to the file.
+    # The token failoverd's /metrics asks for, and the certificate the cloud copy's gateway asks
+    # for, as the README's step 5 puts them next to the file (promtool wants them to exist).
     open(f"{directory}/failoverd-token", "w").write("readme-token-0123456789abcdef\n")
+    for name in ("cloud-client.crt", "cloud-client.key"):
+        open(f"{directory}/{name}", "w").write("")
     shutil.copytree("prometheus/rules", f"{directory}/rules", dirs_exist_ok=True)
     os.makedirs(f"{directory}/targets", exist_ok=True)
     names = set()

@@ -216,3 +216,32 @@ stop_private_dockerd() {
 }
 # private_docker ARGS...: the docker CLI on the test's own dockerd.
 private_docker() { docker -H "unix://$docker_sock" "$@"; }
+
+# tls_identities DIR: what TLS between the sites needs, made for a test: the cloud host's identity
+# (server.pem, and gateway.pem with its key, for 127.0.0.1), the on-prem clients' CA (client-ca.pem)
+# and a client certificate it signed (client.pem, key and certificate, as HAProxy's crt takes
+# it), and an impostor's identity for 127.0.0.1 nobody pinned (impostor.pem, with its key).
+tls_identities() {
+    local dir=$1 ec=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes)
+    mkdir -p "$dir"
+    openssl req -x509 "${ec[@]}" -days 2 -subj /CN=failoverd -addext subjectAltName=IP:127.0.0.1 \
+        -keyout "$dir/server.key" -out "$dir/server.pem" 2>/dev/null &&
+        cat "$dir/server.key" "$dir/server.pem" >"$dir/gateway.pem" &&
+        openssl req -x509 "${ec[@]}" -days 2 -subj "/CN=on-prem clients" -keyout "$dir/client-ca.key" -out "$dir/client-ca.pem" 2>/dev/null &&
+        openssl req "${ec[@]}" -subj /CN=haproxy -keyout "$dir/client.key" -out "$dir/client.csr" 2>/dev/null &&
+        openssl x509 -req -in "$dir/client.csr" -CA "$dir/client-ca.pem" -CAkey "$dir/client-ca.key" -CAcreateserial -days 2 \
+            -out "$dir/client.crt" 2>/dev/null &&
+        cat "$dir/client.key" "$dir/client.crt" >"$dir/client.pem" &&
+        openssl req -x509 "${ec[@]}" -days 2 -subj /CN=impostor -addext subjectAltName=IP:127.0.0.1 \
+            -keyout "$dir/impostor.key" -out "$dir/impostor.crt" 2>/dev/null &&
+        cat "$dir/impostor.key" "$dir/impostor.crt" >"$dir/impostor.pem"
+}
+
+# start_cloud_gateway PID-VARIABLE BIND COPY-ADDR DIR [CERT]: the shipped cloud gateway
+# (haproxy/cloud-gateway.cfg) on BIND in front of the copy at COPY-ADDR, with DIR's identities
+# (tls_identities; CERT instead of DIR/gateway.pem), its log appended to DIR/gateway.log.
+start_cloud_gateway() {
+    GATEWAY_BIND=$2 COPY_ADDR=$3 GATEWAY_CERT=${5:-$4/gateway.pem} GATEWAY_CLIENT_CA=$4/client-ca.pem \
+        haproxy -db -f "${BASH_SOURCE[0]%/*}/../../haproxy/cloud-gateway.cfg" >>"$4/gateway.log" 2>&1 &
+    printf -v "$1" '%s' "$!"
+}

@@ -4,12 +4,16 @@ set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 . scripts/tests/lib.sh
 
+tls=$(mktemp -d)
+tls_identities "$tls"
 haproxy_env=(HAPROXY_BIND=127.0.0.1:18000 HAPROXY_METRICS_BIND=127.0.0.1:18405 ONPREM_ADDR=127.0.0.1:18080
-    CLOUD_ADDR=127.0.0.1:18081 HAPROXY_STATS_SOCKET=/tmp/haproxy-check.sock)
+    CLOUD_ADDR=127.0.0.1:18081 HAPROXY_STATS_SOCKET=/tmp/haproxy-check.sock CLOUD_CA_FILE="$tls/server.pem" CLOUD_CLIENT_CERT="$tls/client.pem")
 check "haproxy -c accepts haproxy/haproxy.cfg" env "${haproxy_env[@]}" haproxy -c -f haproxy/haproxy.cfg
 check "haproxy -c accepts it with a multi-node cloud copy's CLOUD_ADDR_2 and CLOUD_ADDR_3" \
     env "${haproxy_env[@]}" CLOUD_ADDR_2=127.0.0.1:18082 CLOUD_ADDR_3=127.0.0.1:18083 haproxy -c -f haproxy/haproxy.cfg
 check "haproxy -c rejects a CLOUD_ADDR_2 that is set but empty" bash -c "! env ${haproxy_env[*]} CLOUD_ADDR_2= haproxy -c -f haproxy/haproxy.cfg 2>/dev/null"
+check "haproxy -c rejects the file without the cloud copy's TLS files, unless plain HTTP is asked for by name" \
+    bash -c "! env ${haproxy_env[*]:0:5} haproxy -c -f haproxy/haproxy.cfg 2>/dev/null && env ${haproxy_env[*]:0:5} CLOUD_PLAIN_HTTP=1 haproxy -c -q -f haproxy/haproxy.cfg"
 check "haproxy -c rejects the file when an address variable is missing" \
     bash -c "! env ${haproxy_env[*]:0:3} HAPROXY_STATS_SOCKET=/tmp/x.sock CLOUD_ADDR= haproxy -c -f haproxy/haproxy.cfg"
 # Beside the token its failoverd job sends (README "Deploy" step 5), which promtool wants to exist.
@@ -17,6 +21,7 @@ promtool_beside_a_token() {
     local directory
     directory=$(mktemp -d)
     cp -r prometheus/prometheus.yml prometheus/rules "$directory/" && new_token "$directory/failoverd-token" &&
+        cp "$tls/client.crt" "$directory/cloud-client.crt" && cp "$tls/client.key" "$directory/cloud-client.key" &&
         promtool check config "$directory/prometheus.yml"
     local status=$?
     rm -rf "$directory"
@@ -66,7 +71,10 @@ check "  ... and routes OnPremDown to failoverd and people, as the README's rout
 check "  ... the receiver pins the cloud host's certificate (tls_config.ca_file)" grep -q "ca_file: /etc/alertmanager/failoverd-ca.pem" "$readme/alertmanager.yml"
 check "  ... and is what terraform output alertmanager_receiver prints" snippets receiver-matches-terraform
 # shellcheck disable=SC2046 # one NAME=value word per line of the README's block
-haproxy_with_readme_env() { env -i PATH="$PATH" $(snippets haproxy-env) haproxy -c -f haproxy/haproxy.cfg; }
+haproxy_with_readme_env() {  # the README's TLS files where it puts them, made here
+    cp "$tls/server.pem" "$readme/failoverd-ca.pem" && cp "$tls/client.pem" "$readme/cloud-client.pem" &&
+        env -i PATH="$PATH" $(snippets haproxy-env | sed "s|/etc/haproxy/|$readme/|") haproxy -c -f haproxy/haproxy.cfg
+}
 check "Deploy step 4: haproxy -c accepts haproxy.cfg with the README's /etc/default/haproxy" haproxy_with_readme_env
 mkdir -p "$readme/prometheus"
 check "Deploy step 5: the README's target files are the ones prometheus.yml reads" snippets prometheus "$readme/prometheus"
@@ -106,4 +114,5 @@ check "systemd-analyze security --offline rates the unit's exposure at most 2.0"
 check "systemd-analyze security --offline rates the socket proxy's exposure at most 2.0" \
     bash -o pipefail -c "systemd-analyze security --offline=true --threshold=20 systemd/failoverd-docker-proxy.service | tail -1 | tee /dev/stderr | grep -c 'Overall exposure level for failoverd-docker-proxy.service: [01]\.[0-9]\|Overall exposure level for failoverd-docker-proxy.service: 2\.0 '"
 
+rm -rf "$tls"
 finish

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Real HAProxy (the shipped haproxy.cfg) in front of two onprem-api containers on loopback:
-# on-prem primary, cloud backup (already running; failoverd is not involved here). Under steady
+# on-prem primary, cloud backup (already running; failoverd is not involved here), the cloud copy
+# behind the shipped cloud gateway (haproxy/cloud-gateway.cfg): TLS both ways, HAProxy verifying
+# the pinned certificate and showing its own. A client without a certificate is refused; a copy
+# with another certificate is marked down, the log saying why. Under steady
 # probing: crash on-prem and measure until the cloud serves; bring on-prem back and require zero
 # failed probes during failback; drain on-prem with `docker stop` and require zero failed probes;
 # with nothing up, a request waits for the cloud copy to start instead of failing; the request in
@@ -13,9 +16,10 @@ cd "$(dirname "$0")/../.." || exit 1
 
 work=$(mktemp -d /tmp/haproxy-test.XXXXXX)
 onprem="haproxy-test-onprem-$$"; cloud="haproxy-test-cloud-$$"
-api_port=$(free_port); metrics_port=$(free_port); onprem_port=$(free_port); cloud_port=$(free_port)
-haproxy_pid=""
+api_port=$(free_port); metrics_port=$(free_port); onprem_port=$(free_port); cloud_port=$(free_port); gateway_port=$(free_port)
+haproxy_pid=""; gateway_pid=""
 cleanup() {
+    stop_pid "$gateway_pid"
     [ -n "$haproxy_pid" ] && kill "$haproxy_pid" 2>/dev/null && wait "$haproxy_pid" 2>/dev/null
     docker rm -f "$onprem" "$cloud" >/dev/null 2>&1
     [ "$failed" -gt 0 ] && { echo "--- haproxy log (tail)"; tail -15 "$work/haproxy.log"; }
@@ -30,8 +34,16 @@ run_copy() {  # run_copy NAME SITE PORT
 check "on-prem copy runs" run_copy "$onprem" onprem "$onprem_port"
 check "cloud copy runs" run_copy "$cloud" cloud "$cloud_port"
 
+check "the identities TLS between the sites needs are made (cloud host, on-prem clients' CA, HAProxy's)" tls_identities "$work/tls"
+start_cloud_gateway gateway_pid "127.0.0.1:$gateway_port" "127.0.0.1:$cloud_port" "$work/tls"
+gateway() { curl -fsS --max-time 2 --cacert "$work/tls/server.pem" "$@" "https://127.0.0.1:$gateway_port/health"; }
+check "the cloud gateway serves the copy over TLS to a client with an on-prem certificate" wait_for 10 gateway --cert "$work/tls/client.pem"
+check "  ... and refuses a client without one, in the handshake" fails gateway
+refusal_logged() { grep -q 'SSL handshake failure' "$work/tls/gateway.log"; }
+check "  ... its log saying so" wait_for 5 refusal_logged
 HAPROXY_BIND="127.0.0.1:$api_port" HAPROXY_METRICS_BIND="127.0.0.1:$metrics_port" \
-ONPREM_ADDR="127.0.0.1:$onprem_port" CLOUD_ADDR="127.0.0.1:$cloud_port" HAPROXY_STATS_SOCKET="$work/admin.sock" \
+ONPREM_ADDR="127.0.0.1:$onprem_port" CLOUD_ADDR="127.0.0.1:$gateway_port" HAPROXY_STATS_SOCKET="$work/admin.sock" \
+CLOUD_CA_FILE="$work/tls/server.pem" CLOUD_CLIENT_CERT="$work/tls/client.pem" \
     haproxy -db -f haproxy/haproxy.cfg >"$work/haproxy.log" 2>&1 &
 haproxy_pid=$!
 api="http://127.0.0.1:$api_port/"
@@ -113,5 +125,19 @@ check "a GET to a hung on-prem is answered by the cloud copy within 3 s" served_
 check "a POST to a hung on-prem is not retried on the cloud copy (it may have had effects)" \
     bash -c "docker logs '$cloud' 2>&1 | grep -q 'haproxy-test-get-$$' && ! docker logs '$cloud' 2>&1 | grep -q 'haproxy-test-post-$$'"
 docker unpause "$onprem" >/dev/null
+
+# An impostor at the cloud copy's address (another certificate than the pinned one): HAProxy's
+# checks fail in the handshake, the server stays down, and no request reaches it.
+stop_pid "$gateway_pid"
+start_cloud_gateway gateway_pid "127.0.0.1:$gateway_port" "127.0.0.1:$cloud_port" "$work/tls" "$work/tls/impostor.pem"
+cloud_down() { curl -fsS "http://127.0.0.1:$metrics_port/metrics" | grep -q 'haproxy_server_status{proxy="api",server="cloud",state="DOWN"} 1'; }
+check "a copy that shows another certificate is marked down by HAProxy's checks" wait_for 10 cloud_down
+handshake_named() { grep -q 'cloud is DOWN.*SSL handshake failure' "$work/haproxy.log"; }
+check "  ... HAProxy's log naming the SSL handshake failure" handshake_named
+docker kill "$onprem" >/dev/null
+fetch impostor 8 "$api"  # held ~3 s by the retries, then answered
+wait "$fetch_pid"
+check "  ... and with on-prem down, a request is not served by it (503, not the impostor's answer)" \
+    bash -c "[ \"\$(cat '$work/impostor.code')\" = 503 ] && ! grep -q cloud '$work/impostor.body'"
 
 finish

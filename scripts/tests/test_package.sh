@@ -57,8 +57,11 @@ boot_host
 property() { in_host systemctl show -P "$1" failoverd.service; }
 installed_version() { in_host dpkg-query -W -f '${Version}' failoverd; }
 
-# act: install as an operator does on a host without Terraform
-check "apt-get install ./failoverd_${version_n}_amd64.deb succeeds" in_host apt-get install -y -q "/artifacts/${deb_n##*/}"
+# act: install as an operator does on a host without Terraform: the package lists first (its
+# dependencies, haproxy and nftables, come from Debian); not Docker, which Recommends would bring:
+# this host's Docker is the machine's.
+check "apt-get update reads the host's Debian mirror" in_host apt-get update -q
+check "apt-get install ./failoverd_${version_n}_amd64.deb succeeds" in_host apt-get install -y -q --no-install-recommends "/artifacts/${deb_n##*/}"
 check "dpkg knows the version that was installed" test "$(installed_version)" = "$version_n"
 check "the unit is enabled by the install" test "$(in_host systemctl is-enabled failoverd.service)" = enabled
 check "  ... but not started before a token exists (start condition unmet, not failed)" \
@@ -124,7 +127,7 @@ change_release() {
     local deb=$1 version=$2 what=$3 pid_before
     shift 3
     pid_before=$(property MainPID)
-    check "$what: apt-get install ${deb##*/} succeeds" in_host apt-get install -y -q "$@" "/artifacts/${deb##*/}"
+    check "$what: apt-get install ${deb##*/} succeeds" in_host apt-get install -y -q --no-install-recommends "$@" "/artifacts/${deb##*/}"
     check "  ... dpkg says $version" test "$(installed_version)" = "$version"
     check "  ... the unit was restarted on the new binary (another main PID, active)" \
         test "$(property MainPID)" != "$pid_before" -a "$(property ActiveState)" = active

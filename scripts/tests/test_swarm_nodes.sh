@@ -3,7 +3,8 @@
 # (scripts/lib/swarm_nodes.sh, 10.213.0.0/24 inside those namespaces only), end to end: a real
 # Alertmanager delivers the alert to failoverd (debug build), which talks to node 1 and knows
 # nodes 2 and 3 (swarm.managers), and the shipped haproxy.cfg runs in the hub namespace with the
-# three nodes as CLOUD_ADDR, CLOUD_ADDR_2 and CLOUD_ADDR_3 (on-prem is down: nothing listens).
+# three nodes as CLOUD_ADDR, CLOUD_ADDR_2 and CLOUD_ADDR_3 (on-prem is down: nothing listens), in
+# plain HTTP (CLOUD_PLAIN_HTTP: the nodes have no gateway of their own, see docs/targets.md).
 #
 # Outage 1: the service goes from 0 to 3 replicas on the host network, one per node, each
 # serving on its node's address, HAProxy checking all three and sending to node 1. Node 1 (the
@@ -63,7 +64,7 @@ check "Alertmanager runs, sending to failoverd" wait_for 30 curl -fsS "http://12
 # HAProxy in the hub namespace, where every node's address is reachable; its ports are the hub's own.
 swarm_hub env HAPROXY_BIND=127.0.0.1:8000 HAPROXY_METRICS_BIND=127.0.0.1:8405 ONPREM_ADDR=127.0.0.1:8080 \
     CLOUD_ADDR="$(swarm_node_address 1):$api_port" CLOUD_ADDR_2="$(swarm_node_address 2):$api_port" \
-    CLOUD_ADDR_3="$(swarm_node_address 3):$api_port" HAPROXY_STATS_SOCKET="$work/haproxy.sock" \
+    CLOUD_ADDR_3="$(swarm_node_address 3):$api_port" HAPROXY_STATS_SOCKET="$work/haproxy.sock" CLOUD_PLAIN_HTTP=1 \
     haproxy -db -f haproxy/haproxy.cfg >"$work/haproxy.log" 2>&1 &
 haproxy_pid=$!
 check "HAProxy runs the shipped haproxy.cfg in the hub namespace with the three nodes as its cloud servers" \

@@ -32,9 +32,11 @@ command -v curl >/dev/null || packages+=(curl ca-certificates)
 command -v openssl >/dev/null || packages+=(openssl)
 dockerd_was_running=false
 systemctl -q is-active docker.service && dockerd_was_running=true
+# The package lists, once: the failoverd package's own dependencies (haproxy, nftables) come from
+# them too, and an image's lists are as old as the image.
+apt-get update -q
 if [ "${#packages[@]}" -gt 0 ]; then
     log "installing ${packages[*]}"
-    apt-get update -q
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${packages[@]}"
 fi
 if [ "$INSTALL_DOCKER" = true ]; then
@@ -101,7 +103,7 @@ verify "$PACKAGE_SHA256" "$work/failoverd.deb"
 # The unit, the binary and the failoverd-secrets group come with it. On a second run over an
 # edited configuration, confold keeps the operator's file rather than stopping at dpkg's question.
 chmod 0644 "$work/failoverd.deb"
-DEBIAN_FRONTEND=noninteractive apt-get install -y -q -o Dpkg::Options::=--force-confdef \
+DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends -o Dpkg::Options::=--force-confdef \
     -o Dpkg::Options::=--force-confold "$work/failoverd.deb"
 
 # The cloud copy must not reach the instance metadata service (the role's credentials read every
