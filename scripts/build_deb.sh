@@ -34,6 +34,9 @@ install -m 0644 systemd/failoverd.service "$root/lib/systemd/system/failoverd.se
 install -m 0644 systemd/failoverd-docker-proxy.service "$root/lib/systemd/system/"
 install -d -m 0755 "$root/usr/share/failoverd"
 install -m 0644 haproxy/docker-socket-proxy.cfg "$root/usr/share/failoverd/docker-socket-proxy.cfg"
+# The TLS gateway in front of the cloud copy, enabled by the user data.
+install -m 0644 systemd/failoverd-gateway.service "$root/lib/systemd/system/"
+install -m 0644 haproxy/cloud-gateway.cfg "$root/usr/share/failoverd/cloud-gateway.cfg"
 # The guard between the cloud copy and the instance metadata service, enabled by the user data.
 install -m 0644 systemd/failoverd-metadata-guard.service "$root/lib/systemd/system/"
 install -m 0644 nftables/metadata-guard.nft "$root/usr/share/failoverd/metadata-guard.nft"

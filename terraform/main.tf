@@ -23,6 +23,8 @@ locals {
   artifact_url = "s3://${var.artifact_bucket}/${var.artifact_prefix}"
   token_parameter_arn = format("arn:%s:ssm:%s:%s:parameter%s",
   data.aws_partition.current.partition, var.region, data.aws_caller_identity.current.account_id, var.webhook_token_parameter)
+  client_ca_parameter_arn = format("arn:%s:ssm:%s:%s:parameter%s",
+  data.aws_partition.current.partition, var.region, data.aws_caller_identity.current.account_id, var.onprem_client_ca_parameter)
   tls_identity_parameter_arn = format("arn:%s:ssm:%s:%s:parameter%s",
   data.aws_partition.current.partition, var.region, data.aws_caller_identity.current.account_id, var.tls_identity_parameter)
   parameter_arn_prefix = format("arn:%s:ssm:%s:%s:parameter",
@@ -39,7 +41,7 @@ locals {
     image        = var.image
     pull         = local.from_tarball ? "never" : "missing"
     registry     = local.registry_auth == "ssm" ? "ssm:${var.registry_credentials_parameter}" : local.registry_auth
-    env          = var.service_env != null ? var.service_env : { SITE = "cloud", PORT = tostring(var.api_port) }
+    env          = var.service_env != null ? var.service_env : { SITE = "cloud", PORT = tostring(var.service_network_mode == "bridge" ? local.container_port : var.copy_port) }
     secrets      = var.service_secrets
     volumes      = var.service_volumes
     command      = var.service_command
@@ -51,7 +53,7 @@ locals {
     log_options  = var.service_log_options
     healthcheck  = var.service_healthcheck
     network_mode = var.service_network_mode
-    ports        = var.service_network_mode == "bridge" ? ["${var.api_port}:${local.container_port}"] : []
+    ports        = var.service_network_mode == "bridge" ? ["127.0.0.1:${var.copy_port}:${local.container_port}"] : []
   })
   # Named by its content: a changed spec is a new object, and the host checks the checksum.
   service_spec_key = "${var.artifact_prefix}/service-spec/${sha256(local.service_spec)}.yml"
@@ -268,9 +270,9 @@ data "aws_iam_policy_document" "failoverd" {
   }
 
   statement {
-    sid       = "ReadWebhookToken"
+    sid       = "ReadWebhookTokenAndClientCA"
     actions   = ["ssm:GetParameter"]
-    resources = [local.token_parameter_arn]
+    resources = [local.token_parameter_arn, local.client_ca_parameter_arn]
   }
 
   statement {
@@ -373,6 +375,8 @@ resource "aws_instance" "failoverd" {
     service_spec_sha  = sha256(local.service_spec)
     data_volume_id    = var.data_volume_size_gb > 0 ? aws_ebs_volume.data[0].id : ""
     token_url         = "ssm:${var.webhook_token_parameter}"
+    client_ca_url     = "ssm:${var.onprem_client_ca_parameter}"
+    copy_port         = var.copy_port
     tls_identity_url  = "ssm:${var.tls_identity_parameter}"
     tls_identity_key  = coalesce(var.tls_identity_kms_key_arn, "alias/aws/ssm")
     region            = var.region

@@ -112,7 +112,7 @@ variable "webhook_port" {
 }
 
 variable "api_port" {
-  description = "Port the cloud copy of the API serves on (HAProxy's backup server)."
+  description = "Port of the cloud copy's TLS gateway (HAProxy's backup server, on-prem Prometheus' scrape of the copy): the only way in to the copy, from haproxy_cidrs with an on-prem client certificate."
   type        = number
   default     = 8080
 
@@ -356,8 +356,30 @@ variable "service_healthcheck" {
   }
 }
 
+variable "copy_port" {
+  description = "The port the cloud copy is reached on from the host's TLS gateway, on loopback: bridge networking publishes service_container_port there, host networking binds it (the demo's PORT). The gateway on api_port forwards to it; no security-group rule opens it."
+  type        = number
+  default     = 18080
+
+  validation {
+    condition     = var.copy_port >= 1 && var.copy_port <= 65535 && floor(var.copy_port) == var.copy_port && var.copy_port != var.api_port && var.copy_port != var.webhook_port
+    error_message = "copy_port: a TCP port, 1 to 65535, other than api_port and webhook_port."
+  }
+}
+
+variable "onprem_client_ca_parameter" {
+  description = "Name of the SSM String holding the on-prem clients' CA certificate (PEM): the cloud copy's TLS gateway lets in only clients with a certificate it signed (HAProxy's, Prometheus'). Create it yourself (README \"Deploy\" step 1); its key stays on-prem."
+  type        = string
+  default     = "/failoverd/onprem-client-ca"
+
+  validation {
+    condition     = can(regex("^/[A-Za-z0-9._/-]{1,200}$", var.onprem_client_ca_parameter))
+    error_message = "onprem_client_ca_parameter: an absolute SSM parameter name of up to 201 characters."
+  }
+}
+
 variable "service_network_mode" {
-  description = "\"bridge\": the copy runs in a network namespace of its own, service_container_port published as api_port, and cannot reach the instance metadata service (the role's credentials; failoverd-metadata-guard). \"host\": it binds api_port on the host itself, and is the host on the network: nothing keeps it from the metadata service."
+  description = "\"bridge\": the copy runs in a network namespace of its own, service_container_port published on 127.0.0.1:copy_port, and cannot reach the instance metadata service (the role's credentials; failoverd-metadata-guard). \"host\": it binds api_port on the host itself, and is the host on the network: nothing keeps it from the metadata service."
   type        = string
   default     = "bridge"
 
@@ -368,7 +390,7 @@ variable "service_network_mode" {
 }
 
 variable "service_container_port" {
-  description = "With service_network_mode = \"bridge\": the port the copy listens on inside its container, published as api_port. null: api_port."
+  description = "With service_network_mode = \"bridge\": the port the copy listens on inside its container, published on 127.0.0.1:copy_port. null: api_port."
   type        = number
   default     = null
 

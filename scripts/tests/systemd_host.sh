@@ -29,6 +29,9 @@ prepare_host_artifacts() {
     echo "$token" >"$work/artifacts/webhook-token"
     webhook_port=$(free_port)
     api_port=$(free_port)
+    copy_port=$(free_port)
+    # The on-prem clients' CA the gateway trusts, and a client certificate it signed.
+    tls_identities "$work/tls" && cp "$work/tls/client-ca.pem" "$work/artifacts/client-ca.pem"
     render_service_spec || { echo "FAIL - terraform console cannot render the service spec"; exit 1; }
     chmod -R a+rX "$work/artifacts"
 }
@@ -42,7 +45,7 @@ sha256_of() { sha256sum "$work/artifacts/$1" | cut -d' ' -f1; }
 render_service_spec() {
     scripts/lib/render_user_data.sh --template terraform/templates/service_spec.yml.tftpl \
         name:="\"$cloud\"" image:='"onprem-api:latest"' pull:='"never"' registry:='"none"' \
-        env:="{SITE = \"cloud\", PORT = \"$api_port\"}" secrets:='{}' volumes:='[]' command:='[]' entrypoint:='[]' \
+        env:="{SITE = \"cloud\", PORT = \"$copy_port\"}" secrets:='{}' volumes:='[]' command:='[]' entrypoint:='[]' \
         user:='""' working_dir:='""' memory:='"0"' cpus:=0 log_options:='{"max-size" = "10m", "max-file" = "3"}' \
         healthcheck:=null network_mode:='"host"' ports:='[]' "$@" >"$work/artifacts/service-spec.yml"
 }
@@ -56,6 +59,7 @@ render_user_data() {
         image_url=file:///artifacts/onprem-api.tar image_sha256="$(sha256_of onprem-api.tar)" \
         image=onprem-api:latest service_spec_url=file:///artifacts/service-spec.yml \
         service_spec_sha="$(sha256_of service-spec.yml)" data_volume_id= token_url=file:///artifacts/webhook-token \
+        client_ca_url=file:///artifacts/client-ca.pem copy_port="$copy_port" \
         tls_identity_url= tls_identity_key=alias/aws/ssm region=us-east-1 \
         install_docker=false metadata_guard=false public_ip=127.0.0.1 webhook_port="$webhook_port" api_port="$api_port" \
         hold_down_seconds=600 alertmanager_urls= probe_url= target=container control_plane=false control_plane_url=file:///artifacts/control-plane.tar \
@@ -87,6 +91,11 @@ start_host() {  # DOCKER-RUN-ARGUMENTS...
 in_host() { docker exec "$host" "$@"; }
 # save_host_certificate: failoverd's self-signed certificate, made by the user data, to $work/cert.pem.
 save_host_certificate() { in_host cat /etc/failoverd/tls/cert.pem >"$work/cert.pem" 2>/dev/null; }
+# copy_answers PATH: the cloud copy through the host's TLS gateway on the API port, as on-prem's
+# HAProxy reaches it: the host's certificate pinned, the test's client certificate shown.
+copy_answers() {
+    curl -fsS --max-time 5 --cacert "$work/cert.pem" --cert "$work/tls/client.pem" "https://127.0.0.1:$api_port$1"
+}
 # api METHOD PATH [BODY]: HTTPS to failoverd with the token and the host's own certificate; 10 s
 # is above failoverd's 8 s reply deadline, so every webhook gets its answer.
 api() {

@@ -94,14 +94,18 @@ unit_dir=$(mktemp -d)
 sed "s|/usr/bin/failoverd|$(swift build --show-bin-path)/failoverd|" systemd/failoverd.service >"$unit_dir/failoverd.service"
 sed "s|/usr/lib/failoverd/registry-login|$PWD/packaging/failoverd/registry-login|" systemd/failoverd-registry-login.service \
     >"$unit_dir/failoverd-registry-login.service"
-cp systemd/failoverd-registry-login.timer systemd/failoverd-docker-proxy.service systemd/failoverd-metadata-guard.service "$unit_dir/"
+cp systemd/failoverd-registry-login.timer systemd/failoverd-docker-proxy.service systemd/failoverd-metadata-guard.service \
+    systemd/failoverd-gateway.service "$unit_dir/"
 mkdir -p "$unit_dir/man/man8"
 swift build --product generate-manual >/dev/null 2>&1 &&
     "$(swift build --show-bin-path)/generate-manual" "$(failoverd_binary)" --section 8 -o "$unit_dir/man/man8" >/dev/null
 check "systemd-analyze verify finds nothing wrong with systemd/failoverd.service (its man page included)" \
     bash -c "out=\$(MANPATH='$unit_dir/man' systemd-analyze verify '$unit_dir/failoverd.service' 2>&1); echo \"\$out\"; [ -z \"\$out\" ]"
-check "  ... nor with the Docker socket proxy's unit and the metadata guard's" \
-    bash -c "out=\$(MANPATH='$unit_dir/man' systemd-analyze verify '$unit_dir/failoverd-docker-proxy.service' '$unit_dir/failoverd-metadata-guard.service' 2>&1); echo \"\$out\"; [ -z \"\$out\" ]"
+check "  ... nor with the Docker socket proxy's unit, the metadata guard's and the TLS gateway's" \
+    bash -c "out=\$(MANPATH='$unit_dir/man' systemd-analyze verify '$unit_dir/failoverd-docker-proxy.service' '$unit_dir/failoverd-metadata-guard.service' '$unit_dir/failoverd-gateway.service' 2>&1); echo \"\$out\"; [ -z \"\$out\" ]"
+check "haproxy -c accepts the cloud gateway's configuration" \
+    env GATEWAY_BIND=127.0.0.1:18443 GATEWAY_CERT="$tls/gateway.pem" GATEWAY_CLIENT_CA="$tls/client-ca.pem" COPY_ADDR=127.0.0.1:18080 \
+        haproxy -c -q -f haproxy/cloud-gateway.cfg
 check "nft -c accepts the metadata guard's rules" nft -c -f nftables/metadata-guard.nft
 check "haproxy -c accepts the Docker socket proxy's configuration" \
     env DOCKER_SOCKET=/var/run/docker.sock PROXY_SOCKET=/tmp/proxy-check.sock PROXY_SOCKET_GROUP=root haproxy -c -q -f haproxy/docker-socket-proxy.cfg
@@ -111,6 +115,8 @@ rm -rf "$unit_dir"
 check "systemd-analyze security --offline rates the unit's exposure at most 2.0" \
     bash -o pipefail -c "systemd-analyze security --offline=true --threshold=20 systemd/failoverd.service | tail -1 | tee /dev/stderr | grep -c 'Overall exposure level for failoverd.service: [01]\.[0-9]\|Overall exposure level for failoverd.service: 2\.0 '"
 
+check "systemd-analyze security --offline rates the TLS gateway's exposure at most 2.0" \
+    bash -o pipefail -c "systemd-analyze security --offline=true --threshold=20 systemd/failoverd-gateway.service | tail -1 | tee /dev/stderr | grep -c 'Overall exposure level for failoverd-gateway.service: [01]\.[0-9]\|Overall exposure level for failoverd-gateway.service: 2\.0 '"
 check "systemd-analyze security --offline rates the socket proxy's exposure at most 2.0" \
     bash -o pipefail -c "systemd-analyze security --offline=true --threshold=20 systemd/failoverd-docker-proxy.service | tail -1 | tee /dev/stderr | grep -c 'Overall exposure level for failoverd-docker-proxy.service: [01]\.[0-9]\|Overall exposure level for failoverd-docker-proxy.service: 2\.0 '"
 

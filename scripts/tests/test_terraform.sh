@@ -60,6 +60,7 @@ longest_values() {  # PROFILE: sets values=(name=value ...), every variable main
         "image_url=$artifacts/image.tar" "image_sha256=$(sha)"
         "image=$(random_text 'a-z0-9' 400)" "service_spec_url=$artifacts/service-spec/$(sha).yml" "service_spec_sha=$(sha)"
         "data_volume_id=vol-$(random_text '0-9a-f' 17)" "token_url=ssm:/$(random_text 'A-Za-z0-9' 510)"
+        "client_ca_url=ssm:/$(random_text 'A-Za-z0-9' 200)" copy_port=65534
         "tls_identity_url=ssm:/$(random_text 'A-Za-z0-9' 510)" "tls_identity_key=arn:$(random_text 'a-z' 14):kms:$(random_text 'a-z0-9' 28):$(random_text '0-9' 12):key/$(random_text 'a-f0-9' 36)"
         "region=$(random_text 'a-z' 2)-$(random_text 'a-z' 10)-$(random_text 'a-z' 10)-99"
         install_docker=true metadata_guard=true public_ip=255.255.255.255 webhook_port=65535 api_port=65535

@@ -51,9 +51,9 @@ secret="db-password-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 mkdir -p "$work/uploads" && echo "uploaded before the failover" >"$work/uploads/message"
 chmod 0755 "$work/uploads"
 render_service_spec image:="\"$reference\"" pull:='"missing"' registry:='"ecr"' \
-    env:="{SITE = \"cloud\", PORT = \"$api_port\", GREETING = \"hello from Terraform\"}" \
+    env:="{SITE = \"cloud\", PORT = \"$copy_port\", GREETING = \"hello from Terraform\"}" \
     secrets:='{db_password = "/orders/db-password"}' volumes:="[\"$work/uploads:/data:ro\"]" user:='"app"' \
-    memory:='"64m"' healthcheck:="{test = [\"CMD-SHELL\", \"wget -q -O /dev/null http://127.0.0.1:$api_port/health\"], interval_seconds = 0.5, timeout_seconds = 2, retries = 3, start_period_seconds = 0}" ||
+    memory:='"64m"' healthcheck:="{test = [\"CMD-SHELL\", \"wget -q -O /dev/null http://127.0.0.1:$copy_port/health\"], interval_seconds = 0.5, timeout_seconds = 2, retries = 3, start_period_seconds = 0}" ||
     { echo "FAIL - terraform console cannot render the service spec"; exit 1; }
 moto_port=$(free_port)
 endpoint=http://127.0.0.1:$moto_port
@@ -103,9 +103,12 @@ check "  ... the image it runs is the pinned one" test "$(node inspect -f '{{.Im
 # --- a failover
 save_host_certificate
 check "an HTTPS webhook with the token starts the copy" api POST /failover "$(python3 scripts/lib/webhook_body.py --status firing)"
-answer() { nsenter --net="/var/run/netns/swarm-$$-1" curl -fsS --max-time 5 "http://127.0.0.1:$api_port/"; }
+# On the cloud host's loopback: its dockerd (and so the copy) is in a namespace of its own here,
+# while this host container (and its TLS gateway) shares the machine's (test_userdata_systemd.sh
+# goes through the gateway).
+answer() { nsenter --net="/var/run/netns/swarm-$$-1" curl -fsS --max-time 5 "http://127.0.0.1:$copy_port/"; }
 serves() { answer | json_holds "$1"; }
-check "the copy serves on the API port" wait_for 30 serves '.site == "cloud" and .greeting == "hello from Terraform"'
+check "the copy serves on its port" wait_for 30 serves '.site == "cloud" and .greeting == "hello from Terraform"'
 check "  ... with the secret as a file owned by its user, mode 0400" \
     serves ".secret_sha256 == \"$(printf '%s' "$secret" | sha256sum | cut -d' ' -f1)\" and .secret_owner_mode == \"10001 400\""
 check "  ... and its volume in place" serves '.volume == "uploaded before the failover"'

@@ -38,8 +38,12 @@ firing=$(python3 scripts/lib/webhook_body.py --status firing --fingerprint proof
 check "a webhook over HTTPS (the host's self-signed cert) is accepted" api POST /failover "$firing"
 cloud_running() { test "$(docker inspect -f '{{.State.Running}}' "$cloud" 2>/dev/null)" = true; }
 check "the webhook started the cloud container on the host's dockerd" wait_for 30 cloud_running
-cloud_serves() { curl -fsS --max-time 2 "http://127.0.0.1:$api_port/health"; }
-check "the cloud copy answers /health on the API port" wait_for 30 cloud_serves
+check "the cloud copy answers /health on the API port, through the host's TLS gateway (client certificate shown)" \
+    wait_for 30 copy_answers /health
+no_certificate_refused() { ! curl -fsS --max-time 2 --cacert "$work/cert.pem" "https://127.0.0.1:$api_port/health"; }
+check "  ... which refuses a client without an on-prem certificate" no_certificate_refused
+plain_refused() { ! curl -fsS --max-time 2 "http://127.0.0.1:$api_port/health"; }
+check "  ... and plain HTTP" plain_refused
 failed_over() { status_line | grep -c '^failed over since .*OnPremDown firing'; }
 check "the status line follows the change (failed over, why)" wait_for 10 failed_over
 

@@ -29,7 +29,9 @@ install_control_plane() {  # install_control_plane WORK: the user data's scratch
 HAPROXY_BIND=0.0.0.0:$FRONTEND_PORT
 HAPROXY_METRICS_BIND=127.0.0.1:$HAPROXY_METRICS_PORT
 ONPREM_ADDR=$ONPREM_API_ADDRESS
-CLOUD_ADDR=127.0.0.1:$API_PORT
+# The copy on this host, on loopback: no path to cross, no TLS to add.
+CLOUD_ADDR=127.0.0.1:$COPY_PORT
+CLOUD_PLAIN_HTTP=1
 HAPROXY_STATS_SOCKET=/run/haproxy/admin.sock
 ENV
     (set -a && . /etc/default/haproxy && haproxy -c -q -f /etc/haproxy/haproxy.cfg) || die "haproxy -c rejected the bundle's haproxy.cfg"
@@ -39,11 +41,16 @@ ENV
     install -m 0644 "$bundle/prometheus/prometheus.yml" /etc/prometheus/prometheus.yml
     install -m 0644 "$bundle"/prometheus/rules/*.yml /etc/prometheus/rules/
     install -m 0644 /etc/failoverd/tls/cert.pem /etc/prometheus/failoverd-ca.pem
+    # The onprem-api job's client certificate is for a cloud copy across the WAN; here the copy is
+    # scraped on loopback in plain HTTP, and Prometheus only needs the files to exist.
+    (umask 027 && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3650 -subj /CN=unused \
+        -keyout /etc/prometheus/cloud-client.key -out /etc/prometheus/cloud-client.crt 2>/dev/null)
+    chgrp prometheus /etc/prometheus/cloud-client.key /etc/prometheus/cloud-client.crt
     # The token failoverd's /metrics asks for; Alertmanager sends it with every webhook too.
     install -m 0640 -o root -g prometheus /etc/failoverd/webhook-token /etc/prometheus/failoverd-token
     cat >/etc/prometheus/targets/onprem-api.json <<JSON
 [{"targets": ["$ONPREM_API_ADDRESS"], "labels": {"site": "onprem"}},
- {"targets": ["127.0.0.1:$API_PORT"], "labels": {"site": "cloud"}}]
+ {"targets": ["127.0.0.1:$COPY_PORT"], "labels": {"site": "cloud"}}]
 JSON
     echo "[{\"targets\": [\"127.0.0.1:$WEBHOOK_PORT\"], \"labels\": {\"__scheme__\": \"https\"}}]" >/etc/prometheus/targets/failoverd.json
     echo "[{\"targets\": [\"127.0.0.1:$HAPROXY_METRICS_PORT\"]}]" >/etc/prometheus/targets/haproxy.json

@@ -247,6 +247,24 @@ chown root:failoverd-secrets /etc/failoverd/tls/key.pem
 chmod 0640 /etc/failoverd/tls/key.pem
 chmod 0644 /etc/failoverd/tls/cert.pem
 
+# The cloud copy's TLS gateway: the host's identity (the certificate on-prem pins), and only
+# clients with a certificate the on-prem clients' CA signed, in front of the copy on loopback.
+log "on-prem clients' CA from $CLIENT_CA_URL"
+fetch "$CLIENT_CA_URL" "$work/client-ca.pem"
+openssl x509 -in "$work/client-ca.pem" -noout 2>/dev/null || die "$CLIENT_CA_URL holds no PEM certificate (the on-prem clients' CA)"
+install -m 0644 "$work/client-ca.pem" /etc/failoverd/tls/client-ca.pem
+(umask 077 && cat /etc/failoverd/tls/key.pem /etc/failoverd/tls/cert.pem >"$work/gateway.pem")
+install -m 0640 -o root -g failoverd-secrets "$work/gateway.pem" /etc/failoverd/tls/gateway.pem
+cat >/etc/default/failoverd-gateway <<GATEWAY
+# Written by the cloud host's user data (terraform/files/install_failoverd.sh).
+GATEWAY_BIND=:$API_PORT
+GATEWAY_CERT=/etc/failoverd/tls/gateway.pem
+GATEWAY_CLIENT_CA=/etc/failoverd/tls/client-ca.pem
+COPY_ADDR=127.0.0.1:$COPY_PORT
+GATEWAY
+systemctl enable failoverd-gateway.service
+systemctl restart failoverd-gateway.service || die "the TLS gateway does not start: journalctl -u failoverd-gateway"
+
 # Alertmanager's API corrects a lost or late webhook: the whole-site profile's own Alertmanager on
 # loopback, else the on-prem peers the operator named (none: webhooks only).
 if [ "$CONTROL_PLANE" = true ]; then ALERTMANAGER_URLS="http://127.0.0.1:$ALERTMANAGER_PORT"; fi
