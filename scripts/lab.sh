@@ -8,7 +8,7 @@
 #   scripts/lab.sh [--scenario NAME] [--list] [--profile fast|reference] [--target container|swarm]
 #                  [--nodes N] [--down-seconds N] [--hold-down N] [--work DIR] [--rate RPS] [--client-timeout-ms MS]
 #                  [--probe] [--probe-interval SECONDS] [--haproxy-config FILE] [--service onprem-api|sample]
-#                  [--plain-http] [--no-build]
+#                  [--plain-http] [--direct-docker] [--no-build]
 #
 # --list prints the scenarios and what each must show: each is a folder scripts/scenarios/NAME
 # with the fault it injects (run.sh) and its expectations (expect.py); scripts/chaos.sh runs them all.
@@ -35,6 +35,9 @@
 # gateway (haproxy/cloud-gateway.cfg), verifying its pinned certificate and showing an on-prem
 # client certificate. --plain-http reaches it directly in plain HTTP instead (for comparison; a
 # multi-node Swarm cloud copy always is, each node without a gateway of its own).
+# failoverd reaches the cloud host's dockerd through the shipped socket proxy
+# (haproxy/docker-socket-proxy.cfg), as failoverd-docker-proxy.service makes it on a real host;
+# --direct-docker talks to dockerd's socket itself (for comparison; multi-node always does).
 # --service sample runs the sample service (scripts/sample_service_image.sh: busybox httpd, not
 # onprem-api) on both sites instead of the demo API, the cloud copy as a user's own service would
 # be: a secret file, a bind-mounted directory, an environment, its user, a memory limit and a
@@ -46,7 +49,7 @@ root=$(pwd)
 . scripts/tests/lib.sh
 . scripts/lib/swarm_nodes.sh
 
-scenario=crash; profile=fast; target=container; nodes=1; service="onprem-api"; down_seconds=20; rate=50; work=""; hold_down=10; client_timeout_ms=5000; build=1; probe=0; probe_interval=""; haproxy_config=haproxy/haproxy.cfg; plain_http=0
+scenario=crash; profile=fast; target=container; nodes=1; service="onprem-api"; down_seconds=20; rate=50; work=""; hold_down=10; client_timeout_ms=5000; build=1; probe=0; probe_interval=""; haproxy_config=haproxy/haproxy.cfg; plain_http=0; direct_docker=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --scenario) scenario=$2; shift 2 ;;
@@ -65,6 +68,7 @@ while [ $# -gt 0 ]; do
         --haproxy-config) haproxy_config=$2; shift 2 ;;
         --service) service=$2; shift 2 ;;
         --plain-http) plain_http=1; shift ;;
+        --direct-docker) direct_docker=1; shift ;;
         -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
         *) echo "unknown argument: $1" >&2; exit 2 ;;
     esac
@@ -113,6 +117,9 @@ onprem="lab-onprem-$$"; cloud="lab-cloud-$$"
 cloud_host=$(mktemp -d /tmp/lab-cloud-host.XXXXXX)
 cloud_socket=$cloud_host/docker.sock
 [ "$nodes" -gt 1 ] && cloud_socket=$(swarm_node_socket 1)
+# What failoverd talks to when nothing is injected between: the socket proxy, or dockerd itself.
+docker_api_socket=$cloud_socket
+{ [ "$direct_docker" = 1 ] || [ "$nodes" -gt 1 ]; } || docker_api_socket=$cloud_host/docker-proxy.sock
 cloud_docker() { docker -H "unix://$cloud_socket" "$@"; }
 # cloud_address N: where on-prem reaches node N's replica: the one cloud host's gateway (TLS), or
 # the replica itself (plain HTTP).
@@ -268,7 +275,7 @@ $([ "$profile" = reference ] && echo "prewarm_triggers: []")
 $([ -n "$probe_port" ] && echo "probe: {url: \"http://127.0.0.1:$probe_port/health\"${probe_interval:+, interval_seconds: $probe_interval, timeout_seconds: $probe_interval}}")
 reconcile_interval_seconds: 1
 state_directory: ${failoverd_state:-$work/failoverd-state}
-docker: {socket: ${failoverd_docker_socket:-$cloud_socket}}
+docker: {socket: ${failoverd_docker_socket:-$docker_api_socket}}
 alertmanager: {urls: [$am_urls], interval_seconds: 2, warmup_seconds: 15}
 container:
   name: $cloud
@@ -291,6 +298,13 @@ else
     say "starting the cloud host's dockerd ($cloud_host/docker.sock) and loading the image into it"
     start_cloud_engine
     docker save "$image" | cloud_docker load >/dev/null
+fi
+if [ "$docker_api_socket" != "$cloud_socket" ]; then
+    DOCKER_SOCKET=$cloud_socket PROXY_SOCKET=$docker_api_socket PROXY_SOCKET_GROUP=root \
+        haproxy -db -f haproxy/docker-socket-proxy.cfg >>"$work/docker-proxy.log" 2>&1 &
+    other_pids+=($!)
+    wait_for 10 test -S "$docker_api_socket" || { say "the Docker socket proxy did not start"; exit 1; }
+    say "failoverd reaches the cloud host's dockerd through the shipped socket proxy ($docker_api_socket)"
 fi
 if [ "$target" = swarm ] && [ "$nodes" = 1 ]; then
     say "making the cloud host's dockerd a single-node swarm on loopback"
@@ -376,7 +390,7 @@ if [ -n "$failoverd_pid" ]; then
     note failoverd_peak_rss_mib "$(awk '/VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$failoverd_pid/status")"
 fi
 cat >"$work/drill.json" <<JSON
-{"profile": "$profile", "scenario": "$scenario", "target": "$target", "nodes": $nodes, "service": "$service", "tls": $([ "$tls" = 1 ] && echo true || echo false), "probe": $([ -n "$probe_port" ] && echo true || echo false), "onprem_down": $t_down, "onprem_back": $t_up, "hold_down_seconds": $hold_down,
+{"profile": "$profile", "scenario": "$scenario", "target": "$target", "nodes": $nodes, "service": "$service", "tls": $([ "$tls" = 1 ] && echo true || echo false), "docker_proxy": $([ "$docker_api_socket" != "$cloud_socket" ] && echo true || echo false), "probe": $([ -n "$probe_port" ] && echo true || echo false), "onprem_down": $t_down, "onprem_back": $t_up, "hold_down_seconds": $hold_down,
  "rate": $rate, "client_timeout_seconds": $(awk -v ms="$client_timeout_ms" 'BEGIN {print ms / 1000}')}
 JSON
 # Every query of the shipped Grafana dashboard, over this run: each must return series. failoverd

@@ -32,7 +32,7 @@ output "alertmanager_receiver" {
 
 output "client_url" {
   description = "Whole-site profile: where clients reach the API (HAProxy on the cloud host); null without control_plane."
-  value       = var.control_plane ? "http://${aws_eip.failoverd.public_ip}:${var.frontend_port}/" : null
+  value       = var.control_plane ? "https://${aws_eip.failoverd.public_ip}:${var.frontend_port}/" : null
 }
 
 output "ssh_command" {

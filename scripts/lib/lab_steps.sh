@@ -9,7 +9,8 @@
 # and t_up, when on-prem went down and came back) and may define scenario_setup (before the
 # configs are written: am_peers, scraped_onprem_port, hold_down, failoverd_state,
 # failoverd_docker_socket) and scenario_start (helpers beside the components). They use lab.sh's
-# names: $work, $bin, $service, $onprem, $cloud, $cloud_host, the *_port variables, say, note, now,
+# names: $work, $bin, $service, $onprem, $cloud, $cloud_host, $docker_api_socket (what failoverd
+# talks to: the socket proxy, or dockerd), the *_port variables, say, note, now,
 # start_/stop_failoverd, start_/stop_alertmanager, start_/stop_cloud_engine, cloud_docker,
 # cloud_is, other_pids.
 

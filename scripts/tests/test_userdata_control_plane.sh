@@ -49,7 +49,9 @@ check "the host's Prometheus scrapes on-prem over the (here: loopback) WAN" wait
 check "  ... and failoverd over HTTPS, its certificate pinned (127.0.0.1 in its SANs)" wait_for 30 has_result 'up{job="failoverd"} == 1'
 check "  ... and HAProxy's exporter" wait_for 30 has_result 'up{job="haproxy"} == 1'
 check "  ... and the rules are loaded" wait_for 30 has_result 'count(ALERTS{alertname="Watchdog"})'
-serving() { page_has "http://127.0.0.1:$frontend_port/" "\"site\":\"$1\"" --max-time 2; }
+save_host_certificate
+# HTTPS with the host's identity: the frontend faces the internet.
+serving() { page_has "https://127.0.0.1:$frontend_port/" "\"site\":\"$1\"" --max-time 2 --cacert "$work/cert.pem"; }
 check "clients reach on-prem through the host's HAProxy frontend" wait_for 30 serving onprem
 cloud_is() { [ "$(docker inspect -f '{{.State.Status}}' "$cloud" 2>/dev/null)" = "$1" ]; }
 check "the cloud copy is created and stopped (standby)" cloud_is created

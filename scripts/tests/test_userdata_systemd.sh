@@ -29,6 +29,11 @@ save_host_certificate
 
 property() { in_host systemctl show -P "$1" failoverd.service; }
 check "systemctl is-active failoverd says active" test "$(in_host systemctl is-active failoverd.service)" = active
+docker_proxy_ready() {  # active under its sandbox, and its socket for failoverd-docker only
+    test "$(in_host systemctl is-active failoverd-docker-proxy.service)" = active &&
+        test "$(in_host stat -c '%a %G' /run/failoverd-docker/docker.sock)" = "660 failoverd-docker"
+}
+check "the Docker socket proxy is active, its socket failoverd-docker's only (0660)" docker_proxy_ready
 check "the unit is Type=notify with a 30 s watchdog" test "$(property Type) $(property WatchdogUSec)" = "notify 30s"
 status_line() { in_host systemctl status --no-pager --lines=0 failoverd.service | sed -n 's/^ *Status: "\(.*\)"$/\1/p'; }
 standby() { status_line | grep -c '^standby: cloud copy'; }

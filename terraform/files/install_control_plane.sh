@@ -27,6 +27,8 @@ install_control_plane() {  # install_control_plane WORK: the user data's scratch
     cat >/etc/default/haproxy <<ENV
 # Written by the cloud host's user data (terraform/files/install_control_plane.sh).
 HAPROXY_BIND=0.0.0.0:$FRONTEND_PORT
+# Clients come from the internet: HTTPS, with the host's identity (HAProxy reads it as root at start).
+HAPROXY_TLS_CERT=/etc/failoverd/tls/gateway.pem
 HAPROXY_METRICS_BIND=127.0.0.1:$HAPROXY_METRICS_PORT
 ONPREM_ADDR=$ONPREM_API_ADDRESS
 # The copy on this host, on loopback: no path to cross, no TLS to add.

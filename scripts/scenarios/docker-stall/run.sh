@@ -3,7 +3,7 @@
 # talks to it through a relay that can do that (scripts/lib/stall_proxy.py).
 scenario_setup() { failoverd_docker_socket=$cloud_host/stalling-docker.sock; }
 scenario_start() {
-    python3 scripts/lib/stall_proxy.py --listen "$failoverd_docker_socket" --upstream "$cloud_host/docker.sock" \
+    python3 scripts/lib/stall_proxy.py --listen "$failoverd_docker_socket" --upstream "$docker_api_socket" \
         --stall-seconds 60 >"$work/stalls.jsonl" 2>"$work/stall_proxy.log" &
     stall_proxy_pid=$!; other_pids+=("$stall_proxy_pid")
     wait_for 10 test -S "$failoverd_docker_socket"
