@@ -4,7 +4,8 @@ shipped timings beside the reference setup's (and the Swarm target beside the co
 the ratio of medians, and the false-positive drills' runs; with the sub-second runs, the crash
 and the hang with failoverd's probe beside today's configuration (RTO p50 and worst, failed
 requests for 1 s clients, p99 latency while on-prem was down); the Swarm target on three nodes
-beside one.
+beside one; the shipped safe path (TLS, the Docker socket proxy) beside plain HTTP and dockerd's
+own socket.
 
     series_table.py SERIES
 """
@@ -23,11 +24,12 @@ def values(runs, key):
     return [round(v, 2) if isinstance(v, float) else v for v in (r["figures"][key] for r in runs)]
 fast, reference, false_positive = reports("fast"), reports("reference"), reports("false-positive")
 swarm, probe_false_positive, nodes3 = reports("swarm"), reports("probe-false-positive"), reports("nodes3")
+secure, open_path = reports("secure"), reports("open")
 keys = ["rto_seconds", "detection_seconds", "confirmation_seconds", "alert_to_webhook_seconds",
         "trigger_to_container_running_seconds", "container_running_to_first_cloud_200_seconds",
         "failed_requests_during_failover", "failed_requests_during_failover_for_1s_clients",
-        "slowest_failover_request_seconds", "failed_requests_during_failback", "time_to_failback_seconds",
-        "cloud_uptime_seconds"]
+        "slowest_failover_request_seconds", "p99_failover_latency_seconds", "median_cloud_latency_seconds",
+        "failed_requests_during_failback", "time_to_failback_seconds", "cloud_uptime_seconds"]
 def table(left, left_name, right, right_name, ratio_of):
     print(f"| figure | {left_name}, {len(left)} runs | {right_name}, {len(right)} runs | ratio of medians |")
     print("| --- | --- | --- | --- |")
@@ -43,6 +45,10 @@ if swarm and fast:
 if nodes3:
     print()
     table(swarm, "Swarm, 1 node", nodes3, "Swarm, 3 nodes (a replica each)", lambda mine, theirs: f"3 nodes/1 node {theirs / mine:.2f}")
+if secure:
+    print()
+    table(secure, "TLS + Docker socket proxy (shipped)", open_path, "plain HTTP, dockerd's socket",
+          lambda mine, theirs: f"shipped/plain {mine / theirs:.2f}")
 def subsecond_table():
     """The crash and the hang, probe beside today's configuration: p50 and worst of the RTO, and
     each run's failures for 1 s clients and p99 latency."""

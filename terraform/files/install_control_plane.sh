@@ -48,6 +48,7 @@ ENV
     (umask 027 && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3650 -subj /CN=unused \
         -keyout /etc/prometheus/cloud-client.key -out /etc/prometheus/cloud-client.crt 2>/dev/null)
     chgrp prometheus /etc/prometheus/cloud-client.key /etc/prometheus/cloud-client.crt
+    chmod 0640 /etc/prometheus/cloud-client.key
     # The token failoverd's /metrics asks for; Alertmanager sends it with every webhook too.
     install -m 0640 -o root -g prometheus /etc/failoverd/webhook-token /etc/prometheus/failoverd-token
     cat >/etc/prometheus/targets/onprem-api.json <<JSON

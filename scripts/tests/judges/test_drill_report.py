@@ -91,6 +91,15 @@ def test_p99_latency_during_failover_counts_a_failed_request_by_its_time():
     assert found["failed_requests_during_failover_for_1s_clients"] == 1
 
 
+def test_median_cloud_latency_counts_the_cloud_copys_answers_only():
+    requests = steady(50, 100, 110)
+    for cloud in requests[:3]:
+        cloud.update(site="cloud", latency=0.004)
+    requests[3].update(site="cloud", latency=0.002)
+    requests[4].update(site="cloud", status=0, latency=2.0)
+    assert drill_report.figures(requests, phase_times())["median_cloud_latency_seconds"] == 0.004
+
+
 def test_each_nodes_replica_runs_from_its_start_to_its_die_and_is_credited_with_its_answers():
     events = {"swarm-node1": [(101.9, "start"), (120.3, "die")], "swarm-node2": [(102.0, "start")], "swarm-node3": []}
     answer = lambda host, site="cloud": {"time": 103.0, "latency": 0.01, "status": 200, "site": site, "host": host}
