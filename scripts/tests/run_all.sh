@@ -16,7 +16,21 @@ timed() {  # timed NAME COMMAND...: runs the step, notes its seconds and whether
 echo "== images"
 ../build_image.sh || exit 1
 ../sample_service_image.sh || exit 1
-swift_tests() { (cd ../.. && REQUIRE_DOCKER=1 swift test --skip-build); }
+# The Docker-backed Swift tests reach dockerd through the shipped socket proxy, as failoverd does on
+# the cloud host: the suite passing shows the proxy allows every call failoverd makes.
+swift_tests() {
+    local proxy_dir proxy_pid outcome=0
+    proxy_dir=$(mktemp -d /tmp/failoverd-swift-proxy.XXXXXX)
+    DOCKER_SOCKET=/var/run/docker.sock PROXY_SOCKET=$proxy_dir/docker.sock PROXY_SOCKET_GROUP=root \
+        haproxy -db -f ../../haproxy/docker-socket-proxy.cfg >"$proxy_dir/proxy.log" 2>&1 &
+    proxy_pid=$!
+    for _ in $(seq 1 50); do [ -S "$proxy_dir/docker.sock" ] && break; sleep 0.1; done
+    (cd ../.. && DOCKER_SOCKET=$proxy_dir/docker.sock REQUIRE_DOCKER=1 swift test --skip-build) || outcome=1
+    kill "$proxy_pid" 2>/dev/null && wait "$proxy_pid" 2>/dev/null
+    [ "$outcome" = 0 ] || { echo "the socket proxy's refusals, if any:"; grep -F ' 403 ' "$proxy_dir/proxy.log" | tail -20; }
+    rm -rf "$proxy_dir"
+    return "$outcome"
+}
 timed "swift test" swift_tests
 for test in test_*.sh; do
     timed "$test" bash "$test"
