@@ -21,14 +21,14 @@ def cell(values):
     listed = ", ".join(f"{v:g}" for v in values)
     return f"median {median:g} ({listed})", median
 def values(runs, key):
-    return [round(v, 2) if isinstance(v, float) else v for v in (r["figures"][key] for r in runs)]
+    return [round(v, 2) if isinstance(v, float) else v for v in (r["figures"].get(key) for r in runs)]
 fast, reference, false_positive = reports("fast"), reports("reference"), reports("false-positive")
 swarm, probe_false_positive, nodes3 = reports("swarm"), reports("probe-false-positive"), reports("nodes3")
 secure, open_path = reports("secure"), reports("open")
 keys = ["rto_seconds", "detection_seconds", "confirmation_seconds", "alert_to_webhook_seconds",
         "trigger_to_container_running_seconds", "container_running_to_first_cloud_200_seconds",
         "failed_requests_during_failover", "failed_requests_during_failover_for_1s_clients",
-        "slowest_failover_request_seconds", "p99_failover_latency_seconds", "median_cloud_latency_seconds",
+        "slowest_failover_request_seconds", "p99_failover_latency_seconds", "median_cloud_latency_ms",
         "failed_requests_during_failback", "time_to_failback_seconds", "cloud_uptime_seconds"]
 def table(left, left_name, right, right_name, ratio_of):
     print(f"| figure | {left_name}, {len(left)} runs | {right_name}, {len(right)} runs | ratio of medians |")

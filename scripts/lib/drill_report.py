@@ -175,8 +175,8 @@ def figures(requests, times):
         "requests_failed_after_onprem_back": failed_between(times["onprem_back"] + 1, math.inf),
         "requests_served_by_cloud": sum(1 for r in requests if r["status"] == 200 and r.get("site") == "cloud"),
         # What the path to the cloud copy (TLS to its host's gateway, or plain HTTP) adds to an answer.
-        "median_cloud_latency_seconds": percentile([r["latency"] for r in requests
-                                                    if r["status"] == 200 and r.get("site") == "cloud"], 0.5),
+        "median_cloud_latency_ms": percentile([r["latency"] * 1000 for r in requests
+                                               if r["status"] == 200 and r.get("site") == "cloud"], 0.5),
         "onprem_down_fired": times["alert_firing"] is not None,
     }
 
