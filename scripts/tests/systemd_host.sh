@@ -42,6 +42,7 @@ sha256_of() { sha256sum "$work/artifacts/$1" | cut -d' ' -f1; }
 # terraform console from terraform/templates/service_spec.yml.tftpl into
 # $work/artifacts/service-spec.yml: the demo API from the tarball, as main.tf renders it by
 # default; the arguments override (a user's service).
+# shellcheck disable=SC2120  # test_userdata_own_service.sh passes them; this file alone does not
 render_service_spec() {
     scripts/lib/render_user_data.sh --template terraform/templates/service_spec.yml.tftpl \
         name:="\"$cloud\"" image:='"onprem-api:latest"' pull:='"never"' registry:='"none"' \
