@@ -30,6 +30,7 @@ unit-test:
 lab: deps
 	scripts/with_dockerd.sh scripts/lab.sh
 
-## The failure-mode matrix: every lab scenario (scripts/chaos.sh); writes lab-work/<time>-chaos/matrix.md.
+## The failure-mode matrix: every lab scenario (scripts/chaos.sh), and its WAN column at 100 ms ± 20 ms, 1 % loss;
+## writes lab-work/<time>-chaos/matrix.md.
 chaos: deps
-	scripts/with_dockerd.sh scripts/chaos.sh
+	scripts/with_dockerd.sh scripts/chaos.sh --wan 100,20,1

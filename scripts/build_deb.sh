@@ -51,8 +51,11 @@ install -m 0644 packaging/failoverd/sysusers.conf "$root/usr/lib/sysusers.d/fail
     --date "$(git log -1 --format=%cs 2>/dev/null || date -u +%F)" -o "$stage" >/dev/null
 gzip -9n <"$stage/failoverd.8" >"$root/usr/share/man/man8/failoverd.8.gz"
 
-# The unit's Documentation= names README.md; it stays uncompressed so that link opens.
+# The unit's Documentation= names README.md; it and the pages it links to (docs/: the runbook, the
+# configuration reference, ...) stay uncompressed so those links open.
 install -m 0644 README.md "$doc/README.md"
+install -d -m 0755 "$doc/docs"
+install -m 0644 docs/*.md docs/*.svg "$doc/docs/"
 install -m 0644 packaging/failoverd/copyright "$doc/copyright"
 date_rfc2822=$(git log -1 --format=%aD 2>/dev/null || date -uR)
 sed -e "s/@VERSION@/$version/" -e "s/@DATE@/$date_rfc2822/" packaging/failoverd/changelog.in | gzip -9n >"$doc/changelog.gz"

@@ -8,7 +8,7 @@
 #   scripts/lab.sh [--scenario NAME] [--list] [--profile fast|reference] [--target container|swarm]
 #                  [--nodes N] [--down-seconds N] [--hold-down N] [--work DIR] [--rate RPS] [--client-timeout-ms MS]
 #                  [--probe] [--probe-interval SECONDS] [--haproxy-config FILE] [--service onprem-api|sample]
-#                  [--plain-http] [--direct-docker] [--no-build]
+#                  [--plain-http] [--direct-docker] [--wan RTT_MS[,JITTER_MS[,LOSS_PERCENT]]] [--no-build]
 #
 # --list prints the scenarios and what each must show: each is a folder scripts/scenarios/NAME
 # with the fault it injects (run.sh) and its expectations (expect.py); scripts/chaos.sh runs them all.
@@ -38,6 +38,13 @@
 # failoverd reaches the cloud host's dockerd through the shipped socket proxy
 # (haproxy/docker-socket-proxy.cfg), as failoverd-docker-proxy.service makes it on a real host;
 # --direct-docker talks to dockerd's socket itself (for comparison; multi-node always does).
+# --wan puts the two sites in network namespaces of their own, joined only by the lab's WAN
+# (scripts/lib/wan.sh: a TUN relay with that round trip, jitter and loss, which a scenario may
+# change while it runs): on-prem (its own dockerd and onprem-api, HAProxy, Prometheus,
+# Alertmanager, the load) on 10.215.0.1, the cloud host (its dockerd, the socket proxy, failoverd,
+# the gateway, the copy) on 10.215.0.2. HAProxy and failoverd's probe get the timings
+# `failoverd wan-timings RTT_MS` derives; without --wan the shipped ones (a 50 ms WAN's) apply.
+# Every hop between the sites is TLS (failoverd's webhook too) unless --plain-http.
 # --service sample runs the sample service (scripts/sample_service_image.sh: busybox httpd, not
 # onprem-api) on both sites instead of the demo API, the cloud copy as a user's own service would
 # be: a secret file, a bind-mounted directory, an environment, its user, a memory limit and a
@@ -48,8 +55,10 @@ cd "$(dirname "$0")/.." || exit 1
 root=$(pwd)
 . scripts/tests/lib.sh
 . scripts/lib/swarm_nodes.sh
+. scripts/lib/usage.sh
 
-scenario=crash; profile=fast; target=container; nodes=1; service="onprem-api"; down_seconds=20; rate=50; work=""; hold_down=10; client_timeout_ms=5000; build=1; probe=0; probe_interval=""; haproxy_config=haproxy/haproxy.cfg; plain_http=0; direct_docker=0
+lab_arguments=("$@")
+scenario=crash; profile=fast; target=container; nodes=1; service="onprem-api"; down_seconds=20; rate=50; work=""; hold_down=10; client_timeout_ms=5000; build=1; probe=0; probe_interval=""; haproxy_config=haproxy/haproxy.cfg; plain_http=0; direct_docker=0; wan=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --scenario) scenario=$2; shift 2 ;;
@@ -69,7 +78,8 @@ while [ $# -gt 0 ]; do
         --service) service=$2; shift 2 ;;
         --plain-http) plain_http=1; shift ;;
         --direct-docker) direct_docker=1; shift ;;
-        -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
+        --wan) wan=$2; shift 2 ;;
+        -h|--help) print_usage "$0"; exit 0 ;;
         *) echo "unknown argument: $1" >&2; exit 2 ;;
     esac
 done
@@ -80,7 +90,16 @@ case "$service" in onprem-api) ;; sample) [ "$scenario" = crash ] || { echo "--s
     *) echo "--service must be onprem-api or sample" >&2; exit 2 ;; esac
 case "$nodes" in 1) ;; 2|3) [ "$target" = swarm ] || { echo "--nodes needs --target swarm" >&2; exit 2; } ;;
     *) echo "--nodes must be 1, 2 or 3" >&2; exit 2 ;; esac
+wan_rtt=""; wan_jitter=0; wan_loss=0
+if [ -n "$wan" ]; then
+    IFS=, read -r wan_rtt wan_jitter wan_loss <<<"$wan"
+    wan_jitter=${wan_jitter:-0}; wan_loss=${wan_loss:-0}
+    [[ $wan_rtt =~ ^[0-9]+$ && $wan_jitter =~ ^[0-9]+$ && $wan_loss =~ ^[0-9]+(\.[0-9]+)?$ ]] && [ "$wan_rtt" -ge 1 ] \
+        && [ "$wan_jitter" -le "$wan_rtt" ] || { echo "--wan takes RTT_MS[,JITTER_MS[,LOSS_PERCENT]], jitter at most the round trip" >&2; exit 2; }
+    [ "$nodes" = 1 ] || { echo "--wan runs one cloud host (no --nodes)" >&2; exit 2; }
+fi
 python3 scripts/lib/chaos_verdict.py --check-name "$scenario" || exit 2
+python3 scripts/lib/chaos_verdict.py --check-wan "$scenario" "$([ -n "$wan" ] && echo yes || echo no)" || exit 2
 # A scenario's run.sh defines scenario_run and, when it needs them, scenario_setup and scenario_start.
 scenario_setup() { :; }
 scenario_start() { :; }
@@ -88,12 +107,32 @@ scenario_start() { :; }
 # shellcheck source=/dev/null  # one of scripts/scenarios/*/run.sh, each checked on its own
 . "scripts/scenarios/$scenario/run.sh"
 suffix=""; [ "$target" = swarm ] && suffix=-swarm; [ "$nodes" -gt 1 ] && suffix+="-$nodes-nodes"; [ "$service" = sample ] && suffix+=-sample
+[ -n "$wan" ] && suffix+="-wan-$wan_rtt"
 work=${work:-"$root/lab-work/$(date -u +%Y%m%dT%H%M%SZ)-$profile-$scenario$suffix"}
+# An earlier run's data would come back to life: Prometheus restores its alerts' pending and
+# firing state from its database, Alertmanager its notification log.
+if [ -z "${WAN_OWNER:-}" ] && [ -n "$(ls -A "$work" 2>/dev/null)" ]; then
+    echo "--work $work holds an earlier run's files (its Prometheus would restore that run's alerts): name an empty or new folder" >&2
+    exit 2
+fi
 mkdir -p "$work"
 work=$(cd "$work" && pwd)
 lab_started=$(date +%s)
 say() { printf '[lab %4ss] %s\n' "$(($(date +%s) - lab_started))" "$*"; }
 now() { date +%s.%N; }
+
+# --- the WAN: this shell sets it up, runs the lab again inside on-prem's namespace, tears it down
+if [ -n "$wan" ]; then
+    . scripts/lib/wan.sh
+    if [ -z "${WAN_OWNER:-}" ]; then
+        say "the sites in network namespaces of their own, joined by a WAN of ${wan_rtt} ms ± ${wan_jitter} ms, ${wan_loss} % loss"
+        trap wan_down EXIT
+        trap 'exit 130' INT TERM
+        wan_up "$wan_rtt" "$wan_jitter" "$wan_loss" "$work/wan_events.jsonl" || { say "the WAN did not come up"; exit 1; }
+        WAN_OWNER=$$ at_onprem "$0" "${lab_arguments[@]}" --work "$work"
+        exit
+    fi
+fi
 
 # --- build
 bin=$(swift build --show-bin-path)
@@ -108,13 +147,24 @@ if [ "$service" = sample ]; then
     image=$(scripts/sample_service_image.sh 2>>"$work/build.log") || { tail -20 "$work/build.log"; exit 1; }
 fi
 
-# --- ports, names, teardown
+# --- ports, names, addresses, teardown
+# Where each site reaches the other: across the WAN, or both on this loopback. Processes of the
+# cloud host run through on_cloud_host (into its namespace); everything else here is on-prem.
+onprem_ip=127.0.0.1; cloud_ip=127.0.0.1; cloud_host_run=""; listen_any=127.0.0.1
+if [ -n "$wan" ]; then
+    onprem_ip=$wan_onprem_address; cloud_ip=$wan_cloud_address; listen_any=0.0.0.0
+    cloud_host_run="nsenter --net=/var/run/netns/wan-$WAN_OWNER-cloud --"
+fi
+# Background processes start as `$cloud_host_run COMMAND &` (not through this function), so $! is
+# the process itself.
+on_cloud_host() { $cloud_host_run "$@"; }
 api_port=$(free_port); haproxy_metrics=$(free_port); onprem_port=$(free_port); cloud_port=$(free_port); gateway_port=$(free_port)
 tls=1; { [ "$plain_http" = 1 ] || [ "$nodes" -gt 1 ]; } && tls=0
 failoverd_port=$(free_port); prom_port=$(free_port); relay_port=$(free_port)
 am_ports=("$(free_port)" "$(free_port)"); am_cluster_ports=("$(free_port)" "$(free_port)")
 onprem="lab-onprem-$$"; cloud="lab-cloud-$$"
 cloud_host=$(mktemp -d /tmp/lab-cloud-host.XXXXXX)
+onprem_host=$cloud_host/onprem  # on-prem's own dockerd, across a WAN
 cloud_socket=$cloud_host/docker.sock
 [ "$nodes" -gt 1 ] && cloud_socket=$(swarm_node_socket 1)
 # What failoverd talks to when nothing is injected between: the socket proxy, or dockerd itself.
@@ -125,10 +175,17 @@ cloud_docker() { docker -H "unix://$cloud_socket" "$@"; }
 # the replica itself (plain HTTP).
 cloud_address() {
     if [ "$nodes" -gt 1 ]; then echo "$(swarm_node_address "$1"):$cloud_port"
-    elif [ "$tls" = 1 ]; then echo "127.0.0.1:$gateway_port"
-    else echo "127.0.0.1:$cloud_port"; fi
+    elif [ "$tls" = 1 ]; then echo "$cloud_ip:$gateway_port"
+    else echo "$cloud_ip:$cloud_port"; fi
 }
-failoverd_pid=""; cloud_engine_pid=""; am_pids=("" ""); other_pids=()
+# failoverd serves HTTPS with the cloud host's identity, as on a real host, unless --plain-http.
+failoverd_scheme=http; [ "$tls" = 1 ] && failoverd_scheme=https
+failoverd_curl() {  # failoverd_curl PATH [CURL-ARGS...]: failoverd's answer, asked on the cloud host with the token
+    local path=$1; shift
+    on_cloud_host curl -fsS --cacert "$work/tls/server.pem" -H "Authorization: Bearer $(cat "$work/token")" "$@" \
+        "$failoverd_scheme://127.0.0.1:$failoverd_port$path"
+}
+failoverd_pid=""; cloud_engine_pid=""; onprem_engine_pid=""; am_pids=("" ""); other_pids=()
 teardown() {
     say "tearing down (logs kept in $work)"
     stop_pid "${other_pids[@]}" "$failoverd_pid" "${am_pids[@]}"
@@ -148,7 +205,7 @@ teardown() {
         cloud_docker logs "$cloud" >"$work/cloud.log" 2>&1 || true
         cloud_docker rm -f "$cloud" >/dev/null 2>&1 || true
     fi
-    stop_pid "$cloud_engine_pid"
+    stop_pid "$cloud_engine_pid" "$onprem_engine_pid"
     unmount_under "$cloud_host"
     rm -rf "$cloud_host" "/tmp/free-ports.$$" 2>/dev/null || true
 }
@@ -160,15 +217,16 @@ start_cloud_engine() {
     # Docker refuses live-restore in swarm mode.
     local live_restore=(--live-restore)
     [ "$target" = swarm ] && live_restore=()
-    dockerd "${live_restore[@]}" --bridge=none --iptables=false --ip6tables=false --data-root "$cloud_host/data" --exec-root "$cloud_host/exec" \
+    $cloud_host_run dockerd "${live_restore[@]}" --bridge=none --iptables=false --ip6tables=false --data-root "$cloud_host/data" --exec-root "$cloud_host/exec" \
         --pidfile "$cloud_host/dockerd.pid" -H "unix://$cloud_host/docker.sock" >>"$work/cloud-dockerd.log" 2>&1 &
     cloud_engine_pid=$!
     wait_for 30 cloud_docker info || { say "the cloud host's dockerd did not start"; tail "$work/cloud-dockerd.log"; exit 1; }
 }
 stop_cloud_engine() { stop_pid "$cloud_engine_pid"; cloud_engine_pid=""; }
 start_failoverd() {
-    start_failoverd_serving "$bin/failoverd" "$work/failoverd.yml" "$work/failoverd.log" "$failoverd_port" 30 \
-        || { say "failoverd did not start"; tail "$work/failoverd.log"; exit 1; }
+    $cloud_host_run "$bin/failoverd" serve --config "$work/failoverd.yml" >>"$work/failoverd.log" 2>&1 &
+    failoverd_pid=$!
+    wait_for 30 failoverd_curl /health || { say "failoverd did not start"; tail "$work/failoverd.log"; exit 1; }
 }
 stop_failoverd() {  # stop_failoverd [SIGNAL]
     kill "-${1:-TERM}" "$failoverd_pid" 2>/dev/null || true
@@ -181,7 +239,7 @@ start_alertmanager() {  # start_alertmanager PEER (0 or 1); with two peers they 
         cluster=(--cluster.listen-address="127.0.0.1:${am_cluster_ports[$peer]}" --cluster.advertise-address="127.0.0.1:${am_cluster_ports[$peer]}"
                  --cluster.peer="127.0.0.1:${am_cluster_ports[$((1 - peer))]}")
     fi
-    start_alertmanager_process "am_pids[$peer]" "$work/alertmanager.yml" "${am_ports[$peer]}" "$work/alertmanager-$peer" "${cluster[@]}"
+    start_alertmanager_process "am_pids[$peer]" "$work/alertmanager.yml" "$listen_any:${am_ports[$peer]}" "$work/alertmanager-$peer" "${cluster[@]}"
     wait_for 30 curl -fsS "http://127.0.0.1:${am_ports[$peer]}/-/ready" || { say "Alertmanager $peer did not start"; exit 1; }
 }
 stop_alertmanager() { stop_pid "${am_pids[$1]}"; am_pids[$1]=""; }
@@ -221,9 +279,9 @@ probe_port=""; [ "$probe" = 1 ] && probe_port=$onprem_port  # a scenario may pro
 scenario_setup  # from the scenario's run.sh: may ask for two Alertmanager peers or the scrape relay
 mkdir -p "$work/prometheus/targets" "$work/prometheus/rules"
 cp prometheus/prometheus.yml "$work/prometheus/"
-# The cloud host's identity (its gateway's certificate; the lab's failoverd speaks plain HTTP) and
-# the on-prem client certificate HAProxy and Prometheus show it, where the shipped files look.
-tls_identities "$work/tls" || { say "cannot make the TLS identities"; exit 1; }
+# The cloud host's identity (its gateway's and failoverd's certificate) and the on-prem client
+# certificate HAProxy and Prometheus show it, where the shipped files look.
+tls_identities "$work/tls" "$([ -n "$wan" ] && echo "$cloud_ip")" || { say "cannot make the TLS identities"; exit 1; }
 cp "$work/tls/server.pem" "$work/prometheus/failoverd-ca.pem"
 cp "$work/tls/client.crt" "$work/prometheus/cloud-client.crt"
 cp "$work/tls/client.key" "$work/prometheus/cloud-client.key"
@@ -238,11 +296,11 @@ cat >"$work/prometheus/targets/onprem-api.json" <<JSON
  {"targets": [$cloud_targets], "labels": {"site": "cloud", "__scheme__": "$cloud_scheme"}}]
 JSON
 am_targets=$(for peer in $(seq 0 $((am_peers - 1))); do echo "\"127.0.0.1:${am_ports[$peer]}\""; done | paste -sd,)
-am_urls=$(for peer in $(seq 0 $((am_peers - 1))); do echo "http://127.0.0.1:${am_ports[$peer]}"; done | paste -sd,)
-echo "[{\"targets\": [\"127.0.0.1:$failoverd_port\"]}]" >"$work/prometheus/targets/failoverd.json"
+am_urls=$(for peer in $(seq 0 $((am_peers - 1))); do echo "http://$onprem_ip:${am_ports[$peer]}"; done | paste -sd,)
+echo "[{\"targets\": [\"$cloud_ip:$failoverd_port\"], \"labels\": {\"__scheme__\": \"$failoverd_scheme\"}}]" >"$work/prometheus/targets/failoverd.json"
 echo "[{\"targets\": [\"127.0.0.1:$haproxy_metrics\"]}]" >"$work/prometheus/targets/haproxy.json"
 echo "[{\"targets\": [$am_targets]}]" >"$work/prometheus/targets/alertmanager.json"
-loopback_alertmanager_config "http://127.0.0.1:$failoverd_port/failover" "$work/token" "$work/prometheus/failoverd-ca.pem" >"$work/alertmanager.yml"
+loopback_alertmanager_config "$failoverd_scheme://$cloud_ip:$failoverd_port/failover" "$work/token" "$work/prometheus/failoverd-ca.pem" >"$work/alertmanager.yml"
 if [ "$profile" = reference ]; then
     python3 scripts/lib/reference_profile.py "$work"
 fi
@@ -267,12 +325,18 @@ cloud_copy_spec() {
   healthcheck: {test: [CMD-SHELL, "wget -q -O /dev/null http://127.0.0.1:$cloud_port/health"], interval_seconds: 0.25, timeout_seconds: 1}
 SPEC
 }
+# Across the WAN: HAProxy's and the probe's timings for its round trip (the shipped ones otherwise).
+wan_timings=()
+[ -n "$wan" ] && mapfile -t wan_timings < <("$bin/failoverd" wan-timings "$wan_rtt" | grep -v '^#')
+probe_timeout=$(printf '%s\n' "${wan_timings[@]}" | sed -n 's/^FAILOVERD_PROBE_TIMEOUT_SECONDS=//p')
+probe_timeout=${probe_interval:-$probe_timeout}
 cat >"$work/failoverd.yml" <<YAML
-listen: {host: 127.0.0.1, port: $failoverd_port}
+listen: {host: $listen_any, port: $failoverd_port}
+$([ "$tls" = 1 ] && echo "tls: {certificate: $work/tls/server.pem, key: $work/tls/server.key}")
 auth: {token_file: $work/token}
 hold_down_seconds: $hold_down
 $([ "$profile" = reference ] && echo "prewarm_triggers: []")
-$([ -n "$probe_port" ] && echo "probe: {url: \"http://127.0.0.1:$probe_port/health\"${probe_interval:+, interval_seconds: $probe_interval, timeout_seconds: $probe_interval}}")
+$([ -n "$probe_port" ] && echo "probe: {url: \"http://$onprem_ip:$probe_port/health\"${probe_interval:+, interval_seconds: $probe_interval}${probe_timeout:+, timeout_seconds: $probe_timeout}}")
 reconcile_interval_seconds: 1
 state_directory: ${failoverd_state:-$work/failoverd-state}
 docker: {socket: ${failoverd_docker_socket:-$docker_api_socket}}
@@ -299,8 +363,19 @@ else
     start_cloud_engine
     docker save "$image" | cloud_docker load >/dev/null
 fi
+if [ -n "$wan" ]; then
+    say "starting on-prem's own dockerd in its namespace ($onprem_host/docker.sock) and loading the image into it"
+    mkdir -p "$onprem_host"
+    dockerd --bridge=none --iptables=false --ip6tables=false --data-root "$onprem_host/data" --exec-root "$onprem_host/exec" \
+        --pidfile "$onprem_host/dockerd.pid" -H "unix://$onprem_host/docker.sock" >>"$work/onprem-dockerd.log" 2>&1 &
+    onprem_engine_pid=$!
+    wait_for 30 docker -H "unix://$onprem_host/docker.sock" info || { say "on-prem's dockerd did not start"; tail "$work/onprem-dockerd.log"; exit 1; }
+    docker save "$image" | docker -H "unix://$onprem_host/docker.sock" load >/dev/null
+    # From here on `docker` (this script's, the scenarios', the simulate scripts') is on-prem's.
+    export DOCKER_HOST=unix://$onprem_host/docker.sock
+fi
 if [ "$docker_api_socket" != "$cloud_socket" ]; then
-    DOCKER_SOCKET=$cloud_socket PROXY_SOCKET=$docker_api_socket PROXY_SOCKET_GROUP=root \
+    $cloud_host_run env DOCKER_SOCKET="$cloud_socket" PROXY_SOCKET="$docker_api_socket" PROXY_SOCKET_GROUP=root \
         haproxy -db -f haproxy/docker-socket-proxy.cfg >>"$work/docker-proxy.log" 2>&1 &
     other_pids+=($!)
     wait_for 10 test -S "$docker_api_socket" || { say "the Docker socket proxy did not start"; exit 1; }
@@ -329,7 +404,7 @@ fi
 cloud_servers=("CLOUD_ADDR=$(cloud_address 1)")  # and CLOUD_ADDR_2, CLOUD_ADDR_3: one per node
 for node in $(seq 2 "$nodes"); do cloud_servers+=("CLOUD_ADDR_$node=$(cloud_address "$node")"); done
 if [ "$tls" = 1 ]; then
-    start_cloud_gateway gateway_pid "127.0.0.1:$gateway_port" "127.0.0.1:$cloud_port" "$work/tls"
+    start_cloud_gateway gateway_pid "$listen_any:$gateway_port" "127.0.0.1:$cloud_port" "$work/tls"
     other_pids+=("$gateway_pid")
     say "starting the cloud host's gateway (TLS, on-prem client certificates only) on port $gateway_port"
     cloud_servers+=("CLOUD_CA_FILE=$work/tls/server.pem" "CLOUD_CLIENT_CERT=$work/tls/client.pem")
@@ -338,9 +413,11 @@ else
 fi
 HAPROXY_BIND="127.0.0.1:$api_port" HAPROXY_METRICS_BIND="127.0.0.1:$haproxy_metrics" \
 ONPREM_ADDR="127.0.0.1:$onprem_port" HAPROXY_STATS_SOCKET="$work/haproxy.sock" \
-    env "${cloud_servers[@]}" haproxy -db -f "$work/haproxy.cfg" >"$work/haproxy.log" 2>&1 &
+    env "${cloud_servers[@]}" "${wan_timings[@]}" haproxy -db -f "$work/haproxy.cfg" >"$work/haproxy.log" 2>&1 &
 other_pids+=($!)
 say "starting HAProxy (API on port $api_port)"
+python3 scripts/lib/haproxy_watch.py --socket "$work/haproxy.sock" --out "$work/haproxy_states.jsonl" &
+other_pids+=($!)
 for peer in $(seq 0 $((am_peers - 1))); do start_alertmanager "$peer"; done
 say "started $am_peers Alertmanager peer(s) (port ${am_ports[0]}$([ "$am_peers" = 2 ] && echo " and ${am_ports[1]}, clustered"))"
 start_prometheus_process prometheus_pid "$work/prometheus/prometheus.yml" "$prom_port" "$work/prometheus" --rules.alert.resend-delay=5s
@@ -382,15 +459,13 @@ curl -fsS "http://127.0.0.1:$prom_port/api/v1/query" \
 # when it scales to zero (the report takes their times from the events then).
 if [ "$target" = swarm ]; then echo '[]' >"$work/cloud_inspect.json"; else cloud_docker inspect "$cloud" >"$work/cloud_inspect.json"; fi
 # A scenario that stopped early may have left failoverd down; the report then lacks its figures.
-curl -fsS -H "Authorization: Bearer $(cat "$work/token")" "http://127.0.0.1:$failoverd_port/status" >"$work/failoverd_status.json" \
-    || echo '{}' >"$work/failoverd_status.json"
-curl -fsS -H "Authorization: Bearer $(cat "$work/token")" "http://127.0.0.1:$failoverd_port/metrics" >"$work/failoverd_metrics.txt" ||
-    : >"$work/failoverd_metrics.txt"
+failoverd_curl /status >"$work/failoverd_status.json" || echo '{}' >"$work/failoverd_status.json"
+failoverd_curl /metrics >"$work/failoverd_metrics.txt" || : >"$work/failoverd_metrics.txt"
 if [ -n "$failoverd_pid" ]; then
     note failoverd_peak_rss_mib "$(awk '/VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$failoverd_pid/status")"
 fi
 cat >"$work/drill.json" <<JSON
-{"profile": "$profile", "scenario": "$scenario", "target": "$target", "nodes": $nodes, "service": "$service", "tls": $([ "$tls" = 1 ] && echo true || echo false), "docker_proxy": $([ "$docker_api_socket" != "$cloud_socket" ] && echo true || echo false), "probe": $([ -n "$probe_port" ] && echo true || echo false), "onprem_down": $t_down, "onprem_back": $t_up, "hold_down_seconds": $hold_down,
+{"profile": "$profile", "scenario": "$scenario", "target": "$target", "nodes": $nodes, "service": "$service", "tls": $([ "$tls" = 1 ] && echo true || echo false), "docker_proxy": $([ "$docker_api_socket" != "$cloud_socket" ] && echo true || echo false), "probe": $([ -n "$probe_port" ] && echo true || echo false), "wan": $([ -n "$wan" ] && echo "{\"rtt_ms\": $wan_rtt, \"jitter_ms\": $wan_jitter, \"loss_percent\": $wan_loss}" || echo null), "onprem_down": $t_down, "onprem_back": $t_up, "hold_down_seconds": $hold_down,
  "rate": $rate, "client_timeout_seconds": $(awk -v ms="$client_timeout_ms" 'BEGIN {print ms / 1000}')}
 JSON
 # Every query of the shipped Grafana dashboard, over this run: each must return series. failoverd

@@ -11,6 +11,8 @@
 # Probes with `failover-drill probe` ($FAILOVER_DRILL, else on PATH, else .build/debug).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
+# shellcheck source=scripts/lib/usage.sh
+. "$here/lib/usage.sh"
 container="${ONPREM_CONTAINER:-}"; start_cmd="${ONPREM_START_CMD:-}"
 probe_url="${PROBE_URL:-http://127.0.0.1:8000/}"; timeout="${TIMEOUT:-60}"; max_failures=0; json=()
 while [ $# -gt 0 ]; do
@@ -21,7 +23,7 @@ while [ $# -gt 0 ]; do
         --timeout) timeout=$2; shift 2 ;;
         --max-failures) max_failures=$2; shift 2 ;;
         --json) json=(--json); shift ;;
-        -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+        -h|--help) print_usage "$0"; exit 0 ;;
         *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
     esac
 done

@@ -388,6 +388,7 @@ resource "aws_instance" "failoverd" {
     hold_down_seconds = var.hold_down_seconds
     alertmanager_urls = join(" ", var.alertmanager_api_urls)
     probe_url         = var.probe_url
+    wan_rtt_ms        = var.wan_rtt_ms
     target            = var.target
     install_script    = file("${path.module}/files/install_failoverd.sh")
     # Whole-site profile; its Prometheus, Alertmanager and HAProxy exporter listen on loopback only.

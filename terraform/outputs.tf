@@ -14,7 +14,7 @@ output "haproxy_backup_server" {
 }
 
 output "alertmanager_receiver" {
-  description = "The receiver for prometheus/alertmanager.yml. Fetch the host's self-signed certificate once into ca_file (see README)."
+  description = "The receiver for prometheus/alertmanager.yml. Fetch the host's self-signed certificate once into ca_file (docs/deploy.md, step 3)."
   value       = <<-EOT
     - name: failoverd
       webhook_configs:

@@ -368,7 +368,7 @@ variable "copy_port" {
 }
 
 variable "onprem_client_ca_parameter" {
-  description = "Name of the SSM String holding the on-prem clients' CA certificate (PEM): the cloud copy's TLS gateway lets in only clients with a certificate it signed (HAProxy's, Prometheus'). Create it yourself (README \"Deploy\" step 1); its key stays on-prem."
+  description = "Name of the SSM String holding the on-prem clients' CA certificate (PEM): the cloud copy's TLS gateway lets in only clients with a certificate it signed (HAProxy's, Prometheus'). Create it yourself (docs/deploy.md, step 1); its key stays on-prem."
   type        = string
   default     = "/failoverd/onprem-client-ca"
 
@@ -434,7 +434,7 @@ variable "webhook_token_kms_key_arn" {
 }
 
 variable "tls_identity_parameter" {
-  description = "Name of the SSM SecureString holding failoverd's TLS key and certificate. The first host makes them and stores them here; a replacement host reads them, so every on-prem Alertmanager's pinned certificate stays valid. Delete it to rotate (README: Rotating the certificate)."
+  description = "Name of the SSM SecureString holding failoverd's TLS key and certificate. The first host makes them and stores them here; a replacement host reads them, so every on-prem Alertmanager's pinned certificate stays valid. Delete it to rotate (docs/limitations.md: rotating the certificate)."
   type        = string
   default     = "/failoverd/tls-identity"
 
@@ -456,7 +456,7 @@ variable "tls_identity_kms_key_arn" {
 }
 
 variable "alertmanager_api_urls" {
-  description = "The on-prem Alertmanager peers' API URLs (http(s)://host:9093), which failoverd asks every 30 s to correct a lost or late webhook (README: alertmanager.urls). Reachable from the cloud host, without credentials in the URL; [] for webhooks only. With control_plane, the host's own Alertmanager is used instead."
+  description = "The on-prem Alertmanager peers' API URLs (http(s)://host:9093), which failoverd asks every 30 s to correct a lost or late webhook (docs/configuration.md: alertmanager.urls). Reachable from the cloud host, without credentials in the URL; [] for webhooks only. With control_plane, the host's own Alertmanager is used instead."
   type        = list(string)
   default     = []
 
@@ -474,6 +474,17 @@ variable "probe_url" {
   validation {
     condition     = var.probe_url == "" || can(regex("^https?://[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?(/[A-Za-z0-9._/-]{0,100})?$", var.probe_url))
     error_message = "probe_url: http(s)://host[:port][/path], no credentials, or empty for no probe."
+  }
+}
+
+variable "wan_rtt_ms" {
+  description = "Round trip between on-prem and the cloud host in ms, as measured (e.g. the median of ping). The timeouts of the calls that cross the WAN derive from it (failoverd wan-timings: failoverd's probe; in the whole-site profile, HAProxy's checks and requests of on-prem)."
+  type        = number
+  default     = 50
+
+  validation {
+    condition     = var.wan_rtt_ms >= 1 && var.wan_rtt_ms <= 2000 && floor(var.wan_rtt_ms) == var.wan_rtt_ms
+    error_message = "wan_rtt_ms: a whole number of milliseconds, 1 to 2000."
   }
 }
 
@@ -502,7 +513,7 @@ variable "target" {
 # --- Whole-site profile: the control plane on the cloud host (off by default) ---
 
 variable "control_plane" {
-  description = "Also run HAProxy, Prometheus and Alertmanager on the cloud host, watching on-prem over the WAN, so a whole-site outage fails over (README: topology and failure domains). Clients then reach the API through this host's frontend_port."
+  description = "Also run HAProxy, Prometheus and Alertmanager on the cloud host, watching on-prem over the WAN, so a whole-site outage fails over (README: where each part runs). Clients then reach the API through this host's frontend_port."
   type        = bool
   default     = false
 

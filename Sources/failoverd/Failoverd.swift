@@ -20,7 +20,7 @@ struct FailoverdCommand: AsyncParsableCommand {
         commandName: "failoverd",
         abstract: "starts the cloud copy of a service when Alertmanager says on-prem is down.",
         version: BuildInfo.versionLine("failoverd"),
-        subcommands: [Serve.self, CheckConfig.self, Reload.self, Status.self, Pause.self, Resume.self],
+        subcommands: [Serve.self, CheckConfig.self, Reload.self, Status.self, Pause.self, Resume.self, WANTimingsCommand.self],
         defaultSubcommand: Serve.self
     )
 }

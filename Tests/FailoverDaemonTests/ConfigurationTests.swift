@@ -362,9 +362,13 @@ struct FailoverdConfigurationTests {
         #expect(try FailoverdConfiguration.load(file: path, environment: [:]) == configuration)
     }
 
-    @Test func readmeKeyTableIsTheGeneratedOne() throws {
-        let readme = try String(contentsOfFile: #filePath.components(separatedBy: "/Tests/")[0] + "/README.md", encoding: .utf8)
-        #expect(readme.contains(FailoverdConfiguration.keyReference()), "run `failoverd check-config --keys` and paste its table into README.md")
+    @Test func documentedKeyTableIsTheGeneratedOne() throws {
+        let path = #filePath.components(separatedBy: "/Tests/")[0] + "/docs/configuration.md"
+        let reference = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(
+            reference.contains(FailoverdConfiguration.keyReference()),
+            "run `failoverd check-config --keys` and paste its table into docs/configuration.md"
+        )
     }
 }
 

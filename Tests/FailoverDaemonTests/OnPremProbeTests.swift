@@ -58,8 +58,8 @@ struct OnPremProbeTests {
         var settings = ServiceSettings()
         settings.probe = ProbeSettings(url: "onprem:8080/health")
         #expect(throws: ConfigurationError.self) { try settings.validateRules() }
-        settings.probe = ProbeSettings(url: "http://onprem:8080/health", interval: .milliseconds(100), timeout: .milliseconds(300))
-        let tooSlow = ConfigurationError(key: "probe.timeout_seconds", problem: "must be at most probe.interval_seconds (0.1): one probe at a time")
-        #expect(throws: tooSlow) { try settings.validateRules() }
+        // Across a WAN the timeout outlasts the interval: a slow probe delays the next one.
+        let acrossAWAN = ProbeSettings(url: "http://onprem:8080/health", interval: .milliseconds(100), timeout: .milliseconds(300))
+        #expect(throws: Never.self) { try acrossAWAN.validate() }
     }
 }

@@ -5,7 +5,7 @@ the ratio of medians, and the false-positive drills' runs; with the sub-second r
 and the hang with failoverd's probe beside today's configuration (RTO p50 and worst, failed
 requests for 1 s clients, p99 latency while on-prem was down); the Swarm target on three nodes
 beside one; the shipped safe path (TLS, the Docker socket proxy) beside plain HTTP and dockerd's
-own socket.
+own socket; the crash drill with the probe on loopback beside across a 100 ms and a 200 ms WAN.
 
     series_table.py SERIES
 """
@@ -25,6 +25,8 @@ def values(runs, key):
 fast, reference, false_positive = reports("fast"), reports("reference"), reports("false-positive")
 swarm, probe_false_positive, nodes3 = reports("swarm"), reports("probe-false-positive"), reports("nodes3")
 secure, open_path = reports("secure"), reports("open")
+loopback, wan100, wan200 = reports("loopback"), reports("wan100"), reports("wan200")
+reuse, close = reports("reuse"), reports("close")
 keys = ["rto_seconds", "detection_seconds", "confirmation_seconds", "alert_to_webhook_seconds",
         "trigger_to_container_running_seconds", "container_running_to_first_cloud_200_seconds",
         "failed_requests_during_failover", "failed_requests_during_failover_for_1s_clients",
@@ -49,6 +51,14 @@ if secure:
     print()
     table(secure, "TLS + Docker socket proxy (shipped)", open_path, "plain HTTP, dockerd's socket",
           lambda mine, theirs: f"shipped/plain {mine / theirs:.2f}")
+if loopback:
+    for wan, name in ((wan100, "100 ms ± 20 ms, 1 % loss"), (wan200, "200 ms ± 40 ms, 1 % loss")):
+        print()
+        table(wan, f"across a WAN of {name}", loopback, "loopback", lambda mine, theirs: f"WAN/loopback {mine / theirs:.2f}")
+if reuse:
+    print()
+    table(reuse, "kept-alive connections to the cloud copy (shipped)", close, "option http-server-close",
+          lambda mine, theirs: f"shipped/server-close {mine / theirs:.2f}")
 def subsecond_table():
     """The crash and the hang, probe beside today's configuration: p50 and worst of the RTO, and
     each run's failures for 1 s clients and p99 latency."""

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Writes the failure-mode matrix (matrix.md, matrix.json) from each scenario's report.json and
 verdict.json under WORK, prints the Markdown table, and exits 1 if a scenario failed or left
-no verdict.
+no verdict. With --wan, the WAN column: the scenarios run across the lab's WAN, under WORK/wan.
 
-    chaos_matrix.py WORK SCENARIO...
+    chaos_matrix.py WORK [SCENARIO...] [--wan RTT,JITTER,LOSS WAN-SCENARIO...]
 """
 import json
 import os
@@ -52,34 +52,56 @@ def cell(value):
     return str(value)
 
 
-def markdown(rows, header):
+def result(r):
+    if r is None:
+        return "–"
+    return "pass" if r["passed"] else "**FAIL**"
+
+
+def markdown(rows, wan_rows, wan, header):
+    """One line per scenario: its loopback run, and its run across the WAN when there is one."""
+    wan_heads, wan_rule = (" across the WAN: result | WAN RTO s | WAN failed: outage / failback |", " --- | --- | --- |") if wan else ("", "")
     lines = [header, "",
              "| scenario | result | RTO s | failed: outage / failback | served by cloud | cloud starts / stops | "
-             "stopped while on-prem down | cloud uptime s | failback s | reason |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
-    for r in rows:
-        f = r["figures"]
-        lines.append(
-            f"| {r['scenario']} | {'pass' if r['passed'] else '**FAIL**'} | {cell(f.get('rto_seconds'))} | "
-            f"{cell(f.get('failed_requests_during_failover'))} / {cell(f.get('failed_requests_during_failback'))} | "
-            f"{cell(f.get('requests_served_by_cloud'))} | {cell(f.get('cloud_starts'))} / {cell(f.get('cloud_stops'))} | "
-            f"{cell(f.get('cloud_stopped_while_onprem_down'))} | {cell(f.get('cloud_uptime_seconds'))} | "
-            f"{cell(f.get('time_to_failback_seconds'))} | {r['reason'] or ''} |")
+             "stopped while on-prem down | cloud uptime s | failback s |" + wan_heads + " reason |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- |" + wan_rule + " --- |"]
+    by_name = {r["scenario"]: r for r in rows}
+    wan_by_name = {r["scenario"]: r for r in wan_rows}
+    for name in list(by_name) + [name for name in wan_by_name if name not in by_name]:
+        r, w = by_name.get(name), wan_by_name.get(name)
+        f, wf = (r or {}).get("figures", {}), (w or {}).get("figures", {})
+        reasons = [text for text in ((r or {}).get("reason"), f"across the WAN: {w['reason']}" if w and w["reason"] else None) if text]
+        line = (f"| {name} | {result(r)} | {cell(f.get('rto_seconds'))} | "
+                f"{cell(f.get('failed_requests_during_failover'))} / {cell(f.get('failed_requests_during_failback'))} | "
+                f"{cell(f.get('requests_served_by_cloud'))} | {cell(f.get('cloud_starts'))} / {cell(f.get('cloud_stops'))} | "
+                f"{cell(f.get('cloud_stopped_while_onprem_down'))} | {cell(f.get('cloud_uptime_seconds'))} | "
+                f"{cell(f.get('time_to_failback_seconds'))} |")
+        if wan:
+            line += (f" {result(w)} | {cell(wf.get('rto_seconds'))} | "
+                     f"{cell(wf.get('failed_requests_during_failover'))} / {cell(wf.get('failed_requests_during_failback'))} |")
+        lines.append(line + f" {'; '.join(reasons)} |")
     return "\n".join(lines) + "\n"
 
 
-def main(work, names):
+def main(work, names, wan=None, wan_names=()):
     rows = [row(work, name) for name in names]
+    wan_rows = [row(f"{work}/wan", name) for name in wan_names]
     machine = f"{socket.gethostname()}, {os.cpu_count()} cores, {platform.platform()}"
+    everything = rows + wan_rows
+    across = f"; across the WAN: {wan} (RTT ms, jitter ms, loss %), failoverd's probe on" if wan else ""
     header = (f"Failure-mode matrix, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {machine}: "
-              f"{sum(r['passed'] for r in rows)} of {len(rows)} scenarios passed.")
-    json.dump({"header": header, "scenarios": rows}, open(f"{work}/matrix.json", "w"), indent=2)
-    text = markdown(rows, header)
+              f"{sum(r['passed'] for r in everything)} of {len(everything)} runs passed{across}.")
+    json.dump({"header": header, "scenarios": rows, "wan": wan, "wan_scenarios": wan_rows}, open(f"{work}/matrix.json", "w"), indent=2)
+    text = markdown(rows, wan_rows, wan, header)
     open(f"{work}/matrix.md", "w").write(text)
     print(text)
     print(f"matrix: {work}/matrix.md, {work}/matrix.json; timelines: {work}/<scenario>/timeline.svg")
-    return 0 if all(r["passed"] for r in rows) else 1
+    return 0 if all(r["passed"] for r in everything) else 1
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1], sys.argv[2:]))
+    arguments = sys.argv[2:]
+    if "--wan" in arguments:
+        at = arguments.index("--wan")
+        sys.exit(main(sys.argv[1], arguments[:at], arguments[at + 1], arguments[at + 2:]))
+    sys.exit(main(sys.argv[1], arguments))

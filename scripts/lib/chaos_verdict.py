@@ -3,13 +3,16 @@
 
 Each scenario is a folder scripts/scenarios/NAME/: run.sh injects the fault (sourced by
 scripts/lab.sh), expect.py says what the run must show (its docstring describes the scenario,
-EXPECTATIONS lists (text, holds) pairs built from scripts/lib/expectations.py).
+EXPECTATIONS lists (text, holds) pairs built from scripts/lib/expectations.py; NEEDS_WAN = True
+when the fault is the WAN's own, so it runs only with the lab's --wan).
 
     chaos_verdict.py WORK            judge the run in WORK (report.json): writes verdict.json,
                                      prints each expectation met or not, exits 1 if any was not
     chaos_verdict.py --list          the scenarios and their expectations
     chaos_verdict.py --describe NAME one line on what the scenario does
     chaos_verdict.py --check-name NAME   exit 2 naming the scenarios if NAME is not one
+    chaos_verdict.py --check-wan NAME yes|no   exit 2 if NAME needs the lab's WAN and there is none
+    chaos_verdict.py --list-names [--wan]     the scenarios that run without a WAN (with --wan: all)
 
 The lab's timings: hold-down --hold-down (10 s), pre-warm hold-down min(30, hold-down),
 Alertmanager asked every 2 s with a 15 s warm-up, Prometheus resend delay 5 s.
@@ -37,6 +40,7 @@ class Scenario:
         self.name = name
         self.description = " ".join((module.__doc__ or "").split())
         self.expectations = module.EXPECTATIONS
+        self.needs_wan = getattr(module, "NEEDS_WAN", False)
         if not self.description or not self.expectations:
             raise SystemExit(f"scenario {name}: expect.py needs a docstring (what happens) and EXPECTATIONS")
 
@@ -65,6 +69,14 @@ def main(argv):
             print(f"{name}: {scenario.description}")
             for text, _ in scenario.expectations:
                 print(f"    - {text}")
+        return 0
+    if argv[:1] == ["--list-names"]:
+        print("\n".join(name for name in names() if "--wan" in argv or not Scenario(name).needs_wan))
+        return 0
+    if argv[:1] == ["--check-wan"]:
+        if Scenario(argv[1]).needs_wan and argv[2] != "yes":
+            print(f"scenario {argv[1]} is a fault of the WAN's: run it with --wan", file=sys.stderr)
+            return 2
         return 0
     if argv[:1] == ["--describe"]:
         print(Scenario(argv[1]).description)

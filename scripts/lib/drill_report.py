@@ -6,7 +6,9 @@ script took on-prem down and brought it back), onprem_events.jsonl and cloud_eve
 engine's start, die, pause and unpause events of the two copies), prometheus_alerts.json
 (Prometheus' own ALERTS series), failoverd_status.json (its /status, with the phases of the last
 failover), failoverd_metrics.txt, cloud_inspect.json (Docker's start and finish times) and
-notes.jsonl (figures the scenario measured). A cloud copy on several swarm nodes has one event
+notes.jsonl (figures the scenario measured), haproxy_states.jsonl (HAProxy's view of each checked
+server, haproxy_watch.py), failoverd.log (its probe's verdicts) and wan_events.jsonl (the lab's
+WAN settings, with --wan). A cloud copy on several swarm nodes has one event
 log per node instead, cloud_events_<host>.jsonl, and the report follows each node's replica.
 Where an engine recorded when on-prem went down or came back, that time is used, not the script's.
 Writes report.json and summary.txt there and prints the summary (pictures.py draws the timeline).
@@ -237,6 +239,37 @@ def evidence(requests, times, rate, alerts, inspect, recorded):
     }
 
 
+def cloud_server_state_changes(states, since):
+    """How often HAProxy changed its mind about a cloud server (cloud, cloud2, ...) from `since`
+    on: each recorded state after the first one is a change. None when nothing was recorded."""
+    if states is None:
+        return None
+    changes, last = 0, {}
+    for record in sorted(states, key=lambda record: record["time"]):
+        server = record["server"]
+        if not server.startswith("cloud"):
+            continue
+        if record["time"] >= since and server in last and last[server] != record["status"]:
+            changes += 1
+        last[server] = record["status"]
+    return changes
+
+
+def probe_failing_verdicts(log_path):
+    """How often failoverd's probe found on-prem failing (each a pre-warm), from its log."""
+    try:
+        return sum(1 for line in open(log_path) if "on-prem fails failoverd's probe" in line)
+    except FileNotFoundError:
+        return None
+
+
+def alert_episodes(alerts, alertname, since):
+    """Separate firings of an alert from `since` on: runs of firing evaluations at most 5 s apart."""
+    samples = sorted(float(t) for series in alerts["data"]["result"] if series["metric"].get("alertname") == alertname
+                     for t, _ in series["values"] if float(t) >= since)
+    return sum(1 for index, t in enumerate(samples) if index == 0 or t - samples[index - 1] > 5)
+
+
 def webhook_replies(metrics_text):
     """failoverd's webhook replies by status code, from its /metrics."""
     replies = {}
@@ -264,7 +297,9 @@ def summary_lines(report, times):
     rel = lambda key: f"{times[key] - times['onprem_down']:+.2f} s" if times.get(key) else "not seen"
     yes = lambda flag: "yes" if flag else "no"
     notes = [f"  {key}: {value}" for key, value in report["notes"].items()]
-    return [f"Scenario {report['scenario']} ({report['profile']} profile{', failoverd probes on-prem' if report.get('probe') else ''})",
+    wan = report.get("wan")
+    across = f", across a WAN of {wan['rtt_ms']} ms ± {wan['jitter_ms']} ms, {wan['loss_percent']} % loss" if wan else ""
+    return [f"Scenario {report['scenario']} ({report['profile']} profile{', failoverd probes on-prem' if report.get('probe') else ''}{across})",
             *(f"  {key:<18} {rel(key)}" for key in times),
             f"  RTO (on-prem down -> first cloud 200): {f['rto_seconds']} s",
             f"    detection {f['detection_seconds']} s (by {'failoverd' + chr(39) + 's probe' if f['triggered_by'] == 'probe' else 'Prometheus'}; "
@@ -278,6 +313,8 @@ def summary_lines(report, times):
             f"  cloud copy: {f['cloud_starts']} start(s), {f['cloud_stops']} stop(s), stopped while on-prem was down: "
             f"{yes(f['cloud_stopped_while_onprem_down'])}, ran {f['cloud_uptime_seconds']} s; OnPremDown fired: {yes(f['onprem_down_fired'])}",
             f"  time to failback: {f['time_to_failback_seconds']} s; failoverd's webhook replies by code: {f['webhook_replies']}",
+            f"  HAProxy changed a cloud server's state {f['cloud_server_state_changes']} time(s) under load; pre-warms: "
+            f"{f['probe_failing_verdicts']} by failoverd's probe, {f['prewarm_alert_episodes']} by OnPremDownSuspected",
             *(f"  {host}: replica ran {ran(node['running'])}; served {node['requests_served']} requests"
               for host, node in report.get("nodes", {}).items()),
             *notes]
@@ -298,14 +335,21 @@ def main(work):
         figures_.update(replica_cycles(onprem_events, node_events))
     figures_["prewarm_stop_seconds"] = prewarm_stop_seconds(times)
     figures_["webhook_replies"] = webhook_replies(open(f"{work}/failoverd_metrics.txt").read())
+    load_started = first(r["time"] for r in requests) or times["onprem_down"]
+    haproxy_states = json_lines(f"{work}/haproxy_states.jsonl")
+    figures_["cloud_server_state_changes"] = cloud_server_state_changes(haproxy_states, load_started)
+    # Why the cloud copy ran without an outage: failoverd's probe, or Prometheus' pre-warm alert.
+    figures_["probe_failing_verdicts"] = probe_failing_verdicts(f"{work}/failoverd.log")
+    figures_["prewarm_alert_episodes"] = alert_episodes(alerts, "OnPremDownSuspected", load_started)
     notes = {key: value for note in json_lines(f"{work}/notes.jsonl") or [] for key, value in note.items()}
     report = {"scenario": drill["scenario"], "profile": drill["profile"], "target": drill.get("target", "container"),
-              "probe": drill.get("probe", False),
+              "probe": drill.get("probe", False), "wan": drill.get("wan"), "wan_events": json_lines(f"{work}/wan_events.jsonl"),
               "hold_down_seconds": drill["hold_down_seconds"],
               "rate": drill["rate"], "client_timeout_seconds": drill.get("client_timeout_seconds"), "phases": times,
               "figures": figures_, "notes": notes,
               "evidence": evidence(requests, times, drill["rate"], alerts, inspect,
-                                   {log: events is not None for log, events in logs.items()})}
+                                   {**{log: events is not None for log, events in logs.items()},
+                                    "haproxy_states": haproxy_states is not None})}
     if node_events:
         report["nodes"] = node_timelines(node_events, requests, times["onprem_down"])
     json.dump(report, open(f"{work}/report.json", "w"), indent=2)

@@ -74,3 +74,18 @@ def full_outage(*extra, failures=60, rto=10):
     """On-prem went down and came back: the copy served, was stopped once after, failback was clean."""
     return [completed, served, rto_within(rto), failover_failures_within(failures), clean_failback, one_cycle,
             never_stopped_while_down, ended_stopped, *extra]
+
+
+cloud_copy_idle_or_prewarmed = (
+    "the cloud copy stayed stopped, or was only pre-warmed by failoverd's probe and stopped again",
+    lambda run: run["figures"]["cloud_starts"] == 0
+    or (run["figures"]["cloud_starts"] == 1 and run["figures"]["probe_failing_verdicts"] >= 1 and run["phases"]["cloud_stopped"] is not None))
+haproxy_kept_its_cloud_servers = (
+    "HAProxy never changed its mind about a cloud server under load (its states recorded)",
+    lambda run: recorded(run, "haproxy_states_recorded") and run["figures"]["cloud_server_state_changes"] == 0)
+
+
+def quiet_wan():
+    """A WAN that only slows or drops packets while both sites are up: nothing may happen."""
+    return [completed, no_request_failed, stayed_on_onprem, onprem_down_never_fired, haproxy_kept_its_cloud_servers,
+            ("the cloud copy was never started (no pre-warm)", lambda run: run["figures"]["cloud_starts"] == 0)]

@@ -6,7 +6,9 @@ a wrong token and with none, and bursts of 20 duplicate (authorized, non-trigger
 on a new connection. On SIGTERM it writes what came back, by kind and status, as JSON:
 {"junk": {"400": 812}, "oversized": {"413": 90, "closed": 3}, ...}; "hung" counts requests with no answer in 10 s. Loopback only.
 
-    hostile_webhooks.py --url http://127.0.0.1:PORT/failover --token-file FILE --out FILE
+    hostile_webhooks.py --url http[s]://127.0.0.1:PORT/failover --token-file FILE --out FILE [--ca-file PEM]
+
+With an https:// URL, failoverd's certificate is checked against --ca-file.
 """
 import argparse
 import collections
@@ -14,6 +16,7 @@ import http.client
 import json
 import os
 import signal
+import ssl
 import subprocess
 import sys
 import threading
@@ -28,6 +31,7 @@ def main():
     parser.add_argument("--token-file", required=True)
     parser.add_argument("--out", required=True)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--ca-file")
     args = parser.parse_args()
     target = urllib.parse.urlsplit(args.url)
     if target.hostname not in ("127.0.0.1", "localhost", "::1"):
@@ -49,7 +53,11 @@ def main():
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
 
     def send(kind, body, headers):
-        connection = http.client.HTTPConnection(target.hostname, target.port, timeout=10)
+        if target.scheme == "https":
+            context = ssl.create_default_context(cafile=args.ca_file)
+            connection = http.client.HTTPSConnection(target.hostname, target.port, timeout=10, context=context)
+        else:
+            connection = http.client.HTTPConnection(target.hostname, target.port, timeout=10)
         try:
             connection.request("POST", target.path, body=body, headers=headers)
             outcome = str(connection.getresponse().status)

@@ -12,7 +12,8 @@
 # names: $work, $bin, $service, $onprem, $cloud, $cloud_host, $docker_api_socket (what failoverd
 # talks to: the socket proxy, or dockerd), the *_port variables, say, note, now,
 # start_/stop_failoverd, start_/stop_alertmanager, start_/stop_cloud_engine, cloud_docker,
-# cloud_is, other_pids.
+# cloud_is, failoverd_curl, other_pids; $cloud_host_run and on_cloud_host for what runs on the
+# cloud host (its network namespace across --wan); wan_set (scripts/lib/wan.sh) to change the WAN.
 
 abort() {  # abort REASON: notes why the scenario could not go on
     say "scenario stopped: $1"
@@ -50,7 +51,7 @@ outage() { crash_onprem && stay_failed_over && restore_onprem && await_cloud_sto
 
 kill_onprem() { t_down=$(now); docker kill "$onprem" >/dev/null; }
 failoverd_metric() {  # failoverd_metric NAME: the value of an unlabelled failoverd metric
-    curl -fsS -H "Authorization: Bearer $(cat "$work/token")" "http://127.0.0.1:$failoverd_port/metrics" | awk -v name="$1" '$1 == name {print $2 + 0}'
+    failoverd_curl /metrics | awk -v name="$1" '$1 == name {print $2 + 0}'
 }
 
 engine_down_seconds=4
@@ -66,7 +67,7 @@ cloud_engine_away() {  # cloud_engine_away [COMMAND...]: stops the cloud host's 
 # Prometheus scrapes on-prem through a relay that drops it for $partition_seconds on SIGUSR1
 # (scenario_setup points scraped_onprem_port at $relay_port and sets partition_seconds).
 start_scrape_relay() {
-    python3 scripts/lib/scrape_relay.py --listen-port "$relay_port" --upstream-port "$onprem_port" \
+    python3 scripts/lib/scrape_relay.py --listen-port "$relay_port" --listen-host "$listen_any" --upstream-port "$onprem_port" \
         --drop-seconds "$partition_seconds" >"$work/relay.log" 2>&1 &
     relay_pid=$!; other_pids+=("$relay_pid")
     say "Prometheus scrapes on-prem through a relay (port $relay_port) that can cut it off"

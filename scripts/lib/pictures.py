@@ -56,6 +56,24 @@ def node_lanes(ax, nodes, end):
     ax.set_xlabel("seconds since on-prem went down")
 
 
+def wan_spans(events, origin, end):
+    """(start, end, text) of each stretch the lab's WAN differed from its first settings: a
+    partition, or a slower or lossier link, from the relay's own record of what it applied."""
+    applied = [(e["time"] - origin, e["settings"]) for e in events or [] if "settings" in e]
+    if not applied:
+        return []
+    base, found = applied[0][1], []
+    for (at, settings), following in zip(applied, applied[1:] + [(end, None)]):
+        if settings == base:
+            continue
+        if settings["partition"] != "none":
+            text = f"WAN cut ({settings['partition']})"
+        else:
+            text = f"WAN {settings['rtt_ms']:g}±{settings['jitter_ms']:g} ms, {settings['loss_percent']:g} % loss"
+        found.append((at, following[0], text))
+    return found
+
+
 def timeline(work):
     report = json.load(open(f"{work}/report.json"))
     requests = [json.loads(line) for line in open(f"{work}/requests.jsonl") if line.strip()]
@@ -96,6 +114,9 @@ def timeline(work):
     latency_axis.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0f} ms"))
     latency_axis.set_ylabel("p95 latency")
     marks = []
+    for began, ended, text in wan_spans(report.get("wan_events"), origin, end):
+        ax.axvspan(began, ended, color="#718096", alpha=0.15, linewidth=0)
+        marks.append((began, text))
     for key, text in PHASES.items():
         if times.get(key) is not None:
             for axes in (ax, lanes) if lanes else (ax,):
@@ -103,7 +124,9 @@ def timeline(work):
             marks.append((times[key] - origin, text))
     fig.canvas.draw()
     rows = len({label.get_position()[1] for label in place_labels(ax, marks, 1.01)})
-    ax.set_title(f"Lab ({report['scenario']}, {report['profile']} profile): requests by serving site, errors, p95 latency",
+    wan = report.get("wan")
+    across = f", across a {wan['rtt_ms']}±{wan['jitter_ms']} ms WAN with {wan['loss_percent']} % loss" if wan else ""
+    ax.set_title(f"Lab ({report['scenario']}, {report['profile']} profile{across}): requests by serving site, errors, p95 latency",
                  loc="left", fontsize=11, pad=14 + 13 * rows)
     handles = ax.get_legend_handles_labels()[0] + latency_axis.get_legend_handles_labels()[0]
     # Below the requests: under the x axis, or between them and the node lanes (which take the axis).
@@ -120,10 +143,29 @@ UNITS = {  # Grafana's unit → the unit a panel's title names and the factor it
 }
 
 
+def drill_window(work, data):
+    """(origin, start, end) of the panels' time axis: from 20 s before on-prem went down to the end
+    of the queries, in seconds from the outage; the whole range when no outage was recorded. The
+    queries span the whole lab run, which on a first `make lab` begins with minutes of building."""
+    try:
+        down = json.load(open(f"{work}/drill.json")).get("onprem_down")
+    except FileNotFoundError:
+        down = None
+    if down is None:
+        return data["start"], 0, data["end"] - data["start"]
+    return down, max(data["start"], down - 20) - down, data["end"] - down
+
+
 def dashboard(work):
-    """The panels where the dashboard puts them (24 grid columns), each over the run's own time
-    range, its values in the panel's unit (named in its title, so tick labels stay short)."""
+    """The panels where the dashboard puts them (24 grid columns), each over the drill's window
+    (on-prem down at 0 s, back marked), its values in the panel's unit (named in its title, so tick
+    labels stay short)."""
     data = json.load(open(f"{work}/dashboard.json"))
+    origin, start, end = drill_window(work, data)
+    try:
+        back = json.load(open(f"{work}/drill.json")).get("onprem_back")
+    except FileNotFoundError:
+        back = None
     panels = data["panels"]
     rows = max(p["grid"]["y"] + p["grid"]["h"] for p in panels)
     fig = plt.figure(figsize=(16, rows * 0.7))
@@ -135,14 +177,17 @@ def dashboard(work):
         ax.set_title(f"{panel['title']} ({unit})" if unit else panel["title"], loc="left", fontsize=9, fontweight="bold")
         for name, points in panel["series"]:
             if points:
-                ax.plot([t - data["start"] for t, _ in points], [v * factor for _, v in points], linewidth=1.2,
+                ax.plot([t - origin for t, _ in points], [v * factor for _, v in points], linewidth=1.2,
                         label=name[:48])
+        for moment in (origin, back) if start < 0 else ():
+            if moment is not None:
+                ax.axvline(moment - origin, color="#718096", linewidth=0.8, linestyle="--")
         values = [v for _, points in panel["series"] for _, v in points]
         if values and min(values) >= 0:
             ax.set_ylim(bottom=0)  # a constant series is drawn as a level, not as noise around it
         if not any(points for _, points in panel["series"]):
             ax.text(0.5, 0.5, "no data", transform=ax.transAxes, ha="center", color="#c53030")
-        ax.set_xlim(0, data["end"] - data["start"])
+        ax.set_xlim(start, end)
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0f} s"))
         ax.tick_params(labelsize=7)
         if panel["series"]:

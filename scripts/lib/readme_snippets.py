@@ -1,19 +1,20 @@
 #!/usr/bin/env python3
-"""The code blocks of README.md, handed to the tools that check them (scripts/tests/test_configs.sh).
+"""The code blocks of README.md and the pages of docs/ that a deploy copies from, handed to the tools
+that check them (scripts/tests/test_configs.sh).
 
     readme_snippets.py kinds                 every block is of a kind some check reads; prints the counts
     readme_snippets.py sh DIR                writes each sh block to DIR/NN.sh (for bash -n)
     readme_snippets.py haproxy-env           the /etc/default/haproxy block, as NAME=value lines
     readme_snippets.py alertmanager          prometheus/alertmanager.yml with its failoverd receiver
-                                             replaced by the README's
+                                             replaced by the docs'
     readme_snippets.py receiver-matches-terraform
-                                             the README's receiver is what terraform/outputs.tf prints
-    readme_snippets.py prometheus DIR        prometheus/prometheus.yml, its rules and the README's
+                                             the docs' receiver is what terraform/outputs.tf prints
+    readme_snippets.py prometheus DIR        prometheus/prometheus.yml, its rules and the docs'
                                              target files (```json targets/NAME.json) laid out in DIR
-    readme_snippets.py test-alert            the README's two amtool commands (fire, then resolve),
+    readme_snippets.py test-alert            the docs' two amtool commands (fire, then resolve),
                                              one per line
     readme_snippets.py failoverd-config TOKEN CERT KEY
-                                             the README's failoverd.yml with its token, certificate
+                                             the docs' failoverd.yml with its token, certificate
                                              and key files at the given paths
 
 Kinds: text (diagrams and sample output, not checked), sh, yaml (the failoverd receiver, or
@@ -26,11 +27,13 @@ import shutil
 import sys
 
 README = "README.md"
+DOCUMENTS = [README, *(f"docs/{page}.md" for page in
+                       ("deploy", "operate", "security", "limitations", "configuration", "failover-speed", "failure-modes", "development"))]
 
 
 def blocks():
     """(info string, body) of every fenced block, in order."""
-    return re.findall(r"^```([^\n]*)\n(.*?)^```$", open(README).read(), re.S | re.M)
+    return [block for path in DOCUMENTS for block in re.findall(r"^```([^\n]*)\n(.*?)^```$", open(path).read(), re.S | re.M)]
 
 
 def by_kind(kind):
@@ -40,7 +43,7 @@ def by_kind(kind):
 def the(kind, predicate, what):
     found = [body for info, body in by_kind(kind) if predicate(info, body)]
     if len(found) != 1:
-        sys.exit(f"expected one {what} in {README}, found {len(found)}")
+        sys.exit(f"expected one {what} in {', '.join(DOCUMENTS)}, found {len(found)}")
     return found[0]
 
 
@@ -53,7 +56,7 @@ def failoverd_config(token, certificate, key):
     for shipped, given in [("/etc/failoverd/webhook-token", token), ("/etc/failoverd/tls/failoverd.crt", certificate),
                            ("/etc/failoverd/tls/failoverd.key", key)]:
         if shipped not in body:
-            sys.exit(f"README's failoverd.yml no longer names {shipped}")
+            sys.exit(f"docs/configuration.md's failoverd.yml no longer names {shipped}")
         body = body.replace(shipped, given)
     print(body, end="")
 
@@ -98,13 +101,13 @@ def receiver_matches_terraform():
     rendered = "\n".join(line[4:] for line in heredoc.splitlines())
     rendered = rendered.replace("${aws_eip.failoverd.public_ip}", "203.0.113.20").replace("${var.webhook_port}", "9095")
     if rendered.strip() != receiver().strip():
-        sys.exit(f"README's receiver differs from terraform output alertmanager_receiver:\n{rendered}\n---\n{receiver()}")
+        sys.exit(f"docs/deploy.md's receiver differs from terraform output alertmanager_receiver:\n{rendered}\n---\n{receiver()}")
 
 
 def prometheus(directory):
     shutil.copy("prometheus/prometheus.yml", directory)
     # The token failoverd's /metrics asks for, and the certificate the cloud copy's gateway asks
-    # for, as the README's step 5 puts them next to the file (promtool wants them to exist).
+    # for, as docs/deploy.md's step 5 puts them next to the file (promtool wants them to exist).
     open(f"{directory}/failoverd-token", "w").write("readme-token-0123456789abcdef\n")
     for name in ("cloud-client.crt", "cloud-client.key"):
         open(f"{directory}/{name}", "w").write("")
@@ -113,12 +116,12 @@ def prometheus(directory):
     names = set()
     for info, body in by_kind("json"):
         name = info.split(" ")[1]
-        json.loads(body)  # promtool reports the file; this names the README block
+        json.loads(body)  # promtool reports the file; this names the block
         open(f"{directory}/{name}", "w").write(body)
         names.add(name)
     wanted = set(re.findall(r"files: \[(targets/[a-z-]+\.json)\]", open("prometheus/prometheus.yml").read()))
     if names != wanted:
-        sys.exit(f"README's target files {sorted(names)} are not the ones prometheus.yml reads: {sorted(wanted)}")
+        sys.exit(f"docs/deploy.md's target files {sorted(names)} are not the ones prometheus.yml reads: {sorted(wanted)}")
 
 
 def test_alert():

@@ -3,9 +3,10 @@
 
 On SIGUSR1 it cuts every open connection and refuses new ones for --drop-seconds, so
 Prometheus' scrapes fail while on-prem itself, and HAProxy's health checks of it, stay fine:
-the lost scrapes of a flaky monitoring path. Loopback only.
+the lost scrapes of a flaky monitoring path. It listens on loopback, or with --listen-host on the
+address of the lab's on-prem namespace too (failoverd's probe comes from across the lab's WAN).
 
-    scrape_relay.py --listen-port P --upstream-port Q [--drop-seconds 1.5]
+    scrape_relay.py --listen-port P --upstream-port Q [--drop-seconds 1.5] [--listen-host 0.0.0.0]
 """
 import argparse
 import asyncio
@@ -27,6 +28,7 @@ async def main():
     parser.add_argument("--listen-port", type=int, required=True)
     parser.add_argument("--upstream-port", type=int, required=True)
     parser.add_argument("--drop-seconds", type=float, default=1.5)
+    parser.add_argument("--listen-host", default="127.0.0.1")
     args = parser.parse_args()
     dropping_until = 0.0
     open_writers = set()
@@ -53,7 +55,7 @@ async def main():
             open_writers.difference_update((writer, upstream_writer))
 
     asyncio.get_running_loop().add_signal_handler(signal.SIGUSR1, drop)
-    server = await asyncio.start_server(relay, "127.0.0.1", args.listen_port)
+    server = await asyncio.start_server(relay, args.listen_host, args.listen_port)
     async with server:
         await server.serve_forever()
 

@@ -94,13 +94,15 @@ start_failoverd_serving() {
 }
 
 # start_alertmanager_process PID-VARIABLE CONFIG PORT PREFIX [ARG...]: prometheus-alertmanager on
-# 127.0.0.1:PORT, its storage in PREFIX-data, its log appended to PREFIX.log, its PID put in the
-# variable named (am_pid, am_pids[0]). Without ARGs it runs alone: no cluster port is opened.
+# 127.0.0.1:PORT (or on PORT when it is HOST:PORT), its storage in PREFIX-data, its log appended to
+# PREFIX.log, its PID put in the variable named (am_pid, am_pids[0]). Without ARGs it runs alone:
+# no cluster port is opened.
 start_alertmanager_process() {
-    local pid_variable=$1 config=$2 port=$3 prefix=$4; shift 4
+    local pid_variable=$1 config=$2 listen=$3 prefix=$4; shift 4
+    [[ $listen == *:* ]] || listen=127.0.0.1:$listen
     [ $# -gt 0 ] || set -- --cluster.listen-address=
     prometheus-alertmanager --config.file="$config" --storage.path="$prefix-data" \
-        --web.listen-address="127.0.0.1:$port" "$@" >>"$prefix.log" 2>&1 &
+        --web.listen-address="$listen" "$@" >>"$prefix.log" 2>&1 &
     printf -v "$pid_variable" '%s' "$!"
 }
 
@@ -217,14 +219,16 @@ stop_private_dockerd() {
 # private_docker ARGS...: the docker CLI on the test's own dockerd.
 private_docker() { docker -H "unix://$docker_sock" "$@"; }
 
-# tls_identities DIR: what TLS between the sites needs, made for a test: the cloud host's identity
-# (server.pem, and gateway.pem with its key, for 127.0.0.1), the on-prem clients' CA (client-ca.pem)
-# and a client certificate it signed (client.pem, key and certificate, as HAProxy's crt takes
-# it), and an impostor's identity for 127.0.0.1 nobody pinned (impostor.pem, with its key).
+# tls_identities DIR [ADDRESS]: what TLS between the sites needs, made for a test: the cloud host's
+# identity (server.pem, and gateway.pem with its key, for 127.0.0.1 and ADDRESS), the on-prem
+# clients' CA (client-ca.pem) and a client certificate it signed (client.pem, key and
+# certificate, as HAProxy's crt takes it), and an impostor's identity for 127.0.0.1 nobody pinned
+# (impostor.pem, with its key).
 tls_identities() {
-    local dir=$1 ec=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes)
+    local dir=$1 ec=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes) names=IP:127.0.0.1
+    [ -n "${2:-}" ] && names+=",IP:$2"
     mkdir -p "$dir"
-    openssl req -x509 "${ec[@]}" -days 2 -subj /CN=failoverd -addext subjectAltName=IP:127.0.0.1 \
+    openssl req -x509 "${ec[@]}" -days 2 -subj /CN=failoverd -addext "subjectAltName=$names" \
         -keyout "$dir/server.key" -out "$dir/server.pem" 2>/dev/null &&
         cat "$dir/server.key" "$dir/server.pem" >"$dir/gateway.pem" &&
         openssl req -x509 "${ec[@]}" -days 2 -subj "/CN=on-prem clients" -keyout "$dir/client-ca.key" -out "$dir/client-ca.pem" 2>/dev/null &&
@@ -239,9 +243,10 @@ tls_identities() {
 
 # start_cloud_gateway PID-VARIABLE BIND COPY-ADDR DIR [CERT]: the shipped cloud gateway
 # (haproxy/cloud-gateway.cfg) on BIND in front of the copy at COPY-ADDR, with DIR's identities
-# (tls_identities; CERT instead of DIR/gateway.pem), its log appended to DIR/gateway.log.
+# (tls_identities; CERT instead of DIR/gateway.pem), its log appended to DIR/gateway.log. Run
+# through the command in $cloud_host_run when set (the lab's: into the cloud host's namespace).
 start_cloud_gateway() {
-    GATEWAY_BIND=$2 COPY_ADDR=$3 GATEWAY_CERT=${5:-$4/gateway.pem} GATEWAY_CLIENT_CA=$4/client-ca.pem \
+    ${cloud_host_run:-} env GATEWAY_BIND="$2" COPY_ADDR="$3" GATEWAY_CERT="${5:-$4/gateway.pem}" GATEWAY_CLIENT_CA="$4/client-ca.pem" \
         haproxy -db -f "${BASH_SOURCE[0]%/*}/../../haproxy/cloud-gateway.cfg" >>"$4/gateway.log" 2>&1 &
     printf -v "$1" '%s' "$!"
 }

@@ -16,6 +16,27 @@ check "haproxy -c rejects the file without the cloud copy's TLS files, unless pl
     bash -c "! env ${haproxy_env[*]:0:5} haproxy -c -f haproxy/haproxy.cfg 2>/dev/null && env ${haproxy_env[*]:0:5} CLOUD_PLAIN_HTTP=1 haproxy -c -q -f haproxy/haproxy.cfg"
 check "haproxy -c rejects the file when an address variable is missing" \
     bash -c "! env ${haproxy_env[*]:0:3} HAPROXY_STATS_SOCKET=/tmp/x.sock CLOUD_ADDR= haproxy -c -f haproxy/haproxy.cfg"
+# The WAN timings: haproxy.cfg's defaults are `failoverd wan-timings 50`'s, and HAProxy takes the
+# values it prints for any round trip (README "Across a WAN").
+failoverd_bin="$(swift build --show-bin-path)/failoverd"
+shipped_defaults_are_50_ms() {  # each variable's default in haproxy.cfg (${NAME-DEFAULT}) is the 50 ms value
+    local name value defaults status=0
+    while IFS='=' read -r name value; do
+        defaults=$(grep -o "\${$name-[^}]*}" haproxy/haproxy.cfg | sort -u)
+        [ "$defaults" = "\${$name-$value}" ] || { echo "$name: haproxy.cfg says '$defaults', failoverd wan-timings 50 '$value'"; status=1; }
+    done < <("$failoverd_bin" wan-timings 50 | grep -v -e '^#' -e '^FAILOVERD_')
+    return $status
+}
+check "haproxy.cfg's defaults are the WAN timings for a 50 ms round trip (failoverd wan-timings 50)" shipped_defaults_are_50_ms
+wan_200=$(mktemp)
+"$failoverd_bin" wan-timings 200 --haproxy-at cloud-host | grep -v '^#' >"$wan_200"
+check "haproxy -c accepts the timings failoverd wan-timings prints for a 200 ms round trip" \
+    bash -c "env ${haproxy_env[*]} \$(cat '$wan_200') haproxy -c -q -f haproxy/haproxy.cfg"
+rm -f "$wan_200"
+check "docs/failover-speed.md's table of WAN timings is failoverd wan-timings --markdown 10 50 100 200" \
+    bash -c "grep -qxF -f <('$failoverd_bin' wan-timings --markdown 10 50 100 200) docs/failover-speed.md && \
+        [ \$(grep -cxF -f <('$failoverd_bin' wan-timings --markdown 10 50 100 200) docs/failover-speed.md) = 7 ]"
+
 # Beside the token its failoverd job sends (README "Deploy" step 5), which promtool wants to exist.
 promtool_beside_a_token() {
     local directory
@@ -54,16 +75,17 @@ check "an unknown alert falls back to the ticket queue" route people-ticket aler
 check "FailedOver opens a ticket" route people-ticket alertname=FailedOver severity=ticket
 check "OnPremStillDownAfterFailover pages people" route people-page alertname=OnPremStillDownAfterFailover severity=page
 check "FailoverdCannotReachDocker pages people" route people-page alertname=FailoverdCannotReachDocker severity=page
-check "every alert has a runbook_url whose anchor is a README heading" python3 scripts/lib/runbook_links.py
+check "every alert has a runbook_url whose anchor is a heading of the runbook (docs/operate.md)" python3 scripts/lib/runbook_links.py
+check "every relative link in README.md, BENCHMARKS.md and docs/ resolves, its anchor a heading there" python3 scripts/lib/doc_links.py
 check "a misrouted expectation is caught (the checker can fail)" bash -c "! amtool config routes test --config.file=prometheus/alertmanager.yml --verify.receivers=people-ticket alertname=OnPremDown severity=page"
 
-# Every code block of the README is what someone copies: each is checked by the tool that reads
+# Every code block of the README and the docs split from it is what someone copies: each is checked by the tool that reads
 # it, built from the shipped files it belongs in (scripts/lib/readme_snippets.py).
 snippets() { python3 scripts/lib/readme_snippets.py "$@"; }
 readme=$(mktemp -d)
-check "every README code block is of a kind a check below reads (sh, the receiver, target files, text)" snippets kinds
+check "every code block of the README and docs is of a kind a check below reads (sh, the receiver, target files, text)" snippets kinds
 snippets sh "$readme/sh"
-check "every sh block in the README parses (bash -n)" bash -c "for f in '$readme'/sh/*.sh; do bash -n \"\$f\" || exit 1; done"
+check "every sh block in the README and docs parses (bash -n)" bash -c "for f in '$readme'/sh/*.sh; do bash -n \"\$f\" || exit 1; done"
 snippets alertmanager >"$readme/alertmanager.yml"
 check "Deploy step 3: alertmanager.yml with the README's receiver loads (amtool check-config)" amtool check-config "$readme/alertmanager.yml"
 check "  ... and routes OnPremDown to failoverd and people, as the README's routes test says" \

@@ -69,8 +69,8 @@ check "  ... but not started before a token exists (start condition unmet, not f
 check "the failoverd-secrets group exists (sysusers.d)" in_host getent group failoverd-secrets
 conffiles() { in_host dpkg-query -W -f '${Conffiles}' failoverd | grep -q '^ /etc/failoverd/failoverd.yml '; }
 check "/etc/failoverd/failoverd.yml is a conffile" conffiles
-check "man failoverd's page and the unit's Documentation= README are installed" \
-    in_host test -s /usr/share/man/man8/failoverd.8.gz -a -s /usr/share/doc/failoverd/README.md
+check "man failoverd's page, the unit's Documentation= README and the runbook it links to are installed" \
+    in_host test -s /usr/share/man/man8/failoverd.8.gz -a -s /usr/share/doc/failoverd/README.md -a -s /usr/share/doc/failoverd/docs/operate.md
 
 # Configured by hand: the token and TLS key readable by the failoverd-secrets group, the config.
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=failoverd \

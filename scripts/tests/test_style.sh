@@ -21,6 +21,12 @@ mapfile -t helper_files < <(git ls-files '*.sh' | grep -xE "$helpers")
 check "shellcheck -S warning finds nothing in ${#shell_files[@]} shell files" shellcheck -x -S warning "${shell_files[@]}"
 check "  ... nor, but for their callers' variables, in ${#helper_files[@]} helper libraries and fragments" \
     shellcheck -x -S warning -e SC2154,SC2034 "${helper_files[@]}"
+# --help from one source: each script with an option parser prints its header, naming every option.
+. scripts/lib/help_check.sh
+mapfile -t parsing < <(git ls-files '*.sh' | xargs grep -lE '^while \[ \$# -gt 0 \]; do$' | grep -vxE "$helpers")
+for script in "${parsing[@]}"; do
+    check "$script --help names every option its parser accepts, and none of its code" help_names_every_option "$script"
+done
 # A slip must be caught: the same checks on copies with one mistake each.
 work=$(mktemp -d /tmp/style-test.XXXXXX)
 trap 'rm -rf "$work"' EXIT
@@ -29,4 +35,6 @@ printf 'let tooLong = "%s"\n' "$(printf 'x%.0s' $(seq 200))" >"$work/Slip.swift"
 check "  ... and it fails on a line over the limit" fails swift format lint --strict --configuration .swift-format "$work/Slip.swift"
 printf '#!/usr/bin/env bash\ncd /tmp\n' >"$work/slip.sh"
 check "  ... and shellcheck fails on a cd without || exit" fails shellcheck -S warning "$work/slip.sh"
+printf '#!/usr/bin/env bash\n# usage: slip.sh [--quiet]\nwhile [ $# -gt 0 ]; do\n    case "$1" in\n        --quiet) shift ;;\n        --loud) shift ;;\n        -h|--help) sed -n 2p "$0"; exit 0 ;;\n    esac\ndone\n' >"$work/slip.sh"
+check "  ... and the --help check fails on an option --help leaves out" fails help_names_every_option "$work/slip.sh"
 finish

@@ -26,7 +26,8 @@ onprem_port=$(free_port); frontend_port=$(free_port); prometheus_port=$(free_por
 alertmanager_port=$(free_port); haproxy_metrics_port=$(free_port)
 render_user_data control_plane=true onprem_api_address="127.0.0.1:$onprem_port" frontend_port="$frontend_port" \
     prometheus_port="$prometheus_port" alertmanager_port="$alertmanager_port" \
-    haproxy_metrics_port="$haproxy_metrics_port" hold_down_seconds=5 || exit 1
+    haproxy_metrics_port="$haproxy_metrics_port" hold_down_seconds=5 \
+    probe_url="http://127.0.0.1:$onprem_port/health" wan_rtt_ms=100 || exit 1
 docker run -d --name "$onprem" --network host -e SITE=onprem -e PORT="$onprem_port" onprem-api:latest >/dev/null || exit 1
 boot_host
 
@@ -42,6 +43,14 @@ haproxy_worker_unprivileged() { # Debian's unit starts HAProxy as root; its work
     in_host bash -c 'grep -l "^Name:\s*haproxy$" /proc/[0-9]*/status | xargs grep -q "^Uid:\s*$(id -u haproxy)\s"'
 }
 check "HAProxy's worker serves as the haproxy user" haproxy_worker_unprivileged
+# On-prem is across the WAN from here: its checks, requests and failoverd's probe of it get the
+# timings `failoverd wan-timings 100` derives; the copy beside HAProxy keeps the fast ones.
+wan_timings_applied() {
+    in_host grep -qx 'ONPREM_CHECK_INTERVAL=630ms' /etc/default/haproxy && in_host grep -qx 'CLOUD_CHECK_INTERVAL=250ms' /etc/default/haproxy &&
+        in_host grep -qx 'HAPROXY_IDEMPOTENT_TIMEOUT=650ms' /etc/default/haproxy &&
+        in_host grep -q 'timeout_seconds: 0.5}' /etc/failoverd/failoverd.yml
+}
+check "the timings across a 100 ms WAN (wan_rtt_ms): HAProxy's of on-prem, failoverd's probe" wan_timings_applied
 
 query() { curl -fsS "http://127.0.0.1:$prometheus_port/api/v1/query" --data-urlencode "query=$1"; }
 has_result() { query "$1" | json_holds '.data.result | length > 0'; }

@@ -35,6 +35,7 @@ ONPREM_ADDR=$ONPREM_API_ADDRESS
 CLOUD_ADDR=127.0.0.1:$COPY_PORT
 CLOUD_PLAIN_HTTP=1
 HAPROXY_STATS_SOCKET=/run/haproxy/admin.sock
+$(failoverd wan-timings --haproxy-at cloud-host "$WAN_RTT_MS")
 ENV
     (set -a && . /etc/default/haproxy && haproxy -c -q -f /etc/haproxy/haproxy.cfg) || die "haproxy -c rejected the bundle's haproxy.cfg"
 

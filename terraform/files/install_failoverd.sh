@@ -237,7 +237,7 @@ if [ -n "$TLS_IDENTITY_URL" ]; then
     names=$(openssl x509 -in "$work/cert.pem" -noout -ext subjectAltName | tail -n +2 | tr -s " ")
     # Whole entries: a certificate for 1.2.3.45 does not name 1.2.3.4.
     tr ',' '\n' <<<"$names" | grep -qxF " IP Address:$PUBLIC_IP" || die "the TLS identity at $TLS_IDENTITY_URL is for${names}, not for this host's address" \
-        "$PUBLIC_IP (a new Elastic IP?): delete the parameter so this host makes a new one, and pin that on-prem (README: Rotating the certificate)"
+        "$PUBLIC_IP (a new Elastic IP?): delete the parameter so this host makes a new one, and pin that on-prem (docs/limitations.md: rotating the certificate)"
     install -m 0640 -o root -g failoverd-secrets "$work/key.pem" /etc/failoverd/tls/key.pem
     install -m 0644 "$work/cert.pem" /etc/failoverd/tls/cert.pem
 elif [ ! -s /etc/failoverd/tls/key.pem ]; then
@@ -272,7 +272,8 @@ alertmanager_urls=""
 for url in $ALERTMANAGER_URLS; do alertmanager_urls+="${alertmanager_urls:+, }'$url'"; done
 
 probe=""
-[ -n "$PROBE_URL" ] && probe="probe: {url: \"$PROBE_URL\"}"
+# The probe crosses the WAN: its timeout derives from the round trip (failoverd wan-timings).
+[ -n "$PROBE_URL" ] && probe="probe: {url: \"$PROBE_URL\", timeout_seconds: $(failoverd wan-timings "$WAN_RTT_MS" | sed -n 's/^FAILOVERD_PROBE_TIMEOUT_SECONDS=//p')}"
 # Readable by root and failoverd only: the environment values in it may matter to someone.
 (umask 027 && cat >"$work/failoverd.yml") <<CONFIG
 # Written by the cloud host's user data (terraform/files/install_failoverd.sh).

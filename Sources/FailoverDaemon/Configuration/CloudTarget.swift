@@ -28,6 +28,6 @@ extension CloudTarget: ConfigurationValue {
 }
 
 extension AllowedValues where Value == CloudTarget {
-    /// Every case; the README's key table lists them.
+    /// Every case; the key table lists them.
     static var anyCase: Self { Self(description: CloudTarget.allCases.map(\.rawValue).joined(separator: ", "), admits: { _ in true }) }
 }

@@ -3,7 +3,7 @@ import YAML
 
 /// One configuration key, declared once: where it lives in the file, its environment variable
 /// and flag, its type, default and allowed values. Reading the file, the environment and the
-/// flags, validation, `check-config`'s printout and the README's key table all come from here.
+/// flags, validation, `check-config`'s printout and the key table in docs/configuration.md all come from here.
 struct ConfigurationKey: Sendable {
     /// Dotted path in the file, e.g. `stop_budget.max_stops`.
     let path: String
@@ -11,11 +11,11 @@ struct ConfigurationKey: Sendable {
     let environmentName: String
     /// The command-line flag (without `--`) that overrides the environment, if any.
     let flag: String?
-    /// One line for the README and `--help`.
+    /// One line for the key table and `--help`.
     let summary: String
-    /// The type, as the README names it.
+    /// The type, as the key table names it.
     let typeName: String
-    /// What values are allowed, for the README ("0–65535", "> 0"), or empty.
+    /// What values are allowed, for the key table ("0–65535", "> 0"), or empty.
     let allowed: String
     /// How the value is shown when printed.
     let redaction: Redaction
@@ -110,7 +110,7 @@ struct ConfigurationKey: Sendable {
         self.serviceAccess = serviceAccess
     }
 
-    /// The default, as the README shows it.
+    /// The default, as the key table shows it.
     func defaultText(in defaults: FailoverdConfiguration) -> String {
         Self.shown(access.write(defaults))
     }
@@ -237,9 +237,9 @@ struct KeyAccess<Root>: Sendable {
     }
 }
 
-/// The values a key admits, with the words an error and the README use for them.
+/// The values a key admits, with the words an error and the key table use for them.
 struct AllowedValues<Value: Sendable>: Sendable {
-    /// How the README and errors describe the rule; empty when anything goes.
+    /// How the key table and errors describe the rule; empty when anything goes.
     let description: String
     /// Whether `value` is allowed.
     let admits: @Sendable (Value) -> Bool

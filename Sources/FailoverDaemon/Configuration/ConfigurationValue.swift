@@ -5,7 +5,7 @@ import YAML
 /// A type a configuration key can hold: read from a YAML node (the file) or from text (an
 /// environment variable or a flag), and written back as a node (`check-config`).
 protocol ConfigurationValue: Sendable {
-    /// How the README's key table names the type.
+    /// How the key table (docs/configuration.md) names the type.
     static var typeName: String { get }
     /// Reads the value from the file.
     init(node: YAMLNode, key: String) throws(ConfigurationError)

@@ -1,7 +1,7 @@
 import DockerEngine
 
 extension FailoverdConfiguration {
-    /// Every configuration key, in the order the README and `check-config` show them.
+    /// Every configuration key, in the order the configuration reference and `check-config` show them.
     ///
     /// Adding a key: a property with its default on `FailoverdConfiguration` (on
     /// `ServiceSettings` if each service may set it), one line here, and its use. Environment
@@ -205,13 +205,13 @@ extension FailoverdConfiguration {
             "probe.interval_seconds",
             service: \.probe.interval,
             allowed: .positive,
-            "Time between probes: the load on on-prem is one GET per interval per failoverd."
+            "Time between the starts of probes (one at a time: a slower probe delays the next): the load on on-prem is one GET per interval per failoverd, and a crash (refused connections) is seen within failures × interval."
         ),
         ConfigurationKey(
             "probe.timeout_seconds",
             service: \.probe.timeout,
             allowed: .positive,
-            "Longest one probe may take, connecting included (at most the interval); slower counts as failed."
+            "Longest one probe may take, connecting included; slower counts as failed, so a hang is seen within failures × timeout. It crosses the WAN: the default is 2 × 1.25 × RTT + 0.25 s (a retransmitted packet and the server's time) for a 50 ms round trip; `failoverd wan-timings RTT_MS` prints it for yours."
         ),
         ConfigurationKey("probe.failures", service: \.probe.failures, allowed: .atLeast(1), "Failed probes in a row that pre-warm the cloud copy."),
         ConfigurationKey(
@@ -341,7 +341,7 @@ extension FailoverdConfiguration {
         ),
     ]
 
-    /// The README's table of keys, generated so it cannot drift from the code.
+    /// The table of keys in docs/configuration.md, generated so it cannot drift from the code.
     public static func keyReference() -> String {
         let defaults = FailoverdConfiguration()
         var lines = [

@@ -32,7 +32,7 @@ extension PullPolicy: ConfigurationValue {
 }
 
 extension AllowedValues where Value == PullPolicy {
-    /// Every case; the README's key table lists them.
+    /// Every case; the key table lists them.
     static var anyCase: Self { Self(description: PullPolicy.allCases.map(\.rawValue).joined(separator: ", "), admits: { _ in true }) }
 }
 

@@ -3,7 +3,7 @@
 crash_loop_port_seconds=8
 scenario_run() {
     say "another process holds the cloud copy's port (127.0.0.1:$cloud_port) as on-prem goes down, for $crash_loop_port_seconds s"
-    python3 scripts/lib/hold_port.py "$cloud_port" &
+    $cloud_host_run python3 scripts/lib/hold_port.py "$cloud_port" &
     local holder=$!
     sleep 0.5
     kill_onprem

@@ -116,3 +116,21 @@ def test_three_replicas_started_once_each_are_one_start_and_a_restarted_one_make
     assert drill_report.replica_cycles([], {"a": once, "b": once, "c": once}) == {"cloud_starts": 1, "cloud_stops": 1}
     restarted = [(101.9, "start"), (105.0, "die"), (105.5, "start"), (120.3, "die")]
     assert drill_report.replica_cycles([], {"a": once, "b": restarted}) == {"cloud_starts": 2, "cloud_stops": 2}
+
+
+def test_cloud_server_state_changes_count_haproxys_changes_of_mind_under_load_only():
+    states = [{"time": 10.0, "server": "onprem", "status": "UP"}, {"time": 10.0, "server": "cloud", "status": "UP"},
+              {"time": 11.0, "server": "cloud", "status": "DOWN"},  # found stopped at start, before the load
+              {"time": 50.0, "server": "onprem", "status": "DOWN"},  # not a cloud server
+              {"time": 60.0, "server": "cloud", "status": "UP"}, {"time": 90.0, "server": "cloud", "status": "DOWN"},
+              {"time": 95.0, "server": "cloud2", "status": "DOWN"}]  # its first record: where it started
+    assert drill_report.cloud_server_state_changes(states, since=20.0) == 2
+    assert drill_report.cloud_server_state_changes(None, since=20.0) is None
+
+
+def test_alert_episodes_are_runs_of_firing_evaluations():
+    alerts = {"data": {"result": [{"metric": {"alertname": "OnPremDownSuspected"},
+                                   "values": [[t, "1"] for t in (101, 102, 103, 160, 161, 300)]},
+                                  {"metric": {"alertname": "OnPremDown"}, "values": [[102, "1"]]}]}}
+    assert drill_report.alert_episodes(alerts, "OnPremDownSuspected", since=100) == 3
+    assert drill_report.alert_episodes(alerts, "OnPremDownSuspected", since=150) == 2

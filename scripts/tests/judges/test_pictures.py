@@ -41,6 +41,21 @@ def test_a_memory_panel_reads_in_mib_over_the_runs_own_time(tmp_path):
     assert "no data" in drawing  # the panel whose only series has no points
 
 
+def test_the_panels_show_the_drill_not_the_build_before_it(tmp_path):
+    # A first `make lab`: the queries span the whole run, the build's 8 minutes included; the
+    # drill's data starts 480 s in, on-prem goes down at 500 s and is back at 520 s.
+    start = 1_800_000_000
+    down = start + 500
+    points = [(start + 480 + t, 40_000_000 + 1000 * t) for t in range(0, 90, 2)]
+    (tmp_path / "dashboard.json").write_text(json.dumps({"start": start, "end": start + 570, "panels": [
+        {"title": "Memory", "grid": {"x": 0, "y": 0, "w": 24, "h": 6}, "unit": "bytes", "series": [["failoverd", points]]}]}))
+    (tmp_path / "drill.json").write_text(json.dumps({"onprem_down": down, "onprem_back": down + 20}))
+    pictures.dashboard(tmp_path)
+    ticks = re.findall(r">([^<]*)</text>", (tmp_path / "dashboard.svg").read_text())
+    assert "0 s" in ticks and "60 s" in ticks  # seconds from on-prem down, to the end of the queries
+    assert not any(tick in ticks for tick in ("100 s", "300 s", "500 s"))  # not the minutes before the drill
+
+
 def test_a_copy_on_several_nodes_gets_a_lane_per_node_naming_what_each_served(tmp_path):
     down = 1_800_000_000.0
     phases = {"onprem_down": down, "container_running": down + 1.9, "onprem_back": down + 9.0}

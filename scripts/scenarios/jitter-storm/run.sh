@@ -1,0 +1,20 @@
+# shellcheck shell=bash
+# A jitter storm on the WAN: every minute, for wan_storm_seconds (600, or LAB_WAN_STORM_SECONDS),
+# its round trip jumps to 2-6 times the declared one for 5 s, then settles; on-prem stays up.
+wan_storm_seconds=${LAB_WAN_STORM_SECONDS:-600}
+scenario_run() {
+    local spikes=0 until=$((SECONDS + wan_storm_seconds))
+    say "jitter storm for $wan_storm_seconds s: every minute, 5 s of a ${wan_rtt} ms round trip at 2-6 times that; on-prem stays up"
+    t_down=$(now)
+    while [ $((SECONDS + 60)) -le "$until" ]; do
+        sleep 55
+        wan_set rtt_ms=$((wan_rtt * 4)) jitter_ms=$((wan_rtt * 2))
+        sleep 5
+        wan_set rtt_ms="$wan_rtt" jitter_ms="$wan_jitter"
+        spikes=$((spikes + 1))
+    done
+    t_up=$(now)
+    note wan_spikes "$spikes"
+    say "the storm is over ($spikes spikes)"
+    if cloud_is running; then await_cloud_stopped 120 || true; fi
+}

@@ -1,0 +1,14 @@
+# shellcheck shell=bash
+# A lossy WAN: 3 % of the packets each way are lost for wan_storm_seconds (600, or
+# LAB_WAN_STORM_SECONDS), on top of the declared loss; on-prem stays up.
+wan_storm_seconds=${LAB_WAN_STORM_SECONDS:-600}
+scenario_run() {
+    say "the WAN loses 3 % of its packets for $wan_storm_seconds s; on-prem stays up"
+    t_down=$(now)
+    wan_set loss_percent=3
+    sleep "$wan_storm_seconds"
+    wan_set loss_percent="$wan_loss"
+    t_up=$(now)
+    say "the WAN loses ${wan_loss} % again"
+    if cloud_is running; then await_cloud_stopped 120 || true; fi
+}
