@@ -34,7 +34,7 @@ def row(work, name):
         "figures": {key: f.get(key) for key in (
             "rto_seconds", "failed_requests_during_failover", "failed_requests_during_failback", "requests_served_by_cloud",
             "cloud_starts", "cloud_stops", "cloud_stopped_while_onprem_down", "cloud_uptime_seconds", "time_to_failback_seconds",
-            "webhook_replies")},
+            "webhook_replies", "probe_failing_verdicts", "cloud_server_state_changes", "cloud_server_flaps")},
         "notes": report["notes"],
         "not_met": not_met,
         "reason": verdict.get("error") or ("; ".join(not_met) if not_met else None),
@@ -60,7 +60,8 @@ def result(r):
 
 def markdown(rows, wan_rows, wan, header):
     """One line per scenario: its loopback run, and its run across the WAN when there is one."""
-    wan_heads, wan_rule = (" across the WAN: result | WAN RTO s | WAN failed: outage / failback |", " --- | --- | --- |") if wan else ("", "")
+    wan_heads, wan_rule = ((" across the WAN: result | WAN RTO s | WAN failed: outage / failback | WAN pre-warms by the probe | "
+                            "WAN HAProxy cloud-server changes (down while the copy ran) |"), " --- | --- | --- | --- | --- |") if wan else ("", "")
     lines = [header, "",
              "| scenario | result | RTO s | failed: outage / failback | served by cloud | cloud starts / stops | "
              "stopped while on-prem down | cloud uptime s | failback s |" + wan_heads + " reason |",
@@ -78,7 +79,9 @@ def markdown(rows, wan_rows, wan, header):
                 f"{cell(f.get('time_to_failback_seconds'))} |")
         if wan:
             line += (f" {result(w)} | {cell(wf.get('rto_seconds'))} | "
-                     f"{cell(wf.get('failed_requests_during_failover'))} / {cell(wf.get('failed_requests_during_failback'))} |")
+                     f"{cell(wf.get('failed_requests_during_failover'))} / {cell(wf.get('failed_requests_during_failback'))} | "
+                     f"{cell(wf.get('probe_failing_verdicts'))} | {cell(wf.get('cloud_server_state_changes'))} "
+                     f"({cell(wf.get('cloud_server_flaps'))}) |")
         lines.append(line + f" {'; '.join(reasons)} |")
     return "\n".join(lines) + "\n"
 

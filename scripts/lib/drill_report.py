@@ -255,6 +255,24 @@ def cloud_server_state_changes(states, since):
     return changes
 
 
+def cloud_server_flaps(states, cloud_events):
+    """How often HAProxy took a cloud server from up to down while the cloud copy ran: its checks
+    failed (across the WAN), not the copy. None when HAProxy's states were not recorded."""
+    if states is None:
+        return None
+    running = spans(cloud_events, ("start",), ("die",), math.inf)
+    flaps, last = 0, {}
+    for record in sorted(states, key=lambda record: record["time"]):
+        server, status = record["server"], record["status"]
+        if not server.startswith("cloud"):
+            continue
+        went_down = last.get(server, "").startswith("UP") and status.startswith("DOWN")
+        if went_down and any(start < record["time"] < end for start, end in running):
+            flaps += 1
+        last[server] = status
+    return flaps
+
+
 def probe_failing_verdicts(log_path):
     """How often failoverd's probe found on-prem failing (each a pre-warm), from its log."""
     try:
@@ -313,7 +331,8 @@ def summary_lines(report, times):
             f"  cloud copy: {f['cloud_starts']} start(s), {f['cloud_stops']} stop(s), stopped while on-prem was down: "
             f"{yes(f['cloud_stopped_while_onprem_down'])}, ran {f['cloud_uptime_seconds']} s; OnPremDown fired: {yes(f['onprem_down_fired'])}",
             f"  time to failback: {f['time_to_failback_seconds']} s; failoverd's webhook replies by code: {f['webhook_replies']}",
-            f"  HAProxy changed a cloud server's state {f['cloud_server_state_changes']} time(s) under load; pre-warms: "
+            f"  HAProxy changed a cloud server's state {f['cloud_server_state_changes']} time(s) under load "
+            f"({f.get('cloud_server_flaps')} down while the copy ran); pre-warms: "
             f"{f['probe_failing_verdicts']} by failoverd's probe, {f['prewarm_alert_episodes']} by OnPremDownSuspected",
             *(f"  {host}: replica ran {ran(node['running'])}; served {node['requests_served']} requests"
               for host, node in report.get("nodes", {}).items()),
@@ -338,6 +357,7 @@ def main(work):
     load_started = first(r["time"] for r in requests) or times["onprem_down"]
     haproxy_states = json_lines(f"{work}/haproxy_states.jsonl")
     figures_["cloud_server_state_changes"] = cloud_server_state_changes(haproxy_states, load_started)
+    figures_["cloud_server_flaps"] = cloud_server_flaps(haproxy_states, cloud_events)
     # Why the cloud copy ran without an outage: failoverd's probe, or Prometheus' pre-warm alert.
     figures_["probe_failing_verdicts"] = probe_failing_verdicts(f"{work}/failoverd.log")
     figures_["prewarm_alert_episodes"] = alert_episodes(alerts, "OnPremDownSuspected", load_started)

@@ -34,9 +34,10 @@ served = ("the cloud copy served clients", lambda run: run["figures"]["rto_secon
 one_cycle = ("the cloud copy was started once and stopped once",
              lambda run: (run["figures"]["cloud_starts"], run["figures"]["cloud_stops"]) == (1, 1))
 never_stopped_while_down = ("the cloud copy was never stopped while on-prem was down (both engines' events recorded, "
-                            "an outage among them)",
+                            "an outage and the copy's start among them)",
                             lambda run: recorded(run, "onprem_events_recorded", "cloud_events_recorded")
-                            and run["figures"]["onprem_outages"] >= 1 and not run["figures"]["cloud_stopped_while_onprem_down"])
+                            and run["figures"]["onprem_outages"] >= 1 and run["figures"]["cloud_starts"] >= 1
+                            and not run["figures"]["cloud_stopped_while_onprem_down"])
 clean_failback = ("no request failed on failback (requests sent all through it)",
                   lambda run: recorded(run, "requests_cover_failback") and run["figures"]["failed_requests_during_failback"] == 0)
 no_request_failed = ("no request failed (requests sent all through the outage and after it)",
@@ -80,12 +81,20 @@ cloud_copy_idle_or_prewarmed = (
     "the cloud copy stayed stopped, or was only pre-warmed by failoverd's probe and stopped again",
     lambda run: run["figures"]["cloud_starts"] == 0
     or (run["figures"]["cloud_starts"] == 1 and run["figures"]["probe_failing_verdicts"] >= 1 and run["phases"]["cloud_stopped"] is not None))
-haproxy_kept_its_cloud_servers = (
-    "HAProxy never changed its mind about a cloud server under load (its states recorded)",
-    lambda run: recorded(run, "haproxy_states_recorded") and run["figures"]["cloud_server_state_changes"] == 0)
+
+
+only_prewarmed = (
+    "the cloud copy ran only as a pre-warm: a start for each probe verdict or OnPremDownSuspected at most",
+    lambda run: recorded(run, "cloud_events_recorded")
+    and run["figures"]["cloud_starts"] <= (run["figures"]["probe_failing_verdicts"] or 0) + (run["figures"]["prewarm_alert_episodes"] or 0))
+haproxy_states_counted = (
+    "HAProxy's view of each cloud server recorded all through (its changes of mind counted in the report)",
+    lambda run: recorded(run, "haproxy_states_recorded") and run["figures"]["cloud_server_state_changes"] is not None)
 
 
 def quiet_wan():
-    """A WAN that only slows or drops packets while both sites are up: nothing may happen."""
-    return [completed, no_request_failed, stayed_on_onprem, onprem_down_never_fired, haproxy_kept_its_cloud_servers,
-            ("the cloud copy was never started (no pre-warm)", lambda run: run["figures"]["cloud_starts"] == 0)]
+    """A WAN that only slows or drops packets while both sites are up: no failover and no client
+    error. failoverd's probe may pre-warm the copy (a spike longer than its timeout looks like a
+    hung on-prem), and HAProxy's checks of a pre-warmed copy may fail during a spike: both are
+    counted (BENCHMARKS.md), neither moves a request."""
+    return [completed, no_request_failed, stayed_on_onprem, onprem_down_never_fired, only_prewarmed, haproxy_states_counted]

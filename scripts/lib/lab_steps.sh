@@ -29,6 +29,15 @@ await_cloud_stopped() {  # await_cloud_stopped [TIMEOUT]
     wait_for "${1:-240}" cloud_is exited || { abort "the cloud copy was not stopped within ${1:-240} s"; return 1; }
     say "cloud copy stopped"
 }
+settle_after_wan_storm() {  # a copy failoverd's probe pre-warmed during a WAN storm stops after its hold-down, unless the stop budget holds it
+    cloud_is running || return 0
+    say "waiting up to 120 s for failoverd to stop the cloud copy its probe pre-warmed"
+    if wait_for 120 cloud_is exited; then say "cloud copy stopped"; return 0; fi
+    # Pre-warm stops count against the stop budget (3 an hour): more pre-warms than that keep the
+    # copy running, idle, until the budget's window frees a stop. Noted, not a fault of the run.
+    note cloud_copy_held_running true
+    say "the cloud copy still runs, idle: failoverd's stop budget holds it (its log says until when)"
+}
 crash_onprem() {  # the operator's script: docker kill, then probe until the cloud copy serves
     say "on-prem goes down (simulate_onprem_down.sh: docker kill); waiting for the cloud copy to serve"
     t_down=$(now)

@@ -329,7 +329,7 @@ public struct DaemonMetrics: Sendable {
 
     /// When each phase of the last failover happened, so a dashboard can show the phases and
     /// their durations; 0 for a phase not reached yet.
-    func lastFailover(_ episode: FailoverEpisode?) {
+    private func lastFailover(_ episode: FailoverEpisode?) {
         let phases: [(String, Date?)] = [
             ("triggered", episode?.triggeredAt), ("confirmed", episode?.confirmedAt), ("running", episode?.runningAt),
             ("recovered", episode?.recoveredAt), ("stopped", episode?.stoppedAt),
@@ -346,8 +346,25 @@ public struct DaemonMetrics: Sendable {
         }
     }
 
+    /// The state gauges, the crash-loop gauge and the last failover's phases for a status report
+    /// and what the runtime last showed.
+    func publish(_ report: StatusReport, observations: RuntimeObservations, quickExits: Int, lastFailover: FailoverEpisode?) {
+        crashLoop(quickExits: quickExits)
+        state(
+            desiredRunning: report.desired == .running,
+            actualRunning: observations.snapshot.map { $0.actual == .running },
+            standbyReady: observations.snapshot.map { $0.actual != .missing && $0.actual != .outdated },
+            firing: report.firingTriggerAlertsTotal,
+            holdDownRemaining: report.holdDownRemainingSeconds ?? 0,
+            paused: report.paused,
+            engineUp: observations.engineUp,
+            stateSaveFailing: observations.unsavedSince != nil
+        )
+        self.lastFailover(lastFailover)
+    }
+
     /// Gauges describing the current state.
-    func state(
+    private func state(
         desiredRunning: Bool,
         actualRunning: Bool?,
         standbyReady: Bool?,

@@ -3,8 +3,9 @@ from expectations import STOP_BUDGET, clean_failback, completed, ended_stopped, 
 
 EXPECTATIONS = [
     completed, served, never_stopped_while_down,
-    (f"at most {1 + STOP_BUDGET} starts and {STOP_BUDGET} stops (the stop budget)",
-     lambda run: run["figures"]["cloud_starts"] <= 1 + STOP_BUDGET and run["figures"]["cloud_stops"] <= STOP_BUDGET),
+    (f"at most {1 + STOP_BUDGET} starts and {STOP_BUDGET} stops (the stop budget), the first start recorded",
+     lambda run: recorded(run, "cloud_events_recorded")
+     and 1 <= run["figures"]["cloud_starts"] <= 1 + STOP_BUDGET and run["figures"]["cloud_stops"] <= STOP_BUDGET),
     ("at most 10 % of requests failed while on-prem flapped",
      lambda run: recorded(run, "requests_cover_outage")
      and run["figures"]["failed_requests_during_failover"] <= 0.1 * run["figures"]["requests_during_failover"]),

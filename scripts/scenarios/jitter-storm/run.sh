@@ -16,5 +16,5 @@ scenario_run() {
     t_up=$(now)
     note wan_spikes "$spikes"
     say "the storm is over ($spikes spikes)"
-    if cloud_is running; then await_cloud_stopped 120 || true; fi
+    settle_after_wan_storm
 }

@@ -10,5 +10,5 @@ scenario_run() {
     wan_set loss_percent="$wan_loss"
     t_up=$(now)
     say "the WAN loses ${wan_loss} % again"
-    if cloud_is running; then await_cloud_stopped 120 || true; fi
+    settle_after_wan_storm
 }
