@@ -61,7 +61,7 @@ def result(r):
 def markdown(rows, wan_rows, wan, header):
     """One line per scenario: its loopback run, and its run across the WAN when there is one."""
     wan_heads, wan_rule = ((" across the WAN: result | WAN RTO s | WAN failed: outage / failback | WAN pre-warms by the probe | "
-                            "WAN HAProxy cloud-server changes (down while the copy ran) |"), " --- | --- | --- | --- | --- |") if wan else ("", "")
+                            "WAN HAProxy cloud-server changes (flaps: down and up while the copy ran) |"), " --- | --- | --- | --- | --- |") if wan else ("", "")
     lines = [header, "",
              "| scenario | result | RTO s | failed: outage / failback | served by cloud | cloud starts / stops | "
              "stopped while on-prem down | cloud uptime s | failback s |" + wan_heads + " reason |",

@@ -256,20 +256,22 @@ def cloud_server_state_changes(states, since):
 
 
 def cloud_server_flaps(states, cloud_events):
-    """How often HAProxy took a cloud server from up to down while the cloud copy ran: its checks
-    failed (across the WAN), not the copy. None when HAProxy's states were not recorded."""
+    """How often HAProxy took a cloud server down and back up while the cloud copy ran on: its
+    checks failed (across the WAN), not the copy. A down as the copy stops (it drains first, its
+    health answering 503) is not one. None when HAProxy's states were not recorded."""
     if states is None:
         return None
     running = spans(cloud_events, ("start",), ("die",), math.inf)
-    flaps, last = 0, {}
+    flaps, down_since = 0, {}
     for record in sorted(states, key=lambda record: record["time"]):
-        server, status = record["server"], record["status"]
+        server, status, at = record["server"], record["status"], record["time"]
         if not server.startswith("cloud"):
             continue
-        went_down = last.get(server, "").startswith("UP") and status.startswith("DOWN")
-        if went_down and any(start < record["time"] < end for start, end in running):
-            flaps += 1
-        last[server] = status
+        if status.startswith("DOWN"):
+            down_since.setdefault(server, at)
+        elif status.startswith("UP") and server in down_since:
+            went_down = down_since.pop(server)
+            flaps += any(start < went_down and at < end for start, end in running)
     return flaps
 
 
@@ -332,7 +334,7 @@ def summary_lines(report, times):
             f"{yes(f['cloud_stopped_while_onprem_down'])}, ran {f['cloud_uptime_seconds']} s; OnPremDown fired: {yes(f['onprem_down_fired'])}",
             f"  time to failback: {f['time_to_failback_seconds']} s; failoverd's webhook replies by code: {f['webhook_replies']}",
             f"  HAProxy changed a cloud server's state {f['cloud_server_state_changes']} time(s) under load "
-            f"({f.get('cloud_server_flaps')} down while the copy ran); pre-warms: "
+            f"({f.get('cloud_server_flaps')} flaps: down and up while the copy ran); pre-warms: "
             f"{f['probe_failing_verdicts']} by failoverd's probe, {f['prewarm_alert_episodes']} by OnPremDownSuspected",
             *(f"  {host}: replica ran {ran(node['running'])}; served {node['requests_served']} requests"
               for host, node in report.get("nodes", {}).items()),
