@@ -66,7 +66,7 @@ def main(argv):
     if argv[:1] == ["--list"]:
         for name in names():
             scenario = Scenario(name)
-            print(f"{name}: {scenario.description}")
+            print(f"{name}: {scenario.description}" + (" (with --wan only)" if scenario.needs_wan else ""))
             for text, _ in scenario.expectations:
                 print(f"    - {text}")
         return 0
