@@ -213,14 +213,22 @@ trap teardown EXIT
 trap 'exit 130' INT TERM
 
 # --- components, each startable again by the scenarios
+# start_engine PID-VARIABLE DIR LOG RUN [DOCKERD-ARG...]: a dockerd of the lab's own (socket, data
+# and exec roots under DIR, no network of its own), started through the command prefix RUN
+# ($cloud_host_run, or empty), its log appended to LOG; waits until it answers.
+start_engine() {
+    local pid_variable=$1 dir=$2 log=$3 run=$4; shift 4
+    $run dockerd "$@" --bridge=none --iptables=false --ip6tables=false --data-root "$dir/data" --exec-root "$dir/exec" \
+        --pidfile "$dir/dockerd.pid" -H "unix://$dir/docker.sock" >>"$log" 2>&1 &
+    printf -v "$pid_variable" '%s' "$!"
+    wait_for 30 docker -H "unix://$dir/docker.sock" info
+}
 start_cloud_engine() {
     # Docker refuses live-restore in swarm mode.
     local live_restore=(--live-restore)
     [ "$target" = swarm ] && live_restore=()
-    $cloud_host_run dockerd "${live_restore[@]}" --bridge=none --iptables=false --ip6tables=false --data-root "$cloud_host/data" --exec-root "$cloud_host/exec" \
-        --pidfile "$cloud_host/dockerd.pid" -H "unix://$cloud_host/docker.sock" >>"$work/cloud-dockerd.log" 2>&1 &
-    cloud_engine_pid=$!
-    wait_for 30 cloud_docker info || { say "the cloud host's dockerd did not start"; tail "$work/cloud-dockerd.log"; exit 1; }
+    start_engine cloud_engine_pid "$cloud_host" "$work/cloud-dockerd.log" "$cloud_host_run" "${live_restore[@]}" ||
+        { say "the cloud host's dockerd did not start"; tail "$work/cloud-dockerd.log"; exit 1; }
 }
 stop_cloud_engine() { stop_pid "$cloud_engine_pid"; cloud_engine_pid=""; }
 start_failoverd() {
@@ -366,10 +374,8 @@ fi
 if [ -n "$wan" ]; then
     say "starting on-prem's own dockerd in its namespace ($onprem_host/docker.sock) and loading the image into it"
     mkdir -p "$onprem_host"
-    dockerd --bridge=none --iptables=false --ip6tables=false --data-root "$onprem_host/data" --exec-root "$onprem_host/exec" \
-        --pidfile "$onprem_host/dockerd.pid" -H "unix://$onprem_host/docker.sock" >>"$work/onprem-dockerd.log" 2>&1 &
-    onprem_engine_pid=$!
-    wait_for 30 docker -H "unix://$onprem_host/docker.sock" info || { say "on-prem's dockerd did not start"; tail "$work/onprem-dockerd.log"; exit 1; }
+    start_engine onprem_engine_pid "$onprem_host" "$work/onprem-dockerd.log" "" ||
+        { say "on-prem's dockerd did not start"; tail "$work/onprem-dockerd.log"; exit 1; }
     docker save "$image" | docker -H "unix://$onprem_host/docker.sock" load >/dev/null
     # From here on `docker` (this script's, the scenarios', the simulate scripts') is on-prem's.
     export DOCKER_HOST=unix://$onprem_host/docker.sock
