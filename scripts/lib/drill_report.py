@@ -239,16 +239,19 @@ def evidence(requests, times, rate, alerts, inspect, recorded):
     }
 
 
+def cloud_server_records(states):
+    """HAProxy's recorded states of the cloud servers (cloud, cloud2, ...), in time order."""
+    return sorted((record for record in states if record["server"].startswith("cloud")), key=lambda record: record["time"])
+
+
 def cloud_server_state_changes(states, since):
-    """How often HAProxy changed its mind about a cloud server (cloud, cloud2, ...) from `since`
-    on: each recorded state after the first one is a change. None when nothing was recorded."""
+    """How often HAProxy changed its mind about a cloud server from `since` on: each recorded
+    state after the first one is a change. None when nothing was recorded."""
     if states is None:
         return None
     changes, last = 0, {}
-    for record in sorted(states, key=lambda record: record["time"]):
+    for record in cloud_server_records(states):
         server = record["server"]
-        if not server.startswith("cloud"):
-            continue
         if record["time"] >= since and server in last and last[server] != record["status"]:
             changes += 1
         last[server] = record["status"]
@@ -263,10 +266,8 @@ def cloud_server_flaps(states, cloud_events):
         return None
     running = spans(cloud_events, ("start",), ("die",), math.inf)
     flaps, down_since = 0, {}
-    for record in sorted(states, key=lambda record: record["time"]):
+    for record in cloud_server_records(states):
         server, status, at = record["server"], record["status"], record["time"]
-        if not server.startswith("cloud"):
-            continue
         if status.startswith("DOWN"):
             down_since.setdefault(server, at)
         elif status.startswith("UP") and server in down_since:

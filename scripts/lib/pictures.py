@@ -143,14 +143,11 @@ UNITS = {  # Grafana's unit → the unit a panel's title names and the factor it
 }
 
 
-def drill_window(work, data):
+def drill_window(drill, data):
     """(origin, start, end) of the panels' time axis: from 20 s before on-prem went down to the end
     of the queries, in seconds from the outage; the whole range when no outage was recorded. The
     queries span the whole lab run, which on a first `make lab` begins with minutes of building."""
-    try:
-        down = json.load(open(f"{work}/drill.json")).get("onprem_down")
-    except FileNotFoundError:
-        down = None
+    down = drill.get("onprem_down")
     if down is None:
         return data["start"], 0, data["end"] - data["start"]
     return down, max(data["start"], down - 20) - down, data["end"] - down
@@ -161,11 +158,13 @@ def dashboard(work):
     (on-prem down at 0 s, back marked), its values in the panel's unit (named in its title, so tick
     labels stay short)."""
     data = json.load(open(f"{work}/dashboard.json"))
-    origin, start, end = drill_window(work, data)
     try:
-        back = json.load(open(f"{work}/drill.json")).get("onprem_back")
+        drill = json.load(open(f"{work}/drill.json"))
     except FileNotFoundError:
-        back = None
+        drill = {}
+    origin, start, end = drill_window(drill, data)
+    # On-prem's outage, marked where the window is the drill's.
+    outage = [at - origin for at in (drill.get("onprem_down"), drill.get("onprem_back")) if at is not None and start < 0]
     panels = data["panels"]
     rows = max(p["grid"]["y"] + p["grid"]["h"] for p in panels)
     fig = plt.figure(figsize=(16, rows * 0.7))
@@ -179,9 +178,8 @@ def dashboard(work):
             if points:
                 ax.plot([t - origin for t, _ in points], [v * factor for _, v in points], linewidth=1.2,
                         label=name[:48])
-        for moment in (origin, back) if start < 0 else ():
-            if moment is not None:
-                ax.axvline(moment - origin, color="#718096", linewidth=0.8, linestyle="--")
+        for moment in outage:
+            ax.axvline(moment, color="#718096", linewidth=0.8, linestyle="--")
         values = [v for _, points in panel["series"] for _, v in points]
         if values and min(values) >= 0:
             ax.set_ylim(bottom=0)  # a constant series is drawn as a level, not as noise around it
