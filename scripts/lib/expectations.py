@@ -78,9 +78,11 @@ def full_outage(*extra, failures=60, rto=10):
 
 
 cloud_copy_idle_or_prewarmed = (
-    "the cloud copy stayed stopped, or was only pre-warmed by failoverd's probe and stopped again",
-    lambda run: run["figures"]["cloud_starts"] == 0
-    or (run["figures"]["cloud_starts"] == 1 and run["figures"]["probe_failing_verdicts"] >= 1 and run["phases"]["cloud_stopped"] is not None))
+    "the cloud copy stayed stopped, or was only pre-warmed by failoverd's probe and stopped again (its events recorded)",
+    lambda run: recorded(run, "cloud_events_recorded")
+    and (run["figures"]["cloud_starts"] == 0
+         or (run["figures"]["cloud_starts"] == 1 and run["figures"]["probe_failing_verdicts"] >= 1
+             and run["phases"]["cloud_stopped"] is not None)))
 
 
 only_prewarmed = (

@@ -148,3 +148,12 @@ def test_hostile_traffic_with_no_reply_counted_fails_and_with_the_right_replies_
     assert not any(text.startswith(hostile) or text.startswith("failoverd answered hostile requests") for text in unmet(run))
     run["notes"]["hostile_replies"]["oversized"] = {}
     assert any(text.startswith(hostile) for text in unmet(run))
+
+
+def test_a_wan_partition_judged_without_the_cloud_events_fails():
+    # No start in a log nobody recorded is no evidence that the copy stayed stopped.
+    run = dict(real_run("docker-stall"), scenario="wan-partition")
+    run["figures"] = dict(run["figures"], cloud_starts=0)
+    expectation = "the cloud copy stayed stopped, or was only pre-warmed by failoverd's probe and stopped again (its events recorded)"
+    assert expectation not in unmet(run)
+    assert expectation in unmet(without(run, "cloud_events_recorded"))
