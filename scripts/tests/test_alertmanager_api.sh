@@ -185,7 +185,7 @@ check "the remaining peer's view stops it after the hold-down" wait_for 20 is_st
 check "exactly one start and one stop for the outage" test "$(($(starts) - starts_before)):$(($(stops) - stops_before))" = 1:1
 check "the gone peer is counted as failing" test "$(metric "failoverd_alertmanager_requests_total{peer=\"$(am_url a)\",result=\"failed\"}")" -ge 1
 
-# --- the README's test alert (Deploy step 6) through the shipped alertmanager.yml, whose failoverd
+# --- the test alert of the deploy steps (docs/deploy.md, step 6) through the shipped alertmanager.yml, whose failoverd
 # route sends resolves (send_resolved: true): its two amtool commands, only the URL changed.
 stop_pid "$failoverd_pid" "${am_pid[b]}"
 throwaway_ca_file "$work/unused-ca.pem"
@@ -194,15 +194,15 @@ am_port[shipped]=$(free_port)
 start_alertmanager_process "am_pid[shipped]" "$work/am-shipped.yml" "${am_port[shipped]}" "$work/am-shipped"
 check "Alertmanager starts with the shipped alertmanager.yml" wait_for 20 am_ready shipped
 check "failoverd starts against it" start_failoverd "$(am_url shipped)"
-readme_amtool() {  # readme_amtool 1|2: the README's fire (1) or resolve (2) command, at this Alertmanager
+readme_amtool() {  # readme_amtool 1|2: the deploy steps' fire (1) or resolve (2) command, at this Alertmanager
     bash -c "$(python3 scripts/lib/readme_snippets.py test-alert | sed -n "$1p" | sed "s|http://127.0.0.1:9093|$(am_url shipped)|")"
 }
 starts_before=$(starts); stops_before=$(stops)
-check "Deploy step 6: the README's amtool alert add is accepted" readme_amtool 1
+check "Deploy step 6: its amtool alert add is accepted" readme_amtool 1
 check "  ... and fails the cloud copy over" wait_for 20 is_state running
 check "  ... failoverd status says failed over, because of OnPremDown" \
     bash -c "'$failoverd_bin' status --config '$work/failoverd.yml' | grep -q '^failoverd: failed over since .*OnPremDown'"
-check "the README's resolving amtool command is accepted" readme_amtool 2
+check "the deploy steps' resolving amtool command is accepted" readme_amtool 2
 check "  ... and the copy stops after the hold-down" wait_for 20 is_state exited
 check "  ... exactly one start and one stop" test "$(($(starts) - starts_before)):$(($(stops) - stops_before))" = 1:1
 

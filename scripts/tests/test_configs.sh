@@ -17,8 +17,8 @@ check "haproxy -c rejects the file without the cloud copy's TLS files, unless pl
 check "haproxy -c rejects the file when an address variable is missing" \
     bash -c "! env ${haproxy_env[*]:0:3} HAPROXY_STATS_SOCKET=/tmp/x.sock CLOUD_ADDR= haproxy -c -f haproxy/haproxy.cfg"
 # The WAN timings: haproxy.cfg's defaults are `failoverd wan-timings 50`'s, and HAProxy takes the
-# values it prints for any round trip (README "Across a WAN").
-failoverd_bin="$(swift build --show-bin-path)/failoverd"
+# values it prints for any round trip (docs/failover-speed.md, "Across a WAN").
+failoverd_bin=$(failoverd_binary)
 shipped_defaults_are_50_ms() {  # each variable's default in haproxy.cfg (${NAME-DEFAULT}) is the 50 ms value
     local name value defaults status=0
     while IFS='=' read -r name value; do
@@ -37,7 +37,7 @@ check "docs/failover-speed.md's table of WAN timings is failoverd wan-timings --
     bash -c "grep -qxF -f <('$failoverd_bin' wan-timings --markdown 10 50 100 200) docs/failover-speed.md && \
         [ \$(grep -cxF -f <('$failoverd_bin' wan-timings --markdown 10 50 100 200) docs/failover-speed.md) = 7 ]"
 
-# Beside the token its failoverd job sends (README "Deploy" step 5), which promtool wants to exist.
+# Beside the token its failoverd job sends (docs/deploy.md, step 5), which promtool wants to exist.
 promtool_beside_a_token() {
     local directory
     directory=$(mktemp -d)
@@ -79,34 +79,35 @@ check "every alert has a runbook_url whose anchor is a heading of the runbook (d
 check "every relative link in README.md, BENCHMARKS.md and docs/ resolves, its anchor a heading there" python3 scripts/lib/doc_links.py
 check "a misrouted expectation is caught (the checker can fail)" bash -c "! amtool config routes test --config.file=prometheus/alertmanager.yml --verify.receivers=people-ticket alertname=OnPremDown severity=page"
 
-# Every code block of the README and the docs split from it is what someone copies: each is checked by the tool that reads
-# it, built from the shipped files it belongs in (scripts/lib/readme_snippets.py).
+# Every code block of the README and the docs split from it is what someone copies: each is
+# checked by the tool that reads it, built from the shipped files it belongs in
+# (scripts/lib/readme_snippets.py).
 snippets() { python3 scripts/lib/readme_snippets.py "$@"; }
 readme=$(mktemp -d)
 check "every code block of the README and docs is of a kind a check below reads (sh, the receiver, target files, text)" snippets kinds
 snippets sh "$readme/sh"
 check "every sh block in the README and docs parses (bash -n)" bash -c "for f in '$readme'/sh/*.sh; do bash -n \"\$f\" || exit 1; done"
 snippets alertmanager >"$readme/alertmanager.yml"
-check "Deploy step 3: alertmanager.yml with the README's receiver loads (amtool check-config)" amtool check-config "$readme/alertmanager.yml"
-check "  ... and routes OnPremDown to failoverd and people, as the README's routes test says" \
+check "Deploy step 3: alertmanager.yml with the deploy steps' receiver loads (amtool check-config)" amtool check-config "$readme/alertmanager.yml"
+check "  ... and routes OnPremDown to failoverd and people, as the deploy steps' routes test says" \
     amtool config routes test --config.file="$readme/alertmanager.yml" --verify.receivers=failoverd,people-page alertname=OnPremDown severity=page
 check "  ... the receiver pins the cloud host's certificate (tls_config.ca_file)" grep -q "ca_file: /etc/alertmanager/failoverd-ca.pem" "$readme/alertmanager.yml"
 check "  ... and is what terraform output alertmanager_receiver prints" snippets receiver-matches-terraform
-# shellcheck disable=SC2046 # one NAME=value word per line of the README's block
-haproxy_with_readme_env() {  # the README's TLS files where it puts them, made here
+# shellcheck disable=SC2046 # one NAME=value word per line of the deploy steps' block
+haproxy_with_readme_env() {  # the deploy steps' TLS files where they put them, made here
     cp "$tls/server.pem" "$readme/failoverd-ca.pem" && cp "$tls/client.pem" "$readme/cloud-client.pem" &&
         env -i PATH="$PATH" $(snippets haproxy-env | sed "s|/etc/haproxy/|$readme/|") haproxy -c -f haproxy/haproxy.cfg
 }
-check "Deploy step 4: haproxy -c accepts haproxy.cfg with the README's /etc/default/haproxy" haproxy_with_readme_env
+check "Deploy step 4: haproxy -c accepts haproxy.cfg with the deploy steps' /etc/default/haproxy" haproxy_with_readme_env
 mkdir -p "$readme/prometheus"
-check "Deploy step 5: the README's target files are the ones prometheus.yml reads" snippets prometheus "$readme/prometheus"
+check "Deploy step 5: the deploy steps' target files are the ones prometheus.yml reads" snippets prometheus "$readme/prometheus"
 check "  ... and promtool check config accepts prometheus.yml with them" promtool check config "$readme/prometheus/prometheus.yml"
 new_token "$readme/token"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=readme \
     -keyout "$readme/key.pem" -out "$readme/cert.pem" 2>/dev/null
 snippets failoverd-config "$readme/token" "$readme/cert.pem" "$readme/key.pem" >"$readme/failoverd.yml"
-check "Several services: the README's failoverd.yml passes failoverd check-config" \
-    bash -o pipefail -c "'$(failoverd_binary)' check-config --config '$readme/failoverd.yml' | grep -c '^- name: workers'"
+check "Several services: the configuration reference's failoverd.yml passes failoverd check-config" \
+    bash -o pipefail -c "'$failoverd_bin' check-config --config '$readme/failoverd.yml' | grep -c '^- name: workers'"
 rm -rf "$readme"
 
 # systemd unit: verified on this host's unit set; the only change to the shipped file is ExecStart
@@ -120,7 +121,7 @@ cp systemd/failoverd-registry-login.timer systemd/failoverd-docker-proxy.service
     systemd/failoverd-gateway.service "$unit_dir/"
 mkdir -p "$unit_dir/man/man8"
 swift build --product generate-manual >/dev/null 2>&1 &&
-    "$(swift build --show-bin-path)/generate-manual" "$(failoverd_binary)" --section 8 -o "$unit_dir/man/man8" >/dev/null
+    "$(swift build --show-bin-path)/generate-manual" "$failoverd_bin" --section 8 -o "$unit_dir/man/man8" >/dev/null
 check "systemd-analyze verify finds nothing wrong with systemd/failoverd.service (its man page included)" \
     bash -c "out=\$(MANPATH='$unit_dir/man' systemd-analyze verify '$unit_dir/failoverd.service' 2>&1); echo \"\$out\"; [ -z \"\$out\" ]"
 check "  ... nor with the Docker socket proxy's unit, the metadata guard's and the TLS gateway's" \

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The release package as an operator meets it, under a booted systemd (Debian bookworm, PID 1 in a
 # container, the machine's dockerd through its socket): lintian finds nothing; `apt-get install`
-# of the .deb enables the unit without starting it; configured by hand as the README says, it
+# of the .deb enables the unit without starting it; configured by hand as docs/deploy.md says, it
 # serves and fails over on a real webhook; then, while failed over, an upgrade to the next release
 # and a rollback to this one each restart failoverd on the new binary while the cloud copy keeps
 # serving, untouched, with the state and /etc/failoverd kept; remove keeps the state, purge drops it.
