@@ -13,7 +13,7 @@ public struct ProbeSettings: Sendable, Equatable {
     /// Longest one probe may take, connecting included; slower counts as failed. The probe
     /// crosses the WAN: the default is its WAN timing for a 50 ms round trip. A refused
     /// connection (a crashed on-prem) fails it at once, whatever the timeout.
-    public var timeout: Duration = WANTimings(roundTrip: .milliseconds(50)).probeTimeout
+    public var timeout: Duration = WANTimings.shipped.probeTimeout
     /// Failed probes in a row that pre-warm the cloud copy.
     public var failures = 2
 

@@ -18,6 +18,9 @@ public struct WANTimings: Equatable, Sendable {
     /// The declared round trip between the sites.
     public let roundTrip: Duration
 
+    /// The timings the kit ships (haproxy.cfg's defaults, `probe.timeout_seconds`): a 50 ms WAN's.
+    public static let shipped = WANTimings(roundTrip: .milliseconds(50))
+
     /// What HAProxy's checks and requests of a server inside its own site keep.
     static let localCheckBudget: Duration = .milliseconds(250)
     static let localIdempotentTimeout: Duration = .milliseconds(400)
