@@ -104,8 +104,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "RuntimeSpec",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "DockerEngine",
             dependencies: [
+                "RuntimeSpec",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -123,7 +128,7 @@ let package = Package(
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 "CMalloc",
                 "FailoverCore",
-                "DockerEngine",
+                "RuntimeSpec",
                 "ProcessTelemetry",
                 "ServiceSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -138,9 +143,23 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "DockerRuntime",
+            dependencies: [
+                "DockerEngine",
+                "FailoverCore",
+                "FailoverDaemon",
+                "RuntimeSpec",
+                "ServiceSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "failoverd",
             dependencies: [
+                "DockerRuntime",
                 "FailoverDaemon",
                 "ProcessTelemetry",
                 "ServiceSupport",
@@ -233,7 +252,7 @@ let package = Package(
                 "FailoverDaemon",
                 "TestFixtures",
                 "FailoverCore",
-                "DockerEngine",
+                "RuntimeSpec",
                 "ServiceSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -245,13 +264,20 @@ let package = Package(
         ),
         .testTarget(
             name: "DockerEngineTests",
-            dependencies: ["DockerEngine", "ServiceSupport"],
+            dependencies: ["DockerEngine", "RuntimeSpec", "ServiceSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DockerRuntimeTests",
+            dependencies: ["DockerEngine", "DockerRuntime", "FailoverCore", "FailoverDaemon", "RuntimeSpec"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "DockerIntegrationTests",
             dependencies: [
                 "DockerEngine",
+                "DockerRuntime",
+                "RuntimeSpec",
                 "ServiceSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import RuntimeSpec
 
 /// The spec as the Engine API takes it: `POST /containers/create`'s body, and the parts of a
 /// Swarm task template. `environment` is the spec's with its environment file read in (the
@@ -116,5 +117,39 @@ extension ContainerSpec {
         // One entry per name: a process reading a doubled name would get the first one.
         let ownNames = Set(environment.map { $0.split(separator: "=", maxSplits: 1).first.map(String.init) ?? $0 })
         return lines.filter { !ownNames.contains($0.split(separator: "=", maxSplits: 1).first.map(String.init) ?? $0) } + environment
+    }
+}
+
+extension HealthCheck {
+    /// The Engine API's `Healthcheck` object (durations in nanoseconds).
+    var engineObject: JSONValue {
+        [
+            "Test": .array(test.map(JSONValue.string)),
+            "Interval": .integer(interval.nanoseconds),
+            "Timeout": .integer(timeout.nanoseconds),
+            "Retries": .integer(Int64(retries)),
+            "StartPeriod": .integer(startPeriod.nanoseconds),
+        ]
+    }
+}
+
+extension VolumeMount {
+    /// The Engine API's `Mount` object. A bind's host path must exist: dockerd refuses it
+    /// otherwise, instead of making an empty root-owned directory as `-v` does.
+    var engineObject: JSONValue {
+        ["Type": .string(kind.rawValue), "Source": .string(source), "Target": .string(target), "ReadOnly": .bool(readOnly)]
+    }
+}
+
+extension PortPublication {
+    /// The Engine API's port key, e.g. `8080/tcp`.
+    var containerPortKey: String { "\(containerPort)/\(transport)" }
+}
+
+extension Duration {
+    /// Whole nanoseconds, as the Engine API counts durations.
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 }

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import FoundationEssentials
 import NIOCore
 import NIOHTTP1
+import RuntimeSpec
 
 /// What failoverd needs to know of a local image.
 public struct ImageInspection: Sendable, Equatable, Decodable {
@@ -162,5 +163,18 @@ extension DockerClient {
         case 404: return nil
         default: throw response.error(call: call, container: id)
         }
+    }
+}
+
+extension RegistryCredentials {
+    /// The header's value for `registry`: URL-safe base64 of its JSON, as dockerd decodes it.
+    func header(for registry: String?) -> String {
+        struct AuthConfig: Encodable {
+            let username: String
+            let password: String
+            let serveraddress: String
+        }
+        let json = (try? JSONEncoder().encode(AuthConfig(username: username, password: password, serveraddress: registry ?? "docker.io"))) ?? Data()
+        return json.base64EncodedString().replacing("+", with: "-").replacing("/", with: "_")
     }
 }

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import NIOHTTP1
+import RuntimeSpec
 
 extension DockerClient {
     // MARK: Swarm services

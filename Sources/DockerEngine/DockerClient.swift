@@ -3,6 +3,7 @@ import FoundationEssentials
 import Logging
 import NIOCore
 import NIOHTTP1
+import RuntimeSpec
 
 /// A Docker Engine API client over the unix socket; no docker CLI, no shell.
 ///

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import RuntimeSpec
 
 /// The parts of `GET /services/{id}` failoverd acts on, and the spec as dockerd returned it.
 public struct ServiceInspection: Sendable, Equatable {

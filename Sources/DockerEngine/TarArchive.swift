@@ -1,3 +1,5 @@
+import RuntimeSpec
+
 /// The little of the tar format the Engine API's archive calls need: writing a few small files
 /// and directories (secrets into a container) and reading one small file back (`/etc/passwd`).
 /// POSIX ustar, names up to 100 bytes.

@@ -1,5 +1,4 @@
 import AsyncHTTPClient
-import DockerEngine
 import FailoverCore
 import Hummingbird
 import HummingbirdCore
@@ -7,6 +6,7 @@ import HummingbirdTLS
 import Logging
 import NIOCore
 import Prometheus
+import RuntimeSpec
 import ServiceLifecycle
 
 /// What a failoverd process is built from; tests supply their own runtime and registry.
@@ -263,7 +263,7 @@ private struct ServiceDecider {
         var loops: [any Service] = [
             ReconcileService(controller: controller, interval: configuration.reconcileInterval, maximumBackoff: configuration.maximumBackoff)
         ]
-        if configuration.followDockerEvents {
+        if configuration.followRuntimeEvents {
             loops.append(RuntimeWatchService(controller: controller, runtime: runtime, maximumBackoff: configuration.maximumBackoff, logger: logger))
         }
         if let probe { loops.append(probe) }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import AsyncHTTPClient
+import DockerRuntime
 import FailoverDaemon
 import FoundationEssentials
 import Glibc

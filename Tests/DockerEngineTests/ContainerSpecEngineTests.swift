@@ -1,4 +1,5 @@
 import Foundation
+import RuntimeSpec
 import Testing
 
 @testable import DockerEngine

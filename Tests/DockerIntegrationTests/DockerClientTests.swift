@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import DockerEngine
+import RuntimeSpec
 import Synchronization
 import Testing
 

@@ -1,8 +1,10 @@
 import AsyncHTTPClient
 import DockerEngine
+import DockerRuntime
 import FailoverCore
 import FailoverDaemon
 import Logging
+import RuntimeSpec
 import Synchronization
 import Testing
 

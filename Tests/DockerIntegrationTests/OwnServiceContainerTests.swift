@@ -1,9 +1,11 @@
 import AsyncHTTPClient
 import DockerEngine
+import DockerRuntime
 import FailoverCore
 import FailoverDaemon
 import Foundation
 import Logging
+import RuntimeSpec
 import ServiceSupport
 import Testing
 

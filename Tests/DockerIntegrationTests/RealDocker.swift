@@ -3,6 +3,7 @@ import DockerEngine
 import FoundationEssentials
 import NIOCore
 import NIOHTTP1
+import RuntimeSpec
 import Testing
 
 #if canImport(Glibc)

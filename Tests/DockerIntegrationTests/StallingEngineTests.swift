@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import DockerEngine
 import Foundation
+import RuntimeSpec
 import TestFixtures
 import Testing
 

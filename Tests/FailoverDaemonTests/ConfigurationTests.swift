@@ -1,8 +1,8 @@
-import DockerEngine
 import FailoverCore
 import FailoverDaemon
 import FoundationEssentials
 import NIOHTTP1
+import RuntimeSpec
 import ServiceSupport
 import Testing
 

@@ -1,6 +1,6 @@
-import DockerEngine
 import FailoverDaemon
 import Foundation
+import RuntimeSpec
 import ServiceSupport
 import Testing
 

@@ -1,4 +1,3 @@
-import DockerEngine
 import FailoverCore
 import FailoverDaemon
 import FoundationEssentials
@@ -6,6 +5,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import Prometheus
+import RuntimeSpec
 import TestFixtures
 import Testing
 

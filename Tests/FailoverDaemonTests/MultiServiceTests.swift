@@ -1,9 +1,9 @@
-import DockerEngine
 import FailoverCore
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import RuntimeSpec
 import ServiceSupport
 import Synchronization
 import Testing

@@ -13,13 +13,13 @@ struct StatusPublisherTests {
     private func report(paused: Bool) throws -> StatusReport {
         var engine = FailoverEngine(policy: FailoverPolicy(triggers: [try AlertSelector(parsing: #"alertname="OnPremDown""#)]))
         engine.setPaused(paused)
-        return StatusReport(engine: engine, observations: RuntimeObservations(), crashLoop: nil, engineName: "docker", now: Date())
+        return StatusReport(engine: engine, observations: RuntimeObservations(), crashLoop: nil, runtimeName: "docker", now: Date())
     }
 
     private func observations(image digest: String) -> RuntimeObservations {
         var snapshot = RuntimeSnapshot(id: "c1", actual: .stopped, status: "exited")
         snapshot.image = RuntimeImage(reference: "registry.example/app:1", digest: digest)
-        return RuntimeObservations(snapshot: snapshot, engineUp: true)
+        return RuntimeObservations(snapshot: snapshot, runtimeUp: true)
     }
 
     @Test func anObserverGetsTheLineAtOnceAndThenOnlyWhenItChanges() throws {

@@ -1,10 +1,10 @@
-import DockerEngine
 import FailoverCore
 import FailoverDaemon
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import RuntimeSpec
 import Testing
 
 @Suite("failoverd HTTP contract")

@@ -2,10 +2,10 @@
 ///
 /// Docker containers implement it today; a Swarm service, a Kubernetes Deployment or an ECS
 /// service would implement the same four calls. Every call speaks `RuntimeFailure`, so the
-/// controller decides on failures without knowing which engine produced them.
+/// controller decides on failures without knowing which runtime produced them.
 public protocol CloudRuntime: Sendable {
-    /// The engine's name as operators know it ("Docker"); used in replies and status lines.
-    var engineName: String { get }
+    /// The runtime's name as operators know it ("Docker"); used in replies and status lines.
+    var runtimeName: String { get }
     /// Looks at the target without changing anything.
     func observe() async throws(RuntimeFailure) -> RuntimeSnapshot
     /// Makes sure the target exists, made from the current spec, but does not run, so a
@@ -15,11 +15,11 @@ public protocol CloudRuntime: Sendable {
     /// missing, or at every daemon start for a tag that may move). Never called on the failover
     /// path: a failover must not wait on a registry. Returns a one-line account for the log.
     func fetchImage() async throws(RuntimeFailure) -> String
-    /// Starts it and waits until it runs (and is healthy, where the engine knows health).
+    /// Starts it and waits until it runs (and is healthy, where the runtime knows health).
     func start() async throws(RuntimeFailure) -> RuntimeSnapshot
     /// Stops it gracefully.
     func stop() async throws(RuntimeFailure) -> RuntimeSnapshot
-    /// Follows the engine's change feed for the target: calls `onSubscribed` once the feed is
+    /// Follows the runtime's change feed for the target: calls `onSubscribed` once the feed is
     /// live, then `onChange` whenever the target may have changed (it died, started, vanished),
     /// until the feed ends (returns) or fails (throws). Cancelling the task ends it.
     func watch(
@@ -30,13 +30,13 @@ public protocol CloudRuntime: Sendable {
 
 /// What the runtime reports about the cloud copy after one look.
 public struct RuntimeSnapshot: Sendable, Equatable {
-    /// The engine's id for the target, nil when it does not exist.
+    /// The runtime's id for the target, nil when it does not exist.
     public var id: String?
     /// Running, stopped or missing, as the decision engine needs it.
     public var actual: ActualState
-    /// The engine's own status word (created, running, exited, ...) or "missing".
+    /// The runtime's own status word (created, running, exited, ...) or "missing".
     public var status: String
-    /// Health, when the engine checks it.
+    /// Health, when the runtime checks it.
     public var health: String?
     /// The endpoint that answered (a swarm manager's socket), when the runtime has several.
     public var answeredBy: String?
@@ -58,11 +58,11 @@ public struct RuntimeSnapshot: Sendable, Equatable {
     public static let missing = RuntimeSnapshot(id: nil, actual: .missing, status: "missing")
 }
 
-/// The image a copy is made from: as configured, and as the engine resolved it.
+/// The image a copy is made from: as configured, and as the runtime resolved it.
 public struct RuntimeImage: Sendable, Equatable {
     /// The reference as configured (`registry/app:1.4`).
     public var reference: String
-    /// The registry digest it was pulled as (`registry/app@sha256:…`), else the engine's image id.
+    /// The registry digest it was pulled as (`registry/app@sha256:…`), else the runtime's image id.
     public var digest: String
 
     /// Creates an image.

@@ -1,28 +1,28 @@
 /// A runtime call that failed, in terms the controller decides on.
 ///
-/// The kind says what a retry can do; `detail` is the engine's own one-line account (which
-/// call, which target, what the engine answered) and `context` carries engine-specific log
-/// fields (`docker.call`, `docker.status`, ...), so operators keep the engine's vocabulary
-/// while the controller stays engine-neutral.
+/// The kind says what a retry can do; `detail` is the runtime's own one-line account (which
+/// call, which target, what the runtime answered) and `context` carries runtime-specific log
+/// fields (`docker.call`, `docker.status`, ...), so operators keep the runtime's vocabulary
+/// while the controller stays runtime-neutral.
 public struct RuntimeFailure: Error, Sendable, Equatable, CustomStringConvertible {
     /// What kind of failure this is.
     public enum Kind: String, Sendable, Equatable {
-        /// The engine cannot be reached (socket missing, connection refused): it is down.
+        /// The runtime cannot be reached (socket missing, connection refused): it is down.
         case unreachable
-        /// The engine, or the target becoming ready, did not finish in time.
+        /// The runtime, or the target becoming ready, did not finish in time.
         case timedOut = "timeout"
-        /// The engine answered and refused (an error status, a missing image, a target that
+        /// The runtime answered and refused (an error status, a missing image, a target that
         /// exited while starting).
         case refused
-        /// The engine's answer could not be understood.
+        /// The runtime's answer could not be understood.
         case badResponse
     }
 
     /// What went wrong.
     public var kind: Kind
-    /// The engine's one-line account, for logs, replies and `last_error`.
+    /// The runtime's one-line account, for logs, replies and `last_error`.
     public var detail: String
-    /// The engine's id or name for the target involved, if any.
+    /// The runtime's id or name for the target involved, if any.
     public var target: String?
     /// Engine-specific log fields, keyed by dotted names.
     public var context: [String: String]
@@ -35,9 +35,9 @@ public struct RuntimeFailure: Error, Sendable, Equatable, CustomStringConvertibl
         self.context = context
     }
 
-    /// Whether the engine itself is out of reach (as opposed to answering with an error).
-    public var engineIsDown: Bool { kind == .unreachable || kind == .timedOut }
+    /// Whether the runtime itself is out of reach (as opposed to answering with an error).
+    public var runtimeIsDown: Bool { kind == .unreachable || kind == .timedOut }
 
-    /// The engine's one-line account.
+    /// The runtime's one-line account.
     public var description: String { detail }
 }

@@ -1,4 +1,4 @@
-import DockerEngine
+import RuntimeSpec
 
 extension FailoverdConfiguration {
     /// Every configuration key, in the order the configuration reference and `check-config` show them.
@@ -140,7 +140,7 @@ extension FailoverdConfiguration {
         ConfigurationKey("docker.socket", \.dockerSocket, allowed: .nonEmpty, "Docker Engine API unix socket."),
         ConfigurationKey(
             "docker.events",
-            \.followDockerEvents,
+            \.followRuntimeEvents,
             "Follow Docker's events so a cloud copy that dies is restarted at once; off where a socket proxy denies /events."
         ),
         ConfigurationKey(

@@ -1,5 +1,5 @@
-import DockerEngine
 import FoundationEssentials
+import RuntimeSpec
 import ServiceSupport
 import YAML
 

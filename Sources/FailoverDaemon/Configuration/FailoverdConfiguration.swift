@@ -49,7 +49,7 @@ public struct FailoverdConfiguration: Sendable, Equatable {
     /// Docker Engine socket.
     public var dockerSocket = "/var/run/docker.sock"
     /// Whether to follow Docker's event stream for the cloud container.
-    public var followDockerEvents = true
+    public var followRuntimeEvents = true
     /// Alertmanager's API, asked to correct lost or late webhooks.
     public var alertmanager = AlertmanagerAPISettings()
     /// Where state.json lives (systemd: StateDirectory=).

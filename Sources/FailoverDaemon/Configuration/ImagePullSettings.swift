@@ -1,4 +1,4 @@
-import DockerEngine
+import RuntimeSpec
 import ServiceSupport
 import YAML
 

@@ -1,5 +1,5 @@
-import DockerEngine
 import FailoverCore
+import RuntimeSpec
 import ServiceSupport
 
 /// The keys one service sets for itself: what triggers it, how long it holds the cloud copy,
@@ -104,7 +104,7 @@ public struct ServiceSettings: Sendable, Equatable {
     }
 
     /// The Docker sockets of a swarm target's managers, the daemon's first, each once.
-    func swarmManagerSockets(first dockerSocket: String) -> [String] {
+    public func swarmManagerSockets(first dockerSocket: String) -> [String] {
         var sockets = [dockerSocket]
         for manager in swarmManagers {
             let path = manager.hasPrefix("unix://") ? String(manager.dropFirst("unix://".count)) : manager

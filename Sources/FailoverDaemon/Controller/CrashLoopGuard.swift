@@ -4,7 +4,7 @@ import FoundationEssentials
 /// (its port is taken, its configuration is wrong) is restarted with growing waits instead of
 /// in a tight loop, while a single crash after hours of service is restarted at once.
 ///
-/// A start ends in a quick exit when the start itself fails with the engine answering (the
+/// A start ends in a quick exit when the start itself fails with the runtime answering (the
 /// copy exited while starting) or when the copy is found not running within `settleTime` of
 /// being started. Each quick exit in a row doubles the wait before the next start, from
 /// `firstDelay` up to `maximumDelay`; a copy seen running for `settleTime` ends the streak.
@@ -45,7 +45,7 @@ struct CrashLoopGuard: Sendable {
         unjudgedStart = (now, wall)
     }
 
-    /// A start failed although the engine answered: the copy cannot come up.
+    /// A start failed although the runtime answered: the copy cannot come up.
     mutating func startFailed(at now: ContinuousClock.Instant) -> Verdict {
         unjudgedStart = nil
         return quickExit(at: now, undoing: nil)

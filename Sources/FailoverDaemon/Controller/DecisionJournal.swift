@@ -11,7 +11,7 @@ struct DecisionJournal: Sendable {
     let logger: Logger
     let metrics: DaemonMetrics
 
-    func loaded(_ loaded: StateStore.Loaded, from path: String, engineName: String) {
+    func loaded(_ loaded: StateStore.Loaded, from path: String, runtimeName: String) {
         switch loaded {
         case .fresh:
             logger.info("no saved state; starting in standby", metadata: ["state.path": .string(path)])
@@ -26,8 +26,8 @@ struct DecisionJournal: Sendable {
         case .corrupt(let aside, let reason, let paused):
             logger.error(
                 aside == nil
-                    ? "state file unreadable and cannot be moved aside; rebuilding from \(engineName) in memory"
-                    : "state file unreadable; moved aside, rebuilding from \(engineName)",
+                    ? "state file unreadable and cannot be moved aside; rebuilding from \(runtimeName) in memory"
+                    : "state file unreadable; moved aside, rebuilding from \(runtimeName)",
                 metadata: [
                     "state.path": .string(path), "state.moved_to": .string(aside ?? "not moved"), "error": .string(reason),
                     "paused": .stringConvertible(paused),
@@ -179,17 +179,17 @@ struct DecisionJournal: Sendable {
         metrics.runtimeOperation(operation, seconds: elapsed.inSeconds)
     }
 
-    func watchChanged(connected: Bool, engineName: String) {
+    func watchChanged(connected: Bool, runtimeName: String) {
         metrics.runtimeWatch(connected: connected)
         if connected {
-            logger.info("following \(engineName.lowercased()) events for the cloud copy")
+            logger.info("following \(runtimeName.lowercased()) events for the cloud copy")
         } else {
-            logger.warning("lost \(engineName.lowercased()) events; only the reconcile loop notices changes until they are back")
+            logger.warning("lost \(runtimeName.lowercased()) events; only the reconcile loop notices changes until they are back")
         }
     }
 
-    func engineReachable(_ engineName: String) {
-        logger.info("\(engineName.lowercased()) reachable")
+    func runtimeReachable(_ runtimeName: String) {
+        logger.info("\(runtimeName.lowercased()) reachable")
     }
 
     func runtimeFailed(_ failure: RuntimeFailure, during phase: ConvergencePhase) {

@@ -40,7 +40,7 @@ extension FailoverController {
             observations.lastAction = .init(at: RFC3339.format(now()), what: "\(action.rawValue) failed")
             // The engine answered and the copy did not come up: it cannot start, retrying at
             // once would fail the same way.
-            if action == .start && !error.engineIsDown {
+            if action == .start && !error.runtimeIsDown {
                 noteCrashLoop(crashLoop.startFailed(at: clock.monotonicNow()))
             }
             throw error
@@ -85,14 +85,14 @@ extension FailoverController {
     }
 
     func recordSuccess(_ observed: RuntimeSnapshot) {
-        if !observations.engineUp { journal.engineReachable(runtime.engineName) }
-        observations.engineUp = true
+        if !observations.runtimeUp { journal.runtimeReachable(runtime.runtimeName) }
+        observations.runtimeUp = true
         observations.snapshot = observed
         publish()
     }
 
     func recordFailure(_ failure: RuntimeFailure, during phase: ConvergencePhase) {
-        observations.engineUp = !failure.engineIsDown
+        observations.runtimeUp = !failure.runtimeIsDown
         observations.lastError = .init(at: RFC3339.format(now()), what: failure.description)
         journal.runtimeFailed(failure, during: phase)
         publish()

@@ -23,10 +23,10 @@ extension FailoverController {
     }
 
     /// The outcome a convergence would have, when the last observation says no action is due.
-    /// Not while the engine is unreachable: what it said last may no longer hold (a restarted
+    /// Not while the runtime is unreachable: what it said last may no longer hold (a restarted
     /// dockerd has stopped its containers).
     private func outcomeWithoutRuntimeCall() -> ConvergenceOutcome? {
-        guard observations.engineUp, let actual = observations.snapshot?.actual else { return nil }
+        guard observations.runtimeUp, let actual = observations.snapshot?.actual else { return nil }
         switch engine.plan(actual: actual, now: now()) {
         // A standby to make again is the reconcile loop's business: the copy is stopped as wanted.
         case .nothing, .prepare: return .inSync

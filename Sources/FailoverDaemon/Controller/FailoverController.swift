@@ -89,7 +89,7 @@ public actor FailoverController {
         // Anchored afresh, so no clock step is followed (and saved) before the state is loaded.
         clockSteps = ClockStepDetector(wall: clock.now(), monotonic: clock.monotonicNow())
         let loaded = store.load(now: clock.now())
-        journal.loaded(loaded, from: store.path, engineName: runtime.engineName)
+        journal.loaded(loaded, from: store.path, runtimeName: runtime.runtimeName)
         switch loaded {
         case .restored(let state):
             engine = FailoverEngine(policy: engine.policy, state: state)
@@ -130,7 +130,7 @@ public actor FailoverController {
         /// The one-line status after the webhook, for the reply.
         public var summary: String
         /// The runtime's name, for replies about its failures.
-        public var engineName: String
+        public var runtimeName: String
         /// The tracked-alert cap, for a reply that refused notices over it.
         public var trackedAlertLimit: Int
     }
@@ -150,7 +150,7 @@ public actor FailoverController {
             convergence: convergence,
             persisted: persisted,
             summary: summary(),
-            engineName: runtime.engineName,
+            runtimeName: runtime.runtimeName,
             trackedAlertLimit: engine.policy.maximumTrackedAlerts
         )
     }
@@ -198,7 +198,7 @@ public actor FailoverController {
     /// current. Resyncs once, since anything may have changed while it was down.
     public func runtimeWatchConnected() async -> ConvergenceOutcome {
         runtimeWatchLive = true
-        journal.watchChanged(connected: true, engineName: runtime.engineName)
+        journal.watchChanged(connected: true, runtimeName: runtime.runtimeName)
         return await requestConvergence().value
     }
 
@@ -208,7 +208,7 @@ public actor FailoverController {
     public func runtimeWatchLost() -> Bool {
         guard runtimeWatchLive else { return false }
         runtimeWatchLive = false
-        journal.watchChanged(connected: false, engineName: runtime.engineName)
+        journal.watchChanged(connected: false, runtimeName: runtime.runtimeName)
         return true
     }
 
@@ -236,7 +236,7 @@ public actor FailoverController {
     }
 
     private func currentReport() -> StatusReport {
-        StatusReport(engine: engine, observations: observations, crashLoop: crashLoopStatus, engineName: runtime.engineName, now: now())
+        StatusReport(engine: engine, observations: observations, crashLoop: crashLoopStatus, runtimeName: runtime.runtimeName, now: now())
     }
 
     /// The wall-clock time for a decision.
@@ -266,7 +266,7 @@ public actor FailoverController {
     }
 
     private func summary() -> String {
-        StatusReport.summary(engine: engine, observations: observations, crashLoop: crashLoopStatus, engineName: runtime.engineName, now: now())
+        StatusReport.summary(engine: engine, observations: observations, crashLoop: crashLoopStatus, runtimeName: runtime.runtimeName, now: now())
     }
 
     /// The crash-loop state as status shows it: nil unless the copy keeps exiting.

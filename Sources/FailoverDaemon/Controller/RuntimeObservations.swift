@@ -1,13 +1,13 @@
 import FailoverCore
 import FoundationEssentials
 
-/// What the controller has seen of the runtime: the latest snapshot, whether the engine
+/// What the controller has seen of the runtime: the latest snapshot, whether the runtime
 /// answers, and the last action and error, for `/status` and the status line.
 struct RuntimeObservations: Sendable {
     /// The latest snapshot, nil before the runtime answered once.
     var snapshot: RuntimeSnapshot?
-    /// Whether the last call reached the engine.
-    var engineUp = false
+    /// Whether the last call reached the runtime.
+    var runtimeUp = false
     /// The last action taken, successful or not.
     var lastAction: StatusReport.Event?
     /// The last error, from the runtime or the state store.

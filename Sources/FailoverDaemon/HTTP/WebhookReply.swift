@@ -79,9 +79,9 @@ extension WebhookReply {
             // Nothing in this webhook waits on the runtime, so there is nothing to retry.
             result = "pending: the cloud copy is converging"
         case .none:
-            throw HTTPError(.serviceUnavailable, message: "\(outcome.engineName) is still converging after \(replyDeadline); retry to confirm")
+            throw HTTPError(.serviceUnavailable, message: "\(outcome.runtimeName) is still converging after \(replyDeadline); retry to confirm")
         case .failed(let failure):
-            throw HTTPError(.serviceUnavailable, message: "\(outcome.engineName) failed: \(failure.description)")
+            throw HTTPError(.serviceUnavailable, message: "\(outcome.runtimeName) failed: \(failure.description)")
         case .backingOff(let until):
             // Not failed over yet; failoverd retries by itself, and so may Alertmanager.
             throw HTTPError(

@@ -357,7 +357,7 @@ public struct DaemonMetrics: Sendable {
             firing: report.firingTriggerAlertsTotal,
             holdDownRemaining: report.holdDownRemainingSeconds ?? 0,
             paused: report.paused,
-            engineUp: observations.engineUp,
+            runtimeUp: observations.runtimeUp,
             stateSaveFailing: observations.unsavedSince != nil
         )
         self.lastFailover(lastFailover)
@@ -371,7 +371,7 @@ public struct DaemonMetrics: Sendable {
         firing: Int,
         holdDownRemaining: Double,
         paused: Bool,
-        engineUp: Bool,
+        runtimeUp: Bool,
         stateSaveFailing: Bool
     ) {
         func gauge(_ name: String, _ help: String) -> Gauge {
@@ -398,7 +398,7 @@ public struct DaemonMetrics: Sendable {
         )
         .set(holdDownRemaining)
         gauge("failoverd_paused", "1 while automation is paused by an operator.").set(Double(paused ? 1 : 0))
-        gauge("failoverd_docker_up", "1 when the last Docker call succeeded.").set(Double(engineUp ? 1 : 0))
+        gauge("failoverd_docker_up", "1 when the last Docker call succeeded.").set(Double(runtimeUp ? 1 : 0))
         gauge("failoverd_state_save_failing", "1 while the state on disk is behind memory (the last save failed: disk full, read-only).")
             .set(Double(stateSaveFailing ? 1 : 0))
     }

@@ -27,7 +27,7 @@ final class FakeCloudRuntime: CloudRuntime, Sendable {
 
     let recorded = Mutex(Recorded())
 
-    var engineName: String { "Docker" }
+    var runtimeName: String { "Docker" }
     var starts: Int { recorded.withLock { $0.starts } }
     var failedStarts: Int { recorded.withLock { $0.failedStarts } }
     var stops: Int { recorded.withLock { $0.stops } }

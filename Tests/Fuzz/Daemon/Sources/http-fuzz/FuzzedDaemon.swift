@@ -28,7 +28,7 @@ struct FuzzedDaemon: Sendable {
         configuration.stateDirectory = stateDirectory
         configuration.service.container.image = "onprem-api:fuzz"
         configuration.maximumBodyBytes = 4096  // small enough for the fuzzer's inputs to cross it
-        configuration.followDockerEvents = false
+        configuration.followRuntimeEvents = false
         configuration.requestTimeout = requestTimeout
         let dependencies = FailoverdDependencies(
             runtime: { _, _ in InMemoryRuntime() },

@@ -6,7 +6,7 @@ import Synchronization
 final class InMemoryRuntime: CloudRuntime, Sendable {
     private let actual = Mutex(ActualState.missing)
 
-    var engineName: String { "memory" }
+    var runtimeName: String { "memory" }
 
     func observe() async throws(RuntimeFailure) -> RuntimeSnapshot { snapshot(actual.withLock { $0 }) }
 

@@ -1,5 +1,3 @@
-import FoundationEssentials
-
 /// An image reference as Docker reads it: `[registry[:port]/]path[:tag][@sha256:digest]`.
 public struct ImageReference: Sendable, Equatable, CustomStringConvertible {
     /// The registry host (and port), nil for Docker Hub's implicit one.
@@ -70,16 +68,6 @@ public struct RegistryCredentials: Sendable, Equatable {
         self.password = password
     }
 
-    /// The header's value for `registry`: URL-safe base64 of its JSON, as dockerd decodes it.
-    func header(for registry: String?) -> String {
-        struct AuthConfig: Encodable {
-            let username: String
-            let password: String
-            let serveraddress: String
-        }
-        let json = (try? JSONEncoder().encode(AuthConfig(username: username, password: password, serveraddress: registry ?? "docker.io"))) ?? Data()
-        return json.base64EncodedString().replacing("+", with: "-").replacing("/", with: "_")
-    }
 }
 
 /// When failoverd pulls the cloud copy's image. Never on the failover path.

@@ -1,7 +1,9 @@
 import AsyncHTTPClient
 import DockerEngine
 import FailoverCore
+import FailoverDaemon
 import Logging
+import RuntimeSpec
 
 /// The cloud copy as a Docker container, managed through the Engine API.
 ///
@@ -42,7 +44,7 @@ public actor DockerCloudContainer: CloudRuntime {
         self.logger = logger
     }
 
-    public nonisolated var engineName: String { "Docker" }
+    public nonisolated var runtimeName: String { "Docker" }
 
     public func observe() async throws(RuntimeFailure) -> RuntimeSnapshot {
         try await connection.run { docker throws(DockerError) in

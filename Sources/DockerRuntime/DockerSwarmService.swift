@@ -1,7 +1,9 @@
 import AsyncHTTPClient
 import DockerEngine
 import FailoverCore
+import FailoverDaemon
 import Logging
+import RuntimeSpec
 import ServiceSupport
 
 /// The cloud copy as a Docker Swarm service: failing over scales it from 0 to N replicas, and
@@ -46,7 +48,7 @@ public actor DockerSwarmService: CloudRuntime {
         self.logger = logger
     }
 
-    public nonisolated var engineName: String { "Docker Swarm" }
+    public nonisolated var runtimeName: String { "Docker Swarm" }
 
     public func observe() async throws(RuntimeFailure) -> RuntimeSnapshot {
         try await naming(

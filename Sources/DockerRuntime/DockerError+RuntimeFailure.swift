@@ -1,5 +1,6 @@
 import DockerEngine
 import FailoverCore
+import RuntimeSpec
 
 extension RuntimeFailure {
     /// The engine-neutral form of a Docker failure; Docker's own words stay in the detail and

@@ -167,23 +167,4 @@ public struct HealthCheck: Sendable, Equatable {
     var canonical: [String] {
         test + ["\(interval)", "\(timeout)", String(retries), "\(startPeriod)"]
     }
-
-    /// The Engine API's `Healthcheck` object (durations in nanoseconds).
-    var engineObject: JSONValue {
-        [
-            "Test": .array(test.map(JSONValue.string)),
-            "Interval": .integer(interval.nanoseconds),
-            "Timeout": .integer(timeout.nanoseconds),
-            "Retries": .integer(Int64(retries)),
-            "StartPeriod": .integer(startPeriod.nanoseconds),
-        ]
-    }
-}
-
-extension Duration {
-    /// Whole nanoseconds, as the Engine API counts durations.
-    var nanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
-    }
 }

@@ -3,14 +3,14 @@ import FoundationEssentials
 
 extension StatusReport {
     /// The status as the controller knows it at `now`.
-    init(engine: FailoverEngine, observations: RuntimeObservations, crashLoop: CrashLoopStatus?, engineName: String, now: Date) {
+    init(engine: FailoverEngine, observations: RuntimeObservations, crashLoop: CrashLoopStatus?, runtimeName: String, now: Date) {
         let state = engine.state
         let firing = state.firingAlerts
         self.init(
             service: nil,
             desired: engine.desired(at: now),
-            actual: observations.engineUp
-                ? (observations.snapshot?.status ?? "unknown") : "unknown (\(engineName.lowercased()) unreachable)",
+            actual: observations.runtimeUp
+                ? (observations.snapshot?.status ?? "unknown") : "unknown (\(runtimeName.lowercased()) unreachable)",
             containerID: observations.snapshot?.id,
             health: observations.snapshot?.health,
             image: observations.snapshot?.image?.digest,
@@ -31,7 +31,7 @@ extension StatusReport {
             crashLoop: crashLoop.map { CrashLoop(quickExits: $0.quickExits, nextStartAt: RFC3339.format($0.nextStartAt)) },
             stateNotSavedSince: observations.unsavedSince.map(RFC3339.format),
             stopDeferredUntil: observations.stopDeferredUntil.map(RFC3339.format),
-            summary: Self.summary(engine: engine, observations: observations, crashLoop: crashLoop, engineName: engineName, now: now)
+            summary: Self.summary(engine: engine, observations: observations, crashLoop: crashLoop, runtimeName: runtimeName, now: now)
         )
     }
 
@@ -41,7 +41,7 @@ extension StatusReport {
         engine: FailoverEngine,
         observations: RuntimeObservations,
         crashLoop: CrashLoopStatus?,
-        engineName: String,
+        runtimeName: String,
         now: Date
     ) -> String {
         var line = summaryLine(
@@ -51,7 +51,7 @@ extension StatusReport {
             desired: engine.desired(at: now),
             remaining: holdDownRemaining(engine.state, now: now),
             observations: observations,
-            engineName: engineName
+            runtimeName: runtimeName
         )
         if observations.snapshot?.pendingSpecChange == true {
             line += "; spec changed; applied at next start"
@@ -75,11 +75,11 @@ extension StatusReport {
         desired: DesiredState,
         remaining: Double?,
         observations: RuntimeObservations,
-        engineName: String
+        runtimeName: String
     ) -> String {
         var parts: [String] = []
         if state.paused { parts.append("PAUSED by operator") }
-        if !observations.engineUp { parts.append("\(engineName) unreachable") }
+        if !observations.runtimeUp { parts.append("\(runtimeName) unreachable") }
         if let since = observations.unsavedSince { parts.append("STATE NOT SAVED since \(RFC3339.format(since))") }
         if let since = state.failedOverSince, desired == .running {
             if let shown = firing.oldestConfirmed ?? firing.oldest {

@@ -1,9 +1,11 @@
 import FailoverCore
+import FailoverDaemon
 import Foundation
+import RuntimeSpec
 import Testing
 
 @testable import DockerEngine
-@testable import FailoverDaemon
+@testable import DockerRuntime
 
 @Suite("Swarm target")
 struct SwarmTargetTests {

@@ -1,7 +1,9 @@
 import AsyncHTTPClient
 import DockerEngine
 import FailoverCore
+import FailoverDaemon
 import Logging
+import RuntimeSpec
 
 /// The runtime a service's settings name: its target kind, on the daemon's Docker socket. The
 /// switch is exhaustive: a new `CloudTarget` does not build until it has a runtime here.

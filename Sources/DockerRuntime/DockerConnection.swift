@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import DockerEngine
 import FailoverCore
 import Logging
+import RuntimeSpec
 import Synchronization
 
 /// The Docker connection a Docker target uses, made lazily: dockerd may be down when failoverd

@@ -1,5 +1,6 @@
 import DockerEngine
 import FoundationEssentials
+import RuntimeSpec
 import ServiceSupport
 
 /// The files a container spec names on the cloud host, read each time the copy is made or

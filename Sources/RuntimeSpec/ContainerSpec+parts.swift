@@ -55,12 +55,6 @@ public struct VolumeMount: Sendable, Equatable {
         self.target = target
         self.readOnly = parts.count == 3 && parts[2] == "ro"
     }
-
-    /// The Engine API's `Mount` object. A bind's host path must exist: dockerd refuses it
-    /// otherwise, instead of making an empty root-owned directory as `-v` does.
-    var engineObject: JSONValue {
-        ["Type": .string(kind.rawValue), "Source": .string(source), "Target": .string(target), "ReadOnly": .bool(readOnly)]
-    }
 }
 
 /// One entry of `ports`: a host port published to a container port.
@@ -107,9 +101,6 @@ public struct PortPublication: Sendable, Equatable {
         let octets = text.split(separator: ".", omittingEmptySubsequences: false)
         return octets.count == 4 && octets.allSatisfy { octet in Int(octet).map { (0...255).contains($0) && String($0) == octet } ?? false }
     }
-
-    /// The Engine API's port key, e.g. `8080/tcp`.
-    var containerPortKey: String { "\(containerPort)/\(transport)" }
 }
 
 extension ContainerSpec {

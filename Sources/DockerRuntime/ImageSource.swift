@@ -1,5 +1,7 @@
 import DockerEngine
 import FailoverCore
+import FailoverDaemon
+import RuntimeSpec
 
 /// Where a Docker target's image comes from: the host, or a registry pulled as the pull policy
 /// says, with the credentials in a file (ECR's token, refreshed by the host, or a registry
