@@ -58,7 +58,7 @@ swarm: {replicas: $nodes, managers: [$managers]}
 container: {name: bench-api, image: onprem-api:latest, network_mode: host, env: [SITE=cloud, PORT=18080, SHUTDOWN_DRAIN_SECONDS=0]}
 ready_timeout_seconds: 60
 YAML
-    start_failoverd_serving "$failoverd_bin" "$work/failoverd.yml" "$work/failoverd-$nodes.log" "$failoverd_port"
+    start_failoverd_serving failoverd_pid "$failoverd_bin" "$work/failoverd.yml" "$work/failoverd-$nodes.log" "$failoverd_port"
     wait_for 30 status_holds '.actual | startswith("0/0")'
     for round in $(seq 1 "$rounds"); do
         echo "$nodes node(s), round $round: webhook -> $nodes replica(s) running: $(failover "bench-$nodes-$round") s"

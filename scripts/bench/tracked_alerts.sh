@@ -33,7 +33,7 @@ state_directory: $work/state
 container: {name: $container, image: onprem-api:latest, env: [SITE=cloud, PORT=$cloud_port]}
 YAML
 
-start_failoverd() { start_failoverd_serving "$failoverd_bin" "$work/failoverd.yml" "$work/failoverd.log" "$port" 60; }
+start_failoverd() { start_failoverd_serving failoverd_pid "$failoverd_bin" "$work/failoverd.yml" "$work/failoverd.log" "$port" 60; }
 post() {  # post FILE: prints the reply's HTTP code
     curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
         --data-binary "@$1" "http://127.0.0.1:$port/failover"

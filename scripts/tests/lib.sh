@@ -84,13 +84,13 @@ rfc3339_now() { date -u +%Y-%m-%dT%H:%M:%S.%3NZ; }
 # median N...: the middle value (the upper one of an even count).
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-# start_failoverd_serving BINARY CONFIG LOG PORT [SECONDS]: starts `failoverd serve`, appending to
-# LOG, and waits until it answers /health on 127.0.0.1:PORT (20 s by default). Its PID is in
-# $failoverd_pid, for stop_pid.
+# start_failoverd_serving PID-VARIABLE BINARY CONFIG LOG PORT [SECONDS]: starts `failoverd serve`,
+# appending to LOG, its PID put in the variable named (for stop_pid), and waits until it answers
+# /health on 127.0.0.1:PORT (20 s by default).
 start_failoverd_serving() {
-    "$1" serve --config "$2" >>"$3" 2>&1 &
-    failoverd_pid=$!
-    wait_for "${5:-20}" curl -fsS "http://127.0.0.1:$4/health"
+    "$2" serve --config "$3" >>"$4" 2>&1 &
+    printf -v "$1" '%s' "$!"
+    wait_for "${6:-20}" curl -fsS "http://127.0.0.1:$5/health"
 }
 
 # start_alertmanager_process PID-VARIABLE CONFIG PORT PREFIX [ARG...]: prometheus-alertmanager on
@@ -202,22 +202,25 @@ unmount_under() {
     awk -v root="$1/" 'index($2, root) == 1 {print $2}' /proc/mounts | xargs -r umount 2>/dev/null || true
 }
 
-# start_private_dockerd / stop_private_dockerd: a dockerd of the test's own under $work (socket
-# $docker_sock), so what a test does to its engine (stop it, join it to a swarm) touches no other
-# test. Its PID is in $dockerd_pid. Arguments go to dockerd (e.g. --live-restore).
+# start_private_dockerd DIR [ARG...] / stop_private_dockerd: a dockerd of the test's own under
+# DIR (socket DIR/docker.sock, data, exec root and log beside it), so what a test does to its
+# engine (stop it, join it to a swarm) touches no other test. Its PID is in $dockerd_pid. ARGs go
+# to dockerd (e.g. --live-restore).
+private_dockerd_dir=""
 start_private_dockerd() {
-    dockerd --bridge=none --iptables=false --ip6tables=false --host "unix://$docker_sock" \
-        --data-root "$work/docker-data" --exec-root "$work/docker-exec" --pidfile "$work/docker.pid" "$@" \
-        >>"$work/dockerd.log" 2>&1 &
+    private_dockerd_dir=$1; shift
+    dockerd --bridge=none --iptables=false --ip6tables=false --host "unix://$private_dockerd_dir/docker.sock" \
+        --data-root "$private_dockerd_dir/docker-data" --exec-root "$private_dockerd_dir/docker-exec" \
+        --pidfile "$private_dockerd_dir/docker.pid" "$@" >>"$private_dockerd_dir/dockerd.log" 2>&1 &
     dockerd_pid=$!
-    wait_for 30 docker -H "unix://$docker_sock" info
+    wait_for 30 private_docker info
 }
 stop_private_dockerd() {
     stop_pid "$dockerd_pid"
     dockerd_pid=""
 }
 # private_docker ARGS...: the docker CLI on the test's own dockerd.
-private_docker() { docker -H "unix://$docker_sock" "$@"; }
+private_docker() { docker -H "unix://$private_dockerd_dir/docker.sock" "$@"; }
 
 # tls_identities DIR [ADDRESS]: what TLS between the sites needs, made for a test: the cloud host's
 # identity (server.pem, and gateway.pem with its key, for 127.0.0.1 and ADDRESS), the on-prem

@@ -2,8 +2,11 @@
 # Source it from a test: the cloud host's user data, rendered with local artifacts (file:// URLs
 # instead of S3 and SSM), run as root in a container whose PID 1 is a real systemd (Debian
 # bookworm, scripts/systemd_host_image.sh), with the host's Docker socket mounted ($docker_socket
-# when set: a test's private dockerd). Expects $host (container name), $cloud (the cloud copy's
-# name) and $work (a temp directory).
+# when set: a test's private dockerd). The test sets $host (container name), $cloud (the cloud
+# copy's name) and $work (a temp directory) before it sources this.
+: "${host:?set host (the name of the host container) before sourcing systemd_host.sh}" \
+    "${cloud:?set cloud (the name of the cloud copy) before sourcing systemd_host.sh}" \
+    "${work:?set work (a temp directory) before sourcing systemd_host.sh}"
 
 # prepare_host_artifacts: builds what the user data fetches into $work/artifacts and sets
 # $token, $webhook_port and $api_port. Exits the test when something cannot be built.

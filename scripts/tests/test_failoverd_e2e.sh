@@ -15,7 +15,7 @@ container="cloud-e2e-$$"
 failoverd_port=$(free_port); am_port=$(free_port); cloud_port=$(free_port)
 metrics_url="http://127.0.0.1:$failoverd_port/metrics"
 
-start_failoverd() { start_failoverd_serving "$failoverd_bin" "$work/failoverd.yml" "$work/failoverd.log" "$failoverd_port"; }
+start_failoverd() { start_failoverd_serving failoverd_pid "$failoverd_bin" "$work/failoverd.yml" "$work/failoverd.log" "$failoverd_port"; }
 cleanup() {
     [ -n "$failoverd_pid" ] && kill "$failoverd_pid" 2>/dev/null && wait "$failoverd_pid" 2>/dev/null
     [ -n "$am_pid" ] && kill "$am_pid" 2>/dev/null && wait "$am_pid" 2>/dev/null
@@ -43,7 +43,7 @@ post_alert() {  # post_alert firing|resolved
 # --- setup: private dockerd with the image, failoverd, Alertmanager
 new_token "$work/token"
 metrics_auth=(-H "Authorization: Bearer $(cat "$work/token")")  # failoverd's /metrics asks for the token
-check "private dockerd starts (socket $docker_sock)" start_private_dockerd
+check "private dockerd starts (socket $docker_sock)" start_private_dockerd "$work"
 check "image loads into the private dockerd without a registry" bash -o pipefail -c "docker save onprem-api:latest | docker -H 'unix://$docker_sock' load -q"
 
 cat >"$work/failoverd.yml" <<YAML
@@ -103,7 +103,7 @@ stop_private_dockerd
 webhook=$(python3 scripts/lib/webhook_body.py --status firing --fingerprint e2e-direct --group-key e2e --starts-at "$alert_started")
 check "with dockerd stopped, a webhook gets 503 (retryable)" bash -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Authorization: Bearer $(cat "$work/token")' -H 'Content-Type: application/json' -d '$webhook' http://127.0.0.1:$failoverd_port/failover)\" = 503 ]"
 check "status says Docker is unreachable" status_has 'tojson | contains("Docker unreachable")'
-check "private dockerd comes back" start_private_dockerd
+check "private dockerd comes back" start_private_dockerd "$work"
 check "once dockerd is back, failoverd reconnects to its events and brings the cloud copy up again" wait_for 30 bash -c "[ \"\$(docker -H 'unix://$docker_sock' inspect -f '{{.State.Status}}' '$container')\" = running ]"
 
 # --- resolved → stopped after the hold-down (both fingerprints must resolve)

@@ -35,7 +35,7 @@ state_directory: $state
 container: {name: cloud-state-disk-$$, image: onprem-api:latest, network_mode: host}
 YAML
 
-start_failoverd() { start_failoverd_serving "$failoverd_bin" "$work/failoverd.yml" "$work/failoverd.log" "$port"; }
+start_failoverd() { start_failoverd_serving failoverd_pid "$failoverd_bin" "$work/failoverd.yml" "$work/failoverd.log" "$port"; }
 status_has() {  # status_has JQ-FILTER: failoverd's /status makes the filter true
     failoverd_status "$port" "$work/token" | json_holds "$1"
 }

@@ -58,7 +58,7 @@ export -f private_docker web_state jobs_state actions
 
 # --- setup: a private dockerd as a single-node swarm on loopback, with the image
 new_token "$work/token"
-check "private dockerd starts (socket $docker_sock)" start_private_dockerd
+check "private dockerd starts (socket $docker_sock)" start_private_dockerd "$work"
 check "it becomes a single-node swarm on loopback" private_docker swarm init --advertise-addr 127.0.0.1 --listen-addr "127.0.0.1:$swarm_port"
 check "image loads into the private dockerd without a registry" bash -o pipefail -c "docker save onprem-api:latest | docker -H 'unix://$docker_sock' load -q"
 

@@ -122,7 +122,7 @@ YAML
 write_config first
 immediate_alertmanager_config "$failoverd_port" "$work/token" "[alertname, service]" >"$work/alertmanager.yml"
 check "failoverd check-config accepts every option" "$failoverd_bin" check-config --config "$work/failoverd.yml"
-start_failoverd() { start_failoverd_serving "$failoverd_bin" "$work/failoverd.yml" "$work/failoverd.log" "$failoverd_port"; }
+start_failoverd() { start_failoverd_serving failoverd_pid "$failoverd_bin" "$work/failoverd.yml" "$work/failoverd.log" "$failoverd_port"; }
 check "failoverd starts" start_failoverd
 pulled() { page_has "http://127.0.0.1:$failoverd_port/metrics" "^failoverd_image_pulls_total{service=\"$1\",result=\"success\"} [1-9]" -H "Authorization: Bearer $(cat "$work/token")"; }
 check "it pulls the pinned image from the registry with the credentials file" wait_for 30 pulled orders-container

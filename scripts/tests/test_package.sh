@@ -9,11 +9,11 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 source scripts/tests/lib.sh
-source scripts/tests/systemd_host.sh
 
 host=failoverd-package-host-$$
 cloud=failoverd-package-cloud-$$
 work=$(mktemp -d /tmp/failoverd-package.XXXXXX)
+source scripts/tests/systemd_host.sh  # after $host, $cloud and $work, which it reads
 probe_pid=""
 cleanup() {
     stop_pid "$probe_pid"

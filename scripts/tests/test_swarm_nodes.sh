@@ -59,7 +59,7 @@ container:
   env: [SITE=cloud, PORT=$api_port, SHUTDOWN_DRAIN_SECONDS=0]
 ready_timeout_seconds: 60
 YAML
-start_failoverd_serving "$bin/failoverd" "$work/failoverd.yml" "$work/failoverd.log" "$failoverd_port"
+start_failoverd_serving failoverd_pid "$bin/failoverd" "$work/failoverd.yml" "$work/failoverd.log" "$failoverd_port"
 immediate_alertmanager_config "$failoverd_port" "$work/token" "[alertname]" >"$work/alertmanager.yml"
 start_alertmanager_process alertmanager_pid "$work/alertmanager.yml" "$alertmanager_port" "$work/alertmanager"
 check "Alertmanager runs, sending to failoverd" wait_for 30 curl -fsS "http://127.0.0.1:$alertmanager_port/-/ready"

@@ -12,11 +12,11 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 source scripts/tests/lib.sh
-source scripts/tests/systemd_host.sh
 
 host=failoverd-aws-host-$$
 cloud=failoverd-aws-cloud-$$
 work=$(mktemp -d /tmp/failoverd-aws.XXXXXX)
+source scripts/tests/systemd_host.sh  # after $host, $cloud and $work, which it reads
 moto_pid=""; am_pid=""
 cleanup() {
     docker rm -f "$host" "$cloud" >/dev/null 2>&1

@@ -9,12 +9,12 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 source scripts/tests/lib.sh
-source scripts/tests/systemd_host.sh
 
 host=failoverd-wholesite-host-$$
 cloud=failoverd-wholesite-cloud-$$
 onprem=failoverd-wholesite-onprem-$$
 work=$(mktemp -d /tmp/failoverd-wholesite.XXXXXX)
+source scripts/tests/systemd_host.sh  # after $host, $cloud and $work, which it reads
 cleanup() {
     docker rm -f "$host" "$cloud" "$onprem" >/dev/null 2>&1
     rm -rf "$work"

@@ -9,11 +9,11 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 source scripts/tests/lib.sh
-source scripts/tests/systemd_host.sh
 
 host=failoverd-docker-host-$$
 cloud=failoverd-docker-cloud-$$
 work=$(mktemp -d /tmp/failoverd-docker.XXXXXX)
+source scripts/tests/systemd_host.sh  # after $host, $cloud and $work, which it reads
 cleanup() {
     docker rm -f "$host" >/dev/null 2>&1
     docker volume rm "$host-docker" >/dev/null 2>&1

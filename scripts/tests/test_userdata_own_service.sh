@@ -14,13 +14,13 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 source scripts/tests/lib.sh
-source scripts/tests/systemd_host.sh
 source scripts/lib/swarm_nodes.sh
 source scripts/lib/local_registry.sh
 
 host=failoverd-own-host-$$
 cloud=orders-$$
 work=$(mktemp -d /tmp/failoverd-own-host.XXXXXX)
+source scripts/tests/systemd_host.sh  # after $host, $cloud and $work, which it reads
 chmod 0755 "$work"
 moto_pid=""
 cleanup() {

@@ -9,11 +9,11 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 source scripts/tests/lib.sh
-source scripts/tests/systemd_host.sh
 
 host=failoverd-swarm-host-$$
 cloud=failoverd-swarm-cloud-$$
 work=$(mktemp -d /tmp/failoverd-swarm.XXXXXX)
+source scripts/tests/systemd_host.sh  # after $host, $cloud and $work, which it reads
 docker_socket="$work/docker.sock"; docker_sock=$docker_socket  # the host's socket: systemd_host.sh mounts it, lib.sh starts a dockerd on it
 dockerd_pid=""
 leave_swarm() {
@@ -33,7 +33,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-check "the host's dockerd (private, no live-restore) starts" start_private_dockerd
+check "the host's dockerd (private, no live-restore) starts" start_private_dockerd "$work"
 prepare_host_artifacts
 render_user_data target=swarm hold_down_seconds=5 || exit 1
 boot_host
@@ -63,7 +63,7 @@ fi
 # --- the same user data on a host whose dockerd runs with live-restore (an image's daemon.json)
 leave_swarm
 stop_private_dockerd
-check "the host's dockerd starts again, now with live-restore" start_private_dockerd --live-restore
+check "the host's dockerd starts again, now with live-restore" start_private_dockerd "$work" --live-restore
 host=$host-live-restore
 boot_host
 refuses() {

@@ -9,11 +9,11 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 source scripts/tests/lib.sh
-source scripts/tests/systemd_host.sh
 
 host=failoverd-proof-host-$$
 cloud=failoverd-proof-cloud-$$
 work=$(mktemp -d /tmp/failoverd-proof.XXXXXX)
+source scripts/tests/systemd_host.sh  # after $host, $cloud and $work, which it reads
 cleanup() {
     docker rm -f "$host" "$cloud" >/dev/null 2>&1
     rm -rf "$work"

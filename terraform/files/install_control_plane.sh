@@ -79,5 +79,5 @@ JSON
 }
 
 if [ "$CONTROL_PLANE" = true ]; then
-    install_control_plane "$work"
+    install_control_plane "$WORK"
 fi

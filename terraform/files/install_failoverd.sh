@@ -94,17 +94,17 @@ docker_api() {
     curl -fsS --unix-socket /var/run/docker.sock "$@"
 }
 
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
 
 log "failoverd package from $PACKAGE_URL"
-fetch "$PACKAGE_URL" "$work/failoverd.deb"
-verify "$PACKAGE_SHA256" "$work/failoverd.deb"
+fetch "$PACKAGE_URL" "$WORK/failoverd.deb"
+verify "$PACKAGE_SHA256" "$WORK/failoverd.deb"
 # The unit, the binary and the failoverd-secrets group come with it. On a second run over an
 # edited configuration, confold keeps the operator's file rather than stopping at dpkg's question.
-chmod 0644 "$work/failoverd.deb"
+chmod 0644 "$WORK/failoverd.deb"
 DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends -o Dpkg::Options::=--force-confdef \
-    -o Dpkg::Options::=--force-confold "$work/failoverd.deb"
+    -o Dpkg::Options::=--force-confold "$WORK/failoverd.deb"
 
 # The cloud copy must not reach the instance metadata service (the role's credentials read every
 # secret in SSM): nftables drops what Docker's bridges forward to it.
@@ -136,9 +136,9 @@ if [ "$TARGET" = swarm ]; then
 fi
 
 log "service spec from $SERVICE_SPEC_URL"
-fetch "$SERVICE_SPEC_URL" "$work/service.yml"
-verify "$SERVICE_SPEC_SHA256" "$work/service.yml"
-spec_lines() { sed -n "s/^# $1 //p" "$work/service.yml"; }  # KIND: the spec's "# KIND ..." lines
+fetch "$SERVICE_SPEC_URL" "$WORK/service.yml"
+verify "$SERVICE_SPEC_SHA256" "$WORK/service.yml"
+spec_lines() { sed -n "s/^# $1 //p" "$WORK/service.yml"; }  # KIND: the spec's "# KIND ..." lines
 
 # The data volume outlives the host: formatted only when blank, mounted at /srv/failoverd-data.
 if [ -n "$DATA_VOLUME_ID" ]; then
@@ -158,9 +158,9 @@ fi
 
 if [ -n "$IMAGE_URL" ]; then
     log "image $IMAGE from $IMAGE_URL"
-    fetch "$IMAGE_URL" "$work/image.tar"
-    verify "$IMAGE_SHA256" "$work/image.tar"
-    docker_api -X POST -H 'Content-Type: application/x-tar' --data-binary @"$work/image.tar" \
+    fetch "$IMAGE_URL" "$WORK/image.tar"
+    verify "$IMAGE_SHA256" "$WORK/image.tar"
+    docker_api -X POST -H 'Content-Type: application/x-tar' --data-binary @"$WORK/image.tar" \
         "http://docker/images/load?quiet=1" >/dev/null
     docker_api "http://docker/images/$IMAGE/json" >/dev/null || die "image $IMAGE is not in $IMAGE_URL"
 fi
@@ -182,15 +182,15 @@ fi
 install -d -m 0755 /etc/failoverd /etc/failoverd/tls
 install -d -m 0750 -g failoverd-secrets /etc/failoverd/secrets
 log "webhook token from $TOKEN_URL"
-(umask 077 && fetch "$TOKEN_URL" "$work/token")
-[ "$(tr -d '[:space:]' <"$work/token" | wc -c)" -ge 16 ] || die "the webhook token must be at least 16 characters"
-install -m 0640 -o root -g failoverd-secrets "$work/token" /etc/failoverd/webhook-token
+(umask 077 && fetch "$TOKEN_URL" "$WORK/token")
+[ "$(tr -d '[:space:]' <"$WORK/token" | wc -c)" -ge 16 ] || die "the webhook token must be at least 16 characters"
+install -m 0640 -o root -g failoverd-secrets "$WORK/token" /etc/failoverd/webhook-token
 # The service's secrets, each exactly as stored (fetch_secret keeps a trailing newline it holds).
 while read -r name url; do
     [ -n "$name" ] || continue
     log "secret $name from $url"
-    (umask 077 && fetch_secret "$url" "$work/secret") || die "cannot read the secret $name from $url"
-    install -m 0640 -o root -g failoverd-secrets "$work/secret" "/etc/failoverd/secrets/$name"
+    (umask 077 && fetch_secret "$url" "$WORK/secret") || die "cannot read the secret $name from $url"
+    install -m 0640 -o root -g failoverd-secrets "$WORK/secret" "/etc/failoverd/secrets/$name"
 done < <(spec_lines secret)
 
 # The TLS identity: a self-signed key and certificate for the Elastic IP, which every on-prem
@@ -206,40 +206,40 @@ mint_identity() {  # DIR: key.pem and cert.pem for $PUBLIC_IP
     (umask 077 && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 825 \
         -subj "/CN=failoverd" -addext "subjectAltName=$san" -keyout "$1/key.pem" -out "$1/cert.pem" 2>/dev/null)
 }
-stored_identity() {  # DEST: the stored identity (key and certificate, PEM) to DEST; fails with the CLI's error in $work/ssm.err
-    fetch "$TLS_IDENTITY_URL" "$1" 2>"$work/ssm.err"
+stored_identity() {  # DEST: the stored identity (key and certificate, PEM) to DEST; fails with the CLI's error in $WORK/ssm.err
+    fetch "$TLS_IDENTITY_URL" "$1" 2>"$WORK/ssm.err"
 }
 if [ -n "$TLS_IDENTITY_URL" ]; then
     [[ "$TLS_IDENTITY_URL" == ssm:/* ]] || die "TLS_IDENTITY_URL must be ssm:/NAME, not $TLS_IDENTITY_URL"
-    identity=$work/identity.pem
+    identity=$WORK/identity.pem
     (umask 077 && touch "$identity")
     if stored_identity "$identity"; then
         log "TLS identity from $TLS_IDENTITY_URL"
-    elif grep -q ParameterNotFound "$work/ssm.err"; then
+    elif grep -q ParameterNotFound "$WORK/ssm.err"; then
         log "no TLS identity at $TLS_IDENTITY_URL yet: this is the first host"
-        mint_identity "$work"
-        cat "$work/key.pem" "$work/cert.pem" >"$identity"
+        mint_identity "$WORK"
+        cat "$WORK/key.pem" "$WORK/cert.pem" >"$identity"
         if ! aws_cli ssm put-parameter --name "${TLS_IDENTITY_URL#ssm:}" --type SecureString --key-id "$TLS_IDENTITY_KEY" \
-            --description "failoverd TLS key and certificate for $PUBLIC_IP" --value "file://$identity" >/dev/null 2>"$work/ssm.err"; then
-            grep -q ParameterAlreadyExists "$work/ssm.err" ||
-                die "cannot store the TLS identity at $TLS_IDENTITY_URL: $(cat "$work/ssm.err")"
+            --description "failoverd TLS key and certificate for $PUBLIC_IP" --value "file://$identity" >/dev/null 2>"$WORK/ssm.err"; then
+            grep -q ParameterAlreadyExists "$WORK/ssm.err" ||
+                die "cannot store the TLS identity at $TLS_IDENTITY_URL: $(cat "$WORK/ssm.err")"
             log "another host stored its TLS identity first; using that one"
-            stored_identity "$identity" || die "cannot read the TLS identity at $TLS_IDENTITY_URL: $(cat "$work/ssm.err")"
+            stored_identity "$identity" || die "cannot read the TLS identity at $TLS_IDENTITY_URL: $(cat "$WORK/ssm.err")"
         fi
     else
-        die "cannot read the TLS identity at $TLS_IDENTITY_URL: $(cat "$work/ssm.err")"
+        die "cannot read the TLS identity at $TLS_IDENTITY_URL: $(cat "$WORK/ssm.err")"
     fi
-    (umask 077 && openssl pkey -in "$identity" -out "$work/key.pem" 2>/dev/null) ||
+    (umask 077 && openssl pkey -in "$identity" -out "$WORK/key.pem" 2>/dev/null) ||
         die "the TLS identity at $TLS_IDENTITY_URL holds no private key"
-    openssl x509 -in "$identity" -out "$work/cert.pem" 2>/dev/null || die "the TLS identity at $TLS_IDENTITY_URL holds no certificate"
-    [ "$(openssl pkey -in "$work/key.pem" -pubout)" = "$(openssl x509 -in "$work/cert.pem" -noout -pubkey)" ] ||
+    openssl x509 -in "$identity" -out "$WORK/cert.pem" 2>/dev/null || die "the TLS identity at $TLS_IDENTITY_URL holds no certificate"
+    [ "$(openssl pkey -in "$WORK/key.pem" -pubout)" = "$(openssl x509 -in "$WORK/cert.pem" -noout -pubkey)" ] ||
         die "the TLS identity at $TLS_IDENTITY_URL: the key does not belong to the certificate"
-    names=$(openssl x509 -in "$work/cert.pem" -noout -ext subjectAltName | tail -n +2 | tr -s " ")
+    names=$(openssl x509 -in "$WORK/cert.pem" -noout -ext subjectAltName | tail -n +2 | tr -s " ")
     # Whole entries: a certificate for 1.2.3.45 does not name 1.2.3.4.
     tr ',' '\n' <<<"$names" | grep -qxF " IP Address:$PUBLIC_IP" || die "the TLS identity at $TLS_IDENTITY_URL is for${names}, not for this host's address" \
         "$PUBLIC_IP (a new Elastic IP?): delete the parameter so this host makes a new one, and pin that on-prem (docs/limitations.md: rotating the certificate)"
-    install -m 0640 -o root -g failoverd-secrets "$work/key.pem" /etc/failoverd/tls/key.pem
-    install -m 0644 "$work/cert.pem" /etc/failoverd/tls/cert.pem
+    install -m 0640 -o root -g failoverd-secrets "$WORK/key.pem" /etc/failoverd/tls/key.pem
+    install -m 0644 "$WORK/cert.pem" /etc/failoverd/tls/cert.pem
 elif [ ! -s /etc/failoverd/tls/key.pem ]; then
     mint_identity /etc/failoverd/tls
 fi
@@ -250,11 +250,11 @@ chmod 0644 /etc/failoverd/tls/cert.pem
 # The cloud copy's TLS gateway: the host's identity (the certificate on-prem pins), and only
 # clients with a certificate the on-prem clients' CA signed, in front of the copy on loopback.
 log "on-prem clients' CA from $CLIENT_CA_URL"
-fetch "$CLIENT_CA_URL" "$work/client-ca.pem"
-openssl x509 -in "$work/client-ca.pem" -noout 2>/dev/null || die "$CLIENT_CA_URL holds no PEM certificate (the on-prem clients' CA)"
-install -m 0644 "$work/client-ca.pem" /etc/failoverd/tls/client-ca.pem
-(umask 077 && cat /etc/failoverd/tls/key.pem /etc/failoverd/tls/cert.pem >"$work/gateway.pem")
-install -m 0640 -o root -g failoverd-secrets "$work/gateway.pem" /etc/failoverd/tls/gateway.pem
+fetch "$CLIENT_CA_URL" "$WORK/client-ca.pem"
+openssl x509 -in "$WORK/client-ca.pem" -noout 2>/dev/null || die "$CLIENT_CA_URL holds no PEM certificate (the on-prem clients' CA)"
+install -m 0644 "$WORK/client-ca.pem" /etc/failoverd/tls/client-ca.pem
+(umask 077 && cat /etc/failoverd/tls/key.pem /etc/failoverd/tls/cert.pem >"$WORK/gateway.pem")
+install -m 0640 -o root -g failoverd-secrets "$WORK/gateway.pem" /etc/failoverd/tls/gateway.pem
 cat >/etc/default/failoverd-gateway <<GATEWAY
 # Written by the cloud host's user data (terraform/files/install_failoverd.sh).
 GATEWAY_BIND=:$API_PORT
@@ -275,7 +275,7 @@ probe=""
 # The probe crosses the WAN: its timeout derives from the round trip (failoverd wan-timings).
 [ -n "$PROBE_URL" ] && probe="probe: {url: \"$PROBE_URL\", timeout_seconds: $(failoverd wan-timings "$WAN_RTT_MS" | sed -n 's/^FAILOVERD_PROBE_TIMEOUT_SECONDS=//p')}"
 # Readable by root and failoverd only: the environment values in it may matter to someone.
-(umask 027 && cat >"$work/failoverd.yml") <<CONFIG
+(umask 027 && cat >"$WORK/failoverd.yml") <<CONFIG
 # Written by the cloud host's user data (terraform/files/install_failoverd.sh).
 listen: {host: 0.0.0.0, port: $WEBHOOK_PORT}
 tls: {certificate: /etc/failoverd/tls/cert.pem, key: /etc/failoverd/tls/key.pem}
@@ -289,9 +289,9 @@ state_directory: /var/lib/failoverd
 # The socket proxy (failoverd-docker-proxy.service): failoverd's calls only, not dockerd's root.
 docker: {socket: /run/failoverd-docker/docker.sock}
 target: $TARGET
-$(cat "$work/service.yml")
+$(cat "$WORK/service.yml")
 CONFIG
-install -m 0640 -o root -g failoverd-secrets "$work/failoverd.yml" /etc/failoverd/failoverd.yml
+install -m 0640 -o root -g failoverd-secrets "$WORK/failoverd.yml" /etc/failoverd/failoverd.yml
 failoverd check-config --config /etc/failoverd/failoverd.yml >/dev/null ||
     die "failoverd check-config rejected /etc/failoverd/failoverd.yml"
 

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-restart_alertmanager_empty() { stop_alertmanager 0; rm -rf "$work/alertmanager-0-data"; start_alertmanager 0; }
+restart_alertmanager_empty() { stop_alertmanager 0; rm -rf "$LAB_WORK/alertmanager-0-data"; start_alertmanager 0; }
 scenario_run() {
     crash_onprem || return 0
     say "Alertmanager restarts with empty storage while failed over; on-prem stays down 20 s more"

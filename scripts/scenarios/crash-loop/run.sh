@@ -2,8 +2,8 @@
 # Another process holds the cloud copy's port, so every start of the copy exits at once.
 crash_loop_port_seconds=8
 scenario_run() {
-    say "another process holds the cloud copy's port (127.0.0.1:$cloud_port) as on-prem goes down, for $crash_loop_port_seconds s"
-    $cloud_host_run python3 scripts/lib/hold_port.py "$cloud_port" &
+    say "another process holds the cloud copy's port (127.0.0.1:$LAB_CLOUD_PORT) as on-prem goes down, for $crash_loop_port_seconds s"
+    $LAB_CLOUD_HOST_RUN python3 scripts/lib/hold_port.py "$LAB_CLOUD_PORT" &
     local holder=$!
     sleep 0.5
     kill_onprem

@@ -4,16 +4,16 @@
 wan_storm_seconds=${LAB_WAN_STORM_SECONDS:-600}
 scenario_run() {
     local spikes=0 until=$((SECONDS + wan_storm_seconds))
-    say "jitter storm for $wan_storm_seconds s: every minute, 5 s of a ${wan_rtt} ms round trip at 2-6 times that; on-prem stays up"
-    t_down=$(now)
+    say "jitter storm for $wan_storm_seconds s: every minute, 5 s of a ${LAB_WAN_RTT} ms round trip at 2-6 times that; on-prem stays up"
+    outage_began
     while [ $((SECONDS + 60)) -le "$until" ]; do
         sleep 55
-        wan_set rtt_ms=$((wan_rtt * 4)) jitter_ms=$((wan_rtt * 2))
+        wan_set rtt_ms=$((LAB_WAN_RTT * 4)) jitter_ms=$((LAB_WAN_RTT * 2))
         sleep 5
-        wan_set rtt_ms="$wan_rtt" jitter_ms="$wan_jitter"
+        wan_set rtt_ms="$LAB_WAN_RTT" jitter_ms="$LAB_WAN_JITTER"
         spikes=$((spikes + 1))
     done
-    t_up=$(now)
+    outage_ended
     note wan_spikes "$spikes"
     say "the storm is over ($spikes spikes)"
     settle_after_wan_storm

@@ -4,11 +4,11 @@
 wan_storm_seconds=${LAB_WAN_STORM_SECONDS:-600}
 scenario_run() {
     say "the WAN loses 3 % of its packets for $wan_storm_seconds s; on-prem stays up"
-    t_down=$(now)
+    outage_began
     wan_set loss_percent=3
     sleep "$wan_storm_seconds"
-    wan_set loss_percent="$wan_loss"
-    t_up=$(now)
-    say "the WAN loses ${wan_loss} % again"
+    wan_set loss_percent="$LAB_WAN_LOSS"
+    outage_ended
+    say "the WAN loses ${LAB_WAN_LOSS} % again"
     settle_after_wan_storm
 }

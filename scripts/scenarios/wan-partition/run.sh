@@ -3,11 +3,11 @@
 # HAProxy and its clients are on-prem's side and see nothing; the cloud host loses Alertmanager,
 # its API and failoverd's probe, and Prometheus loses its scrapes of the cloud host.
 scenario_run() {
-    say "the WAN is cut both ways for $down_seconds s; on-prem stays up"
-    t_down=$(now)
+    say "the WAN is cut both ways for $LAB_DOWN_SECONDS s; on-prem stays up"
+    outage_began
     wan_set partition=both
-    sleep "$down_seconds"
-    t_up=$(now)
+    sleep "$LAB_DOWN_SECONDS"
+    outage_ended
     wan_set partition=none
     say "the WAN is back"
     # A probe that lost on-prem pre-warmed the copy: it is stopped after the pre-warm hold-down.
