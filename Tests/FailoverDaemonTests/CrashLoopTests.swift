@@ -52,6 +52,25 @@ struct CrashLoopTests {
         #expect(guardian.quickExits == 0)
     }
 
+    @Test func aCopyNoLongerWantedEndsTheStreakAndOnlyAStreakChangesStatus() {
+        var guardian = CrashLoopGuard(maximumDelay: .seconds(60))
+        let origin = ContinuousClock.now
+        let wall = Date(timeIntervalSince1970: 1_000)
+        guardian.started(at: origin, wall: wall)
+        let exit = guardian.observed(.stopped, wantedRunning: true, at: origin + .milliseconds(300))
+        #expect(exit.verdict == .quickExit(wait: .seconds(1), startRecordedAt: wall) && exit.changed)
+        #expect(
+            guardian.status(at: origin + .milliseconds(300), wall: wall) == CrashLoopStatus(quickExits: 1, nextStartAt: wall.addingTimeInterval(1))
+        )
+        // Starting, not yet serving: nothing to judge.
+        #expect(guardian.observed(.notReady, wantedRunning: true, at: origin + .milliseconds(400)) == (nil, false))
+        // Failed back while it kept exiting: the streak ends, and status no longer shows it.
+        let failedBack = guardian.observed(.stopped, wantedRunning: false, at: origin + .seconds(1))
+        #expect(failedBack.verdict == nil && failedBack.changed)
+        #expect(guardian.status(at: origin + .seconds(1), wall: wall) == nil)
+        #expect(guardian.observed(.stopped, wantedRunning: false, at: origin + .seconds(2)) == (nil, false), "nothing left to end")
+    }
+
     // MARK: The controller
 
     @Test func restartsAreSpacedAndTheStatusSaysCrashLooping() async throws {

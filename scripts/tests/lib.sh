@@ -206,7 +206,7 @@ unmount_under() {
 # DIR (socket DIR/docker.sock, data, exec root and log beside it), so what a test does to its
 # engine (stop it, join it to a swarm) touches no other test. Its PID is in $dockerd_pid. ARGs go
 # to dockerd (e.g. --live-restore).
-private_dockerd_dir=""
+export private_dockerd_dir=""  # exported: a test's exported functions call private_docker in subshells
 start_private_dockerd() {
     private_dockerd_dir=$1; shift
     dockerd --bridge=none --iptables=false --ip6tables=false --host "unix://$private_dockerd_dir/docker.sock" \

@@ -33,3 +33,17 @@ public enum ConvergenceOutcome: Sendable, Equatable {
     /// the host yet, a bind's host path is missing); a webhook's retry would not help.
     case standbyNotReady(RuntimeFailure)
 }
+
+extension ConvergenceOutcome {
+    /// The outcome a convergence would end in without calling the runtime, when `plan` (made
+    /// from the last observation) needs no action; nil when one is due. A standby to make again
+    /// is the reconcile loop's business: the copy is stopped as wanted.
+    init?(withoutRuntimeCall plan: PlannedAction) {
+        switch plan {
+        case .nothing, .prepare: self = .inSync
+        case .paused: self = .paused
+        case .waitForStopBudget(let until): self = .deferred(until: until)
+        case .start, .stop: return nil
+        }
+    }
+}

@@ -1,4 +1,6 @@
+import FailoverCore
 import FoundationEssentials
+import ServiceSupport
 
 /// Tells a cloud copy that keeps dying from one that died once, so a copy that cannot stay up
 /// (its port is taken, its configuration is wrong) is restarted with growing waits instead of
@@ -76,6 +78,36 @@ struct CrashLoopGuard: Sendable {
         endStreak()
     }
 
+    /// Judges the last start by what the runtime shows at `now`: a copy wanted running that is
+    /// gone within the settle time exited at once. A copy no longer wanted (failed back while it
+    /// kept exiting) ends the streak: nothing is looping. Returns whether anything changed that
+    /// status shows, and the verdict when there is one.
+    mutating func observed(_ actual: ActualState, wantedRunning: Bool, at now: ContinuousClock.Instant) -> (verdict: Verdict?, changed: Bool) {
+        switch actual {
+        case .running:
+            let verdict = foundRunning(at: now)
+            return (verdict, verdict != nil)
+        case .stopped, .missing, .outdated:
+            guard wantedRunning else {
+                let wasLooping = quickExits > 0
+                if wasLooping { stopped() }
+                return (nil, wasLooping)
+            }
+            let verdict = foundNotRunning(at: now)
+            return (verdict, verdict != nil)
+        case .notReady:
+            return (nil, false)
+        }
+    }
+
+    /// The crash loop as status shows it at `now` (`wall` on the wall clock): nil unless the
+    /// copy keeps exiting.
+    func status(at now: ContinuousClock.Instant, wall: Date) -> CrashLoopStatus? {
+        guard quickExits > 0 else { return nil }
+        let wait = remainingWait(at: now) ?? .zero
+        return CrashLoopStatus(quickExits: quickExits, nextStartAt: wall.addingTimeInterval(wait.inSeconds))
+    }
+
     /// How long the next start must still wait at `now`; nil when it may start.
     func remainingWait(at now: ContinuousClock.Instant) -> Duration? {
         guard let allowed = nextStartAllowed, allowed > now else { return nil }
@@ -94,4 +126,12 @@ struct CrashLoopGuard: Sendable {
         quickExits = 0
         nextStartAllowed = nil
     }
+}
+
+/// A cloud copy that keeps exiting right after it was started, as status shows it.
+struct CrashLoopStatus: Sendable, Equatable {
+    /// Quick exits in a row.
+    var quickExits: Int
+    /// When failoverd starts it again.
+    var nextStartAt: Date
 }

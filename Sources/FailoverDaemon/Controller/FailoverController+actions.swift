@@ -47,26 +47,14 @@ extension FailoverController {
         }
     }
 
-    /// Judges the last start by what the runtime now shows: a copy wanted running that is gone
-    /// within the settle time exited at once, and its start does not count as one that worked.
+    /// Judges the last start by what the runtime now shows (`CrashLoopGuard.observed`).
     func judgeLastStart(_ actual: ActualState) {
-        let seenAt = clock.monotonicNow()
-        let verdict: CrashLoopGuard.Verdict?
-        switch actual {
-        case .running: verdict = crashLoop.foundRunning(at: seenAt)
-        case .stopped, .missing, .outdated:
-            guard engine.desired(at: now()) == .running else {
-                // Not wanted any more (failed back while it kept exiting): nothing is looping.
-                if crashLoop.quickExits > 0 {
-                    crashLoop.stopped()
-                    publish()
-                }
-                return
-            }
-            verdict = crashLoop.foundNotRunning(at: seenAt)
-        case .notReady: verdict = nil
+        let judged = crashLoop.observed(actual, wantedRunning: engine.desired(at: now()) == .running, at: clock.monotonicNow())
+        if let verdict = judged.verdict {
+            noteCrashLoop(verdict)
+        } else if judged.changed {
+            publish()
         }
-        if let verdict { noteCrashLoop(verdict) }
     }
 
     private func noteCrashLoop(_ verdict: CrashLoopGuard.Verdict) {

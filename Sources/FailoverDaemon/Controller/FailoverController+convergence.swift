@@ -27,13 +27,7 @@ extension FailoverController {
     /// dockerd has stopped its containers).
     private func outcomeWithoutRuntimeCall() -> ConvergenceOutcome? {
         guard observations.runtimeUp, let actual = observations.snapshot?.actual else { return nil }
-        switch engine.plan(actual: actual, now: now()) {
-        // A standby to make again is the reconcile loop's business: the copy is stopped as wanted.
-        case .nothing, .prepare: return .inSync
-        case .paused: return .paused
-        case .waitForStopBudget(let until): return .deferred(until: until)
-        case .start, .stop: return nil
-        }
+        return ConvergenceOutcome(withoutRuntimeCall: engine.plan(actual: actual, now: now()))
     }
 
     /// Converges at `date`, so a stop is on time however long the safety-net reconcile interval

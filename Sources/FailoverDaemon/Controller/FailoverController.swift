@@ -117,24 +117,6 @@ public actor FailoverController {
 
     // MARK: Webhooks
 
-    /// The outcome of one webhook.
-    public struct WebhookOutcome: Sendable {
-        /// The engine's decision.
-        public var decision: WebhookDecision
-        /// How the runtime stands: from the convergence the webhook waited for, or from the last
-        /// observation when no runtime call was needed; nil when a convergence had not finished
-        /// before the reply deadline, or one is due that this webhook has no stake in.
-        public var convergence: ConvergenceOutcome?
-        /// Whether the new state reached disk.
-        public var persisted: Bool
-        /// The one-line status after the webhook, for the reply.
-        public var summary: String
-        /// The runtime's name, for replies about its failures.
-        public var runtimeName: String
-        /// The tracked-alert cap, for a reply that refused notices over it.
-        public var trackedAlertLimit: Int
-    }
-
     /// Applies a webhook, persists what changed, and converges where the runtime must act,
     /// waiting at most `deadline` for it.
     public func receive(_ webhook: AlertmanagerWebhook, deadline: Duration) async -> WebhookOutcome {
@@ -269,22 +251,9 @@ public actor FailoverController {
         StatusReport.summary(engine: engine, observations: observations, crashLoop: crashLoopStatus, runtimeName: runtime.runtimeName, now: now())
     }
 
-    /// The crash-loop state as status shows it: nil unless the copy keeps exiting.
-    private var crashLoopStatus: CrashLoopStatus? {
-        guard crashLoop.quickExits > 0 else { return nil }
-        let wait = crashLoop.remainingWait(at: clock.monotonicNow()) ?? .zero
-        return CrashLoopStatus(quickExits: crashLoop.quickExits, nextStartAt: now().addingTimeInterval(wait.inSeconds))
-    }
+    private var crashLoopStatus: CrashLoopStatus? { crashLoop.status(at: clock.monotonicNow(), wall: now()) }
 
     // MARK: Liveness
-
-    /// Whether the decision loop is making progress.
-    public enum Liveness: Sendable, Equatable {
-        /// No convergence, or one still within its time limit.
-        case alive
-        /// One convergence has been running longer than any healthy one can (a hung runtime call).
-        case stalled(for: Duration)
-    }
 
     /// Answering at all proves the actor is not blocked; the answer says whether the convergence
     /// in flight, if any, is older than `limit`. The systemd watchdog pings only on `.alive`.

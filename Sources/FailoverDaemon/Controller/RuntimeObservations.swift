@@ -19,14 +19,6 @@ struct RuntimeObservations: Sendable {
     var stopDeferredUntil: Date?
 }
 
-/// A cloud copy that keeps exiting right after it was started, as status shows it.
-struct CrashLoopStatus: Sendable, Equatable {
-    /// Quick exits in a row.
-    var quickExits: Int
-    /// When failoverd starts it again.
-    var nextStartAt: Date
-}
-
 /// A runtime call, as timed in `failoverd_docker_operation_duration_seconds`.
 enum RuntimeOperation: String, Sendable {
     case observe
