@@ -390,6 +390,7 @@ resource "aws_instance" "failoverd" {
     probe_url         = var.probe_url
     wan_rtt_ms        = var.wan_rtt_ms
     target            = var.target
+    mode              = var.mode
     install_script    = file("${path.module}/files/install_failoverd.sh")
     # Whole-site profile; its Prometheus, Alertmanager and HAProxy exporter listen on loopback only.
     control_plane        = var.control_plane ? "true" : "false"

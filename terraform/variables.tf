@@ -499,6 +499,17 @@ variable "hold_down_seconds" {
   }
 }
 
+variable "mode" {
+  description = "failoverd's mode: act, or observe for a first rollout (it decides and says what it would do, in status, metrics and the journal, but changes no container). Switch a running host with mode: act in /etc/failoverd/failoverd.yml and systemctl reload failoverd."
+  type        = string
+  default     = "act"
+
+  validation {
+    condition     = contains(["act", "observe"], var.mode)
+    error_message = "mode: act or observe."
+  }
+}
+
 variable "target" {
   description = "What failoverd starts: \"container\" (a container on this host's dockerd, with live-restore) or \"swarm\" (a Docker Swarm service scaled 0 -> 1; the host becomes a single-node swarm, without live-restore, which swarm mode refuses)."
   type        = string

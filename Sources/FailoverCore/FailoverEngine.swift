@@ -177,7 +177,14 @@ public struct FailoverEngine: Sendable {
     /// The one action that moves `actual` toward the desired state, if any. While the copy
     /// should be stopped, a standby that is missing or made from an older spec is (re)made,
     /// so a failover stays a single start; not while paused (the operator may be at work on it).
+    /// In observe-only mode an action due is withheld, named.
     public func plan(actual: ActualState, now: Date) -> PlannedAction {
+        let action = actingPlan(actual: actual, now: now)
+        guard policy.observeOnly, let withheld = WithheldAction(action) else { return action }
+        return .withheld(withheld)
+    }
+
+    private func actingPlan(actual: ActualState, now: Date) -> PlannedAction {
         let wanted = desired(at: now)
         switch (wanted, actual) {
         case (.running, .running), (.stopped, .stopped):
@@ -283,6 +290,34 @@ public enum PlannedAction: Sendable, Equatable {
     case waitForStopBudget(until: Date)
     /// An action is due but automation is paused.
     case paused
+    /// An action is due, and observe-only mode holds it back.
+    case withheld(WithheldAction)
+}
+
+/// An action observe-only mode holds back: what failoverd would have done.
+public enum WithheldAction: String, Sendable, Equatable {
+    case start
+    case stop
+    case prepare
+
+    /// The action a plan asks for, when it is one that changes the cloud copy.
+    init?(_ plan: PlannedAction) {
+        switch plan {
+        case .start: self = .start
+        case .stop: self = .stop
+        case .prepare: self = .prepare
+        case .nothing, .waitForStopBudget, .paused, .withheld: return nil
+        }
+    }
+
+    /// What it would have done, for logs and status: "start the cloud copy".
+    public var phrase: String {
+        switch self {
+        case .start: "start the cloud copy"
+        case .stop: "stop the cloud copy"
+        case .prepare: "create the cloud copy's standby"
+        }
+    }
 }
 
 /// What happened to one alert of a webhook.

@@ -23,6 +23,10 @@ public struct FailoverPolicy: Sendable, Equatable {
     /// high-cardinality alert by mistake must not grow the state, each webhook's work and the
     /// state file without bound; beyond it new fingerprints are refused.
     public var maximumTrackedAlerts: Int
+    /// Observe-only (`mode: observe`): decide and keep state as usual, but withhold every action
+    /// on the cloud copy, saying what it would have been. For a first rollout beside the real
+    /// alerts; switching back to acting applies the decision of that moment.
+    public var observeOnly: Bool
 
     /// Creates a policy.
     public init(
@@ -32,7 +36,8 @@ public struct FailoverPolicy: Sendable, Equatable {
         prewarmHoldDown: TimeInterval = 30,
         maximumStopsPerWindow: Int = 3,
         stopBudgetWindow: TimeInterval = 3600,
-        maximumTrackedAlerts: Int = 10_000
+        maximumTrackedAlerts: Int = 10_000,
+        observeOnly: Bool = false
     ) {
         self.triggers = triggers
         self.prewarmTriggers = prewarmTriggers
@@ -41,6 +46,7 @@ public struct FailoverPolicy: Sendable, Equatable {
         self.maximumStopsPerWindow = maximumStopsPerWindow
         self.stopBudgetWindow = stopBudgetWindow
         self.maximumTrackedAlerts = maximumTrackedAlerts
+        self.observeOnly = observeOnly
     }
 
     /// Every selector whose alerts drive failover, confirmed and pre-warm.

@@ -179,6 +179,22 @@ struct FailoverEngineTests {
         #expect(engine.plan(actual: .stopped, now: at(2)) == .start)
     }
 
+    /// Observe-only mode decides as acting would, and names each action instead of asking for it.
+    @Test func observeOnlyWithholdsEveryActionAndNamesIt() throws {
+        var policy = try defaultPolicy(holdDown: 10)
+        policy.observeOnly = true
+        var engine = FailoverEngine(policy: policy)
+        #expect(engine.plan(actual: .missing, now: t0) == .withheld(.prepare))
+        #expect(engine.plan(actual: .stopped, now: t0) == .nothing)
+        _ = engine.apply(webhook(onPremDown(.firing)), now: at(1))
+        #expect(engine.desired(at: at(1)) == .running, "the decision is the same as acting")
+        #expect(engine.plan(actual: .stopped, now: at(1)) == .withheld(.start))
+        _ = engine.apply(webhook(onPremDown(.resolved, end: 5)), now: at(6))
+        #expect(engine.plan(actual: .running, now: at(20)) == .withheld(.stop))
+        engine.setPaused(true)
+        #expect(engine.plan(actual: .running, now: at(20)) == .paused, "an operator's pause says more")
+    }
+
     @Test func pausedDoesNotStopARunningCopy() throws {
         var engine = FailoverEngine(policy: try defaultPolicy(holdDown: 10))
         _ = engine.apply(webhook(onPremDown(.firing)), now: at(1))

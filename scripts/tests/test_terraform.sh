@@ -64,7 +64,7 @@ longest_values() {  # PROFILE: sets values=(name=value ...), every variable main
         "tls_identity_url=ssm:/$(random_text 'A-Za-z0-9' 510)" "tls_identity_key=arn:$(random_text 'a-z' 14):kms:$(random_text 'a-z0-9' 28):$(random_text '0-9' 12):key/$(random_text 'a-f0-9' 36)"
         "region=$(random_text 'a-z' 2)-$(random_text 'a-z' 10)-$(random_text 'a-z' 10)-99"
         install_docker=true metadata_guard=true public_ip=255.255.255.255 webhook_port=65535 api_port=65535
-        hold_down_seconds=86400 wan_rtt_ms=2000 "probe_url=https://$(random_text 'a-z0-9' 253):65535/$(random_text 'a-z0-9' 100)" "alertmanager_urls=$(for _ in 1 2 3 4 5; do printf 'https://%s:65535/%s ' "$(random_text 'a-z0-9' 253)" "$(random_text 'a-z0-9' 100)"; done)" "target=$target" install_script=@terraform/files/install_failoverd.sh
+        hold_down_seconds=86400 wan_rtt_ms=2000 "probe_url=https://$(random_text 'a-z0-9' 253):65535/$(random_text 'a-z0-9' 100)" "alertmanager_urls=$(for _ in 1 2 3 4 5; do printf 'https://%s:65535/%s ' "$(random_text 'a-z0-9' 253)" "$(random_text 'a-z0-9' 100)"; done)" "target=$target" mode=observe install_script=@terraform/files/install_failoverd.sh
         "control_plane=$control_plane" "control_plane_url=$artifacts/control-plane.tar" "control_plane_sha256=$(sha)"
         onprem_api_address=255.255.255.255:65535 frontend_port=65535 prometheus_port=9090
         alertmanager_port=9093 haproxy_metrics_port=8405 control_plane_script=@terraform/files/install_control_plane.sh

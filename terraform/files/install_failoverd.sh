@@ -289,6 +289,7 @@ state_directory: /var/lib/failoverd
 # The socket proxy (failoverd-docker-proxy.service): failoverd's calls only, not dockerd's root.
 docker: {socket: /run/failoverd-docker/docker.sock}
 target: $TARGET
+mode: $MODE
 $(cat "$WORK/service.yml")
 CONFIG
 install -m 0640 -o root -g failoverd-secrets "$WORK/failoverd.yml" /etc/failoverd/failoverd.yml

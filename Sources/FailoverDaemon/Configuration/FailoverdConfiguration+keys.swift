@@ -180,6 +180,13 @@ extension FailoverdConfiguration {
         ConfigurationKey("alertmanager.tls_config.ca_file", \.alertmanager.caFile, "PEM CAs trusted for https:// Alertmanager peers."),
         ConfigurationKey("state_directory", \.stateDirectory, flag: "state-directory", allowed: .nonEmpty, "Where state.json is kept."),
         ConfigurationKey(
+            "mode",
+            service: \.mode,
+            allowed: .anyCase,
+            reloadable: true,
+            "act: start, stop and prepare the cloud copy as decided. observe: decide, keep state and say in status, metrics (failoverd_would_act) and the journal what it would do and since when, but change no container (a first rollout beside the real alerts; the image is still pulled). Switching to act applies the decision at once."
+        ),
+        ConfigurationKey(
             "target",
             service: \.target,
             allowed: .anyCase,

@@ -36,6 +36,8 @@ public struct ServiceSettings: Sendable, Equatable {
     public var imagePull = ImagePullSettings()
     /// failoverd's own probe of on-prem, a pre-warm faster than Prometheus'; off by default.
     public var probe = ProbeSettings()
+    /// `observe` withholds every action on the cloud copy and says what it would have been.
+    public var mode = FailoverMode.act
 
     /// All defaults.
     public init() {}
@@ -61,7 +63,8 @@ public struct ServiceSettings: Sendable, Equatable {
             prewarmHoldDown: min(prewarmHoldDown, holdDown).inSeconds,
             maximumStopsPerWindow: maximumStopsPerWindow,
             stopBudgetWindow: stopBudgetWindow.inSeconds,
-            maximumTrackedAlerts: maximumTrackedAlerts
+            maximumTrackedAlerts: maximumTrackedAlerts,
+            observeOnly: mode == .observe
         )
     }
 

@@ -29,6 +29,8 @@ public enum ConvergenceOutcome: Sendable, Equatable {
     case backingOff(until: Date)
     /// The runtime failed; a retry can help.
     case failed(RuntimeFailure)
+    /// An action is due, and observe-only mode holds it back.
+    case withheld(WithheldAction)
     /// The copy is stopped as wanted, but its standby could not be made (its image is not on
     /// the host yet, a bind's host path is missing); a webhook's retry would not help.
     case standbyNotReady(RuntimeFailure)
@@ -43,6 +45,7 @@ extension ConvergenceOutcome {
         case .nothing, .prepare: self = .inSync
         case .paused: self = .paused
         case .waitForStopBudget(let until): self = .deferred(until: until)
+        case .withheld(let action): self = .withheld(action)
         case .start, .stop: return nil
         }
     }

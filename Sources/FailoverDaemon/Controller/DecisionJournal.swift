@@ -128,6 +128,26 @@ struct DecisionJournal: Sendable {
         logger.notice(paused ? "automation paused by operator" : "automation resumed by operator")
     }
 
+    func modeChanged(observeOnly: Bool) {
+        logger.notice(
+            observeOnly
+                ? "mode observe: failoverd decides but changes nothing on the cloud copy; it says what it would do"
+                : "mode act: failoverd acts on the cloud copy again; the current decision applies now"
+        )
+    }
+
+    /// What observe-only mode holds back changed: `action` is now due (nil: nothing is).
+    func withheldChanged(to action: WithheldAction?, from previous: WithheldAction?, reason: String) {
+        if let action {
+            logger.notice(
+                "observe mode: would \(action.phrase) now; no action taken",
+                metadata: ["failover.would": .string(action.rawValue), "failover.reason": .string(reason)]
+            )
+        } else if let previous {
+            logger.notice("observe mode: would no longer \(previous.phrase)", metadata: ["failover.would": "nothing"])
+        }
+    }
+
     func stopDeferred(until: Date) {
         logger.notice("stop deferred: stop budget used up (on-prem is flapping)", metadata: ["until": .string(RFC3339.format(until))])
     }

@@ -27,7 +27,21 @@ extension FailoverController {
     /// dockerd has stopped its containers).
     private func outcomeWithoutRuntimeCall() -> ConvergenceOutcome? {
         guard observations.runtimeUp, let actual = observations.snapshot?.actual else { return nil }
-        return ConvergenceOutcome(withoutRuntimeCall: engine.plan(actual: actual, now: now()))
+        return ConvergenceOutcome(withoutRuntimeCall: plan(for: actual))
+    }
+
+    /// The engine's plan for `actual`; what observe-only mode holds back is noted (since when,
+    /// in the journal, status and metrics) as it changes.
+    private func plan(for actual: ActualState) -> PlannedAction {
+        let plan = engine.plan(actual: actual, now: now())
+        let withheld: WithheldAction? =
+            if case .withheld(let action) = plan { action } else { nil }
+        if withheld != observations.withheld?.action {
+            journal.withheldChanged(to: withheld, from: observations.withheld?.action, reason: engine.state.reason)
+            observations.withheld = withheld.map { ($0, now()) }
+            publish()
+        }
+        return plan
     }
 
     /// Converges at `date`, so a stop is on time however long the safety-net reconcile interval
@@ -93,7 +107,7 @@ extension FailoverController {
             let observed = try await timed(.observe) { () async throws(RuntimeFailure) in try await self.runtime.observe() }
             judgeLastStart(observed.actual)
             recordSuccess(observed)
-            let plan = engine.plan(actual: observed.actual, now: now())
+            let plan = plan(for: observed.actual)
             if case .waitForStopBudget = plan {} else { observations.stopDeferredUntil = nil }
             switch plan {
             case .nothing:
@@ -101,6 +115,9 @@ extension FailoverController {
                 return .inSync
             case .paused:
                 return .paused
+            case .withheld(let action):
+                consecutiveFailures = 0
+                return .withheld(action)
             case .waitForStopBudget(let until):
                 // Said once per deferral, not at every pass that finds it still deferred.
                 if observations.stopDeferredUntil != until {

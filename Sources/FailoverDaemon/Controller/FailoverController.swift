@@ -67,6 +67,7 @@ public actor FailoverController {
     /// hold-down already counting keeps its deadline, the new one applies from the next resolve.
     /// One convergence follows, so a stop the old stop budget deferred happens if the new allows it.
     public func adopt(_ policy: FailoverPolicy) {
+        if policy.observeOnly != engine.policy.observeOnly { journal.modeChanged(observeOnly: policy.observeOnly) }
         engine = FailoverEngine(policy: policy, state: engine.state)
         publish()
         _ = requestConvergence()
@@ -102,8 +103,13 @@ public actor FailoverController {
         if let alertmanagerView {
             journal.corrected(engine.apply(alertmanagerView, now: now()))
         }
+        if engine.policy.observeOnly { journal.modeChanged(observeOnly: true) }
         do {
-            let prepared = try await timed(.prepare) { () async throws(RuntimeFailure) in try await self.runtime.prepare() }
+            // Observe-only mode makes no standby: it looks.
+            let observeOnly = engine.policy.observeOnly
+            let prepared = try await timed(observeOnly ? .observe : .prepare) { () async throws(RuntimeFailure) in
+                if observeOnly { try await self.runtime.observe() } else { try await self.runtime.prepare() }
+            }
             recordSuccess(prepared)
             if prepared.actual == .running && engine.desired(at: now()) == .stopped {
                 engine.adoptRunningContainer(now: now())

@@ -17,6 +17,8 @@ struct RuntimeObservations: Sendable {
     var unsavedSince: Date?
     /// Until when a due stop waits for the stop budget; nil when no stop is deferred.
     var stopDeferredUntil: Date?
+    /// The action observe-only mode holds back, and since when it is due; nil when none.
+    var withheld: (action: WithheldAction, since: Date)?
 }
 
 /// A runtime call, as timed in `failoverd_docker_operation_duration_seconds`.

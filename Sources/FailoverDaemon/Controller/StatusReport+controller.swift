@@ -8,6 +8,8 @@ extension StatusReport {
         let firing = state.firingAlerts
         self.init(
             service: nil,
+            mode: engine.policy.observeOnly ? FailoverMode.observe.rawValue : FailoverMode.act.rawValue,
+            withheld: observations.withheld.map { Withheld(action: $0.action.rawValue, since: RFC3339.format($0.since)) },
             desired: engine.desired(at: now),
             actual: observations.runtimeUp
                 ? (observations.snapshot?.status ?? "unknown") : "unknown (\(runtimeName.lowercased()) unreachable)",
@@ -78,6 +80,12 @@ extension StatusReport {
         runtimeName: String
     ) -> String {
         var parts: [String] = []
+        if policy.observeOnly {
+            parts.append(
+                observations.withheld.map { "OBSERVE ONLY: would \($0.action.phrase) (due since \(RFC3339.format($0.since)))" }
+                    ?? "OBSERVE ONLY"
+            )
+        }
         if state.paused { parts.append("PAUSED by operator") }
         if !observations.runtimeUp { parts.append("\(runtimeName) unreachable") }
         if let since = observations.unsavedSince { parts.append("STATE NOT SAVED since \(RFC3339.format(since))") }

@@ -8,6 +8,9 @@ extension StatusReport {
             "  desired: \(desired.rawValue)   actual: \(actual)\(health.map { " (\($0))" } ?? "")   paused: \(paused)",
             "  reason: \(reason)",
         ]
+        if mode == FailoverMode.observe.rawValue {
+            lines.append("  mode: observe (no action is taken)" + (withheld.map { "; would \($0.action) since \($0.since)" } ?? ""))
+        }
         if let containerID { lines.append("  container: \(containerID.prefix(12))") }
         if let image { lines.append("  image: \(image)" + (specChangePending == true ? " (spec changed; applied at next start)" : "")) }
         if let holdDownUntil { lines.append("  hold-down until: \(holdDownUntil) (\(Int(holdDownRemainingSeconds ?? 0)) s left)") }

@@ -52,12 +52,25 @@ public struct StatusReport: Codable, Sendable, Equatable {
         }
     }
 
+    /// An action observe-only mode holds back.
+    public struct Withheld: Codable, Sendable, Equatable {
+        /// start, stop or prepare.
+        public var action: String
+        /// Since when it is due (RFC 3339): when failoverd would have done it.
+        public var since: String
+    }
+
     /// At most this many firing alerts are listed, so `/status` stays small and quick when a
     /// trigger matches thousands of alerts; the total is always given.
     public static let firingAlertsShown = 100
 
     /// The service's name, when the configuration lists services.
     public var service: String?
+    /// act, or observe: decisions are made and shown, no action is taken. Nil from a daemon of
+    /// an earlier release (which always acts), so the CLI reads it across an upgrade.
+    public var mode: String?
+    /// What observe-only mode holds back now; nil when nothing is (or failoverd acts).
+    public var withheld: Withheld?
     public var desired: DesiredState
     public var actual: String
     public var containerID: String?
@@ -91,7 +104,7 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var summary: String
 
     enum CodingKeys: String, CodingKey {
-        case service, desired, actual, health, image, paused, reason, summary
+        case service, mode, withheld, desired, actual, health, image, paused, reason, summary
         case containerID = "container_id"
         case specChangePending = "spec_change_pending"
         case firingTriggerAlerts = "firing_trigger_alerts"

@@ -92,6 +92,7 @@ extension WebhookReply {
         case .standbyNotReady(let failure): result = "in_sync; standby not ready: \(failure.description)"
         case .acted(let action): result = action.pastTense
         case .paused: result = "paused: no action taken"
+        case .withheld(let action): result = "observe mode: would \(action.phrase); no action taken"
         case .deferred(let until): result = "stop deferred until \(RFC3339.format(until)) by the stop budget"
         }
         let refused = outcome.decision.refusedOverCapacity

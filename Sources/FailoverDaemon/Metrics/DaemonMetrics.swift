@@ -361,6 +361,38 @@ public struct DaemonMetrics: Sendable {
             stateSaveFailing: observations.unsavedSince != nil
         )
         self.lastFailover(lastFailover)
+        withheld(observeOnly: report.mode == FailoverMode.observe.rawValue, observations.withheld)
+    }
+
+    /// Observe-only mode: whether it is on, which action it holds back, and since when, so a
+    /// first rollout can be graphed against the real outages.
+    private func withheld(observeOnly: Bool, _ withheld: (action: WithheldAction, since: Date)?) {
+        registry.makeGauge(
+            descriptor: .init(
+                metricName: "failoverd_observe_only",
+                unitName: "",
+                helpText: "1 while mode is observe: no action is taken on the cloud copy."
+            ),
+            labels: serviceLabels
+        ).set(Double(observeOnly ? 1 : 0))
+        for action in [WithheldAction.start, .stop, .prepare] {
+            registry.makeGauge(
+                descriptor: .init(
+                    metricName: "failoverd_would_act",
+                    unitName: "",
+                    helpText: "1 while observe mode holds back this action on the cloud copy (start, stop, prepare): what failoverd would do."
+                ),
+                labels: serviceLabels + [("action", action.rawValue)]
+            ).set(Double(withheld?.action == action ? 1 : 0))
+        }
+        registry.makeGauge(
+            descriptor: .init(
+                metricName: "failoverd_would_act_since_timestamp",
+                unitName: "seconds",
+                helpText: "When the action observe mode holds back became due (failoverd would have taken it then); 0 when none is."
+            ),
+            labels: serviceLabels
+        ).set(withheld?.since.timeIntervalSince1970 ?? 0)
     }
 
     /// Gauges describing the current state.
