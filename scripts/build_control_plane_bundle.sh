@@ -5,7 +5,9 @@
 # The files are this checkout's haproxy/haproxy.cfg, prometheus/prometheus.yml,
 # prometheus/rules/*.yml and prometheus/alertmanager.yml, or ALERTMANAGER_YML in its place: your
 # copy with your people's receivers, failoverd's receiver kept as shipped (the host points it at
-# failoverd on loopback). Reproducible: the same files give the same hash.
+# failoverd on loopback); and the installer that sets them up on the cloud host
+# (terraform/files/install_control_plane.sh), pinned by the same hash instead of riding in the
+# size-limited user data. Reproducible: the same files give the same hash.
 set -euo pipefail
 cd "$(dirname "$0")/.." || exit 1
 out=${1:-control-plane.tar}
@@ -17,5 +19,7 @@ cp haproxy/haproxy.cfg "$staging/haproxy/"
 cp prometheus/prometheus.yml "$staging/prometheus/"
 cp prometheus/rules/*.yml "$staging/prometheus/rules/"
 cp "$alertmanager" "$staging/prometheus/alertmanager.yml"
-tar -C "$staging" --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 --mode=a+rX,u+w,go-w -cf "$out" haproxy prometheus
+cp terraform/files/install_control_plane.sh "$staging/"
+tar -C "$staging" --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 --mode=a+rX,u+w,go-w -cf "$out" \
+    haproxy prometheus install_control_plane.sh
 echo "$out $(sha256sum "$out" | cut -d' ' -f1)"

@@ -27,6 +27,8 @@ locals {
   data.aws_partition.current.partition, var.region, data.aws_caller_identity.current.account_id, var.onprem_client_ca_parameter)
   tls_identity_parameter_arn = format("arn:%s:ssm:%s:%s:parameter%s",
   data.aws_partition.current.partition, var.region, data.aws_caller_identity.current.account_id, var.tls_identity_parameter)
+  boot_status_parameter_arn = format("arn:%s:ssm:%s:%s:parameter%s",
+  data.aws_partition.current.partition, var.region, data.aws_caller_identity.current.account_id, var.boot_status_parameter)
   parameter_arn_prefix = format("arn:%s:ssm:%s:%s:parameter",
   data.aws_partition.current.partition, var.region, data.aws_caller_identity.current.account_id)
 
@@ -275,6 +277,13 @@ data "aws_iam_policy_document" "failoverd" {
     resources = [local.token_parameter_arn, local.client_ca_parameter_arn]
   }
 
+  # Each boot writes its outcome here, where the operator reads it without SSH.
+  statement {
+    sid       = "ReportBootStatus"
+    actions   = ["ssm:PutParameter"]
+    resources = [local.boot_status_parameter_arn]
+  }
+
   statement {
     sid       = "ReadAndCreateTLSIdentity"
     actions   = ["ssm:GetParameter", "ssm:PutParameter"]
@@ -378,6 +387,7 @@ resource "aws_instance" "failoverd" {
     client_ca_url     = "ssm:${var.onprem_client_ca_parameter}"
     copy_port         = var.copy_port
     tls_identity_url  = "ssm:${var.tls_identity_parameter}"
+    boot_status_url   = "ssm:${var.boot_status_parameter}"
     tls_identity_key  = coalesce(var.tls_identity_kms_key_arn, "alias/aws/ssm")
     region            = var.region
     install_docker    = "true"
@@ -401,7 +411,6 @@ resource "aws_instance" "failoverd" {
     prometheus_port      = 9090
     alertmanager_port    = 9093
     haproxy_metrics_port = 8405
-    control_plane_script = file("${path.module}/files/install_control_plane.sh")
   }))
   # A new release replaces the host; its TLS identity survives in SSM (tls_identity_parameter).
   user_data_replace_on_change = true

@@ -35,6 +35,16 @@ output "client_url" {
   value       = var.control_plane ? "https://${aws_eip.failoverd.public_ip}:${var.frontend_port}/" : null
 }
 
+output "boot_status_command" {
+  description = "Prints how the host's last boot ended: ok with the failoverd version, or the step that failed and its message (the user data writes it; terraform apply succeeds either way)."
+  value       = "aws ssm get-parameter --region ${var.region} --name ${var.boot_status_parameter} --query Parameter.Value --output text"
+}
+
+output "console_output_command" {
+  description = "Prints the host's console: the user data's whole log (cloud-init), for a boot that failed."
+  value       = "aws ec2 get-console-output --region ${var.region} --instance-id ${aws_instance.failoverd.id} --latest --output text"
+}
+
 output "ssh_command" {
   description = "With instance_connect_endpoint: SSH to the host through the endpoint (Debian's user is admin); null without it."
   value       = var.instance_connect_endpoint ? "aws ec2-instance-connect ssh --region ${var.region} --instance-id ${aws_instance.failoverd.id} --connection-type eice --os-user admin --private-key-file ~/.ssh/${var.ssh_key_name}.pem" : null

@@ -433,6 +433,17 @@ variable "webhook_token_kms_key_arn" {
   }
 }
 
+variable "boot_status_parameter" {
+  description = "Name of the SSM String parameter where each boot's user data reports its outcome: ok with the installed version, or the step that failed and why (read it with the boot_status_command output; no SSH needed)."
+  type        = string
+  default     = "/failoverd/boot-status"
+
+  validation {
+    condition     = can(regex("^/[A-Za-z0-9._/-]{1,510}$", var.boot_status_parameter))
+    error_message = "boot_status_parameter: an absolute SSM parameter name of up to 511 characters."
+  }
+}
+
 variable "tls_identity_parameter" {
   description = "Name of the SSM SecureString holding failoverd's TLS key and certificate. The first host makes them and stores them here; a replacement host reads them, so every on-prem Alertmanager's pinned certificate stays valid. Delete it to rotate (docs/limitations.md: rotating the certificate)."
   type        = string

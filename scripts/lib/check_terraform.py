@@ -98,9 +98,12 @@ def role_reads_only_its_artifacts_and_token(tf):
     document = named(tf, "data")["aws_iam_policy_document"]["failoverd"]
     allowed = sorted(a for statement in document["statement"] if statement.get("effect", "Allow") == "Allow"
                      for a in statement["actions"])
-    assert allowed == ["s3:GetObject", "ssm:GetParameter", "ssm:GetParameter", "ssm:PutParameter"], allowed
+    assert allowed == ["s3:GetObject", "ssm:GetParameter", "ssm:GetParameter", "ssm:PutParameter", "ssm:PutParameter"], allowed
     writable = [s for s in document["statement"] if "ssm:PutParameter" in s["actions"]]
-    assert all(s["resources"] == ["${local.tls_identity_parameter_arn}"] for s in writable), "PutParameter beyond the TLS identity"
+    # The TLS identity (created once), and the boot's report (written at every boot).
+    assert sorted(r for s in writable for r in s["resources"]) == sorted(
+        ["${local.boot_status_parameter_arn}", "${local.tls_identity_parameter_arn}", "${local.tls_identity_parameter_arn}"]), \
+        "PutParameter beyond the TLS identity and the boot status"
     denied = [s for s in writable if s.get("effect") == "Deny"]
     assert denied and denied[0]["condition"][0]["variable"] == "ssm:Overwrite" and denied[0]["condition"][0]["values"] == ["true"], \
         "the role must never overwrite the TLS identity (Deny ssm:PutParameter with ssm:Overwrite = true)"
@@ -153,6 +156,10 @@ def outputs_serve_the_on_prem_side(tf):
         assert name in outputs, f"missing output {name}"
     assert outputs["webhook_url"]["value"].startswith("https://")
     assert " backup" in outputs["haproxy_backup_server"]["value"]
+    # A boot that fails is seen from outside: its outcome, and its whole log.
+    assert "ssm get-parameter" in outputs["boot_status_command"]["value"]
+    assert "${var.boot_status_parameter}" in outputs["boot_status_command"]["value"]
+    assert "ec2 get-console-output" in outputs["console_output_command"]["value"]
 
 
 def print_templatefile_variables(tf):

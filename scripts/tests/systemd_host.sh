@@ -64,13 +64,12 @@ render_user_data() {
         image=onprem-api:latest service_spec_url=file:///artifacts/service-spec.yml \
         service_spec_sha="$(sha256_of service-spec.yml)" data_volume_id= token_url=file:///artifacts/webhook-token \
         client_ca_url=file:///artifacts/client-ca.pem copy_port="$copy_port" \
-        tls_identity_url= tls_identity_key=alias/aws/ssm region=us-east-1 \
+        tls_identity_url= tls_identity_key=alias/aws/ssm boot_status_url=file:///var/lib/cloud/boot-status region=us-east-1 \
         install_docker=false metadata_guard=false public_ip=127.0.0.1 webhook_port="$webhook_port" api_port="$api_port" \
         hold_down_seconds=600 alertmanager_urls= probe_url= wan_rtt_ms=50 target=container mode=act control_plane=false control_plane_url=file:///artifacts/control-plane.tar \
         control_plane_sha256="$(sha256_of control-plane.tar)" onprem_api_address= frontend_port=0 \
         prometheus_port=0 alertmanager_port=0 haproxy_metrics_port=0 \
-        install_script=@terraform/files/install_failoverd.sh \
-        control_plane_script=@terraform/files/install_control_plane.sh "$@" >"$work/user-data.sh"
+        install_script=@terraform/files/install_failoverd.sh "$@" >"$work/user-data.sh"
 }
 
 # boot_host: starts the bookworm container with systemd as PID 1 and waits until it has booted.

@@ -61,13 +61,13 @@ longest_values() {  # PROFILE: sets values=(name=value ...), every variable main
         "image=$(random_text 'a-z0-9' 400)" "service_spec_url=$artifacts/service-spec/$(sha).yml" "service_spec_sha=$(sha)"
         "data_volume_id=vol-$(random_text '0-9a-f' 17)" "token_url=ssm:/$(random_text 'A-Za-z0-9' 510)"
         "client_ca_url=ssm:/$(random_text 'A-Za-z0-9' 200)" copy_port=65534
-        "tls_identity_url=ssm:/$(random_text 'A-Za-z0-9' 510)" "tls_identity_key=arn:$(random_text 'a-z' 14):kms:$(random_text 'a-z0-9' 28):$(random_text '0-9' 12):key/$(random_text 'a-f0-9' 36)"
+        "tls_identity_url=ssm:/$(random_text 'A-Za-z0-9' 510)" "boot_status_url=ssm:/$(random_text 'A-Za-z0-9' 510)" "tls_identity_key=arn:$(random_text 'a-z' 14):kms:$(random_text 'a-z0-9' 28):$(random_text '0-9' 12):key/$(random_text 'a-f0-9' 36)"
         "region=$(random_text 'a-z' 2)-$(random_text 'a-z' 10)-$(random_text 'a-z' 10)-99"
         install_docker=true metadata_guard=true public_ip=255.255.255.255 webhook_port=65535 api_port=65535
         hold_down_seconds=86400 wan_rtt_ms=2000 "probe_url=https://$(random_text 'a-z0-9' 253):65535/$(random_text 'a-z0-9' 100)" "alertmanager_urls=$(for _ in 1 2 3 4 5; do printf 'https://%s:65535/%s ' "$(random_text 'a-z0-9' 253)" "$(random_text 'a-z0-9' 100)"; done)" "target=$target" mode=observe install_script=@terraform/files/install_failoverd.sh
         "control_plane=$control_plane" "control_plane_url=$artifacts/control-plane.tar" "control_plane_sha256=$(sha)"
         onprem_api_address=255.255.255.255:65535 frontend_port=65535 prometheus_port=9090
-        alertmanager_port=9093 haproxy_metrics_port=8405 control_plane_script=@terraform/files/install_control_plane.sh
+        alertmanager_port=9093 haproxy_metrics_port=8405
     )
 }
 longest_values container
@@ -90,7 +90,7 @@ for profile in container swarm whole-site; do
     check "  ... the unpacked script parses (bash -n)" bash -n "$work/$profile.sh"
     check "  ... and passes shellcheck -S warning" shellcheck -s bash -S warning "$work/$profile.sh"
 done
-check "  ... the whole-site profile's script holds the control plane's installer" grep -q 'CONTROL_PLANE=.true.' "$work/whole-site.sh"
+check "  ... the whole-site profile's script turns the control plane on (its installer comes in its bundle)" grep -q 'CONTROL_PLANE=.true.' "$work/whole-site.sh"
 
 # Egress follows the configuration: every address the configuration calls (Alertmanager's API by
 # name and by address, the probe, a private registry, the whole-site profile's on-prem API) has a

@@ -42,7 +42,8 @@ identity_parameter=/failoverd/tls-identity
 stored_identity() { aws_fixture parameter "$identity_parameter"; }
 
 render_user_data package_url="s3://$bucket/$prefix/failoverd.deb" image_url="s3://$bucket/$prefix/image.tar" \
-    service_spec_url="s3://$bucket/$prefix/service-spec.yml" token_url=ssm:/failoverd/webhook-token tls_identity_url="ssm:$identity_parameter" || exit 1
+    service_spec_url="s3://$bucket/$prefix/service-spec.yml" token_url=ssm:/failoverd/webhook-token tls_identity_url="ssm:$identity_parameter" \
+    boot_status_url=ssm:/failoverd/boot-status || exit 1
 # The instance role's credentials, and the endpoint a private VPC endpoint would be.
 run_user_data() {  # [FILE]: the rendered user data on the host (default), or FILE on stdin
     local environment=(-e "AWS_ENDPOINT_URL=$endpoint" -e AWS_ACCESS_KEY_ID=testing -e AWS_SECRET_ACCESS_KEY=testing)
@@ -62,6 +63,9 @@ check "the AMI has no awscli and no failoverd" fails in_host sh -c 'command -v a
 check "the user data runs to completion with s3:// artifacts and ssm: secrets" run_user_data
 tail -5 "$work/user-data.log" | sed 's/^/       /'
 check "  ... it installed awscli from Debian (the host's mirror) to reach them" in_host dpkg -s awscli
+boot_status() { aws_fixture parameter /failoverd/boot-status | jq -r .value; }
+boot_ok() { boot_status | grep -qE "^[0-9T:-]+Z ok: failoverd $(in_host dpkg-query -W -f '${Version}' failoverd) "; }
+check "  ... and reported its outcome to the boot status parameter: ok, with the version installed" boot_ok
 check "  ... failoverd is active" test "$(in_host systemctl is-active failoverd.service)" = active
 check "  ... the token came from the SSM parameter" test "$(in_host cat /etc/failoverd/webhook-token)" = "$token"
 first_stored() { stored_identity | json_holds '.version == 1'; }
@@ -106,9 +110,14 @@ check "  ... Alertmanager counts the delivery, and no failed one" delivered_with
 # --- a stored identity for another address is refused, with the reason, and nothing is touched
 render_user_data package_url="s3://$bucket/$prefix/failoverd.deb" image_url="s3://$bucket/$prefix/image.tar" \
     service_spec_url="s3://$bucket/$prefix/service-spec.yml" token_url=ssm:/failoverd/webhook-token tls_identity_url="ssm:$identity_parameter" \
+    boot_status_url=ssm:/failoverd/boot-status \
     public_ip=127.0.0.2 || exit 1
 check "user data for a new Elastic IP fails on the stored identity" fails run_user_data "$work/user-data.sh"
 check "  ... naming both addresses and the way out" grep -q "is for IP Address:127.0.0.1.*not for this host's address 127.0.0.2.*delete the parameter" "$work/user-data.log"
+failed_with_reason() {
+    boot_status | grep -qE "^[0-9T:-]+Z failed \(exit 1\) at: .+: .*is for IP Address:127.0.0.1.*not for this host's address 127.0.0.2"
+}
+check "  ... and the boot status says so from outside: the step, and the message" failed_with_reason
 check "  ... while the serving certificate stays the pinned one" serves_the_pinned_one
 
 finish

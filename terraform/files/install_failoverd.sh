@@ -8,11 +8,36 @@
 # Safe to run again: every step replaces or keeps what the last run left.
 set -euo pipefail
 umask 022
-log() { echo "failoverd-install: $*"; }
-die() { echo "failoverd-install: FAILED: $*" >&2; exit 1; }
+# The step under way (each log line names one) and why it failed, for the boot's report.
+boot_step="starting"; boot_error=""
+log() { echo "failoverd-install: $*"; boot_step=$*; }
+die() { echo "failoverd-install: FAILED: $*" >&2; boot_error=$*; exit 1; }
+# The AWS CLI in the host's region (the CLI does not ask the instance for it reliably); with
+# AWS_ENDPOINT_URL set, at that endpoint (newer CLIs read it themselves, Debian 12's 2.9 does not):
+# a VPC endpoint, or a test's local S3 and SSM.
+[ -n "$REGION" ] && export AWS_DEFAULT_REGION="${AWS_DEFAULT_REGION:-$REGION}"
+aws_cli() { aws ${AWS_ENDPOINT_URL:+--endpoint-url "$AWS_ENDPOINT_URL"} "$@"; }
+# The boot's outcome where the operator reads it without SSH (BOOT_STATUS_URL: ssm:/parameter,
+# file:// for a test): "ok: failoverd VERSION", or the step that failed and its message.
+report_boot() {
+    local code=$? outcome
+    if [ "$code" = 0 ]; then
+        outcome="ok: $(failoverd --version 2>&1 | head -1)"
+    else
+        outcome="failed (exit $code) at: $boot_step${boot_error:+: $boot_error}"
+    fi
+    outcome="$(date -u +%FT%TZ) $outcome"
+    case "$BOOT_STATUS_URL" in
+        ssm:*) aws_cli ssm put-parameter --overwrite --type String --name "${BOOT_STATUS_URL#ssm:}" --value "${outcome:0:4000}" >/dev/null ;;
+        file://*) echo "$outcome" >"${BOOT_STATUS_URL#file://}" ;;
+    esac || log "could not report the boot's outcome to $BOOT_STATUS_URL"
+    rm -rf "$WORK"
+}
+WORK=$(mktemp -d)
+trap report_boot EXIT
 
 needs_aws=false
-for url in "$PACKAGE_URL" "$IMAGE_URL" "$TOKEN_URL" "$TLS_IDENTITY_URL" "$SERVICE_SPEC_URL"; do
+for url in "$PACKAGE_URL" "$IMAGE_URL" "$TOKEN_URL" "$TLS_IDENTITY_URL" "$SERVICE_SPEC_URL" "$BOOT_STATUS_URL"; do
     case "$url" in s3://* | ssm:*) needs_aws=true ;; esac
 done
 # live-restore: a dockerd restart (a package upgrade) leaves the cloud copy running instead of
@@ -48,11 +73,6 @@ if [ "$INSTALL_DOCKER" = true ]; then
     fi
 fi
 
-# The AWS CLI in the host's region (the CLI does not ask the instance for it reliably); with
-# AWS_ENDPOINT_URL set, at that endpoint (newer CLIs read it themselves, Debian 12's 2.9 does not):
-# a VPC endpoint, or a test's local S3 and SSM.
-[ -n "$REGION" ] && export AWS_DEFAULT_REGION="${AWS_DEFAULT_REGION:-$REGION}"
-aws_cli() { aws ${AWS_ENDPOINT_URL:+--endpoint-url "$AWS_ENDPOINT_URL"} "$@"; }
 # fetch URL DEST: s3://bucket/key and ssm:/parameter with the instance role; https:// and
 # file:// with curl (file:// is how a test or an air-gapped image supplies local artifacts).
 # Tried 5 times over about 30 s (FETCH_TRIES): a boot can come before its network, its role's
@@ -68,6 +88,7 @@ fetch() {
         sleep $((2 ** attempt))
     done
     cat "$errors" >&2
+    boot_error="fetching $1: $(tail -1 "$errors")"
     rm -f "$errors"
     return 1
 }
@@ -94,8 +115,6 @@ docker_api() {
     curl -fsS --unix-socket /var/run/docker.sock "$@"
 }
 
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
 
 log "failoverd package from $PACKAGE_URL"
 fetch "$PACKAGE_URL" "$WORK/failoverd.deb"
@@ -300,4 +319,16 @@ failoverd check-config --config /etc/failoverd/failoverd.yml >/dev/null ||
 # exists, so the unit's start condition holds.
 systemctl restart failoverd.service
 systemctl --no-pager --lines=0 status failoverd.service
+
+# The whole-site profile: the control plane's bundle carries its installer, under the same SHA-256.
+if [ "$CONTROL_PLANE" = true ]; then
+    log "control plane bundle from $CONTROL_PLANE_URL"
+    fetch "$CONTROL_PLANE_URL" "$WORK/control-plane.tar"
+    verify "$CONTROL_PLANE_SHA256" "$WORK/control-plane.tar"
+    mkdir -p "$WORK/control-plane" && tar -C "$WORK/control-plane" -xf "$WORK/control-plane.tar"
+    # What it reads of the user data's values besides those used here too.
+    export ONPREM_API_ADDRESS FRONTEND_PORT PROMETHEUS_PORT HAPROXY_METRICS_PORT
+    # shellcheck source=terraform/files/install_control_plane.sh
+    . "$WORK/control-plane/install_control_plane.sh"
+fi
 log "done: failoverd is $(systemctl is-active failoverd.service)"

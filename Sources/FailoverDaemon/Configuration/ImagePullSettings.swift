@@ -17,24 +17,7 @@ public struct ImagePullSettings: Sendable, Equatable {
     public init() {}
 }
 
-extension PullPolicy: ConfigurationValue {
-    static var typeName: String { "string" }
-
-    init(node: YAMLNode, key: String) throws(ConfigurationError) {
-        let word = try String(node: node, key: key)
-        guard let policy = PullPolicy(rawValue: word) else {
-            throw ConfigurationError(key: key, problem: "must be one of \(Self.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(word)\"")
-        }
-        self = policy
-    }
-
-    var node: YAMLNode { rawValue.node }
-}
-
-extension AllowedValues where Value == PullPolicy {
-    /// Every case; the key table lists them.
-    static var anyCase: Self { Self(description: PullPolicy.allCases.map(\.rawValue).joined(separator: ", "), admits: { _ in true }) }
-}
+extension PullPolicy: ConfigurationWord {}
 
 /// Sizes are written with Docker's units: `512m`, `2g`, or bytes.
 extension ByteCount: ConfigurationValue {
