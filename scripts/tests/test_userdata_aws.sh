@@ -64,7 +64,7 @@ check "the user data runs to completion with s3:// artifacts and ssm: secrets" r
 tail -5 "$work/user-data.log" | sed 's/^/       /'
 check "  ... it installed awscli from Debian (the host's mirror) to reach them" in_host dpkg -s awscli
 boot_status() { aws_fixture parameter /failoverd/boot-status | jq -r .value; }
-boot_ok() { boot_status | grep -qE "^[0-9T:-]+Z ok: failoverd $(in_host dpkg-query -W -f '${Version}' failoverd) "; }
+boot_ok() { boot_status | grep -qF "Z ok: failoverd $(in_host dpkg-query -W -f '${Version}' failoverd) "; }
 check "  ... and reported its outcome to the boot status parameter: ok, with the version installed" boot_ok
 check "  ... failoverd is active" test "$(in_host systemctl is-active failoverd.service)" = active
 check "  ... the token came from the SSM parameter" test "$(in_host cat /etc/failoverd/webhook-token)" = "$token"
