@@ -15,6 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/tests/lib.sh
+. scripts/bench/wrk_load.sh
 duration="${DURATION:-10}"; soak="${SOAK:-100000}"; burst="${BURST:-2000}"; services="${SERVICES:-1}"
 failoverd_bin="${1:-$(scripts/build_failoverd.sh)}"
 work=$(mktemp -d /tmp/webhook-bench.XXXXXX)
@@ -65,7 +66,6 @@ for index in $(seq "$services"); do
 done
 wait_for 20 curl -fsS -o /dev/null -X POST -H 'Content-Type: application/json' -d '{"alerts":[]}' "http://127.0.0.1:$flask_port/failover"
 
-rss_mib() { awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
 # metric NAME_PREFIX [LABEL_FILTER]: the sum of every series of a failoverd metric (0 when absent).
 metric() {
     curl -fsS -H "Authorization: Bearer $token" "http://127.0.0.1:$port/metrics" | awk -v name="$1" -v filter="${2:-}" \
@@ -74,19 +74,8 @@ metric() {
 has_metric() { curl -fsS -H "Authorization: Bearer $token" "http://127.0.0.1:$port/metrics" | grep -c "^$1" >/dev/null; }
 docker_calls() { metric failoverd_docker_operation_duration_seconds_count; }
 state_saves() { metric failoverd_state_saves_total; }
-# to_ms 1.23ms|456.7us|1.2s
-to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'; }
 # load URL BODY_FILES [extra wrk args]: runs wrk, prints "requests/s p50_ms p99_ms non2xx requests".
-load() {
-    local url=$1 bodies=$2; shift 2
-    BODY_FILES="$bodies" TOKEN="$token" wrk -t2 -c50 --latency -s scripts/bench/post_body.lua "$@" "$url" >"$work/wrk.out" 2>&1
-    awk '
-        /Requests\/sec/ {rps = $2}
-        /^ +50%/ {p50 = $2} /^ +99%/ {p99 = $2}
-        /Non-2xx/ {bad = $NF}
-        /requests in/ {total = $1}
-        END {printf "%s %s %s %d %d\n", rps, p50, p99, bad, total}' "$work/wrk.out"
-}
+load() { local url=$1 bodies=$2; shift 2; wrk_load "$url" "$bodies" "$token" "$work/wrk.out" "$@"; }
 
 rss_start=$(rss_mib "$failoverd_pid")
 calls_before=$(docker_calls); starts_before=$(metric failoverd_actions_total 'action="start",result="success"')
