@@ -130,7 +130,7 @@ docker unpause "$onprem" >/dev/null
 # checks fail in the handshake, the server stays down, and no request reaches it.
 stop_pid "$gateway_pid"
 start_cloud_gateway gateway_pid "127.0.0.1:$gateway_port" "127.0.0.1:$cloud_port" "$work/tls" "$work/tls/impostor.pem"
-cloud_down() { curl -fsS "http://127.0.0.1:$metrics_port/metrics" | grep -q 'haproxy_server_status{proxy="api",server="cloud",state="DOWN"} 1'; }
+cloud_down() { page_has "http://127.0.0.1:$metrics_port/metrics" 'haproxy_server_status{proxy="api",server="cloud",state="DOWN"} 1'; }
 check "a copy that shows another certificate is marked down by HAProxy's checks" wait_for 10 cloud_down
 handshake_named() { grep -q 'cloud is DOWN.*SSL handshake failure' "$work/haproxy.log"; }
 check "  ... HAProxy's log naming the SSL handshake failure" handshake_named

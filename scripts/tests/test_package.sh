@@ -117,8 +117,8 @@ state_kept() {
 
 version_line_is() { in_host failoverd --version | grep -qF "failoverd $1 "; }
 build_info_is() {
-    curl -fsS --max-time 5 --cacert "$work/cert.pem" -H "Authorization: Bearer $token" "https://127.0.0.1:$webhook_port/metrics" |
-        grep -qF "failoverd_build_info{version=\"$1\",revision=\"${1#*+git}\""
+    page_has "https://127.0.0.1:$webhook_port/metrics" "failoverd_build_info{version=\"$1\",revision=\"${1#*+git}\"" \
+        --cacert "$work/cert.pem" -H "Authorization: Bearer $token"
 }
 
 # change_release DEB VERSION WHAT [apt-get options]: installs DEB over the running release and checks

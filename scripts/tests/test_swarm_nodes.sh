@@ -125,7 +125,10 @@ through_node_2_placing_two() {
 }
 check "  ... failoverd carries on through node 2, counting the two replicas the nodes left can place" wait_for 60 through_node_2_placing_two
 timeline+=", failoverd answered through node 2 after $(since_mark) s"
-answering() { curl -fsS -H "Authorization: Bearer $(cat "$work/token")" "http://127.0.0.1:$failoverd_port/metrics" | grep -qx "failoverd_docker_manager_answering{socket=\"$(swarm_node_socket "$1")\"} 1.0"; }
+answering() {
+    page_has "http://127.0.0.1:$failoverd_port/metrics" "^failoverd_docker_manager_answering{socket=\"$(swarm_node_socket "$1")\"} 1.0$" \
+        -H "Authorization: Bearer $(cat "$work/token")"
+}
 check "  ... and failoverd_docker_manager_answering names node 2" answering 2
 # Swarm's own behaviour: node 1's task is replaced, and the replacement waits for a node.
 pending_for_a_node() {
