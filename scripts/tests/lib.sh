@@ -246,10 +246,10 @@ tls_identities() {
 
 # start_cloud_gateway PID-VARIABLE BIND COPY-ADDR DIR [CERT]: the shipped cloud gateway
 # (haproxy/cloud-gateway.cfg) on BIND in front of the copy at COPY-ADDR, with DIR's identities
-# (tls_identities; CERT instead of DIR/gateway.pem), its log appended to DIR/gateway.log. Run
-# through the command in $cloud_host_run when set (the lab's: into the cloud host's namespace).
+# (tls_identities; CERT instead of DIR/gateway.pem), its log appended to DIR/gateway.log. In the
+# lab, on the cloud host: through its declared LAB_CLOUD_HOST_RUN (the namespace across --wan).
 start_cloud_gateway() {
-    ${cloud_host_run:-} env GATEWAY_BIND="$2" COPY_ADDR="$3" GATEWAY_CERT="${5:-$4/gateway.pem}" GATEWAY_CLIENT_CA="$4/client-ca.pem" \
+    ${LAB_CLOUD_HOST_RUN:-} env GATEWAY_BIND="$2" COPY_ADDR="$3" GATEWAY_CERT="${5:-$4/gateway.pem}" GATEWAY_CLIENT_CA="$4/client-ca.pem" \
         haproxy -db -f "${BASH_SOURCE[0]%/*}/../../haproxy/cloud-gateway.cfg" >>"$4/gateway.log" 2>&1 &
     printf -v "$1" '%s' "$!"
 }
