@@ -72,6 +72,13 @@ render_user_data() {
         install_script=@terraform/files/install_failoverd.sh "$@" >"$work/user-data.sh"
 }
 
+# remove_host [CONTAINER...]: removes the host first, so its failoverd cannot make the cloud copy
+# again while that is removed (docker rm removes its arguments at once), then the others.
+remove_host() {
+    docker rm -f "$host" >/dev/null 2>&1
+    [ $# -eq 0 ] || docker rm -f "$@" >/dev/null 2>&1
+}
+
 # boot_host: starts the bookworm container with systemd as PID 1 and waits until it has booted.
 boot_host() {
     start_host --network host -v "${docker_socket:-/var/run/docker.sock}:/var/run/docker.sock"

@@ -17,7 +17,7 @@ source scripts/tests/systemd_host.sh  # after $host, $cloud and $work, which it 
 probe_pid=""
 cleanup() {
     stop_pid "$probe_pid"
-    docker rm -f "$host" "$cloud" >/dev/null 2>&1
+    remove_host "$cloud"
     rm -rf "$work"
 }
 trap cleanup EXIT

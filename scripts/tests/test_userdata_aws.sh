@@ -19,7 +19,7 @@ work=$(mktemp -d /tmp/failoverd-aws.XXXXXX)
 source scripts/tests/systemd_host.sh  # after $host, $cloud and $work, which it reads
 moto_pid=""; am_pid=""
 cleanup() {
-    docker rm -f "$host" "$cloud" >/dev/null 2>&1
+    remove_host "$cloud"
     stop_pid "$am_pid"
     stop_pid "$moto_pid"
     rm -rf "$work"
@@ -88,7 +88,7 @@ start_alertmanager_process am_pid "$work/am.yml" "$am_port" "$work/alertmanager"
 check "Alertmanager (pinned to the first host's certificate) starts on loopback" wait_for 20 curl -fsS "http://127.0.0.1:$am_port/-/ready"
 
 # --- the host is replaced: a new instance, a new disk, the same user data
-docker rm -f "$host" "$cloud" >/dev/null 2>&1
+remove_host "$cloud"
 boot_host
 check "a replacement host runs the same user data to completion" run_user_data
 check "  ... it read the stored TLS identity instead of making one" grep -q "TLS identity from ssm:$identity_parameter" "$work/user-data.log"

@@ -16,7 +16,7 @@ onprem=failoverd-wholesite-onprem-$$
 work=$(mktemp -d /tmp/failoverd-wholesite.XXXXXX)
 source scripts/tests/systemd_host.sh  # after $host, $cloud and $work, which it reads
 cleanup() {
-    docker rm -f "$host" "$cloud" "$onprem" >/dev/null 2>&1
+    remove_host "$cloud" "$onprem"
     rm -rf "$work"
 }
 trap cleanup EXIT

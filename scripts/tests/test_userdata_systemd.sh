@@ -15,7 +15,7 @@ cloud=failoverd-proof-cloud-$$
 work=$(mktemp -d /tmp/failoverd-proof.XXXXXX)
 source scripts/tests/systemd_host.sh  # after $host, $cloud and $work, which it reads
 cleanup() {
-    docker rm -f "$host" "$cloud" >/dev/null 2>&1
+    remove_host "$cloud"
     rm -rf "$work"
 }
 trap cleanup EXIT
