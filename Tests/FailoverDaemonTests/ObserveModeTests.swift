@@ -47,4 +47,30 @@ struct ObserveModeTests {
             #expect(String(buffer: try await client.metrics().body).contains("\nfailoverd_would_act{action=\"start\"} 0.0\n"))
         }
     }
+
+    @Test func switchingToActWhileTheRuntimeIsDownWithholdsNothingAnyMore() async throws {
+        let runtime = FakeCloudRuntime()
+        let directory = makeStateDirectory()
+        defer { removeDirectory(directory) }
+        var observing = testConfiguration(stateDirectory: directory)
+        observing.service.mode = .observe
+        observing.tokenFile = directory + "/token"
+        try writeSecret(testToken, to: directory + "/token")
+        let next = ReloadTests.NextConfiguration(observing)
+        let daemon = try await makeDaemon(runtime, stateDirectory: directory, configure: { $0 = observing }, reloadConfiguration: { try next.load() })
+        try await daemon.application.test(.router) { client in
+            #expect(try await client.postWebhook(webhookBody("firing")).status == .ok)
+            #expect(await daemon.controller.report().withheld?.action == "start")
+
+            runtime.set { $0.failure = RuntimeFailure(kind: .unreachable, detail: "docker.sock: connection refused") }
+            next.set { $0?.service.mode = .act }
+            #expect(await daemon.reloader.reload() == .applied(changed: ["mode"], restartRequired: []))
+            _ = await daemon.controller.reconcile()
+            let acting = await daemon.controller.report()
+            #expect(acting.mode == "act" && acting.withheld == nil, "acting holds nothing back, though the start cannot run yet")
+            let metrics = String(buffer: try await client.metrics().body)
+            #expect(metrics.contains("\nfailoverd_would_act{action=\"start\"} 0.0\n"))
+            #expect(runtime.starts == 0)
+        }
+    }
 }

@@ -120,4 +120,14 @@ failed_with_reason() {
 check "  ... and the boot status says so from outside: the step, and the message" failed_with_reason
 check "  ... while the serving certificate stays the pinned one" serves_the_pinned_one
 
+# --- a token parameter that does not exist yet: the boot fails, and says why from outside
+render_user_data package_url="s3://$bucket/$prefix/failoverd.deb" image_url="s3://$bucket/$prefix/image.tar" \
+    service_spec_url="s3://$bucket/$prefix/service-spec.yml" token_url=ssm:/failoverd/no-such-token tls_identity_url="ssm:$identity_parameter" \
+    boot_status_url=ssm:/failoverd/boot-status || exit 1
+check "user data whose token parameter does not exist fails" fails run_user_data "$work/user-data.sh"
+no_token_reported() {
+    boot_status | grep -qE "^[0-9T:-]+Z failed \(exit 1\) at: webhook token from ssm:/failoverd/no-such-token: fetching ssm:/failoverd/no-such-token: .*ParameterNotFound"
+}
+check "  ... and the boot status names the step and the parameter that was not found" no_token_reported
+
 finish

@@ -8,9 +8,10 @@
 # Safe to run again: every step replaces or keeps what the last run left.
 set -euo pipefail
 umask 022
-# The step under way (each log line names one) and why it failed, for the boot's report.
+# The step under way (each log line names one) and why it failed, for the boot's report; a new
+# step starts without the last one's tolerated failures.
 boot_step="starting"; boot_error=""
-log() { echo "failoverd-install: $*"; boot_step=$*; }
+log() { echo "failoverd-install: $*"; boot_step=$*; boot_error=""; }
 die() { echo "failoverd-install: FAILED: $*" >&2; boot_error=$*; exit 1; }
 # The AWS CLI in the host's region (the CLI does not ask the instance for it reliably); with
 # AWS_ENDPOINT_URL set, at that endpoint (newer CLIs read it themselves, Debian 12's 2.9 does not):
@@ -201,7 +202,10 @@ fi
 install -d -m 0755 /etc/failoverd /etc/failoverd/tls
 install -d -m 0750 -g failoverd-secrets /etc/failoverd/secrets
 log "webhook token from $TOKEN_URL"
-(umask 077 && fetch "$TOKEN_URL" "$WORK/token")
+# Not in a subshell: a failed fetch's message must reach the boot's report.
+umask 077
+fetch "$TOKEN_URL" "$WORK/token"
+umask 022
 [ "$(tr -d '[:space:]' <"$WORK/token" | wc -c)" -ge 16 ] || die "the webhook token must be at least 16 characters"
 install -m 0640 -o root -g failoverd-secrets "$WORK/token" /etc/failoverd/webhook-token
 # The service's secrets, each exactly as stored (fetch_secret keeps a trailing newline it holds).

@@ -68,6 +68,8 @@ public actor FailoverController {
     /// One convergence follows, so a stop the old stop budget deferred happens if the new allows it.
     public func adopt(_ policy: FailoverPolicy) {
         if policy.observeOnly != engine.policy.observeOnly { journal.modeChanged(observeOnly: policy.observeOnly) }
+        // Acting, nothing is withheld, whether or not the runtime answers the convergence below.
+        if !policy.observeOnly { observations.withheld = nil }
         engine = FailoverEngine(policy: policy, state: engine.state)
         publish()
         _ = requestConvergence()
