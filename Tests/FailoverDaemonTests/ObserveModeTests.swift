@@ -11,12 +11,7 @@ struct ObserveModeTests {
         let runtime = FakeCloudRuntime()
         let directory = makeStateDirectory()
         defer { removeDirectory(directory) }
-        var observing = testConfiguration(stateDirectory: directory)
-        observing.service.mode = .observe
-        observing.tokenFile = directory + "/token"
-        try writeSecret(testToken, to: directory + "/token")
-        let next = ReloadTests.NextConfiguration(observing)
-        let daemon = try await makeDaemon(runtime, stateDirectory: directory, configure: { $0 = observing }, reloadConfiguration: { try next.load() })
+        let (daemon, next, _) = try await ReloadTests.reloadableDaemon(in: directory, runtime: runtime) { $0.service.mode = .observe }
         #expect(runtime.prepares == 0, "no standby is made at startup")
 
         try await daemon.application.test(.router) { client in
@@ -52,12 +47,7 @@ struct ObserveModeTests {
         let runtime = FakeCloudRuntime()
         let directory = makeStateDirectory()
         defer { removeDirectory(directory) }
-        var observing = testConfiguration(stateDirectory: directory)
-        observing.service.mode = .observe
-        observing.tokenFile = directory + "/token"
-        try writeSecret(testToken, to: directory + "/token")
-        let next = ReloadTests.NextConfiguration(observing)
-        let daemon = try await makeDaemon(runtime, stateDirectory: directory, configure: { $0 = observing }, reloadConfiguration: { try next.load() })
+        let (daemon, next, _) = try await ReloadTests.reloadableDaemon(in: directory, runtime: runtime) { $0.service.mode = .observe }
         try await daemon.application.test(.router) { client in
             #expect(try await client.postWebhook(webhookBody("firing")).status == .ok)
             #expect(await daemon.controller.report().withheld?.action == "start")

@@ -21,18 +21,22 @@ struct ReloadTests {
         }
     }
 
-    /// A daemon that reads its token from `directory/token`, and the configuration its next reload loads.
+    /// A daemon that reads its token from `directory/token`, and the configuration its next reload
+    /// loads (at first the one it started with, `configure`d).
     static func reloadableDaemon(
         in directory: String,
         holdDown: Duration = .seconds(30),
-        clock: ManualClock = ManualClock()
+        clock: ManualClock = ManualClock(),
+        runtime: FakeCloudRuntime = FakeCloudRuntime(),
+        configure: (inout FailoverdConfiguration) -> Void = { _ in }
     ) async throws -> (daemon: Failoverd<some ApplicationProtocol>, next: NextConfiguration, tokenFile: String) {
         var base = testConfiguration(stateDirectory: directory, holdDown: holdDown)
         base.tokenFile = directory + "/token"
+        configure(&base)
         try writeSecret(testToken, to: directory + "/token")
         let next = NextConfiguration(base)
         let daemon = try await makeDaemon(
-            FakeCloudRuntime(),
+            runtime,
             stateDirectory: directory,
             clock: clock,
             configure: { $0 = base },
