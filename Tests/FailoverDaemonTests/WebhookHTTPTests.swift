@@ -19,10 +19,12 @@ struct WebhookHTTPTests {
             let response = try await client.postWebhook(webhookBody("firing"))
             #expect(response.status == .ok)
             let reply = try JSONDecoder().decode([String: JSONValue].self, from: Data(String(buffer: response.body).utf8))
-            #expect(reply["result"] == .string("started"))
+            // The startup pass may be the one that starts it, when the webhook lands while it
+            // looks at the runtime; then the webhook's own pass finds it running.
+            #expect([.string("started"), .string("in_sync")].contains(reply["result"]))
             #expect(reply["desired"] == .string("running"))
         }
-        #expect(runtime.starts == 1)
+        #expect(runtime.starts == 1 && runtime.actual == .running)
     }
 
     @Test func aClientThatTricklesItsRequestIsDisconnectedButAnswersStillFlow() async throws {

@@ -31,16 +31,8 @@ struct ConvergenceSchedule<Run: Sendable>: Sendable {
         case join(Run)
     }
 
-    /// Why a wake-up is due; each reason holds at most one time, the newest asked for.
-    enum WakeReason: Hashable, Sendable {
-        /// A hold-down or a stop-budget wait ends: the copy may be stopped.
-        case decisionDue
-        /// A crash-loop wait ends, or a start is to be judged once it should have settled.
-        case crashLoop
-    }
-
     private(set) var state: State = .idle
-    private var wakes: [WakeReason: ContinuousClock.Instant] = [:]
+    private var wakes: [ConvergenceWakeReason: ContinuousClock.Instant] = [:]
 
     /// A convergence is asked for.
     func request() -> RequestAction {
@@ -105,7 +97,7 @@ struct ConvergenceSchedule<Run: Sendable>: Sendable {
     /// Asks for a convergence at `time` for `reason`, replacing that reason's earlier time; nil
     /// withdraws it. Returns when the one timer must fire now: the earliest time still asked
     /// for, nil for none.
-    mutating func wake(_ reason: WakeReason, at time: ContinuousClock.Instant?) -> ContinuousClock.Instant? {
+    mutating func wake(_ reason: ConvergenceWakeReason, at time: ContinuousClock.Instant?) -> ContinuousClock.Instant? {
         wakes[reason] = time
         return wakes.values.min()
     }
@@ -118,4 +110,12 @@ struct ConvergenceSchedule<Run: Sendable>: Sendable {
         wakes = wakes.filter { $0.value > deadline }
         return wakes.values.min()
     }
+}
+
+/// Why a wake-up is due; each reason holds at most one time, the newest asked for.
+enum ConvergenceWakeReason: Hashable, Sendable {
+    /// A hold-down or a stop-budget wait ends: the copy may be stopped.
+    case decisionDue
+    /// A crash-loop wait ends, or a start is to be judged once it should have settled.
+    case crashLoop
 }

@@ -3,39 +3,36 @@ import FoundationEssentials
 import Logging
 import ServiceSupport
 
-/// Owns the failover state and is the only place that acts on the cloud copy.
+/// Owns the failover state and decides what the cloud copy must do; its `CloudCopyOperator`
+/// does it, on the actor's executor, and the `ConvergenceRunner` says when.
 ///
 /// Decisions are applied synchronously inside the actor. A webhook that changes nothing costs
 /// no runtime call and no disk write: the last observation, kept current by the runtime's own
 /// change feed, answers it. Runtime work is single-flight: one convergence runs at a time and
 /// every request made meanwhile shares one follow-up, so a burst of webhooks during a start
 /// makes one `start` and at most one more `observe`.
-public actor FailoverController {
-    // Read and changed by the extensions (+convergence, +actions) as well, hence not private.
+public actor FailoverController: CloudCopyDecisions {
     var engine: FailoverEngine
-    let runtime: any CloudRuntime
     private let store: StateStore
-    let journal: DecisionJournal
+    private let journal: DecisionJournal
     private let metrics: DaemonMetrics
-    let clock: any DaemonClock
-    var observations = RuntimeObservations()
-    typealias Schedule = ConvergenceSchedule<Task<ConvergenceOutcome, Never>>
-    /// Which convergence runs, which follows it, and when the timer must wake.
-    var schedule = Schedule()
-    /// Converges at the schedule's earliest wake-up (a hold-down's end, a crash-loop wait).
-    var timer: Task<Void, Never>?
+    private let clock: any DaemonClock
+    /// Runs the passes that call the runtime, and keeps what it showed.
+    let cloudCopy: CloudCopyOperator
+    /// When the passes run: single flight, and the wake-ups at the times a decision falls due.
+    let runner: ConvergenceRunner<ConvergenceOutcome>
     /// Whether the runtime's change feed is connected: only then is the last observation
     /// known to be current, and a changed state can be answered without asking the runtime.
     var runtimeWatchLive = false
-    /// Spaces the restarts of a copy that keeps exiting right after it was started.
-    var crashLoop: CrashLoopGuard
     /// Keeps the engine's times on the monotonic clock's side of a wall-clock step.
     private var clockSteps: ClockStepDetector
     private var publisher = StatusPublisher()
     /// Called when a notice disagrees with the state (see `WebhookDecision.disagreesWithState`).
     private var disagreementObserver: (@Sendable () -> Void)?
     /// Consecutive failed convergences; the reconcile loop backs off on it.
-    public internal(set) var consecutiveFailures = 0
+    public var consecutiveFailures: Int { cloudCopy.consecutiveFailures }
+    private var runtimeName: String { cloudCopy.runtime.runtimeName }
+    private var observations: RuntimeObservations { cloudCopy.observations }
 
     /// Creates a controller; call `bootstrap()` before serving.
     public init(
@@ -48,11 +45,11 @@ public actor FailoverController {
         maximumRestartDelay: Duration = .seconds(60)
     ) {
         self.engine = FailoverEngine(policy: policy)
-        self.crashLoop = CrashLoopGuard(maximumDelay: maximumRestartDelay)
         self.clockSteps = ClockStepDetector(wall: clock.now(), monotonic: clock.monotonicNow())
-        self.runtime = runtime
         self.store = store
         self.journal = DecisionJournal(logger: logger, metrics: metrics)
+        self.cloudCopy = CloudCopyOperator(runtime: runtime, journal: journal, clock: clock, maximumRestartDelay: maximumRestartDelay)
+        self.runner = ConvergenceRunner(clock: clock)
         self.metrics = metrics
         self.clock = clock
     }
@@ -69,7 +66,7 @@ public actor FailoverController {
     public func adopt(_ policy: FailoverPolicy) {
         if policy.observeOnly != engine.policy.observeOnly { journal.modeChanged(observeOnly: policy.observeOnly) }
         // Acting, nothing is withheld, whether or not the runtime answers the convergence below.
-        if !policy.observeOnly { observations.withheld = nil }
+        if !policy.observeOnly { cloudCopy.stopWithholding() }
         engine = FailoverEngine(policy: policy, state: engine.state)
         publish()
         _ = requestConvergence()
@@ -92,7 +89,7 @@ public actor FailoverController {
         // Anchored afresh, so no clock step is followed (and saved) before the state is loaded.
         clockSteps = ClockStepDetector(wall: clock.now(), monotonic: clock.monotonicNow())
         let loaded = store.load(now: clock.now())
-        journal.loaded(loaded, from: store.path, runtimeName: runtime.runtimeName)
+        journal.loaded(loaded, from: store.path, runtimeName: runtimeName)
         switch loaded {
         case .restored(let state):
             engine = FailoverEngine(policy: engine.policy, state: state)
@@ -106,19 +103,10 @@ public actor FailoverController {
             journal.corrected(engine.apply(alertmanagerView, now: now()))
         }
         if engine.policy.observeOnly { journal.modeChanged(observeOnly: true) }
-        do {
-            // Observe-only mode makes no standby: it looks.
-            let observeOnly = engine.policy.observeOnly
-            let prepared = try await timed(observeOnly ? .observe : .prepare) { () async throws(RuntimeFailure) in
-                if observeOnly { try await self.runtime.observe() } else { try await self.runtime.prepare() }
-            }
-            recordSuccess(prepared)
-            if prepared.actual == .running && engine.desired(at: now()) == .stopped {
-                engine.adoptRunningContainer(now: now())
-                journal.adopted(prepared)
-            }
-        } catch {
-            recordFailure(error, during: .prepare)
+        let found = await cloudCopy.startUp(observeOnly: engine.policy.observeOnly, for: self)
+        if let found, found.actual == .running && !wantsRunning {
+            engine.adoptRunningContainer(now: now())
+            journal.adopted(found)
         }
         commit()
     }
@@ -140,7 +128,7 @@ public actor FailoverController {
             convergence: convergence,
             persisted: persisted,
             summary: summary(),
-            runtimeName: runtime.runtimeName,
+            runtimeName: runtimeName,
             trackedAlertLimit: engine.policy.maximumTrackedAlerts
         )
     }
@@ -188,7 +176,7 @@ public actor FailoverController {
     /// current. Resyncs once, since anything may have changed while it was down.
     public func runtimeWatchConnected() async -> ConvergenceOutcome {
         runtimeWatchLive = true
-        journal.watchChanged(connected: true, runtimeName: runtime.runtimeName)
+        journal.watchChanged(connected: true, runtimeName: runtimeName)
         return await requestConvergence().value
     }
 
@@ -198,7 +186,7 @@ public actor FailoverController {
     public func runtimeWatchLost() -> Bool {
         guard runtimeWatchLive else { return false }
         runtimeWatchLive = false
-        journal.watchChanged(connected: false, runtimeName: runtime.runtimeName)
+        journal.watchChanged(connected: false, runtimeName: runtimeName)
         return true
     }
 
@@ -226,7 +214,7 @@ public actor FailoverController {
     }
 
     private func currentReport() -> StatusReport {
-        StatusReport(engine: engine, observations: observations, crashLoop: crashLoopStatus, runtimeName: runtime.runtimeName, now: now())
+        StatusReport(engine: engine, observations: observations, crashLoop: crashLoopStatus, runtimeName: runtimeName, now: now())
     }
 
     /// The wall-clock time for a decision.
@@ -256,19 +244,17 @@ public actor FailoverController {
     }
 
     private func summary() -> String {
-        StatusReport.summary(engine: engine, observations: observations, crashLoop: crashLoopStatus, runtimeName: runtime.runtimeName, now: now())
+        StatusReport.summary(engine: engine, observations: observations, crashLoop: crashLoopStatus, runtimeName: runtimeName, now: now())
     }
 
-    private var crashLoopStatus: CrashLoopStatus? { crashLoop.status(at: clock.monotonicNow(), wall: now()) }
+    private var crashLoopStatus: CrashLoopStatus? { cloudCopy.crashLoop.status(at: clock.monotonicNow(), wall: now()) }
 
     // MARK: Liveness
 
     /// Answering at all proves the actor is not blocked; the answer says whether the convergence
     /// in flight, if any, is older than `limit`. The systemd watchdog pings only on `.alive`.
     public func liveness(limit: Duration) -> Liveness {
-        guard let started = schedule.runningSince else { return .alive }
-        let elapsed = clock.monotonicNow() - started
-        return elapsed > limit ? .stalled(for: elapsed) : .alive
+        runner.running(longerThan: limit).map(Liveness.stalled(for:)) ?? .alive
     }
 
     /// Saves the state; on failure logs and reports false (the caller answers 503 so the sender retries).
@@ -276,13 +262,13 @@ public actor FailoverController {
         do {
             try store.save(engine.state)
             if observations.unsavedSince != nil { journal.savedAgain(path: store.path) }
-            observations.unsavedSince = nil
+            cloudCopy.observations.unsavedSince = nil
             metrics.stateSaved()
             return true
         } catch {
             let firstFailure = observations.unsavedSince == nil
-            if firstFailure { observations.unsavedSince = now() }
-            observations.lastError = .init(at: RFC3339.format(now()), what: "state not saved: \(error)")
+            if firstFailure { cloudCopy.observations.unsavedSince = now() }
+            cloudCopy.observations.lastError = .init(at: RFC3339.format(now()), what: "state not saved: \(error)")
             journal.notSaved(error, path: store.path, firstFailure: firstFailure)
             return false
         }
@@ -293,7 +279,7 @@ public actor FailoverController {
         publisher.publish(
             currentReport(),
             observations: observations,
-            quickExits: crashLoop.quickExits,
+            quickExits: cloudCopy.crashLoop.quickExits,
             lastFailover: engine.state.lastFailover,
             to: metrics
         )
