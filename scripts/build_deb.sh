@@ -43,6 +43,11 @@ install -m 0644 nftables/metadata-guard.nft "$root/usr/share/failoverd/metadata-
 # The registry login for an image from a registry: enabled by the user data only when one is used.
 install -m 0644 systemd/failoverd-registry-login.service systemd/failoverd-registry-login.timer "$root/lib/systemd/system/"
 install -m 0755 packaging/failoverd/registry-login "$root/usr/lib/failoverd/registry-login"
+# The settings applier and its timer (enabled by the user data), with the helpers the user data
+# shares with it.
+install -m 0644 systemd/failoverd-settings.service systemd/failoverd-settings.timer "$root/lib/systemd/system/"
+install -m 0755 packaging/failoverd/apply-settings "$root/usr/lib/failoverd/apply-settings"
+install -m 0644 terraform/files/host-lib.sh "$root/usr/lib/failoverd/host-lib.sh"
 install -m 0644 systemd/failoverd.yml "$root/etc/failoverd/failoverd.yml"
 install -m 0644 packaging/failoverd/sysusers.conf "$root/usr/lib/sysusers.d/failoverd.conf"
 

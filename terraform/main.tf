@@ -20,7 +20,11 @@ data "aws_subnet" "failoverd" {
 }
 
 locals {
-  artifact_url = "s3://${var.artifact_bucket}/${var.artifact_prefix}"
+  # A release under its version (scripts/publish.sh); the image tarball and the control plane's
+  # bundle under their checksums: an upload never changes what an existing name holds.
+  package_key       = "${var.artifact_prefix}/releases/${var.release}/failoverd.deb"
+  image_tarball_key = "${var.artifact_prefix}/images/${coalesce(var.image_tarball_sha256, "none")}.tar"
+  control_plane_key = "${var.artifact_prefix}/control-plane/${var.control_plane_sha256}.tar"
   token_parameter_arn = format("arn:%s:ssm:%s:%s:parameter%s",
   data.aws_partition.current.partition, var.region, data.aws_caller_identity.current.account_id, var.webhook_token_parameter)
   client_ca_parameter_arn = format("arn:%s:ssm:%s:%s:parameter%s",
@@ -29,6 +33,8 @@ locals {
   data.aws_partition.current.partition, var.region, data.aws_caller_identity.current.account_id, var.tls_identity_parameter)
   boot_status_parameter_arn = format("arn:%s:ssm:%s:%s:parameter%s",
   data.aws_partition.current.partition, var.region, data.aws_caller_identity.current.account_id, var.boot_status_parameter)
+  settings_parameter_arn = format("arn:%s:ssm:%s:%s:parameter%s",
+  data.aws_partition.current.partition, var.region, data.aws_caller_identity.current.account_id, var.settings_parameter)
   parameter_arn_prefix = format("arn:%s:ssm:%s:%s:parameter",
   data.aws_partition.current.partition, var.region, data.aws_caller_identity.current.account_id)
 
@@ -57,19 +63,45 @@ locals {
     network_mode = var.service_network_mode
     ports        = var.service_network_mode == "bridge" ? ["127.0.0.1:${var.copy_port}:${local.container_port}"] : []
   })
-  # Named by its content: a changed spec is a new object, and the host checks the checksum.
-  service_spec_key = "${var.artifact_prefix}/service-spec/${sha256(local.service_spec)}.yml"
+  # What failoverd does, apart from what the host is: a change here reaches the running host
+  # through the settings parameter, without replacing it (the user data holds none of it).
+  settings = templatefile("${path.module}/templates/settings.yml.tftpl", {
+    probe_url         = var.probe_url
+    wan_rtt_ms        = var.wan_rtt_ms
+    image_url         = local.from_tarball ? "s3://${var.artifact_bucket}/${local.image_tarball_key}" : ""
+    image_sha256      = coalesce(var.image_tarball_sha256, "")
+    image             = var.image
+    hold_down_seconds = var.hold_down_seconds
+    alertmanager_urls = var.control_plane ? ["http://127.0.0.1:9093"] : var.alertmanager_api_urls
+    mode              = var.mode
+    service_spec      = local.service_spec
+  })
+  # Named by their content: changed settings are a new object, and the host checks the checksum.
+  settings_key = "${var.artifact_prefix}/settings/${sha256(local.settings)}.yml"
 }
 
-# The service spec the host appends to failoverd's configuration (it holds no secret: secrets are
-# named by their SSM parameters, which only the instance role reads).
-resource "aws_s3_object" "service_spec" {
+# failoverd's settings (no secret: secrets are named by their SSM parameters, which only the
+# instance role reads). The new object exists before the parameter names it and the old one goes.
+resource "aws_s3_object" "settings" {
   bucket                 = var.artifact_bucket
-  key                    = local.service_spec_key
-  content                = local.service_spec
+  key                    = local.settings_key
+  content                = local.settings
   content_type           = "application/yaml"
   server_side_encryption = var.artifact_kms_key_arn == null ? "AES256" : "aws:kms"
   kms_key_id             = var.artifact_kms_key_arn
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+# What the host's failoverd-settings timer looks at every minute: the settings' URL and SHA-256.
+resource "aws_ssm_parameter" "settings" {
+  #checkov:skip=CKV2_AWS_34:Holds no secret: an S3 URL and the SHA-256 the host checks the object against.
+  name        = var.settings_parameter
+  description = "failoverd's settings: their S3 object and SHA-256 (the host applies a change within a minute)"
+  type        = "String"
+  value       = "s3://${var.artifact_bucket}/${aws_s3_object.settings.key} ${sha256(local.settings)}"
 }
 
 # The copy's files that must outlive the host (uploads, a local database): an encrypted EBS
@@ -231,14 +263,8 @@ data "aws_iam_policy_document" "failoverd" {
   statement {
     sid     = "ReadArtifacts"
     actions = ["s3:GetObject"]
-    resources = concat([
-      "arn:${data.aws_partition.current.partition}:s3:::${var.artifact_bucket}/${var.artifact_prefix}/failoverd.deb",
-      "arn:${data.aws_partition.current.partition}:s3:::${var.artifact_bucket}/${local.service_spec_key}",
-      ], local.from_tarball ? [
-      "arn:${data.aws_partition.current.partition}:s3:::${var.artifact_bucket}/${var.artifact_prefix}/image.tar",
-      ] : [], var.control_plane ? [
-      "arn:${data.aws_partition.current.partition}:s3:::${var.artifact_bucket}/${var.artifact_prefix}/control-plane.tar",
-    ] : [])
+    resources = [for key in concat([local.package_key, local.settings_key], local.from_tarball ? [local.image_tarball_key] : [],
+    var.control_plane ? [local.control_plane_key] : []) : "arn:${data.aws_partition.current.partition}:s3:::${var.artifact_bucket}/${key}"]
   }
 
   # The service's secrets and, with registry_auth = "ssm", the registry's credentials: each
@@ -272,12 +298,12 @@ data "aws_iam_policy_document" "failoverd" {
   }
 
   statement {
-    sid       = "ReadWebhookTokenAndClientCA"
+    sid       = "ReadWebhookTokenClientCAAndSettings"
     actions   = ["ssm:GetParameter"]
-    resources = [local.token_parameter_arn, local.client_ca_parameter_arn]
+    resources = [local.token_parameter_arn, local.client_ca_parameter_arn, local.settings_parameter_arn]
   }
 
-  # Each boot writes its outcome here, where the operator reads it without SSH.
+  # Each boot and each settings change writes its outcome here, where the operator reads it without SSH.
   statement {
     sid       = "ReportBootStatus"
     actions   = ["ssm:PutParameter"]
@@ -315,7 +341,7 @@ data "aws_iam_policy_document" "failoverd" {
   dynamic "statement" {
     for_each = var.artifact_kms_key_arn == null ? [] : [var.artifact_kms_key_arn]
     content {
-      sid       = "DecryptServiceSpec"
+      sid       = "DecryptSettings"
       actions   = ["kms:Decrypt"]
       resources = [statement.value]
     }
@@ -375,48 +401,44 @@ resource "aws_instance" "failoverd" {
   # EC2 takes 16 KiB of user data, cloud-init unpacks gzip, and scripts/tests/test_terraform.sh
   # renders every profile with the longest values the variables allow to keep it within.
   user_data_base64 = base64gzip(templatefile("${path.module}/templates/user_data.sh.tftpl", {
-    package_url       = "${local.artifact_url}/failoverd.deb"
-    package_sha256    = var.failoverd_package_sha256
-    image_url         = local.from_tarball ? "${local.artifact_url}/image.tar" : ""
-    image_sha256      = coalesce(var.image_tarball_sha256, "")
-    image             = var.image
-    service_spec_url  = "s3://${var.artifact_bucket}/${local.service_spec_key}"
-    service_spec_sha  = sha256(local.service_spec)
-    data_volume_id    = var.data_volume_size_gb > 0 ? aws_ebs_volume.data[0].id : ""
-    token_url         = "ssm:${var.webhook_token_parameter}"
-    client_ca_url     = "ssm:${var.onprem_client_ca_parameter}"
-    copy_port         = var.copy_port
-    tls_identity_url  = "ssm:${var.tls_identity_parameter}"
-    boot_status_url   = "ssm:${var.boot_status_parameter}"
-    tls_identity_key  = coalesce(var.tls_identity_kms_key_arn, "alias/aws/ssm")
-    region            = var.region
-    install_docker    = "true"
-    metadata_guard    = "true"
-    public_ip         = aws_eip.failoverd.public_ip
-    webhook_port      = var.webhook_port
-    api_port          = var.api_port
-    hold_down_seconds = var.hold_down_seconds
-    alertmanager_urls = join(" ", var.alertmanager_api_urls)
-    probe_url         = var.probe_url
-    wan_rtt_ms        = var.wan_rtt_ms
-    target            = var.target
-    mode              = var.mode
-    install_script    = file("${path.module}/files/install_failoverd.sh")
+    package_url      = "s3://${var.artifact_bucket}/${local.package_key}"
+    package_sha256   = var.releases[var.release].failoverd_deb_sha256
+    settings_url     = "ssm:${var.settings_parameter}"
+    data_volume_id   = var.data_volume_size_gb > 0 ? aws_ebs_volume.data[0].id : ""
+    token_url        = "ssm:${var.webhook_token_parameter}"
+    client_ca_url    = "ssm:${var.onprem_client_ca_parameter}"
+    copy_port        = var.copy_port
+    tls_identity_url = "ssm:${var.tls_identity_parameter}"
+    boot_status_url  = "ssm:${var.boot_status_parameter}"
+    tls_identity_key = coalesce(var.tls_identity_kms_key_arn, "alias/aws/ssm")
+    region           = var.region
+    install_docker   = "true"
+    metadata_guard   = "true"
+    public_ip        = aws_eip.failoverd.public_ip
+    webhook_port     = var.webhook_port
+    api_port         = var.api_port
+    target           = var.target
+    host_lib         = file("${path.module}/files/host-lib.sh")
+    install_script   = file("${path.module}/files/install_failoverd.sh")
     # Whole-site profile; its Prometheus, Alertmanager and HAProxy exporter listen on loopback only.
     control_plane        = var.control_plane ? "true" : "false"
-    control_plane_url    = "${local.artifact_url}/control-plane.tar"
+    control_plane_url    = "s3://${var.artifact_bucket}/${local.control_plane_key}"
     control_plane_sha256 = var.control_plane_sha256
+    # The control plane derives HAProxy's WAN timings from it at boot; failoverd's probe takes it
+    # from the settings.
+    wan_rtt_ms           = var.control_plane ? var.wan_rtt_ms : 0
     onprem_api_address   = var.onprem_api_address
     frontend_port        = var.frontend_port
     prometheus_port      = 9090
     alertmanager_port    = 9093
     haproxy_metrics_port = 8405
   }))
-  # A new release replaces the host; its TLS identity survives in SSM (tls_identity_parameter).
+  # A new release (or another bootstrap value) replaces the host; settings do not, they are not in
+  # here. Its TLS identity survives in SSM (tls_identity_parameter).
   user_data_replace_on_change = true
 
-  # Its boot reads the spec and needs the role's permissions from the first second.
-  depends_on = [aws_s3_object.service_spec, aws_iam_role_policy.failoverd]
+  # Its boot reads the settings and needs the role's permissions from the first second.
+  depends_on = [aws_ssm_parameter.settings, aws_iam_role_policy.failoverd]
 
   lifecycle {
     # A newer Debian image must not replace a host that serves: move it deliberately with -replace.

@@ -36,7 +36,7 @@ output "client_url" {
 }
 
 output "boot_status_command" {
-  description = "Prints how the host's last boot ended: ok with the failoverd version, or the step that failed and its message (the user data writes it; terraform apply succeeds either way)."
+  description = "Prints the host's last event: how its boot ended (ok with the failoverd version, or the step that failed and its message) or, later, how the last settings change went (applied with a reload or restart, or why not). terraform apply succeeds either way."
   value       = "aws ssm get-parameter --region ${var.region} --name ${var.boot_status_parameter} --query Parameter.Value --output text"
 }
 
@@ -48,4 +48,9 @@ output "console_output_command" {
 output "ssh_command" {
   description = "With instance_connect_endpoint: SSH to the host through the endpoint (Debian's user is admin); null without it."
   value       = var.instance_connect_endpoint ? "aws ec2-instance-connect ssh --region ${var.region} --instance-id ${aws_instance.failoverd.id} --connection-type eice --os-user admin --private-key-file ~/.ssh/${var.ssh_key_name}.pem" : null
+}
+
+output "settings_sha256" {
+  description = "The SHA-256 of the settings this apply stored: the host's status (boot_status_command) names their first 12 digits once it applied them, within about a minute."
+  value       = sha256(local.settings)
 }

@@ -133,7 +133,7 @@ variable "artifact_bucket" {
 }
 
 variable "artifact_prefix" {
-  description = "Key prefix of the artifacts in the bucket: PREFIX/failoverd.deb (make package's dist/), PREFIX/image.tar (with image_tarball_sha256) and PREFIX/service-spec/SHA256.yml (written by Terraform)."
+  description = "Key prefix of the artifacts in the bucket: PREFIX/releases/VERSION/ (scripts/publish.sh: failoverd.deb and SHA256SUMS), PREFIX/images/SHA256.tar and PREFIX/control-plane/SHA256.tar (publish.sh, by their checksums), PREFIX/settings/SHA256.yml (written by Terraform)."
   type        = string
   default     = "failoverd"
 
@@ -143,18 +143,31 @@ variable "artifact_prefix" {
   }
 }
 
-variable "failoverd_package_sha256" {
-  description = "SHA-256 of the failoverd Debian package uploaded as PREFIX/failoverd.deb (its line in make package's dist/SHA256SUMS); the host refuses any other."
+variable "release" {
+  description = "The failoverd release the host runs: a version scripts/publish.sh uploaded to PREFIX/releases/VERSION/ and listed in releases. Upgrading or rolling back is setting it to another listed version (the host is replaced; docs/deploy.md)."
   type        = string
 
   validation {
-    condition     = can(regex("^[0-9a-f]{64}$", var.failoverd_package_sha256))
-    error_message = "failoverd_package_sha256: 64 lower-case hex digits (sha256sum's output)."
+    condition     = contains(keys(var.releases), var.release)
+    error_message = "release: one of the versions in releases (scripts/publish.sh --tfvars records each one it uploads)."
+  }
+}
+
+variable "releases" {
+  description = "The published releases the host may run, by version, each with its failoverd package's SHA-256 (scripts/publish.sh --tfvars FILE writes them): pinned here, so a write to the bucket cannot change what a host installs."
+  type = map(object({
+    failoverd_deb_sha256 = string
+  }))
+
+  validation {
+    condition = alltrue([for version, release in var.releases :
+    can(regex("^[A-Za-z0-9.+~_-]{1,100}$", version)) && can(regex("^[0-9a-f]{64}$", release.failoverd_deb_sha256))])
+    error_message = "releases: versions of letters, digits and . + ~ _ - (at most 100), each with failoverd_deb_sha256 of 64 lower-case hex digits."
   }
 }
 
 variable "image" {
-  description = "The cloud copy's image: a registry reference (ECR or any registry; REGISTRY/NAME:TAG or pinned NAME@sha256:DIGEST), pulled by failoverd at boot and never on failover; or, with image_tarball_sha256, the NAME:TAG inside the tarball PREFIX/image.tar (hosts without registry access; the kit's demo API is onprem-api:latest from make package's tarball)."
+  description = "The cloud copy's image: a registry reference (ECR or any registry; REGISTRY/NAME:TAG or pinned NAME@sha256:DIGEST), pulled by failoverd at boot and never on failover; or, with image_tarball_sha256, the NAME:TAG inside the tarball PREFIX/images/SHA256.tar (hosts without registry access; the kit's demo API is onprem-api:latest, which scripts/publish.sh uploads with each release)."
   type        = string
 
   validation {
@@ -164,7 +177,7 @@ variable "image" {
 }
 
 variable "image_tarball_sha256" {
-  description = "SHA-256 of PREFIX/image.tar (docker save) when the image comes from S3 instead of a registry; the host refuses any other. null: the image is pulled from its registry."
+  description = "SHA-256 of the image's tarball (docker save) when the image comes from S3 instead of a registry: scripts/publish.sh --image-tarball uploads it as PREFIX/images/SHA256.tar; the host refuses any other. null: the image is pulled from its registry."
   type        = string
   default     = null
 
@@ -433,8 +446,19 @@ variable "webhook_token_kms_key_arn" {
   }
 }
 
+variable "settings_parameter" {
+  description = "Name of the SSM parameter Terraform points at failoverd's settings (their S3 object and its SHA-256). The host looks every minute and applies a change with a reload, or a restart where a key needs one: a hold-down, the Alertmanager URLs, the probe, the mode or the service's spec changes without replacing the host."
+  type        = string
+  default     = "/failoverd/settings"
+
+  validation {
+    condition     = can(regex("^/[A-Za-z0-9._/-]{1,510}$", var.settings_parameter))
+    error_message = "settings_parameter: an absolute SSM parameter name of up to 511 characters."
+  }
+}
+
 variable "boot_status_parameter" {
-  description = "Name of the SSM String parameter where each boot's user data reports its outcome: ok with the installed version, or the step that failed and why (read it with the boot_status_command output; no SSH needed)."
+  description = "Name of the SSM String parameter where the host reports each boot's outcome (ok with the installed version, or the step that failed and why) and each settings change's (applied, or why not): read it with the boot_status_command output; no SSH needed."
   type        = string
   default     = "/failoverd/boot-status"
 
@@ -579,7 +603,7 @@ variable "frontend_port" {
 }
 
 variable "control_plane_sha256" {
-  description = "With control_plane: SHA-256 of the config bundle (scripts/build_control_plane_bundle.sh), uploaded as PREFIX/control-plane.tar; the host refuses any other."
+  description = "With control_plane: SHA-256 of the config bundle (scripts/build_control_plane_bundle.sh), which scripts/publish.sh --control-plane uploads as PREFIX/control-plane/SHA256.tar; the host refuses any other."
   type        = string
   default     = ""
 

@@ -2,19 +2,19 @@
 """The AWS side of a deploy test, on a local S3/SSM server (moto): what the operator puts there
 before `terraform apply`, and what a test reads back.
 
-    aws_fixture.py ENDPOINT seed BUCKET PREFIX ARTIFACTS_DIR TOKEN_PARAMETER
-        the bucket, the release's failoverd.deb, the demo image as image.tar and the service spec
-        under PREFIX, and the webhook token (ARTIFACTS_DIR/webhook-token) as a SecureString, as
-        the README's deploy steps and Terraform do
-    aws_fixture.py ENDPOINT put-object BUCKET KEY FILE
-        uploads FILE (a service spec Terraform would write) to an existing bucket
+    aws_fixture.py ENDPOINT seed BUCKET TOKEN_PARAMETER TOKEN_FILE
+        the bucket, and the webhook token as a SecureString, as the deploy steps have the operator
+        make them (the release goes in with scripts/publish.sh)
+    aws_fixture.py ENDPOINT settings BUCKET PREFIX FILE PARAMETER
+        what Terraform's settings resources do: FILE as PREFIX/settings/SHA256.yml, and PARAMETER
+        (a String) set to "s3://BUCKET/KEY SHA256"
     aws_fixture.py ENDPOINT put-secret NAME FILE
         stores FILE's bytes, exactly, as a SecureString (a service's secret, registry credentials)
     aws_fixture.py ENDPOINT parameter NAME
         prints {"value": ..., "version": N} for a parameter, or {} when there is none
 """
+import hashlib
 import json
-import os
 import sys
 
 import boto3
@@ -25,17 +25,18 @@ def client(service, endpoint):
                         aws_access_key_id="testing", aws_secret_access_key="testing")
 
 
-def seed(endpoint, bucket, prefix, artifacts, token_parameter):
-    s3 = client("s3", endpoint)
-    s3.create_bucket(Bucket=bucket)
-    for name, key in (("failoverd.deb", "failoverd.deb"), ("onprem-api.tar", "image.tar"), ("service-spec.yml", "service-spec.yml")):
-        s3.upload_file(os.path.join(artifacts, name), bucket, f"{prefix}/{key}")
-    token = open(os.path.join(artifacts, "webhook-token")).read().strip()
-    client("ssm", endpoint).put_parameter(Name=token_parameter, Value=token, Type="SecureString")
+def seed(endpoint, bucket, token_parameter, token_file):
+    client("s3", endpoint).create_bucket(Bucket=bucket)
+    with open(token_file) as token:
+        client("ssm", endpoint).put_parameter(Name=token_parameter, Value=token.read().strip(), Type="SecureString")
 
 
-def put_object(endpoint, bucket, key, path):
+def settings(endpoint, bucket, prefix, path, parameter):
+    with open(path, "rb") as rendered:
+        sha = hashlib.sha256(rendered.read()).hexdigest()
+    key = f"{prefix}/settings/{sha}.yml"
     client("s3", endpoint).upload_file(path, bucket, key)
+    client("ssm", endpoint).put_parameter(Name=parameter, Value=f"s3://{bucket}/{key} {sha}", Type="String", Overwrite=True)
 
 
 def put_secret(endpoint, name, path):
@@ -55,4 +56,4 @@ def parameter(endpoint, name):
 
 if __name__ == "__main__":
     endpoint, command, arguments = sys.argv[1], sys.argv[2], sys.argv[3:]
-    {"seed": seed, "put-object": put_object, "put-secret": put_secret, "parameter": parameter}[command](endpoint, *arguments)
+    {"seed": seed, "settings": settings, "put-secret": put_secret, "parameter": parameter}[command](endpoint, *arguments)

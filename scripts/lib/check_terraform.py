@@ -116,7 +116,7 @@ def role_reads_only_its_artifacts_and_token(tf):
     assert actions == {
         "DecryptWebhookToken": ["kms:Decrypt"],
         "EncryptAndDecryptTLSIdentity": ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
-        "DecryptServiceSpec": ["kms:Decrypt"],
+        "DecryptSettings": ["kms:Decrypt"],
         "ReadServiceSecrets": ["ssm:GetParameter"],
         "LogInToECR": ["ecr:GetAuthorizationToken"],
         "PullTheServiceImage": ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
@@ -148,6 +148,22 @@ def user_data_holds_no_secret(tf):
     assert not [name for name in passed if "token" in name and name != "token_url"], f"a token value is passed: {passed}"
     assert not [name for name in passed if "tls" in name and name not in ("tls_identity_url", "tls_identity_key")], \
         f"a TLS value is passed: {passed}"
+
+
+def settings_do_not_replace_the_host(tf):
+    """What failoverd does reaches the running host through the settings parameter: none of it is
+    in the user data, whose every change replaces the host."""
+    passed = set(templatefile_variables(user_data_of(tf)))
+    settings = {"hold_down_seconds", "alertmanager_urls", "probe_url", "mode", "image", "image_url", "service_spec"}
+    assert not passed & settings, f"settings in the user data replace the host when they change: {sorted(passed & settings)}"
+    assert "settings_url" in passed, "the user data must name the settings parameter"
+    parameter = resources(tf, "aws_ssm_parameter")["settings"]
+    assert "${aws_s3_object.settings.key}" in parameter["value"] and "sha256(local.settings)" in parameter["value"], parameter["value"]
+    assert "${aws_ssm_parameter.settings}" in str(resources(tf, "aws_instance")["failoverd"]["depends_on"]), \
+        "the first boot must find the settings parameter"
+    # The package by the release's pinned checksum, from its version's own folder.
+    user_data = user_data_of(tf)
+    assert "package_sha256 = var.releases[var.release].failoverd_deb_sha256" in user_data, "the package is not pinned by release"
 
 
 def outputs_serve_the_on_prem_side(tf):
@@ -194,7 +210,8 @@ def variables_table(tf):
 
 CHECKS = {f.__name__: f for f in (
     versions_are_pinned, instance_is_hardened, nothing_is_open_to_the_world_by_default, address_is_stable,
-    role_reads_only_its_artifacts_and_token, user_data_holds_no_secret, outputs_serve_the_on_prem_side,
+    role_reads_only_its_artifacts_and_token, user_data_holds_no_secret, settings_do_not_replace_the_host,
+    outputs_serve_the_on_prem_side,
     print_templatefile_variables, variables_table,
 )}
 

@@ -6,6 +6,7 @@
 # another of the module's templates (service_spec.yml.tftpl), whose values may be lists, maps
 # and objects: name:=EXPRESSION passes an HCL expression as it is.
 # Usage: render_user_data.sh [--gzip] [--template FILE] name=value name=@file name:=HCL ...
+#        (@file: relative to the repository, or absolute)
 #        (every variable main.tf passes)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -35,7 +36,9 @@ for assignment in "$@"; do
         continue
     fi
     [[ "$name" =~ ^[a-z_][a-z0-9_]*$ ]] || { echo "render_user_data.sh: bad variable name '$name'" >&2; exit 2; }
-    if [[ "$value" == @* ]]; then
+    if [[ "$value" == @/* ]]; then
+        variables+="$name = file($(hcl_string "${value#@}")), "
+    elif [[ "$value" == @* ]]; then
         variables+="$name = file($(hcl_string "$PWD/${value#@}")), "
     else
         variables+="$name = $(hcl_string "$value"), "

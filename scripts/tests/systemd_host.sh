@@ -24,6 +24,8 @@ prepare_host_artifacts() {
         { echo "FAIL - cannot build the failoverd package"; tail -20 "$work/build.log"; exit 1; }
     cp "$deb" "$work/artifacts/failoverd.deb"
     docker save onprem-api:latest -o "$work/artifacts/onprem-api.tar"
+    # The same release as make package lays it out, for scripts/publish.sh.
+    make_dist "$work/dist" "$deb"
     # The people's receivers at a discard port on loopback: the test sends nothing off the machine.
     loopback_alertmanager_config https://failover.example.invalid:9095/failover /etc/alertmanager/failoverd-token \
         /etc/alertmanager/failoverd-ca.pem >"$work/alertmanager.yml"
@@ -36,10 +38,29 @@ prepare_host_artifacts() {
     # The on-prem clients' CA the gateway trusts, and a client certificate it signed.
     tls_identities "$work/tls" && cp "$work/tls/client-ca.pem" "$work/artifacts/client-ca.pem"
     render_service_spec || { echo "FAIL - terraform console cannot render the service spec"; exit 1; }
+    render_settings || { echo "FAIL - terraform console cannot render the settings"; exit 1; }
     chmod -R a+rX "$work/artifacts"
 }
 
 sha256_of() { sha256sum "$work/artifacts/$1" | cut -d' ' -f1; }
+
+# make_dist DIR DEB: DEB and the demo image in DIR with their SHA256SUMS, as make package's dist/.
+make_dist() {
+    local version
+    version=$(dpkg-deb -f "$2" Version)
+    mkdir -p "$1" && cp "$2" "$1/" && ln -f "$work/artifacts/onprem-api.tar" "$1/onprem-api_$version.tar" &&
+        (cd "$1" && sha256sum "${2##*/}" "onprem-api_$version.tar" >SHA256SUMS)
+}
+
+# publish_release ENDPOINT BUCKET PREFIX DIST: the operator's scripts/publish.sh, to the test's S3
+# (moto) at ENDPOINT; records the release in $work/releases.tfvars.json as --tfvars does.
+publish_release() {
+    AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=us-east-1 \
+        scripts/publish.sh --endpoint-url "$1" --bucket "$2" --prefix "$3" --dist "$4" --tfvars "$work/releases.tfvars.json"
+}
+# release_url BUCKET PREFIX DEB and release_sha VERSION: what main.tf passes for a published release.
+release_url() { echo "s3://$1/$2/releases/$(dpkg-deb -f "$3" Version)/failoverd.deb"; }
+release_sha() { jq -r --arg version "$1" '.releases[$version].failoverd_deb_sha256' "$work/releases.tfvars.json"; }
 
 # render_service_spec [NAME:=HCL...]: the service spec Terraform writes to S3, rendered by
 # terraform console from terraform/templates/service_spec.yml.tftpl into
@@ -54,22 +75,34 @@ render_service_spec() {
         healthcheck:=null network_mode:='"host"' ports:='[]' "$@" >"$work/artifacts/service-spec.yml"
 }
 
+# render_settings [NAME=VALUE...]: failoverd's settings as Terraform stores them, rendered by
+# terraform console from terraform/templates/settings.yml.tftpl around the service spec, into
+# $work/artifacts/settings.yml, and the settings parameter's value ("URL SHA256") into
+# $work/artifacts/settings-pointer: the demo API from the tarball, 600 s hold-down, no peers, no
+# probe, acting; the arguments override (NAME:=HCL for the Alertmanager URLs' list).
+# shellcheck disable=SC2120  # the tests pass them; this file alone does not
+render_settings() {
+    scripts/lib/render_user_data.sh --template terraform/templates/settings.yml.tftpl \
+        probe_url= wan_rtt_ms=50 image_url=file:///artifacts/onprem-api.tar image_sha256="$(sha256_of onprem-api.tar)" \
+        image=onprem-api:latest hold_down_seconds=600 alertmanager_urls:='[]' mode=act \
+        service_spec=@"$work/artifacts/service-spec.yml" "$@" >"$work/artifacts/settings.yml" &&
+        echo "file:///artifacts/settings.yml $(sha256_of settings.yml)" >"$work/artifacts/settings-pointer"
+}
+
 # render_user_data [NAME=VALUE...]: terraform's template, rendered by terraform console, with the
 # test's artifacts and ports as main.tf would pass them; the arguments override (the whole-site
 # profile's values). A later NAME=VALUE wins, as in an HCL object.
 render_user_data() {
     scripts/lib/render_user_data.sh \
         package_url=file:///artifacts/failoverd.deb package_sha256="$(sha256_of failoverd.deb)" \
-        image_url=file:///artifacts/onprem-api.tar image_sha256="$(sha256_of onprem-api.tar)" \
-        image=onprem-api:latest service_spec_url=file:///artifacts/service-spec.yml \
-        service_spec_sha="$(sha256_of service-spec.yml)" data_volume_id= token_url=file:///artifacts/webhook-token \
+        settings_url=file:///artifacts/settings-pointer data_volume_id= token_url=file:///artifacts/webhook-token \
         client_ca_url=file:///artifacts/client-ca.pem copy_port="$copy_port" \
         tls_identity_url= tls_identity_key=alias/aws/ssm boot_status_url=file:///var/lib/cloud/boot-status region=us-east-1 \
         install_docker=false metadata_guard=false public_ip=127.0.0.1 webhook_port="$webhook_port" api_port="$api_port" \
-        hold_down_seconds=600 alertmanager_urls= probe_url= wan_rtt_ms=50 target=container mode=act control_plane=false control_plane_url=file:///artifacts/control-plane.tar \
+        wan_rtt_ms=50 target=container control_plane=false control_plane_url=file:///artifacts/control-plane.tar \
         control_plane_sha256="$(sha256_of control-plane.tar)" onprem_api_address= frontend_port=0 \
         prometheus_port=0 alertmanager_port=0 haproxy_metrics_port=0 \
-        install_script=@terraform/files/install_failoverd.sh "$@" >"$work/user-data.sh"
+        host_lib=@terraform/files/host-lib.sh install_script=@terraform/files/install_failoverd.sh "$@" >"$work/user-data.sh"
 }
 
 # remove_host [CONTAINER...]: removes the host first, so its failoverd cannot make the cloud copy
@@ -99,6 +132,17 @@ start_host() {  # DOCKER-RUN-ARGUMENTS...
     check "systemd boots as PID 1 in the bookworm host container" wait_for 60 booted
 }
 in_host() { docker exec "$host" "$@"; }
+# stand_in_for_the_role UNIT...: test credentials for what the user data starts under systemd and
+# that calls AWS (moto here), as the instance role's are on EC2.
+stand_in_for_the_role() {
+    local unit
+    for unit in "$@"; do
+        in_host mkdir -p "/etc/systemd/system/$unit.d" &&
+            printf '[Service]\nEnvironment=AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing\n' |
+            docker exec -i "$host" tee "/etc/systemd/system/$unit.d/test-role.conf" >/dev/null || return 1
+    done
+    in_host systemctl daemon-reload
+}
 # save_host_certificate: failoverd's self-signed certificate, made by the user data, to $work/cert.pem.
 save_host_certificate() { in_host cat /etc/failoverd/tls/cert.pem >"$work/cert.pem" 2>/dev/null; }
 # copy_answers PATH: the cloud copy through the host's TLS gateway on the API port, as on-prem's

@@ -9,10 +9,10 @@ cd "$(dirname "$0")/../.." || exit 1
 
 check "swift format lint --strict finds nothing in Sources, Tests and Package.swift" \
     swift format lint --strict --recursive Sources Tests Package.swift
-# Every shell file the kit and its tests run, following what each sources (-x), with no rule
-# switched off: a helper library reads what its caller declared for it (lab.sh's LAB_* set, the
-# variables systemd_host.sh checks for) or takes it as arguments.
-mapfile -t shell_files < <(git ls-files '*.sh')
+# Every shell file the kit and its tests run (the package's scripts have no .sh), following what
+# each sources (-x), with no rule switched off: a helper library reads what its caller declared
+# for it (lab.sh's LAB_* set, the variables systemd_host.sh checks for) or takes it as arguments.
+mapfile -t shell_files < <(git ls-files '*.sh' && grep -l '^#!/bin/' packaging/failoverd/*)
 check "shellcheck -S warning finds nothing in ${#shell_files[@]} shell files" shellcheck -x -S warning "${shell_files[@]}"
 check "FailoverDaemon and FailoverCore import no Docker module (the failoverd executable wires the runtime in)" \
     bash -c '! grep -rnE "^(@testable )?import (DockerEngine|DockerRuntime)$" Sources/FailoverDaemon Sources/FailoverCore'

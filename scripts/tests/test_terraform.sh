@@ -16,10 +16,12 @@ checkov() { # checkov DIR: offline scan; prints the summary, fails on any failed
     unshare -n env BC_SKIP_MAPPING=TRUE "$(dirname "$checkov_python")/checkov" -d "$1" --framework terraform \
         --skip-download -o json >"$work/checkov.json" 2>"$work/checkov.err"
     jq -r '.summary | "checkov: \(.passed) passed, \(.failed) failed, \(.skipped) skipped"' "$work/checkov.json" &&
-        json_holds '.summary.failed == 0 and .summary.passed > 0' <"$work/checkov.json" >/dev/null
+        json_holds '.summary.failed == 0 and .summary.passed > 0' <"$work/checkov.json" >/dev/null &&
+        # The one skip: the settings parameter holds no secret (main.tf says so where it skips).
+        jq '[.results.skipped_checks[]?.check_id] | unique' "$work/checkov.json" | json_holds '. == ["CKV2_AWS_34"]' >/dev/null
 }
 check "terraform fmt -check: the module is formatted as terraform writes it" terraform fmt -check -recursive terraform
-check "checkov finds 0 failed checks in terraform/ (offline)" checkov terraform
+check "checkov finds 0 failed checks in terraform/ (offline; one skip, said why in main.tf)" checkov terraform
 echo "       $(checkov terraform)"
 
 cp -r terraform "$work/imdsv1"
@@ -30,7 +32,7 @@ flags() { # flags CHECK_ID DIR: checkov fails DIR, and for CHECK_ID
 check "checkov fails a copy that allows IMDSv1, with CKV_AWS_79 (the scan can fail)" flags CKV_AWS_79 "$work/imdsv1"
 
 for name in versions_are_pinned instance_is_hardened nothing_is_open_to_the_world_by_default address_is_stable \
-    role_reads_only_its_artifacts_and_token user_data_holds_no_secret outputs_serve_the_on_prem_side; do
+    role_reads_only_its_artifacts_and_token user_data_holds_no_secret settings_do_not_replace_the_host outputs_serve_the_on_prem_side; do
     check "hcl2: ${name//_/ }" "$hcl_python" scripts/lib/check_terraform.py terraform "$name"
 done
 
@@ -56,16 +58,14 @@ longest_values() {  # PROFILE: sets values=(name=value ...), every variable main
     local target=container control_plane=false
     case "$1" in swarm) target=swarm ;; whole-site) control_plane=true ;; esac
     values=(
-        "package_url=$artifacts/failoverd.deb" "package_sha256=$(sha)"
-        "image_url=$artifacts/image.tar" "image_sha256=$(sha)"
-        "image=$(random_text 'a-z0-9' 400)" "service_spec_url=$artifacts/service-spec/$(sha).yml" "service_spec_sha=$(sha)"
-        "data_volume_id=vol-$(random_text '0-9a-f' 17)" "token_url=ssm:/$(random_text 'A-Za-z0-9' 510)"
+        "package_url=$artifacts/releases/$(random_text 'A-Za-z0-9.+~_-' 100)/failoverd.deb" "package_sha256=$(sha)"
+        "settings_url=ssm:/$(random_text 'A-Za-z0-9' 510)" "data_volume_id=vol-$(random_text '0-9a-f' 17)" "token_url=ssm:/$(random_text 'A-Za-z0-9' 510)"
         "client_ca_url=ssm:/$(random_text 'A-Za-z0-9' 200)" copy_port=65534
         "tls_identity_url=ssm:/$(random_text 'A-Za-z0-9' 510)" "boot_status_url=ssm:/$(random_text 'A-Za-z0-9' 510)" "tls_identity_key=arn:$(random_text 'a-z' 14):kms:$(random_text 'a-z0-9' 28):$(random_text '0-9' 12):key/$(random_text 'a-f0-9' 36)"
         "region=$(random_text 'a-z' 2)-$(random_text 'a-z' 10)-$(random_text 'a-z' 10)-99"
         install_docker=true metadata_guard=true public_ip=255.255.255.255 webhook_port=65535 api_port=65535
-        hold_down_seconds=86400 wan_rtt_ms=2000 "probe_url=https://$(random_text 'a-z0-9' 253):65535/$(random_text 'a-z0-9' 100)" "alertmanager_urls=$(for _ in 1 2 3 4 5; do printf 'https://%s:65535/%s ' "$(random_text 'a-z0-9' 253)" "$(random_text 'a-z0-9' 100)"; done)" "target=$target" mode=observe install_script=@terraform/files/install_failoverd.sh
-        "control_plane=$control_plane" "control_plane_url=$artifacts/control-plane.tar" "control_plane_sha256=$(sha)"
+        wan_rtt_ms=2000 "target=$target" host_lib=@terraform/files/host-lib.sh install_script=@terraform/files/install_failoverd.sh
+        "control_plane=$control_plane" "control_plane_url=$artifacts/control-plane/$(sha).tar" "control_plane_sha256=$(sha)"
         onprem_api_address=255.255.255.255:65535 frontend_port=65535 prometheus_port=9090
         alertmanager_port=9093 haproxy_metrics_port=8405
     )
@@ -123,18 +123,18 @@ uncovered_by_the_old_rules() {  # the 80/443-only egress of before: the peers' p
 }
 check "  ... the check fails on the 80/443 egress alone, which dropped Alertmanager's port 9093" uncovered_by_the_old_rules
 
-# The user data's fetches, tried again with a bound (3 tries here, 2 + 4 s apart): an artifact that
-# appears 3 s late is fetched; one that never does fails after the last try, with curl's reason.
+# The host's fetches (host-lib.sh: the user data's and failoverd-settings'), tried again with a
+# bound (3 tries here, 2 + 4 s apart): an artifact that appears 3 s late is fetched; one that never
+# does fails after the last try, with curl's reason.
 fetches() {
-    local script
-    script=$(sed -n '/^log() {/p; /^fetch() {/,/^}/p; /^fetch_once() {/,/^}/p' terraform/files/install_failoverd.sh)
     (sleep 3 && echo late >"$work/late") &
-    FETCH_TRIES=3 bash -c "$script"'
+    FETCH_TRIES=3 bash -c '. terraform/files/host-lib.sh
+        log() { echo "$*"; }
         die() { echo "$*" >&2; exit 1; }
         fetch "file://$1/late" "$1/fetched" && [ "$(cat "$1/fetched")" = late ] || exit 1
         ! fetch "file://$1/never" "$1/none" 2>"$1/never.err" && grep -q "curl" "$1/never.err"' _ "$work"
 }
-check "the user data's fetch tries again: an artifact 3 s late is fetched, a missing one fails naming why" fetches
+check "the host's fetch tries again: an artifact 3 s late is fetched, a missing one fails naming why" fetches
 
 # The service spec Terraform writes to S3, rendered by templatefile() with the longest and oddest
 # values the variables allow (quotes, colons, YAML's own characters): failoverd must read it as
@@ -153,14 +153,26 @@ spec_values=(
 )
 scripts/lib/render_user_data.sh --template terraform/templates/service_spec.yml.tftpl "${spec_values[@]}" >"$work/spec.yml" 2>"$work/spec.err"
 check "terraform console renders the service spec with the longest values" test -s "$work/spec.yml"
+# ... into the settings, with the longest values of theirs, as main.tf renders them.
+scripts/lib/render_user_data.sh --template terraform/templates/settings.yml.tftpl \
+    probe_url="https://$(random_text 'a-z0-9' 253):65535/$(random_text 'a-z0-9' 100)" wan_rtt_ms=2000 \
+    image_url="$artifacts/images/$(sha).tar" image_sha256="$(sha)" image="$(random_text 'a-z0-9' 400)" hold_down_seconds=86400 \
+    alertmanager_urls:="[ $(for _ in 1 2 3 4 5; do printf '"https://%s:65535/%s", ' "$(random_text 'a-z0-9' 253)" "$(random_text 'a-z0-9' 100)"; done) ]" \
+    mode=observe service_spec=@"$work/spec.yml" >"$work/settings.yml" 2>"$work/settings.err"
+check "  ... and the settings around it" test -s "$work/settings.yml"
 new_token "$work/token"
-{ printf 'auth: {token_file: %s}\n' "$work/token"; cat "$work/spec.yml"; } >"$work/failoverd.yml"
+# As failoverd-settings writes failoverd.yml: its own lines, then the settings without comments.
+{ printf 'auth: {token_file: %s}\n' "$work/token"; grep -v '^#' "$work/settings.yml"; } >"$work/failoverd.yml"
 "$(failoverd_binary)" check-config --config "$work/failoverd.yml" >"$work/printed.yml" 2>"$work/check.err"
 check "  ... and failoverd check-config accepts it" test -s "$work/printed.yml"
 check "  ... reading every value as written (a value with quotes, #, colons and braces, a command)" \
     grep -qF -- '- "exec app --port \"$PORT\" # not a comment"' "$work/printed.yml"
 check "  ... with 20 secrets as files under /etc/failoverd/secrets" test "$(grep -c '/etc/failoverd/secrets/secret_' "$work/printed.yml")" = 20
-check "  ... whose SSM parameters the user data reads from its comment lines" test "$(grep -c '^# secret secret_[0-9]* ssm:/' "$work/spec.yml")" = 20
+check "  ... whose SSM parameters failoverd-settings reads from its comment lines" test "$(grep -c '^# secret secret_[0-9]* ssm:/' "$work/settings.yml")" = 20
+check "  ... as it reads the probe (with the round trip its timeout derives from) and the image's tarball" \
+    bash -c "grep -c '^# probe https://.* 2000$' '$work/settings.yml' && grep -c '^# image-tarball s3://.*/images/[0-9a-f]*.tar [0-9a-f]\{64\} ' '$work/settings.yml'"
+check "  ... the hold-down, mode and Alertmanager's 5 URLs are failoverd's" \
+    bash -c "grep -qx 'hold_down_seconds: 86400' '$work/printed.yml' && grep -qx 'mode: \"observe\"' '$work/printed.yml' && test \$(grep -c '^  - \"https://' '$work/printed.yml') = 5"
 
 # Each variable's validation, as terraform plan would run it (terraform console -var-file runs
 # the validation blocks with no provider): a bad value is refused naming the variable.
@@ -171,7 +183,8 @@ subnet_id = "subnet-1"
 alertmanager_cidrs = ["198.51.100.7/32"]
 haproxy_cidrs = ["198.51.100.7/32"]
 artifact_bucket = "bucket"
-failoverd_package_sha256 = "'"$(printf '0%.0s' $(seq 64))"'"'
+release = "1.0.0+git0123abc"
+releases = { "1.0.0+git0123abc" = { failoverd_deb_sha256 = "'"$(printf '0%.0s' $(seq 64))"'" } }'
 console_with() {  # console_with ASSIGNMENTS: terraform console's output for the base variables and these
     local set
     set=$(sed -n 's/^\([a-z_0-9]*\) *=.*/\1/p' <<<"$1" | paste -sd'|')  # the variables it sets replace the base's
@@ -221,6 +234,9 @@ tls_identity_kms_key_arn|tls_identity_kms_key_arn = "arn:aws:kms:eu-west-1:12345
 registry_auth|registry_auth = "ssm"
 registry_auth|registry_auth = "ecr"
 ssh_key_name|instance_connect_endpoint = true
+release|release = "0.9.0"
+releases|releases = { "1.0.0+git0123abc" = { failoverd_deb_sha256 = "abc" } }
+settings_parameter|settings_parameter = "no-slash"
 CASES
 check "terraform accepts a multi-region KMS key (mrk-)" accepted \
     'webhook_token_kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/mrk-1234abcd1234abcd1234abcd1234abcd"'

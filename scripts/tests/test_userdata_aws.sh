@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# The production branches of the cloud host's user data, and a host replaced under a pinned
-# certificate. S3 and SSM are a local moto server on loopback (standing in for the instance
-# role's view of the operator's bucket and parameters); the user data is rendered by terraform
-# console with s3:// and ssm: URLs as main.tf renders it, and runs as root in a booted bookworm
-# host whose only apt source is a local Debian mirror, so it installs awscli from Debian itself.
-# The first host makes the TLS identity and stores it in SSM; a real Alertmanager pins that
-# certificate; the host is destroyed and a fresh one boots from the same user data, and
-# Alertmanager's webhook must reach it without anyone touching the on-prem side.
+# The production branches of the cloud host's user data: releases by version, settings changed on
+# the running host, and a host replaced under a pinned certificate. S3 and SSM are a local moto
+# server on loopback (standing in for the instance role's view of the operator's bucket and
+# parameters); scripts/publish.sh uploads two releases (N and N+1) there; the user data is rendered
+# by terraform console with s3:// and ssm: URLs as main.tf renders it, and runs as root in a booted
+# bookworm host whose only apt source is a local Debian mirror, so it installs awscli from Debian.
+# The first host runs release N+1 and makes the TLS identity; a real Alertmanager pins that
+# certificate; changed settings reach the running host through the settings parameter; then the
+# host is replaced by one on release N (a rollback: `release` set back) and Alertmanager's webhook
+# must reach it without anyone touching the on-prem side.
 # Docker's own install from Debian is not run: a dockerd in the host container would need its
 # own network namespace and cgroup delegation; the host uses this machine's dockerd instead.
 set -uo pipefail
@@ -28,22 +30,48 @@ trap cleanup EXIT
 
 tools=$(python_venv moto "moto[server,s3,ssm]==5.2.6") || { echo "FAIL - cannot install moto"; exit 1; }
 prepare_host_artifacts
+# Release N+1, as test_package.sh builds it (its build is reused when it ran first).
+next_release=$(awk -F. '{print $1 "." $2 "." $3 + 1}' VERSION)
+deb_next=$(RELEASE=$next_release scripts/build_deb.sh .cache/deb 2>"$work/build.log") ||
+    { echo "FAIL - RELEASE=$next_release scripts/build_deb.sh"; tail -20 "$work/build.log"; exit 1; }
+make_dist "$work/dist-next" "$deb_next"
 moto_port=$(free_port)
 endpoint=http://127.0.0.1:$moto_port
 "$tools/moto_server" -H 127.0.0.1 -p "$moto_port" >"$work/moto.log" 2>&1 &
 moto_pid=$!
 check "a local S3/SSM server (moto) answers on loopback" wait_for 20 curl -fsS -o /dev/null "$endpoint/moto-api/"
 bucket=failoverd-release-artifacts
-prefix=releases/$FAILOVER_KIT_VERSION
+prefix=failoverd
 aws_fixture() { "$tools/python" scripts/lib/aws_fixture.py "$endpoint" "$@"; }
-check "the operator's side: bucket, release artifacts and the token parameter are in place" \
-    aws_fixture seed "$bucket" "$prefix" "$work/artifacts" /failoverd/webhook-token
+check "the operator's side: the bucket and the token parameter" aws_fixture seed "$bucket" /failoverd/webhook-token "$work/artifacts/webhook-token"
+version_n=$(dpkg-deb -f "$work/artifacts/failoverd.deb" Version)
+version_next=$(dpkg-deb -f "$deb_next" Version)
+check "scripts/publish.sh publishes release N ($version_n) under its version" publish_release "$endpoint" "$bucket" "$prefix" "$work/dist"
+check "  ... and release N+1 ($version_next), each recorded with its package's checksum for Terraform" \
+    bash -c "$(declare -f publish_release); work='$work'; publish_release '$endpoint' '$bucket' '$prefix' '$work/dist-next' &&
+        jq -e '.releases | length == 2' '$work/releases.tfvars.json'"
+check "  ... publishing N again is a no-op" \
+    bash -c "$(declare -f publish_release); work='$work'; publish_release '$endpoint' '$bucket' '$prefix' '$work/dist' | grep -q 'already published'"
+# The same version with other bytes: a rebuilt package (one byte more) under N's name.
+cp -r "$work/dist" "$work/dist-rebuilt" && echo >>"$work/dist-rebuilt/${deb##*/}" && (cd "$work/dist-rebuilt" && sha256sum ./*.deb ./*.tar >SHA256SUMS)
+refused_rebuild() { ! publish_release "$endpoint" "$bucket" "$prefix" "$work/dist-rebuilt" 2>"$work/publish.err" && grep -q "never replaced" "$work/publish.err"; }
+check "  ... and other bytes under a published version are refused: a release is never replaced" refused_rebuild
+image_key=$prefix/images/$(sha256_of onprem-api.tar).tar
+settings_parameter=/failoverd/settings
+# As main.tf renders the settings, with the demo image by its checksum in S3.
+store_settings() {  # [NAME=VALUE...]: rendered with these, stored as Terraform's two settings resources do
+    render_settings image_url="s3://$bucket/$image_key" "$@" && aws_fixture settings "$bucket" "$prefix" "$work/artifacts/settings.yml" "$settings_parameter"
+}
+check "Terraform's side: the settings object in S3 and the settings parameter naming it" store_settings
 identity_parameter=/failoverd/tls-identity
 stored_identity() { aws_fixture parameter "$identity_parameter"; }
 
-render_user_data package_url="s3://$bucket/$prefix/failoverd.deb" image_url="s3://$bucket/$prefix/image.tar" \
-    service_spec_url="s3://$bucket/$prefix/service-spec.yml" token_url=ssm:/failoverd/webhook-token tls_identity_url="ssm:$identity_parameter" \
-    boot_status_url=ssm:/failoverd/boot-status || exit 1
+render_release() {  # DEB [NAME=VALUE...]: the user data for DEB's release, as main.tf renders it
+    render_user_data package_url="$(release_url "$bucket" "$prefix" "$1")" package_sha256="$(release_sha "$(dpkg-deb -f "$1" Version)")" \
+        settings_url="ssm:$settings_parameter" token_url=ssm:/failoverd/webhook-token tls_identity_url="ssm:$identity_parameter" \
+        boot_status_url=ssm:/failoverd/boot-status "${@:2}"
+}
+render_release "$deb_next" || exit 1
 # The instance role's credentials, and the endpoint a private VPC endpoint would be.
 run_user_data() {  # [FILE]: the rendered user data on the host (default), or FILE on stdin
     local environment=(-e "AWS_ENDPOINT_URL=$endpoint" -e AWS_ACCESS_KEY_ID=testing -e AWS_SECRET_ACCESS_KEY=testing)
@@ -57,12 +85,13 @@ served_certificate() {
     openssl s_client -connect "127.0.0.1:$webhook_port" </dev/null 2>/dev/null | openssl x509 -outform PEM
 }
 
-# --- the first host
+# --- the first host, on release N+1
 boot_host
 check "the AMI has no awscli and no failoverd" fails in_host sh -c 'command -v aws || command -v failoverd'
 check "the user data runs to completion with s3:// artifacts and ssm: secrets" run_user_data
 tail -5 "$work/user-data.log" | sed 's/^/       /'
 check "  ... it installed awscli from Debian (the host's mirror) to reach them" in_host dpkg -s awscli
+check "  ... and the release the user data names: N+1" test "$(in_host dpkg-query -W -f '${Version}' failoverd)" = "$version_next"
 boot_status() { aws_fixture parameter /failoverd/boot-status | jq -r .value; }
 boot_ok() { boot_status | grep -qF "Z ok: failoverd $(in_host dpkg-query -W -f '${Version}' failoverd) "; }
 check "  ... and reported its outcome to the boot status parameter: ok, with the version installed" boot_ok
@@ -87,10 +116,44 @@ am_port=$(free_port)
 start_alertmanager_process am_pid "$work/am.yml" "$am_port" "$work/alertmanager"
 check "Alertmanager (pinned to the first host's certificate) starts on loopback" wait_for 20 curl -fsS "http://127.0.0.1:$am_port/-/ready"
 
-# --- the host is replaced: a new instance, a new disk, the same user data
+# --- settings changed in Terraform reach the running host, which stays
+check "failoverd-settings' timer is enabled on the host" test "$(in_host systemctl is-enabled failoverd-settings.timer)" = enabled
+check "test credentials stand in for the instance role in failoverd-settings.service" stand_in_for_the_role failoverd-settings.service
+main_pid() { in_host systemctl show -P MainPID failoverd.service; }
+pid_before=$(main_pid)
+settings_sha() { sha256_of settings.yml | cut -c1-12; }
+apply_settings() { in_host systemctl start failoverd-settings.service; }
+status_says() { boot_status | grep -qE "^[0-9T:-]+Z settings $(settings_sha): $1"; }
+check "a new hold-down and observe mode, stored as Terraform stores them" store_settings hold_down_seconds=120 mode=observe
+check "  ... failoverd-settings applies them" apply_settings
+observing() { api GET /status | json_holds '.mode == "observe"' && in_host grep -qx 'hold_down_seconds: 120' /etc/failoverd/failoverd.yml; }
+check "  ... failoverd runs with them (status: mode observe; the file: 120 s)" observing
+check "  ... by a reload: the same failoverd process serves" test "$(main_pid)" = "$pid_before"
+check "  ... and the host's status parameter says so, naming the settings" status_says 'applied \(failoverd reloaded\)'
+status_before=$(boot_status)
+check "a look that finds the same settings changes nothing" apply_settings
+check "  ... and says nothing (same process, same status)" test "$(main_pid) $(boot_status)" = "$pid_before $status_before"
+check "settings failoverd check-config refuses (a negative hold-down) are stored" store_settings hold_down_seconds=-5
+check "  ... failoverd-settings fails on them" fails apply_settings
+check "  ... saying why in the status parameter, and that the running settings stay" status_says 'failed \(exit 1\) at: .*hold_down_seconds.*the running settings stay'
+runs_on_the_last_good_ones() { in_host grep -qx 'hold_down_seconds: 120' /etc/failoverd/failoverd.yml && test "$(main_pid)" = "$pid_before"; }
+check "  ... while failoverd runs on with the last good ones, the same process" runs_on_the_last_good_ones
+render_service_spec memory:='"64m"' || exit 1
+check "a changed service spec (a 64 MiB limit), acting again, is stored" store_settings
+check "  ... failoverd-settings applies it" apply_settings
+check "  ... with a restart, which the spec's keys need (said in the status parameter)" status_says 'applied \(failoverd restarted: changed keys need it\)'
+check "  ... so failoverd is a new process" test "$(main_pid)" != "$pid_before"
+standby_limited() { test "$(docker inspect -f '{{.HostConfig.Memory}}' "$cloud" 2>/dev/null)" = 67108864; }
+check "  ... which made the standby again with the limit" wait_for 30 standby_limited
+
+# --- the host is replaced: a new instance, a new disk, release N again (a rollback: release = N)
+render_release "$work/artifacts/failoverd.deb" || exit 1
 remove_host "$cloud"
 boot_host
-check "a replacement host runs the same user data to completion" run_user_data
+check "a replacement host runs the user data of release N to completion" run_user_data
+check "  ... it installed release N: the rollback is the release variable set back" \
+    test "$(in_host dpkg-query -W -f '${Version}' failoverd)" = "$version_n"
+check "  ... and applied the settings in effect (the 64 MiB limit)" in_host grep -q 'memory: "64m"' /etc/failoverd/failoverd.yml
 check "  ... it read the stored TLS identity instead of making one" grep -q "TLS identity from ssm:$identity_parameter" "$work/user-data.log"
 check "  ... and stored nothing new (the parameter is still version 1)" first_stored
 serves_the_pinned_one() { served_certificate | cmp - "$work/first-host-cert.pem"; }
@@ -108,10 +171,7 @@ delivered_without_failure() {
 check "  ... Alertmanager counts the delivery, and no failed one" delivered_without_failure
 
 # --- a stored identity for another address is refused, with the reason, and nothing is touched
-render_user_data package_url="s3://$bucket/$prefix/failoverd.deb" image_url="s3://$bucket/$prefix/image.tar" \
-    service_spec_url="s3://$bucket/$prefix/service-spec.yml" token_url=ssm:/failoverd/webhook-token tls_identity_url="ssm:$identity_parameter" \
-    boot_status_url=ssm:/failoverd/boot-status \
-    public_ip=127.0.0.2 || exit 1
+render_release "$work/artifacts/failoverd.deb" public_ip=127.0.0.2 || exit 1
 check "user data for a new Elastic IP fails on the stored identity" fails run_user_data "$work/user-data.sh"
 check "  ... naming both addresses and the way out" grep -q "is for IP Address:127.0.0.1.*not for this host's address 127.0.0.2.*delete the parameter" "$work/user-data.log"
 failed_with_reason() {
@@ -121,9 +181,7 @@ check "  ... and the boot status says so from outside: the step, and the message
 check "  ... while the serving certificate stays the pinned one" serves_the_pinned_one
 
 # --- a token parameter that does not exist yet: the boot fails, and says why from outside
-render_user_data package_url="s3://$bucket/$prefix/failoverd.deb" image_url="s3://$bucket/$prefix/image.tar" \
-    service_spec_url="s3://$bucket/$prefix/service-spec.yml" token_url=ssm:/failoverd/no-such-token tls_identity_url="ssm:$identity_parameter" \
-    boot_status_url=ssm:/failoverd/boot-status || exit 1
+render_release "$work/artifacts/failoverd.deb" token_url=ssm:/failoverd/no-such-token || exit 1
 check "user data whose token parameter does not exist fails" fails run_user_data "$work/user-data.sh"
 no_token_reported() {
     boot_status | grep -qE "^[0-9T:-]+Z failed \(exit 1\) at: webhook token from ssm:/failoverd/no-such-token: fetching ssm:/failoverd/no-such-token: .*ParameterNotFound"

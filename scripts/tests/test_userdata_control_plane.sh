@@ -24,10 +24,12 @@ trap cleanup EXIT
 prepare_host_artifacts
 onprem_port=$(free_port); frontend_port=$(free_port); prometheus_port=$(free_port)
 alertmanager_port=$(free_port); haproxy_metrics_port=$(free_port)
+# As main.tf renders the whole-site profile's settings: its own Alertmanager on loopback.
+render_settings hold_down_seconds=5 probe_url="http://127.0.0.1:$onprem_port/health" wan_rtt_ms=100 \
+    alertmanager_urls:="[\"http://127.0.0.1:$alertmanager_port\"]" || exit 1
 render_user_data control_plane=true onprem_api_address="127.0.0.1:$onprem_port" frontend_port="$frontend_port" \
     prometheus_port="$prometheus_port" alertmanager_port="$alertmanager_port" \
-    haproxy_metrics_port="$haproxy_metrics_port" hold_down_seconds=5 \
-    probe_url="http://127.0.0.1:$onprem_port/health" wan_rtt_ms=100 || exit 1
+    haproxy_metrics_port="$haproxy_metrics_port" wan_rtt_ms=100 || exit 1
 docker run -d --name "$onprem" --network host -e SITE=onprem -e PORT="$onprem_port" onprem-api:latest >/dev/null || exit 1
 boot_host
 

@@ -61,27 +61,26 @@ endpoint=http://127.0.0.1:$moto_port
 moto_pid=$!
 check "a local S3/SSM/ECR server (moto) answers on loopback" wait_for 20 curl -fsS -o /dev/null "$endpoint/moto-api/"
 bucket=failoverd-release-artifacts
-prefix=releases/$FAILOVER_KIT_VERSION
+prefix=failoverd
 aws_fixture() { "$tools/python" scripts/lib/aws_fixture.py "$endpoint" "$@"; }
 printf '%s' "$secret" >"$work/secret"
-check "the operator's side: the release, the token and the service's secret in S3 and SSM" \
-    bash -c "$(declare -f aws_fixture); tools='$tools' endpoint='$endpoint'; aws_fixture seed '$bucket' '$prefix' '$work/artifacts' /failoverd/webhook-token &&
-        aws_fixture put-secret /orders/db-password '$work/secret'"
+operators_side() {
+    aws_fixture seed "$bucket" /failoverd/webhook-token "$work/artifacts/webhook-token" &&
+        aws_fixture put-secret /orders/db-password "$work/secret" && publish_release "$endpoint" "$bucket" "$prefix" "$work/dist" >/dev/null
+}
+check "the operator's side: the release (scripts/publish.sh), the token and the service's secret in S3 and SSM" operators_side
 rm -f "$work/secret"
-render_user_data package_url="s3://$bucket/$prefix/failoverd.deb" image_url= image_sha256= image="$reference" \
-    service_spec_url="s3://$bucket/$prefix/service-spec.yml" token_url=ssm:/failoverd/webhook-token || exit 1
-check "the user data holds no secret" fails grep -q "$secret" "$work/user-data.sh" "$work/artifacts/service-spec.yml"
+# Terraform's side: the settings (the image from the registry) in S3, named by the settings parameter.
+render_settings image_url= image_sha256= image="$reference" &&
+    aws_fixture settings "$bucket" "$prefix" "$work/artifacts/settings.yml" /failoverd/settings || exit 1
+render_user_data package_url="$(release_url "$bucket" "$prefix" "$deb")" \
+    package_sha256="$(release_sha "$(dpkg-deb -f "$deb" Version)")" settings_url=ssm:/failoverd/settings token_url=ssm:/failoverd/webhook-token || exit 1
+check "neither the user data nor the settings hold the secret" fails grep -q "$secret" "$work/user-data.sh" "$work/artifacts/settings.yml"
 
 # --- the host boots and runs it
 boot_host
 # The instance role's credentials, for what the user data starts under systemd (test values).
-stand_in_for_the_role() {
-    in_host mkdir -p /etc/systemd/system/failoverd-registry-login.service.d &&
-        printf '[Service]\nEnvironment=AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing\n' |
-        docker exec -i "$host" tee /etc/systemd/system/failoverd-registry-login.service.d/test-role.conf >/dev/null &&
-        in_host systemctl daemon-reload
-}
-check "test credentials stand in for the instance role" stand_in_for_the_role
+check "test credentials stand in for the instance role" stand_in_for_the_role failoverd-registry-login.service failoverd-settings.service
 run_user_data() {
     docker exec -e "AWS_ENDPOINT_URL=$endpoint" -e AWS_ACCESS_KEY_ID=testing -e AWS_SECRET_ACCESS_KEY=testing \
         "$host" bash /var/lib/cloud/user-data.sh >>"$work/user-data.log" 2>&1

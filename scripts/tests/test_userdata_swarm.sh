@@ -35,7 +35,7 @@ trap cleanup EXIT
 
 check "the host's dockerd (private, no live-restore) starts" start_private_dockerd "$work"
 prepare_host_artifacts
-render_user_data target=swarm hold_down_seconds=5 || exit 1
+render_settings hold_down_seconds=5 && render_user_data target=swarm || exit 1
 boot_host
 
 check "the rendered user data (target = swarm) runs to completion as root" in_host bash /var/lib/cloud/user-data.sh

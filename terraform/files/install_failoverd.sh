@@ -1,18 +1,19 @@
 # shellcheck shell=bash
-# --- install_failoverd.sh: appended to the rendered user data; expects the variables above. ---
-# Installs Docker (unless the image already has it), the failoverd package (checked against its
-# SHA-256), the protected service's spec (checked likewise), its data volume, its registry login
-# and secrets (or its image from a tarball), the webhook token, the TLS identity for the Elastic IP
-# and the config; then starts failoverd (the package enabled its unit) and waits for READY=1.
+# --- install_failoverd.sh: appended to the rendered user data after host-lib.sh; expects the
+# variables above. Installs Docker (unless the image already has it), the release's failoverd
+# package (checked against its SHA-256), the data volume, the webhook token, the TLS identity for
+# the Elastic IP and the TLS gateway: what the host is. What failoverd does (its settings and the
+# protected service's spec) is applied by failoverd-settings from the object the settings
+# parameter names, now and whenever it changes (its timer), without replacing the host.
 # failoverd pulls a registry image itself, at startup: the cold standby is made once it is there.
 # Safe to run again: every step replaces or keeps what the last run left.
 set -euo pipefail
 umask 022
 # The step under way (each log line names one) and why it failed, for the boot's report; a new
 # step starts without the last one's tolerated failures.
-boot_step="starting"; boot_error=""
-log() { echo "failoverd-install: $*"; boot_step=$*; boot_error=""; }
-die() { echo "failoverd-install: FAILED: $*" >&2; boot_error=$*; exit 1; }
+current_step="starting"; step_error=""
+log() { echo "failoverd-install: $*"; current_step=$*; step_error=""; }
+die() { echo "failoverd-install: FAILED: $*" >&2; step_error=$*; exit 1; }
 # The AWS CLI in the host's region (the CLI does not ask the instance for it reliably); with
 # AWS_ENDPOINT_URL set, at that endpoint (newer CLIs read it themselves, Debian 12's 2.9 does not):
 # a VPC endpoint, or a test's local S3 and SSM.
@@ -25,7 +26,7 @@ report_boot() {
     if [ "$code" = 0 ]; then
         outcome="ok: $(failoverd --version 2>&1 | head -1)"
     else
-        outcome="failed (exit $code) at: $boot_step${boot_error:+: $boot_error}"
+        outcome="failed (exit $code) at: $current_step${step_error:+: $step_error}"
     fi
     outcome="$(date -u +%FT%TZ) $outcome"
     case "$BOOT_STATUS_URL" in
@@ -38,7 +39,7 @@ WORK=$(mktemp -d)
 trap report_boot EXIT
 
 needs_aws=false
-for url in "$PACKAGE_URL" "$IMAGE_URL" "$TOKEN_URL" "$TLS_IDENTITY_URL" "$SERVICE_SPEC_URL" "$BOOT_STATUS_URL"; do
+for url in "$PACKAGE_URL" "$SETTINGS_URL" "$TOKEN_URL" "$TLS_IDENTITY_URL" "$BOOT_STATUS_URL"; do
     case "$url" in s3://* | ssm:*) needs_aws=true ;; esac
 done
 # live-restore: a dockerd restart (a package upgrade) leaves the cloud copy running instead of
@@ -73,49 +74,6 @@ if [ "$INSTALL_DOCKER" = true ]; then
         systemctl kill --kill-whom=main --signal=HUP docker.service
     fi
 fi
-
-# fetch URL DEST: s3://bucket/key and ssm:/parameter with the instance role; https:// and
-# file:// with curl (file:// is how a test or an air-gapped image supplies local artifacts).
-# Tried 5 times over about 30 s (FETCH_TRIES): a boot can come before its network, its role's
-# credentials or an object just written; a parameter that does not exist is an answer.
-fetch() {
-    local attempt errors
-    errors=$(mktemp)
-    for attempt in $(seq 1 "${FETCH_TRIES:-5}"); do
-        fetch_once "$1" "$2" 2>"$errors" && { rm -f "$errors"; return 0; }
-        grep -q ParameterNotFound "$errors" && break
-        [ "$attempt" -lt "${FETCH_TRIES:-5}" ] || break
-        log "fetching $1 failed ($(tail -1 "$errors")); trying again in $((2 ** attempt)) s"
-        sleep $((2 ** attempt))
-    done
-    cat "$errors" >&2
-    boot_error="fetching $1: $(tail -1 "$errors")"
-    rm -f "$errors"
-    return 1
-}
-fetch_once() {
-    case "$1" in
-        s3://*) aws_cli s3 cp --only-show-errors "$1" "$2" ;;
-        ssm:*) aws_cli ssm get-parameter --with-decryption --name "${1#ssm:}" --query Parameter.Value --output text >"$2" ;;
-        https://* | file://*) curl -fsS --proto '=https,file' -o "$2" "$1" ;;
-        *) die "unsupported URL scheme: $1" ;;
-    esac
-}
-# fetch_secret URL DEST: as fetch, but the value exactly: the AWS CLI's text output ends with a
-# newline of its own, which is not the secret's.
-fetch_secret() {
-    case "$1" in
-        ssm:*) fetch "$1" "$2.text" && head -c -1 "$2.text" >"$2" && rm -f "$2.text" ;;
-        *) fetch "$1" "$2" ;;
-    esac
-}
-verify() {
-    echo "$1  $2" | sha256sum --check --quiet - || die "$2 does not match SHA-256 $1; refusing to install it"
-}
-docker_api() {
-    curl -fsS --unix-socket /var/run/docker.sock "$@"
-}
-
 
 log "failoverd package from $PACKAGE_URL"
 fetch "$PACKAGE_URL" "$WORK/failoverd.deb"
@@ -155,11 +113,6 @@ if [ "$TARGET" = swarm ]; then
     fi
 fi
 
-log "service spec from $SERVICE_SPEC_URL"
-fetch "$SERVICE_SPEC_URL" "$WORK/service.yml"
-verify "$SERVICE_SPEC_SHA256" "$WORK/service.yml"
-spec_lines() { sed -n "s/^# $1 //p" "$WORK/service.yml"; }  # KIND: the spec's "# KIND ..." lines
-
 # The data volume outlives the host: formatted only when blank, mounted at /srv/failoverd-data.
 if [ -n "$DATA_VOLUME_ID" ]; then
     device=/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_${DATA_VOLUME_ID//-/}
@@ -176,29 +129,9 @@ if [ -n "$DATA_VOLUME_ID" ]; then
     mountpoint -q /srv/failoverd-data || mount /srv/failoverd-data || die "cannot mount the data volume at /srv/failoverd-data"
 fi
 
-if [ -n "$IMAGE_URL" ]; then
-    log "image $IMAGE from $IMAGE_URL"
-    fetch "$IMAGE_URL" "$WORK/image.tar"
-    verify "$IMAGE_SHA256" "$WORK/image.tar"
-    docker_api -X POST -H 'Content-Type: application/x-tar' --data-binary @"$WORK/image.tar" \
-        "http://docker/images/load?quiet=1" >/dev/null
-    docker_api "http://docker/images/$IMAGE/json" >/dev/null || die "image $IMAGE is not in $IMAGE_URL"
-fi
-
-# The registry login: ECR's token (12 hours) or a user's password from SSM, written for failoverd
-# by failoverd-registry-login.service now and every 6 hours by its timer.
-registry=$(spec_lines registry)
-if [ -n "$registry" ]; then
-    log "registry login: $registry"
-    printf 'SOURCE=%s\nREGION=%s\nAWS_ENDPOINT_URL=%s\n' "$registry" "$REGION" "${AWS_ENDPOINT_URL:-}" >/etc/failoverd/registry-login.conf
-    systemctl start failoverd-registry-login.service ||
-        die "cannot log in to the image's registry ($registry): journalctl -u failoverd-registry-login"
-    systemctl enable --now failoverd-registry-login.timer
-fi
-
 # Secrets are readable by root and the failoverd-secrets group only (the unit's
 # SupplementaryGroups; the package made the group), never by other users, and never in the
-# environment or the unit.
+# environment or the unit (the service's own come with its settings).
 install -d -m 0755 /etc/failoverd /etc/failoverd/tls
 install -d -m 0750 -g failoverd-secrets /etc/failoverd/secrets
 log "webhook token from $TOKEN_URL"
@@ -208,14 +141,6 @@ fetch "$TOKEN_URL" "$WORK/token"
 umask 022
 [ "$(tr -d '[:space:]' <"$WORK/token" | wc -c)" -ge 16 ] || die "the webhook token must be at least 16 characters"
 install -m 0640 -o root -g failoverd-secrets "$WORK/token" /etc/failoverd/webhook-token
-# The service's secrets, each exactly as stored (fetch_secret keeps a trailing newline it holds).
-while read -r name url; do
-    [ -n "$name" ] || continue
-    log "secret $name from $url"
-    (umask 077 && fetch_secret "$url" "$WORK/secret") || die "cannot read the secret $name from $url"
-    install -m 0640 -o root -g failoverd-secrets "$WORK/secret" "/etc/failoverd/secrets/$name"
-done < <(spec_lines secret)
-
 # The TLS identity: a self-signed key and certificate for the Elastic IP, which every on-prem
 # Alertmanager pins. With TLS_IDENTITY_URL (ssm:NAME) the first host makes it and stores it there,
 # and every later host (a replacement) serves the same one; the role may create the parameter but
@@ -288,41 +213,22 @@ GATEWAY
 systemctl enable failoverd-gateway.service
 systemctl restart failoverd-gateway.service || die "the TLS gateway does not start: journalctl -u failoverd-gateway"
 
-# Alertmanager's API corrects a lost or late webhook: the whole-site profile's own Alertmanager on
-# loopback, else the on-prem peers the operator named (none: webhooks only).
-if [ "$CONTROL_PLANE" = true ]; then ALERTMANAGER_URLS="http://127.0.0.1:$ALERTMANAGER_PORT"; fi
-alertmanager_urls=""
-for url in $ALERTMANAGER_URLS; do alertmanager_urls+="${alertmanager_urls:+, }'$url'"; done
-
-probe=""
-# The probe crosses the WAN: its timeout derives from the round trip (failoverd wan-timings).
-[ -n "$PROBE_URL" ] && probe="probe: {url: \"$PROBE_URL\", timeout_seconds: $(failoverd wan-timings "$WAN_RTT_MS" | sed -n 's/^FAILOVERD_PROBE_TIMEOUT_SECONDS=//p')}"
-# Readable by root and failoverd only: the environment values in it may matter to someone.
-(umask 027 && cat >"$WORK/failoverd.yml") <<CONFIG
-# Written by the cloud host's user data (terraform/files/install_failoverd.sh).
-listen: {host: 0.0.0.0, port: $WEBHOOK_PORT}
-tls: {certificate: /etc/failoverd/tls/cert.pem, key: /etc/failoverd/tls/key.pem}
-auth: {token_file: /etc/failoverd/webhook-token, basic_username: alertmanager}
-triggers: ['alertname="OnPremDown"']
-prewarm_triggers: ['alertname="OnPremDownSuspected"']
-hold_down_seconds: $HOLD_DOWN_SECONDS
-alertmanager: {urls: [$alertmanager_urls]}
-$probe
-state_directory: /var/lib/failoverd
-# The socket proxy (failoverd-docker-proxy.service): failoverd's calls only, not dockerd's root.
-docker: {socket: /run/failoverd-docker/docker.sock}
-target: $TARGET
-mode: $MODE
-$(cat "$WORK/service.yml")
-CONFIG
-install -m 0640 -o root -g failoverd-secrets "$WORK/failoverd.yml" /etc/failoverd/failoverd.yml
-failoverd check-config --config /etc/failoverd/failoverd.yml >/dev/null ||
-    die "failoverd check-config rejected /etc/failoverd/failoverd.yml"
-
-# Type=notify: this returns once failoverd sent READY=1, or fails if it never does. The token now
-# exists, so the unit's start condition holds.
-systemctl restart failoverd.service
+# What failoverd-settings needs to apply the settings, now and at each change. Root's alone to
+# write: the service sources it.
+{
+    echo "# Written by the cloud host's user data (terraform/files/install_failoverd.sh)."
+    printf 'SETTINGS_URL=%q\nBOOT_STATUS_URL=%q\nREGION=%q\nWEBHOOK_PORT=%q\nTARGET=%q\nAWS_ENDPOINT_URL=%q\n' \
+        "$SETTINGS_URL" "$BOOT_STATUS_URL" "$REGION" "$WEBHOOK_PORT" "$TARGET" "${AWS_ENDPOINT_URL:-}"
+} >/etc/failoverd/host.env
+log "settings from $SETTINGS_URL"
+# failoverd.yml from the settings, then failoverd (re)started: Type=notify, so this returns once
+# it sent READY=1, or fails if it never does. The token now exists: the unit's condition holds.
+/usr/lib/failoverd/apply-settings --boot 2>"$WORK/settings.err" || {
+    cat "$WORK/settings.err" >&2
+    die "$(sed -n 's/^failoverd-settings: FAILED: //p' "$WORK/settings.err" | tail -1)"
+}
 systemctl --no-pager --lines=0 status failoverd.service
+systemctl enable --now failoverd-settings.timer
 
 # The whole-site profile: the control plane's bundle carries its installer, under the same SHA-256.
 if [ "$CONTROL_PLANE" = true ]; then
@@ -331,7 +237,7 @@ if [ "$CONTROL_PLANE" = true ]; then
     verify "$CONTROL_PLANE_SHA256" "$WORK/control-plane.tar"
     mkdir -p "$WORK/control-plane" && tar -C "$WORK/control-plane" -xf "$WORK/control-plane.tar"
     # What it reads of the user data's values besides those used here too.
-    export ONPREM_API_ADDRESS FRONTEND_PORT PROMETHEUS_PORT HAPROXY_METRICS_PORT
+    export ONPREM_API_ADDRESS FRONTEND_PORT PROMETHEUS_PORT ALERTMANAGER_PORT HAPROXY_METRICS_PORT WAN_RTT_MS
     # shellcheck source=terraform/files/install_control_plane.sh
     . "$WORK/control-plane/install_control_plane.sh"
 fi

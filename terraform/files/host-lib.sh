@@ -1,0 +1,45 @@
+# shellcheck shell=bash
+# --- host-lib.sh: the cloud host's fetch and check helpers, one source for two users: the user
+# data (main.tf embeds this file ahead of install_failoverd.sh) and failoverd-settings (the package
+# installs it as /usr/lib/failoverd/host-lib.sh). Expects log, die and aws_cli from its user. ---
+# fetch URL DEST: s3://bucket/key and ssm:/parameter with the instance role; https:// and
+# file:// with curl (file:// is how a test or an air-gapped image supplies local artifacts).
+# Tried 5 times over about 30 s (FETCH_TRIES): a boot can come before its network, its role's
+# credentials or an object just written; a parameter that does not exist is an answer.
+fetch() {
+    local attempt errors
+    errors=$(mktemp)
+    for attempt in $(seq 1 "${FETCH_TRIES:-5}"); do
+        fetch_once "$1" "$2" 2>"$errors" && { rm -f "$errors"; return 0; }
+        grep -q ParameterNotFound "$errors" && break
+        [ "$attempt" -lt "${FETCH_TRIES:-5}" ] || break
+        log "fetching $1 failed ($(tail -1 "$errors")); trying again in $((2 ** attempt)) s"
+        sleep $((2 ** attempt))
+    done
+    step_error="fetching $1: $(tail -1 "$errors")"
+    echo "$step_error" >&2
+    rm -f "$errors"
+    return 1
+}
+fetch_once() {
+    case "$1" in
+        s3://*) aws_cli s3 cp --only-show-errors "$1" "$2" ;;
+        ssm:*) aws_cli ssm get-parameter --with-decryption --name "${1#ssm:}" --query Parameter.Value --output text >"$2" ;;
+        https://* | file://*) curl -fsS --proto '=https,file' -o "$2" "$1" ;;
+        *) die "unsupported URL scheme: $1" ;;
+    esac
+}
+# fetch_secret URL DEST: as fetch, but the value exactly: the AWS CLI's text output ends with a
+# newline of its own, which is not the secret's.
+fetch_secret() {
+    case "$1" in
+        ssm:*) fetch "$1" "$2.text" && head -c -1 "$2.text" >"$2" && rm -f "$2.text" ;;
+        *) fetch "$1" "$2" ;;
+    esac
+}
+verify() {
+    echo "$1  $2" | sha256sum --check --quiet - || die "$2 does not match SHA-256 $1; refusing to install it"
+}
+docker_api() {
+    curl -fsS --unix-socket /var/run/docker.sock "$@"
+}
