@@ -123,7 +123,7 @@ variable "api_port" {
 }
 
 variable "artifact_bucket" {
-  description = "S3 bucket holding the release (PREFIX/failoverd.deb), the service spec Terraform writes (PREFIX/service-spec/), and an image tarball when the image comes from S3."
+  description = "S3 bucket holding the releases (PREFIX/releases/VERSION/, scripts/publish.sh), the settings Terraform writes (PREFIX/settings/), and an image tarball when the image comes from S3 (PREFIX/images/)."
   type        = string
 
   validation {
