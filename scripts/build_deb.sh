@@ -47,6 +47,9 @@ install -m 0755 packaging/failoverd/registry-login "$root/usr/lib/failoverd/regi
 # shares with it.
 install -m 0644 systemd/failoverd-settings.service systemd/failoverd-settings.timer "$root/lib/systemd/system/"
 install -m 0755 packaging/failoverd/apply-settings "$root/usr/lib/failoverd/apply-settings"
+# The state's copy off the host, for a replacement to start from (enabled by the user data).
+install -m 0644 systemd/failoverd-state-backup.path systemd/failoverd-state-backup.service "$root/lib/systemd/system/"
+install -m 0755 packaging/failoverd/backup-state "$root/usr/lib/failoverd/backup-state"
 install -m 0644 terraform/files/host-lib.sh "$root/usr/lib/failoverd/host-lib.sh"
 install -m 0644 systemd/failoverd.yml "$root/etc/failoverd/failoverd.yml"
 install -m 0644 packaging/failoverd/sysusers.conf "$root/usr/lib/sysusers.d/failoverd.conf"

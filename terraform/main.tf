@@ -25,6 +25,8 @@ locals {
   package_key       = "${var.artifact_prefix}/releases/${var.release}/failoverd.deb"
   image_tarball_key = "${var.artifact_prefix}/images/${coalesce(var.image_tarball_sha256, "none")}.tar"
   control_plane_key = "${var.artifact_prefix}/control-plane/${var.control_plane_sha256}.tar"
+  # failoverd's state, copied off the host at every save, for the host that replaces it.
+  state_key = "${var.artifact_prefix}/state/failoverd-state.json"
   token_parameter_arn = format("arn:%s:ssm:%s:%s:parameter%s",
   data.aws_partition.current.partition, var.region, data.aws_caller_identity.current.account_id, var.webhook_token_parameter)
   client_ca_parameter_arn = format("arn:%s:ssm:%s:%s:parameter%s",
@@ -267,6 +269,13 @@ data "aws_iam_policy_document" "failoverd" {
     var.control_plane ? [local.control_plane_key] : []) : "arn:${data.aws_partition.current.partition}:s3:::${var.artifact_bucket}/${key}"]
   }
 
+  # failoverd's state: written at every save, read by the host that replaces this one.
+  statement {
+    sid       = "KeepStateAcrossReplacements"
+    actions   = ["s3:GetObject", "s3:PutObject"]
+    resources = ["arn:${data.aws_partition.current.partition}:s3:::${var.artifact_bucket}/${local.state_key}"]
+  }
+
   # The service's secrets and, with registry_auth = "ssm", the registry's credentials: each
   # parameter by name, nothing else.
   dynamic "statement" {
@@ -404,6 +413,7 @@ resource "aws_instance" "failoverd" {
     package_url      = "s3://${var.artifact_bucket}/${local.package_key}"
     package_sha256   = var.releases[var.release].failoverd_deb_sha256
     settings_url     = "ssm:${var.settings_parameter}"
+    state_url        = "s3://${var.artifact_bucket}/${local.state_key}"
     data_volume_id   = var.data_volume_size_gb > 0 ? aws_ebs_volume.data[0].id : ""
     token_url        = "ssm:${var.webhook_token_parameter}"
     client_ca_url    = "ssm:${var.onprem_client_ca_parameter}"

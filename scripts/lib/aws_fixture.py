@@ -10,6 +10,8 @@ before `terraform apply`, and what a test reads back.
         (a String) set to "s3://BUCKET/KEY SHA256"
     aws_fixture.py ENDPOINT put-secret NAME FILE
         stores FILE's bytes, exactly, as a SecureString (a service's secret, registry credentials)
+    aws_fixture.py ENDPOINT object BUCKET KEY
+        prints the object's bytes, or nothing when there is none
     aws_fixture.py ENDPOINT parameter NAME
         prints {"value": ..., "version": N} for a parameter, or {} when there is none
 """
@@ -44,6 +46,14 @@ def put_secret(endpoint, name, path):
         client("ssm", endpoint).put_parameter(Name=name, Value=secret.read(), Type="SecureString")
 
 
+def get_object(endpoint, bucket, key):
+    s3 = client("s3", endpoint)
+    try:
+        sys.stdout.buffer.write(s3.get_object(Bucket=bucket, Key=key)["Body"].read())
+    except s3.exceptions.NoSuchKey:
+        pass
+
+
 def parameter(endpoint, name):
     ssm = client("ssm", endpoint)
     try:
@@ -56,4 +66,4 @@ def parameter(endpoint, name):
 
 if __name__ == "__main__":
     endpoint, command, arguments = sys.argv[1], sys.argv[2], sys.argv[3:]
-    {"seed": seed, "settings": settings, "put-secret": put_secret, "parameter": parameter}[command](endpoint, *arguments)
+    {"seed": seed, "settings": settings, "object": get_object, "put-secret": put_secret, "parameter": parameter}[command](endpoint, *arguments)

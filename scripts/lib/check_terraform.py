@@ -98,7 +98,12 @@ def role_reads_only_its_artifacts_and_token(tf):
     document = named(tf, "data")["aws_iam_policy_document"]["failoverd"]
     allowed = sorted(a for statement in document["statement"] if statement.get("effect", "Allow") == "Allow"
                      for a in statement["actions"])
-    assert allowed == ["s3:GetObject", "ssm:GetParameter", "ssm:GetParameter", "ssm:PutParameter", "ssm:PutParameter"], allowed
+    assert allowed == ["s3:GetObject", "s3:GetObject", "s3:PutObject", "ssm:GetParameter", "ssm:GetParameter", "ssm:PutParameter",
+                       "ssm:PutParameter"], allowed
+    # S3 writes: failoverd's state copy alone, the one object a replacement host reads back.
+    s3_writable = [s for s in document["statement"] if "s3:PutObject" in s["actions"]]
+    assert [r for s in s3_writable for r in s["resources"]] == [
+        "arn:${data.aws_partition.current.partition}:s3:::${var.artifact_bucket}/${local.state_key}"], "PutObject beyond the state copy"
     writable = [s for s in document["statement"] if "ssm:PutParameter" in s["actions"]]
     # The TLS identity (created once), and the boot's report (written at every boot).
     assert sorted(r for s in writable for r in s["resources"]) == sorted(

@@ -95,7 +95,7 @@ render_settings() {
 render_user_data() {
     scripts/lib/render_user_data.sh \
         package_url=file:///artifacts/failoverd.deb package_sha256="$(sha256_of failoverd.deb)" \
-        settings_url=file:///artifacts/settings-pointer data_volume_id= token_url=file:///artifacts/webhook-token \
+        settings_url=file:///artifacts/settings-pointer state_url=file:///var/lib/cloud/failoverd-state.json data_volume_id= token_url=file:///artifacts/webhook-token \
         client_ca_url=file:///artifacts/client-ca.pem copy_port="$copy_port" \
         tls_identity_url= tls_identity_key=alias/aws/ssm boot_status_url=file:///var/lib/cloud/boot-status region=us-east-1 \
         install_docker=false metadata_guard=false public_ip=127.0.0.1 webhook_port="$webhook_port" api_port="$api_port" \

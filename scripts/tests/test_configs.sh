@@ -115,11 +115,10 @@ rm -rf "$readme"
 # Documentation= man page is generated as the package does, so verify's man check finds it.
 unit_dir=$(mktemp -d)
 sed "s|/usr/bin/failoverd|$(swift build --show-bin-path)/failoverd|" systemd/failoverd.service >"$unit_dir/failoverd.service"
-for helper in registry-login settings; do
-    sed "s|/usr/lib/failoverd/registry-login|$PWD/packaging/failoverd/registry-login|; s|/usr/lib/failoverd/apply-settings|$PWD/packaging/failoverd/apply-settings|" \
-        "systemd/failoverd-$helper.service" >"$unit_dir/failoverd-$helper.service"
+for helper in registry-login settings state-backup; do
+    sed "s|/usr/lib/failoverd/\([a-z-]*\)|$PWD/packaging/failoverd/\1|" "systemd/failoverd-$helper.service" >"$unit_dir/failoverd-$helper.service"
 done
-cp systemd/failoverd-settings.timer systemd/failoverd-registry-login.timer systemd/failoverd-docker-proxy.service systemd/failoverd-metadata-guard.service \
+cp systemd/failoverd-state-backup.path systemd/failoverd-settings.timer systemd/failoverd-registry-login.timer systemd/failoverd-docker-proxy.service systemd/failoverd-metadata-guard.service \
     systemd/failoverd-gateway.service "$unit_dir/"
 mkdir -p "$unit_dir/man/man8"
 swift build --product generate-manual >/dev/null 2>&1 &&
@@ -134,8 +133,8 @@ check "haproxy -c accepts the cloud gateway's configuration" \
 check "nft -c accepts the metadata guard's rules" nft -c -f nftables/metadata-guard.nft
 check "haproxy -c accepts the Docker socket proxy's configuration" \
     env DOCKER_SOCKET=/var/run/docker.sock PROXY_SOCKET=/tmp/proxy-check.sock PROXY_SOCKET_GROUP=root haproxy -c -q -f haproxy/docker-socket-proxy.cfg
-check "  ... nor with the registry login's service and timer, and the settings applier's" \
-    bash -c "out=\$(MANPATH='$unit_dir/man' systemd-analyze verify '$unit_dir/failoverd-registry-login.service' '$unit_dir/failoverd-registry-login.timer' '$unit_dir/failoverd-settings.service' '$unit_dir/failoverd-settings.timer' 2>&1); echo \"\$out\"; [ -z \"\$out\" ]"
+check "  ... nor with the registry login's service and timer, the settings applier's and the state backup's" \
+    bash -c "out=\$(MANPATH='$unit_dir/man' systemd-analyze verify '$unit_dir/failoverd-registry-login.service' '$unit_dir/failoverd-registry-login.timer' '$unit_dir/failoverd-settings.service' '$unit_dir/failoverd-settings.timer' '$unit_dir/failoverd-state-backup.service' '$unit_dir/failoverd-state-backup.path' 2>&1); echo \"\$out\"; [ -z \"\$out\" ]"
 rm -rf "$unit_dir"
 check "systemd-analyze security --offline rates the unit's exposure at most 2.0" \
     bash -o pipefail -c "systemd-analyze security --offline=true --threshold=20 systemd/failoverd.service | tail -1 | tee /dev/stderr | grep -c 'Overall exposure level for failoverd.service: [01]\.[0-9]\|Overall exposure level for failoverd.service: 2\.0 '"

@@ -59,7 +59,7 @@ longest_values() {  # PROFILE: sets values=(name=value ...), every variable main
     case "$1" in swarm) target=swarm ;; whole-site) control_plane=true ;; esac
     values=(
         "package_url=$artifacts/releases/$(random_text 'A-Za-z0-9.+~_-' 100)/failoverd.deb" "package_sha256=$(sha)"
-        "settings_url=ssm:/$(random_text 'A-Za-z0-9' 510)" "data_volume_id=vol-$(random_text '0-9a-f' 17)" "token_url=ssm:/$(random_text 'A-Za-z0-9' 510)"
+        "settings_url=ssm:/$(random_text 'A-Za-z0-9' 510)" "state_url=$artifacts/state/failoverd-state.json" "data_volume_id=vol-$(random_text '0-9a-f' 17)" "token_url=ssm:/$(random_text 'A-Za-z0-9' 510)"
         "client_ca_url=ssm:/$(random_text 'A-Za-z0-9' 200)" copy_port=65534
         "tls_identity_url=ssm:/$(random_text 'A-Za-z0-9' 510)" "boot_status_url=ssm:/$(random_text 'A-Za-z0-9' 510)" "tls_identity_key=arn:$(random_text 'a-z' 14):kms:$(random_text 'a-z0-9' 28):$(random_text '0-9' 12):key/$(random_text 'a-f0-9' 36)"
         "region=$(random_text 'a-z' 2)-$(random_text 'a-z' 10)-$(random_text 'a-z' 10)-99"

@@ -146,11 +146,20 @@ check "  ... so failoverd is a new process" test "$(main_pid)" != "$pid_before"
 standby_limited() { test "$(docker inspect -f '{{.HostConfig.Memory}}' "$cloud" 2>/dev/null)" = 67108864; }
 check "  ... which made the standby again with the limit" wait_for 30 standby_limited
 
+# --- the operator pauses failoverd; its state is copied off the host
+check "failoverd pause on the host" in_host failoverd pause --config /etc/failoverd/failoverd.yml
+state_copy_paused() { aws_fixture object "$bucket" "$prefix/state/failoverd-state.json" | json_holds '.paused == true'; }
+check "  ... failoverd-state-backup copied the state, paused, to S3 at once" wait_for 20 state_copy_paused
+
 # --- the host is replaced: a new instance, a new disk, release N again (a rollback: release = N)
 render_release "$work/artifacts/failoverd.deb" || exit 1
 remove_host "$cloud"
 boot_host
 check "a replacement host runs the user data of release N to completion" run_user_data
+check "  ... it restored failoverd's state from S3" grep -q "failoverd's state from s3://$bucket/$prefix/state/failoverd-state.json" "$work/user-data.log"
+still_paused() { api GET /status | json_holds '.paused == true'; }
+check "  ... so failoverd carries on where the old host left: still paused (status)" still_paused
+check "  ... until the operator resumes it" in_host failoverd resume --config /etc/failoverd/failoverd.yml
 check "  ... it installed release N: the rollback is the release variable set back" \
     test "$(in_host dpkg-query -W -f '${Version}' failoverd)" = "$version_n"
 check "  ... and applied the settings in effect (the 64 MiB limit)" in_host grep -q 'memory: "64m"' /etc/failoverd/failoverd.yml

@@ -53,6 +53,8 @@ plain_refused() { ! curl -fsS --max-time 2 "http://127.0.0.1:$api_port/health"; 
 check "  ... and plain HTTP" plain_refused
 failed_over() { status_line | grep -c '^failed over since .*OnPremDown firing'; }
 check "the status line follows the change (failed over, why)" wait_for 10 failed_over
+copy_failed_over() { in_host cat /var/lib/cloud/failoverd-state.json | json_holds '.failedOverSince != null and .paused == false'; }
+check "failoverd-state-backup copied the state off the host as failoverd saved it (failed over)" wait_for 10 copy_failed_over
 
 cli_status() { in_host failoverd status --config /etc/failoverd/failoverd.yml | grep -c '^failoverd: failed over since'; }
 check "the operator's CLI on the host (failoverd status, as root) reads it over TLS" cli_status

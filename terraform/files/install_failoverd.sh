@@ -39,7 +39,7 @@ WORK=$(mktemp -d)
 trap report_boot EXIT
 
 needs_aws=false
-for url in "$PACKAGE_URL" "$SETTINGS_URL" "$TOKEN_URL" "$TLS_IDENTITY_URL" "$BOOT_STATUS_URL"; do
+for url in "$PACKAGE_URL" "$SETTINGS_URL" "$STATE_URL" "$TOKEN_URL" "$TLS_IDENTITY_URL" "$BOOT_STATUS_URL"; do
     case "$url" in s3://* | ssm:*) needs_aws=true ;; esac
 done
 # live-restore: a dockerd restart (a package upgrade) leaves the cloud copy running instead of
@@ -217,9 +217,30 @@ systemctl restart failoverd-gateway.service || die "the TLS gateway does not sta
 # write: the service sources it.
 {
     echo "# Written by the cloud host's user data (terraform/files/install_failoverd.sh)."
-    printf 'SETTINGS_URL=%q\nBOOT_STATUS_URL=%q\nREGION=%q\nWEBHOOK_PORT=%q\nTARGET=%q\nAWS_ENDPOINT_URL=%q\n' \
-        "$SETTINGS_URL" "$BOOT_STATUS_URL" "$REGION" "$WEBHOOK_PORT" "$TARGET" "${AWS_ENDPOINT_URL:-}"
+    printf 'SETTINGS_URL=%q\nSTATE_URL=%q\nBOOT_STATUS_URL=%q\nREGION=%q\nWEBHOOK_PORT=%q\nTARGET=%q\nAWS_ENDPOINT_URL=%q\n' \
+        "$SETTINGS_URL" "$STATE_URL" "$BOOT_STATUS_URL" "$REGION" "$WEBHOOK_PORT" "$TARGET" "${AWS_ENDPOINT_URL:-}"
 } >/etc/failoverd/host.env
+
+# failoverd's state from the host this one replaces (a pause, the failover episode, the stop
+# budget), before failoverd first starts; a host with state of its own (a second run) keeps it.
+# Placed where the unit's DynamicUser keeps it: systemd gives it to failoverd's user at start.
+state_copy() {  # whether STATE_URL holds a copy; fails on an answer other than "not there"
+    case "$STATE_URL" in
+        s3://*) aws_cli s3 ls "$STATE_URL" >/dev/null 2>"$WORK/state.err" || { [ ! -s "$WORK/state.err" ] && return 1; die "cannot look for failoverd's state at $STATE_URL: $(tail -1 "$WORK/state.err")"; } ;;
+        file://*) [ -s "${STATE_URL#file://}" ] ;;
+    esac
+}
+if [ -n "$STATE_URL" ] && [ ! -e /var/lib/failoverd/state.json ]; then
+    if state_copy; then
+        log "failoverd's state from $STATE_URL"
+        fetch "$STATE_URL" "$WORK/state.json"
+        install -d -m 0700 /var/lib/private /var/lib/private/failoverd
+        install -m 0600 "$WORK/state.json" /var/lib/private/failoverd/state.json
+    else
+        log "no state at $STATE_URL yet: this is the first host"
+    fi
+fi
+systemctl enable --now failoverd-state-backup.path
 log "settings from $SETTINGS_URL"
 # failoverd.yml from the settings, then failoverd (re)started: Type=notify, so this returns once
 # it sent READY=1, or fails if it never does. The token now exists: the unit's condition holds.
