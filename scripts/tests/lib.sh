@@ -70,6 +70,8 @@ page_has() {
 json_holds() {
     local json
     json=$(cat)
+    # No JSON at all is missing evidence, not a pass (jq -e exits 0 on empty input).
+    [ -n "$json" ] || { echo "(no JSON to check)"; return 1; }
     jq -e "${@:2}" "$1" <<<"$json" >/dev/null || { head -c 2000 <<<"$json"; return 1; }
 }
 

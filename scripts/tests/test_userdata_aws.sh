@@ -68,7 +68,7 @@ stored_identity() { aws_fixture parameter "$identity_parameter"; }
 
 render_release() {  # DEB [NAME=VALUE...]: the user data for DEB's release, as main.tf renders it
     render_user_data package_url="$(release_url "$bucket" "$prefix" "$1")" package_sha256="$(release_sha "$(dpkg-deb -f "$1" Version)")" \
-        settings_url="ssm:$settings_parameter" token_url=ssm:/failoverd/webhook-token tls_identity_url="ssm:$identity_parameter" \
+        settings_url="ssm:$settings_parameter" state_url="s3://$bucket/$prefix/state/failoverd-state.json" token_url=ssm:/failoverd/webhook-token tls_identity_url="ssm:$identity_parameter" \
         boot_status_url=ssm:/failoverd/boot-status "${@:2}"
 }
 render_release "$deb_next" || exit 1
