@@ -118,7 +118,7 @@ check "Alertmanager (pinned to the first host's certificate) starts on loopback"
 
 # --- settings changed in Terraform reach the running host, which stays
 check "failoverd-settings' timer is enabled on the host" test "$(in_host systemctl is-enabled failoverd-settings.timer)" = enabled
-check "test credentials stand in for the instance role in failoverd-settings.service" stand_in_for_the_role failoverd-settings.service
+check "test credentials stand in for the instance role in failoverd-settings and failoverd-state-backup" stand_in_for_the_role failoverd-settings.service failoverd-state-backup.service
 main_pid() { in_host systemctl show -P MainPID failoverd.service; }
 pid_before=$(main_pid)
 settings_sha() { sha256_of settings.yml | cut -c1-12; }
