@@ -4,8 +4,10 @@ import FoundationEssentials
 /// a third of failoverd's CPU per webhook.
 ///
 /// It gives up (returns nil) on anything it cannot read exactly as `JSONDecoder` would: a
-/// non-ASCII byte, a `\u` escape, a duplicate or null field it needs, a number that is not a
-/// plain integer, a time `RFC3339` cannot parse, any invalid JSON. The caller then decodes with
+/// non-ASCII byte, a `\u` escape in a value it needs, an escaped key, a duplicate or null field
+/// it needs, a number that is not a plain integer, a time `RFC3339` cannot parse, any invalid
+/// JSON. Values it skips are checked, never decoded, and keys are compared as bytes: no `String`
+/// is made for what a decision does not read. The caller then decodes with
 /// `JSONDecoder`, which also words the error for the sender. Alertmanager's own bodies are
 /// ASCII JSON, so they take this path; a test checks that both readers agree on every body this
 /// one accepts.
@@ -37,14 +39,20 @@ package struct WebhookScanner {
         try expect(UInt8(ascii: "{"))
         var started = false
         while let key = try nextKey(&started) {
-            switch key {
-            case "version": try setOnce(&version, try string())
-            case "groupKey": try setOnce(&groupKey, try string())
-            case "truncatedAlerts": try setOnce(&truncatedAlerts, try integer())
-            case "status": try setOnce(&status, try alertStatus())
-            case "receiver": try setOnce(&receiver, try string())
-            case "alerts": try setOnce(&alerts, try alertList())
-            default: try skipValue(depth: 1)
+            if key.is("version") {
+                try setOnce(&version, try string())
+            } else if key.is("groupKey") {
+                try setOnce(&groupKey, try string())
+            } else if key.is("truncatedAlerts") {
+                try setOnce(&truncatedAlerts, try integer())
+            } else if key.is("status") {
+                try setOnce(&status, try alertStatus())
+            } else if key.is("receiver") {
+                try setOnce(&receiver, try string())
+            } else if key.is("alerts") {
+                try setOnce(&alerts, try alertList())
+            } else {
+                try skipValue(depth: 1)
             }
         }
         skipWhitespace()
@@ -81,13 +89,18 @@ package struct WebhookScanner {
         try expect(UInt8(ascii: "{"))
         var started = false
         while let key = try nextKey(&started) {
-            switch key {
-            case "status": try setOnce(&status, try alertStatus())
-            case "labels": try setOnce(&labels, try labelSet())
-            case "startsAt": try setOnce(&startsAt, try time())
-            case "endsAt": try setOnce(&endsAt, try time())
-            case "fingerprint": try setOnce(&fingerprint, try string())
-            default: try skipValue(depth: 3)
+            if key.is("status") {
+                try setOnce(&status, try alertStatus())
+            } else if key.is("labels") {
+                try setOnce(&labels, try labelSet())
+            } else if key.is("startsAt") {
+                try setOnce(&startsAt, try time())
+            } else if key.is("endsAt") {
+                try setOnce(&endsAt, try time())
+            } else if key.is("fingerprint") {
+                try setOnce(&fingerprint, try string())
+            } else {
+                try skipValue(depth: 3)
             }
         }
         guard let status, let labels, let startsAt, let endsAt, let fingerprint, !fingerprint.isEmpty else { throw GiveUp() }
@@ -106,7 +119,7 @@ package struct WebhookScanner {
         var labels: [String: String] = [:]
         var started = false
         while let name = try nextKey(&started) {
-            guard labels.updateValue(try string(), forKey: name) == nil else { throw GiveUp() }
+            guard labels.updateValue(try string(), forKey: try text(name)) == nil else { throw GiveUp() }
         }
         return labels
     }
@@ -128,18 +141,32 @@ package struct WebhookScanner {
 
     // MARK: JSON tokens
 
-    /// The next key of an object whose `{` was read, or nil at its `}`.
-    private mutating func nextKey(_ started: inout Bool) throws(GiveUp) -> String? {
+    /// The next key of an object whose `{` was read, or nil at its `}`: its bytes as they stand,
+    /// so keys are told apart (and skipped objects' keys passed over) without making a `String`.
+    /// An escaped key (never Alertmanager's) is left to `JSONDecoder`, which reads it as the key
+    /// it spells.
+    private mutating func nextKey(_ started: inout Bool) throws(GiveUp) -> RawString? {
         skipWhitespace()
         if consume(UInt8(ascii: "}")) { return nil }
         if started { try expect(UInt8(ascii: ",")) }
         started = true
-        let key = try string()
+        let key = try rawString()
+        guard !key.escaped else { throw GiveUp() }
         try expect(UInt8(ascii: ":"))
         return key
     }
 
     private mutating func string() throws(GiveUp) -> String {
+        try text(try rawString())
+    }
+
+    /// A JSON string's text; a `\u` escape gives up: this reader leaves it to `JSONDecoder`.
+    private func text(_ raw: RawString) throws(GiveUp) -> String {
+        raw.escaped ? try unescape(raw.bytes) : String(decoding: raw.bytes, as: UTF8.self)
+    }
+
+    /// A JSON string, checked (no control characters, valid escapes) but not decoded.
+    private mutating func rawString() throws(GiveUp) -> RawString {
         try expect(UInt8(ascii: "\""))
         let start = position
         var escaped = false
@@ -152,12 +179,30 @@ package struct WebhookScanner {
             if byte == UInt8(ascii: "\\") {
                 escaped = true
                 position += 1
+                try skipEscape()
+            } else {
+                position += 1
             }
-            position += 1
         }
-        let raw = UnsafeRawBufferPointer(rebasing: bytes[start..<position])
+        let raw = RawString(bytes: UnsafeRawBufferPointer(rebasing: bytes[start..<position]), escaped: escaped)
         position += 1
-        return escaped ? try unescape(raw) : String(decoding: raw, as: UTF8.self)
+        return raw
+    }
+
+    /// The rest of an escape after its `\`: one of `"\/bfnrt`, or `u` and four hex digits.
+    private mutating func skipEscape() throws(GiveUp) {
+        guard position < bytes.count else { throw GiveUp() }
+        switch bytes[position] {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+            UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+            position += 1
+        case UInt8(ascii: "u"):
+            guard position + 4 < bytes.count else { throw GiveUp() }
+            for offset in 1...4 where !isHexDigit(bytes[position + offset]) { throw GiveUp() }
+            position += 5
+        default:
+            throw GiveUp()
+        }
     }
 
     private func unescape(_ raw: UnsafeRawBufferPointer) throws(GiveUp) -> String {
@@ -208,7 +253,7 @@ package struct WebhookScanner {
         guard position < bytes.count else { throw GiveUp() }
         switch bytes[position] {
         case UInt8(ascii: "\""):
-            _ = try string()
+            _ = try rawString()
         case UInt8(ascii: "{"):
             position += 1
             var started = false
@@ -252,6 +297,10 @@ package struct WebhookScanner {
         byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
     }
 
+    private func isHexDigit(_ byte: UInt8) -> Bool {
+        isDigit(byte) || (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "f"))
+    }
+
     private mutating func literal(_ word: StaticString) throws(GiveUp) {
         let count = word.utf8CodeUnitCount
         guard position + count <= bytes.count else { throw GiveUp() }
@@ -277,5 +326,17 @@ package struct WebhookScanner {
             default: return
             }
         }
+    }
+}
+
+/// A JSON string's bytes between its quotes, as the body holds them.
+private struct RawString {
+    let bytes: UnsafeRawBufferPointer
+    /// Whether it holds an escape, so its text needs decoding.
+    let escaped: Bool
+
+    /// Whether it is `key`, byte for byte.
+    func `is`(_ key: StaticString) -> Bool {
+        bytes.elementsEqual(UnsafeRawBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
     }
 }

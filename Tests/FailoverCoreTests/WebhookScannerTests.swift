@@ -30,6 +30,12 @@ struct WebhookScannerTests {
         #"{"version":"4","status":"firing","alerts":[],}"#,
         #"{"version":"4","status":"firing","alerts":[]} x"#,
         #"[{"version":"4"}]"#,
+        // skipped values are checked, not decoded: a \u escape there is read past, a bad escape is not
+        #"{"version":"4","status":"firing","alerts":[],"commonAnnotations":{"summary":"caf\u00e9 \uD83D\uDE00"}}"#,
+        #"{"version":"4","status":"firing","alerts":[],"commonAnnotations":{"summary":"bad \x escape"}}"#,
+        #"{"version":"4","status":"firing","alerts":[],"externalURL":"\u00G0"}"#,
+        // an escaped key is the key it spells, for JSONDecoder
+        #"{"version":"4","status":"firing","alerts":[],"group\u004Bey":"g"}"#,
     ])
     func handwrittenEdgesAgree(_ body: String) {
         expectAgreement(body)
