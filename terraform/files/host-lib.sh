@@ -1,7 +1,12 @@
 # shellcheck shell=bash
 # --- host-lib.sh: the cloud host's fetch and check helpers, one source for two users: the user
 # data (main.tf embeds this file ahead of install_failoverd.sh) and failoverd-settings (the package
-# installs it as /usr/lib/failoverd/host-lib.sh). Expects log, die and aws_cli from its user. ---
+# installs it as /usr/lib/failoverd/host-lib.sh). Expects log and die from its user, and REGION. ---
+# The AWS CLI in the host's region (the CLI does not ask the instance for it reliably); with
+# AWS_ENDPOINT_URL set, at that endpoint (newer CLIs read it themselves, Debian 12's 2.9 does not):
+# a VPC endpoint, or a test's local S3 and SSM.
+[ -n "$REGION" ] && export AWS_DEFAULT_REGION="${AWS_DEFAULT_REGION:-$REGION}"
+aws_cli() { aws ${AWS_ENDPOINT_URL:+--endpoint-url "$AWS_ENDPOINT_URL"} "$@"; }
 # fetch URL DEST: s3://bucket/key and ssm:/parameter with the instance role; https:// and
 # file:// with curl (file:// is how a test or an air-gapped image supplies local artifacts).
 # Tried 5 times over about 30 s (FETCH_TRIES): a boot can come before its network, its role's
@@ -39,6 +44,17 @@ fetch_secret() {
 }
 verify() {
     echo "$1  $2" | sha256sum --check --quiet - || die "$2 does not match SHA-256 $1; refusing to install it"
+}
+# report_status OUTCOME: the host's last event, with its time, where the operator reads it without
+# SSH (BOOT_STATUS_URL: ssm:/parameter, or file:// for a test): the boot's outcome, then each
+# settings change's.
+report_status() {
+    local line
+    line="$(date -u +%FT%TZ) $1"
+    case "$BOOT_STATUS_URL" in
+        ssm:*) aws_cli ssm put-parameter --overwrite --type String --name "${BOOT_STATUS_URL#ssm:}" --value "${line:0:4000}" >/dev/null ;;
+        file://*) echo "$line" >"${BOOT_STATUS_URL#file://}" ;;
+    esac
 }
 docker_api() {
     curl -fsS --unix-socket /var/run/docker.sock "$@"

@@ -14,11 +14,6 @@ umask 022
 current_step="starting"; step_error=""
 log() { echo "failoverd-install: $*"; current_step=$*; step_error=""; }
 die() { echo "failoverd-install: FAILED: $*" >&2; step_error=$*; exit 1; }
-# The AWS CLI in the host's region (the CLI does not ask the instance for it reliably); with
-# AWS_ENDPOINT_URL set, at that endpoint (newer CLIs read it themselves, Debian 12's 2.9 does not):
-# a VPC endpoint, or a test's local S3 and SSM.
-[ -n "$REGION" ] && export AWS_DEFAULT_REGION="${AWS_DEFAULT_REGION:-$REGION}"
-aws_cli() { aws ${AWS_ENDPOINT_URL:+--endpoint-url "$AWS_ENDPOINT_URL"} "$@"; }
 # The boot's outcome where the operator reads it without SSH (BOOT_STATUS_URL: ssm:/parameter,
 # file:// for a test): "ok: failoverd VERSION", or the step that failed and its message.
 report_boot() {
@@ -28,11 +23,7 @@ report_boot() {
     else
         outcome="failed (exit $code) at: $current_step${step_error:+: $step_error}"
     fi
-    outcome="$(date -u +%FT%TZ) $outcome"
-    case "$BOOT_STATUS_URL" in
-        ssm:*) aws_cli ssm put-parameter --overwrite --type String --name "${BOOT_STATUS_URL#ssm:}" --value "${outcome:0:4000}" >/dev/null ;;
-        file://*) echo "$outcome" >"${BOOT_STATUS_URL#file://}" ;;
-    esac || log "could not report the boot's outcome to $BOOT_STATUS_URL"
+    report_status "$outcome" || log "could not report the boot's outcome to $BOOT_STATUS_URL"
     rm -rf "$WORK"
 }
 WORK=$(mktemp -d)
