@@ -382,34 +382,12 @@ resource "aws_iam_instance_profile" "failoverd" {
   role = aws_iam_role.failoverd.name
 }
 
-resource "aws_instance" "failoverd" {
-  ami                    = coalesce(var.ami_id, data.aws_ami.debian12.id)
-  instance_type          = var.instance_type
-  subnet_id              = var.subnet_id
-  vpc_security_group_ids = [aws_security_group.failoverd.id]
-  iam_instance_profile   = aws_iam_instance_profile.failoverd.name
-  key_name               = var.ssh_key_name
-  monitoring             = true
-  ebs_optimized          = true
-
-  metadata_options {
-    http_endpoint               = "enabled"
-    http_tokens                 = "required" # IMDSv2 only
-    http_put_response_hop_limit = 1          # no answer reaches a bridged container (failoverd-metadata-guard drops its packets too)
-    instance_metadata_tags      = "disabled"
-  }
-
-  root_block_device {
-    encrypted             = true
-    volume_type           = "gp3"
-    volume_size           = 16
-    delete_on_termination = true
-  }
-
+# The instance's user data: what the host is (its release, ports, parameters), none of its settings.
+locals {
   # No secrets in here: the token is fetched from SSM by the instance role at boot. Gzipped:
   # EC2 takes 16 KiB of user data, cloud-init unpacks gzip, and scripts/tests/test_terraform.sh
   # renders every profile with the longest values the variables allow to keep it within.
-  user_data_base64 = base64gzip(templatefile("${path.module}/templates/user_data.sh.tftpl", {
+  user_data = base64gzip(templatefile("${path.module}/templates/user_data.sh.tftpl", {
     package_url      = "s3://${var.artifact_bucket}/${local.package_key}"
     package_sha256   = var.releases[var.release].failoverd_deb_sha256
     settings_url     = "ssm:${var.settings_parameter}"
@@ -443,6 +421,66 @@ resource "aws_instance" "failoverd" {
     alertmanager_port    = 9093
     haproxy_metrics_port = 8405
   }))
+}
+
+# A replacement while the cloud copy serves is refused unless forced: the running host's user
+# data against this apply's, and the state the host copied off (failoverd-state-backup).
+data "aws_instances" "serving" {
+  instance_tags        = { Name = var.name }
+  instance_state_names = ["pending", "running", "stopping", "stopped"]
+}
+
+data "aws_instance" "serving" {
+  count         = length(data.aws_instances.serving.ids) == 1 ? 1 : 0
+  instance_id   = data.aws_instances.serving.ids[0]
+  get_user_data = true
+}
+
+data "aws_s3_objects" "state" {
+  bucket   = var.artifact_bucket
+  prefix   = local.state_key
+  max_keys = 1
+}
+
+data "aws_s3_object" "state" {
+  count  = contains(data.aws_s3_objects.state.keys, local.state_key) ? 1 : 0
+  bucket = var.artifact_bucket
+  key    = local.state_key
+}
+
+module "replacement_guard" {
+  source                    = "./modules/replacement_guard"
+  running_user_data         = one(data.aws_instance.serving[*].user_data_base64)
+  planned_user_data         = local.user_data
+  state_json                = one(data.aws_s3_object.state[*].body)
+  replace_while_failed_over = var.replace_while_failed_over
+}
+
+resource "aws_instance" "failoverd" {
+  ami                    = coalesce(var.ami_id, data.aws_ami.debian12.id)
+  instance_type          = var.instance_type
+  subnet_id              = var.subnet_id
+  vpc_security_group_ids = [aws_security_group.failoverd.id]
+  iam_instance_profile   = aws_iam_instance_profile.failoverd.name
+  key_name               = var.ssh_key_name
+  monitoring             = true
+  ebs_optimized          = true
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required" # IMDSv2 only
+    http_put_response_hop_limit = 1          # no answer reaches a bridged container (failoverd-metadata-guard drops its packets too)
+    instance_metadata_tags      = "disabled"
+  }
+
+  root_block_device {
+    encrypted             = true
+    volume_type           = "gp3"
+    volume_size           = 16
+    delete_on_termination = true
+  }
+
+  user_data_base64 = local.user_data
   # A new release (or another bootstrap value) replaces the host; settings do not, they are not in
   # here. Its TLS identity survives in SSM (tls_identity_parameter).
   user_data_replace_on_change = true
@@ -453,6 +491,11 @@ resource "aws_instance" "failoverd" {
   lifecycle {
     # A newer Debian image must not replace a host that serves: move it deliberately with -replace.
     ignore_changes = [ami]
+
+    precondition {
+      condition     = module.replacement_guard.refusal == null
+      error_message = "Not replacing the cloud host: ${coalesce(module.replacement_guard.refusal, "-")}."
+    }
   }
 
   tags = { Name = var.name }

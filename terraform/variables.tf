@@ -612,3 +612,9 @@ variable "control_plane_sha256" {
     error_message = "control_plane_sha256: 64 lower-case hex digits (sha256sum's output)."
   }
 }
+
+variable "replace_while_failed_over" {
+  description = "Replace the cloud host even while failoverd's state copy says the cloud copy serves (failed over). Off: such an apply is refused before it changes anything, since a new host means minutes without the copy; set it when on-prem is lost for good or the host itself is broken."
+  type        = bool
+  default     = false
+}

@@ -138,10 +138,23 @@ def templatefile_variables(user_data):
 
 
 def user_data_of(tf):
-    """The instance's user data expression: base64gzip(templatefile(...)), so it fits EC2's 16 KiB."""
+    """The instance's user data expression: base64gzip(templatefile(...)), so it fits EC2's 16 KiB
+    (a local, which the replacement guard compares with the running host's)."""
     instance = resources(tf, "aws_instance")["failoverd"]
     assert "user_data" not in instance, "plain user_data: use user_data_base64 = base64gzip(...)"
-    return instance["user_data_base64"]
+    assert instance["user_data_base64"] == "${local.user_data}", instance["user_data_base64"]
+    return next(block["user_data"] for block in tf["locals"] if "user_data" in block)
+
+
+def replacement_while_failed_over_is_refused(tf):
+    """The instance's precondition is the guard's verdict, fed the running host's user data and
+    the state it copied off."""
+    instance = resources(tf, "aws_instance")["failoverd"]
+    conditions = instance["lifecycle"][0]["precondition"]
+    assert any(c["condition"] == "${module.replacement_guard.refusal == null}" for c in conditions), conditions
+    guard = named(tf, "module")["replacement_guard"]
+    assert guard["planned_user_data"] == "${local.user_data}", guard
+    assert "data.aws_instance.serving" in guard["running_user_data"] and "data.aws_s3_object.state" in guard["state_json"], guard
 
 
 def user_data_holds_no_secret(tf):
@@ -216,7 +229,7 @@ def variables_table(tf):
 CHECKS = {f.__name__: f for f in (
     versions_are_pinned, instance_is_hardened, nothing_is_open_to_the_world_by_default, address_is_stable,
     role_reads_only_its_artifacts_and_token, user_data_holds_no_secret, settings_do_not_replace_the_host,
-    outputs_serve_the_on_prem_side,
+    replacement_while_failed_over_is_refused, outputs_serve_the_on_prem_side,
     print_templatefile_variables, variables_table,
 )}
 

@@ -32,7 +32,8 @@ flags() { # flags CHECK_ID DIR: checkov fails DIR, and for CHECK_ID
 check "checkov fails a copy that allows IMDSv1, with CKV_AWS_79 (the scan can fail)" flags CKV_AWS_79 "$work/imdsv1"
 
 for name in versions_are_pinned instance_is_hardened nothing_is_open_to_the_world_by_default address_is_stable \
-    role_reads_only_its_artifacts_and_token user_data_holds_no_secret settings_do_not_replace_the_host outputs_serve_the_on_prem_side; do
+    role_reads_only_its_artifacts_and_token user_data_holds_no_secret settings_do_not_replace_the_host \
+    replacement_while_failed_over_is_refused outputs_serve_the_on_prem_side; do
     check "hcl2: ${name//_/ }" "$hcl_python" scripts/lib/check_terraform.py terraform "$name"
 done
 
@@ -122,6 +123,41 @@ uncovered_by_the_old_rules() {  # the 80/443-only egress of before: the peers' p
         https://am1.example.net:9093
 }
 check "  ... the check fails on the 80/443 egress alone, which dropped Alertmanager's port 9093" uncovered_by_the_old_rules
+
+# The replacement guard (the instance's precondition), evaluated by terraform console as plan
+# would: a new host while failoverd's state copy says the cloud copy serves is refused, naming
+# since when and the way to force it; the same user data (a settings change), a standby, no host
+# yet, or the operator's force go ahead.
+guard() {  # guard TFVARS: the guard's refusal, or null
+    printf '%s\n' "$1" >"$work/guard.tfvars"
+    (cd terraform/modules/replacement_guard && echo 'jsonencode(local.refusal)' |
+        TF_CLI_CONFIG_FILE=/dev/null terraform console -no-color -var-file="$work/guard.tfvars" 2>&1) | jq -r .
+}
+failed_over_state='state_json = "{\"failedOverSince\": \"2026-12-07T08:00:00.000000Z\", \"paused\": false}"'
+refuses() { guard "$1" | grep -q "$2"; }
+goes_ahead() { test "$(guard "$1")" = null; }
+check "guard: a new host while failed over is refused, naming since when and replace_while_failed_over" refuses \
+    "running_user_data = \"A\"
+planned_user_data = \"B\"
+$failed_over_state" 'served since 2026-12-07T08:00:00.000000Z.*replace_while_failed_over = true'
+check "  ... and a state copy that does not read is no proof of standby" refuses \
+    'running_user_data = "A"
+planned_user_data = "B"
+state_json = "{not json"' 'does not read as JSON'
+check "  ... the same user data while failed over (a settings change) goes ahead" goes_ahead \
+    "running_user_data = \"A\"
+planned_user_data = \"A\"
+$failed_over_state"
+others_go_ahead() {  # a new host in standby, the first host, and a forced one
+    goes_ahead 'running_user_data = "A"
+planned_user_data = "B"
+state_json = "{\"paused\": true}"' && goes_ahead 'planned_user_data = "B"' &&
+        goes_ahead "running_user_data = \"A\"
+planned_user_data = \"B\"
+$failed_over_state
+replace_while_failed_over = true"
+}
+check "  ... so does a new host in standby, the first host, and a forced one" others_go_ahead
 
 # The host's fetches (host-lib.sh: the user data's and failoverd-settings'), tried again with a
 # bound (3 tries here, 2 + 4 s apart): an artifact that appears 3 s late is fetched; one that never
