@@ -40,6 +40,7 @@ struct CloudCopyOperatorTests {
         func retractStart(recordedAt: Date) { startsRetracted.append(recordedAt) }
         func persist() -> Bool { true }
         func wake(_ reason: ConvergenceWakeReason, after delay: Duration?) { wakes[reason] = delay }
+        func wake(at date: Date?) {}
         func publish() {}
     }
 

@@ -1,7 +1,15 @@
 # shellcheck shell=bash
 # --- host-lib.sh: the cloud host's fetch and check helpers, one source for two users: the user
 # data (main.tf embeds this file ahead of install_failoverd.sh) and failoverd-settings (the package
-# installs it as /usr/lib/failoverd/host-lib.sh). Expects log and die from its user, and REGION. ---
+# installs it as /usr/lib/failoverd/host-lib.sh), and failoverd-state-backup. Expects REGION, and
+# log_tag (the user's name in its log lines; default failoverd-install). ---
+# The step under way (each log line names one) and why it failed, for the user's report; a new
+# step starts without the last one's tolerated failures.
+current_step="starting"; step_error=""
+log() { echo "${log_tag:-failoverd-install}: $*"; current_step=$*; step_error=""; }
+die() { echo "${log_tag:-failoverd-install}: FAILED: $*" >&2; step_error=$*; exit 1; }
+# failed_step CODE: how a run that exited with CODE failed, for the report: the step and why.
+failed_step() { echo "failed (exit $1) at: $current_step${step_error:+: $step_error}"; }
 # The AWS CLI in the host's region (the CLI does not ask the instance for it reliably); with
 # AWS_ENDPOINT_URL set, at that endpoint (newer CLIs read it themselves, Debian 12's 2.9 does not):
 # a VPC endpoint, or a test's local S3 and SSM.

@@ -9,11 +9,6 @@
 # Safe to run again: every step replaces or keeps what the last run left.
 set -euo pipefail
 umask 022
-# The step under way (each log line names one) and why it failed, for the boot's report; a new
-# step starts without the last one's tolerated failures.
-current_step="starting"; step_error=""
-log() { echo "failoverd-install: $*"; current_step=$*; step_error=""; }
-die() { echo "failoverd-install: FAILED: $*" >&2; step_error=$*; exit 1; }
 # The boot's outcome where the operator reads it without SSH (BOOT_STATUS_URL: ssm:/parameter,
 # file:// for a test): "ok: failoverd VERSION", or the step that failed and its message.
 report_boot() {
@@ -21,7 +16,7 @@ report_boot() {
     if [ "$code" = 0 ]; then
         outcome="ok: $(failoverd --version 2>&1 | head -1)"
     else
-        outcome="failed (exit $code) at: $current_step${step_error:+: $step_error}"
+        outcome=$(failed_step "$code")
     fi
     report_status "$outcome" || log "could not report the boot's outcome to $BOOT_STATUS_URL"
     rm -rf "$WORK"

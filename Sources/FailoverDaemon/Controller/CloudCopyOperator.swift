@@ -21,6 +21,9 @@ protocol CloudCopyDecisions: Actor {
     @discardableResult func persist() -> Bool
     /// Asks for a pass after `delay` for `reason`; nil withdraws that reason's wake-up.
     func wake(_ reason: ConvergenceWakeReason, after delay: Duration?)
+    /// Asks for a pass at `date`, when a decision falls due (a hold-down's or a stop-budget
+    /// wait's end); nil withdraws it.
+    func wake(at date: Date?)
     /// Something that status shows changed.
     func publish()
 }
@@ -99,7 +102,7 @@ final class CloudCopyOperator {
                     journal.stopDeferred(until: until)
                     decisions.publish()
                 }
-                decisions.wake(.decisionDue, after: .seconds(max(0, until.timeIntervalSince(clock.now()))))
+                decisions.wake(at: until)
                 return .deferred(until: until)
             case .prepare:
                 return await prepareStandby(decisions)
