@@ -134,9 +134,17 @@ resource "aws_eip" "failoverd" {
   tags   = { Name = var.name }
 }
 
+# The address moves to a host only once it is ready (terraform_data.host_ready), straight from the
+# host that had it: a new association takes it over (allow_reassociation), then the old one,
+# already gone, is deleted, then the old host is destroyed.
 resource "aws_eip_association" "failoverd" {
-  instance_id   = aws_instance.failoverd.id
-  allocation_id = aws_eip.failoverd.id
+  instance_id         = terraform_data.host_ready.output
+  allocation_id       = aws_eip.failoverd.id
+  allow_reassociation = true
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_security_group" "failoverd" {
@@ -489,6 +497,8 @@ resource "aws_instance" "failoverd" {
   depends_on = [aws_ssm_parameter.settings, aws_iam_role_policy.failoverd]
 
   lifecycle {
+    # The new host boots while the old one serves: the old one goes once the Elastic IP has moved.
+    create_before_destroy = true
     # A newer Debian image must not replace a host that serves: move it deliberately with -replace.
     ignore_changes = [ami]
 
@@ -499,4 +509,29 @@ resource "aws_instance" "failoverd" {
   }
 
   tags = { Name = var.name }
+}
+
+# Waits, on the operator's machine, for a new host to report a boot that ended well before the
+# Elastic IP moves to it; fails the apply, with the host's own message, if it does not, and
+# refuses the move if a failover began after the plan (terraform/files/await_host.sh).
+resource "terraform_data" "host_ready" {
+  triggers_replace = aws_instance.failoverd.id
+  input            = aws_instance.failoverd.id
+
+  provisioner "local-exec" {
+    command = "${path.module}/files/await_host.sh"
+    environment = {
+      REGION                    = var.region
+      INSTANCE_ID               = aws_instance.failoverd.id
+      BOOT_STATUS_PARAMETER     = var.boot_status_parameter
+      STATE_URL                 = "s3://${var.artifact_bucket}/${local.state_key}"
+      REPLACING                 = length(data.aws_instances.serving.ids) > 0 ? "true" : "false"
+      REPLACE_WHILE_FAILED_OVER = var.replace_while_failed_over ? "true" : "false"
+      AWAIT_SECONDS             = var.host_ready_timeout_seconds
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }

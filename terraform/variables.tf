@@ -258,7 +258,7 @@ variable "service_volumes" {
 }
 
 variable "data_volume_size_gb" {
-  description = "Size of an encrypted EBS data volume mounted at /srv/failoverd-data, for the copy's files that must survive host replacement (0: none). It is snapshotted when destroyed."
+  description = "Size of an encrypted EBS data volume mounted at /srv/failoverd-data, for the copy's files that must survive host replacement (0: none). It is snapshotted when destroyed. It attaches to one host at a time, so a replacement stops the old host first (its aws_volume_attachment goes) and has a gap of the new host's boot; without it the old host serves until the new one is ready."
   type        = number
   default     = 0
 
@@ -614,7 +614,18 @@ variable "control_plane_sha256" {
 }
 
 variable "replace_while_failed_over" {
-  description = "Replace the cloud host even while failoverd's state copy says the cloud copy serves (failed over). Off: such an apply is refused before it changes anything, since a new host means minutes without the copy; set it when on-prem is lost for good or the host itself is broken."
+  description = "Replace the cloud host even while failoverd's state copy says the cloud copy serves (failed over). Off: such an apply is refused before it changes anything (the plan's precondition), or, when the failover began after the plan, before the Elastic IP moves (the old host keeps it and serves); moving the address while the copy serves cuts its clients off it. Set it when on-prem is lost for good or the host itself is broken."
   type        = bool
   default     = false
+}
+
+variable "host_ready_timeout_seconds" {
+  description = "How long terraform apply waits for a new host to report a boot that ended well before it moves the Elastic IP to it and destroys the old one (terraform/files/await_host.sh, on the machine running Terraform: needs the AWS CLI and jq). Past it the apply fails and the old host keeps the address."
+  type        = number
+  default     = 900
+
+  validation {
+    condition     = var.host_ready_timeout_seconds >= 60 && var.host_ready_timeout_seconds <= 3600 && floor(var.host_ready_timeout_seconds) == var.host_ready_timeout_seconds
+    error_message = "host_ready_timeout_seconds must be a whole number of seconds from 60 to 3600."
+  }
 }

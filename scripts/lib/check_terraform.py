@@ -94,6 +94,24 @@ def address_is_stable(tf):
     assert association["allocation_id"] == "${aws_eip.failoverd.id}"
 
 
+def replacement_keeps_the_old_host_until_the_new_one_is_ready(tf):
+    """The shape test_terraform.sh's model applies: the new host is made first, the address moves
+    to it only after await_host.sh saw it ready, and the old host goes after the move."""
+    instance = resources(tf, "aws_instance")["failoverd"]
+    assert instance["lifecycle"][0].get("create_before_destroy") is True, "the old host would go before the new one boots"
+    ready = resources(tf, "terraform_data")["host_ready"]
+    assert ready["triggers_replace"] == "${aws_instance.failoverd.id}", "the wait must run for every new host"
+    assert ready["input"] == "${aws_instance.failoverd.id}", ready
+    waiter = ready["provisioner"][0]["local-exec"]
+    assert waiter["command"] == "${path.module}/files/await_host.sh", waiter["command"]
+    assert waiter["environment"]["INSTANCE_ID"] == "${aws_instance.failoverd.id}", waiter["environment"]
+    association = resources(tf, "aws_eip_association")["failoverd"]
+    assert association["instance_id"] == "${terraform_data.host_ready.output}", "the address would move before the host is ready"
+    assert association["allow_reassociation"] is True, "the new association must take the address from the old host"
+    for name, body in (("terraform_data.host_ready", ready), ("aws_eip_association.failoverd", association)):
+        assert body["lifecycle"][0].get("create_before_destroy") is True, f"{name} must be replaced new-first"
+
+
 def role_reads_only_its_artifacts_and_token(tf):
     document = named(tf, "data")["aws_iam_policy_document"]["failoverd"]
     allowed = sorted(a for statement in document["statement"] if statement.get("effect", "Allow") == "Allow"
@@ -229,7 +247,8 @@ def variables_table(tf):
 CHECKS = {f.__name__: f for f in (
     versions_are_pinned, instance_is_hardened, nothing_is_open_to_the_world_by_default, address_is_stable,
     role_reads_only_its_artifacts_and_token, user_data_holds_no_secret, settings_do_not_replace_the_host,
-    replacement_while_failed_over_is_refused, outputs_serve_the_on_prem_side,
+    replacement_while_failed_over_is_refused, replacement_keeps_the_old_host_until_the_new_one_is_ready,
+    outputs_serve_the_on_prem_side,
     print_templatefile_variables, variables_table,
 )}
 

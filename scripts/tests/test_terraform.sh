@@ -33,7 +33,7 @@ check "checkov fails a copy that allows IMDSv1, with CKV_AWS_79 (the scan can fa
 
 for name in versions_are_pinned instance_is_hardened nothing_is_open_to_the_world_by_default address_is_stable \
     role_reads_only_its_artifacts_and_token user_data_holds_no_secret settings_do_not_replace_the_host \
-    replacement_while_failed_over_is_refused outputs_serve_the_on_prem_side; do
+    replacement_while_failed_over_is_refused replacement_keeps_the_old_host_until_the_new_one_is_ready outputs_serve_the_on_prem_side; do
     check "hcl2: ${name//_/ }" "$hcl_python" scripts/lib/check_terraform.py terraform "$name"
 done
 
@@ -159,6 +159,36 @@ replace_while_failed_over = true"
 }
 check "  ... so does a new host in standby, the first host, and a forced one" others_go_ahead
 
+# The order Terraform gives a replacement of main.tf's shape (scripts/tests/fixtures/
+# replacement_order: terraform_data in place of the AWS resources, applied for real): the new host,
+# the wait for it, the address moved, and only then the old association and the old host go. A new
+# host that never reports ready leaves the old one in place, holding the address; the next apply
+# finishes the move.
+cp -r scripts/tests/fixtures/replacement_order "$work/order"
+model_apply() {  # RELEASE READY: terraform apply of the model; its progress lines in $work/order.out
+    (cd "$work/order" && TF_CLI_CONFIG_FILE=/dev/null terraform apply -auto-approve -no-color -input=false \
+        -var release="$1" -var host_reports_ready="$2" 2>&1) >"$work/order.out"
+}
+steps() { grep -oE '^terraform_data\.[a-z_]+( \(deposed object [0-9a-f]+\))?: (Creation complete|Destroying)' "$work/order.out" |
+    sed -E 's/ \(deposed object [0-9a-f]+\)/ (old)/; s/^terraform_data\.//' | paste -sd, -; }
+first_model_host() { (cd "$work/order" && TF_CLI_CONFIG_FILE=/dev/null terraform init -input=false -no-color >/dev/null) && model_apply 1 true; }
+check "model: terraform applies the replacement's shape with built-in resources (release 1)" first_model_host
+ordered_replacement() {
+    model_apply 2 true && test "$(steps)" = "instance: Creation complete,host_ready: Creation complete,association: Creation complete,association (old): Destroying,host_ready (old): Destroying,instance (old): Destroying"
+}
+check "  ... release 2: new host, ready, address moved; then the old association and the old host go" ordered_replacement
+echo "       $(steps)"
+# The host of release 2 is kept (deposed), and the one association still names it.
+address_on_release_2() {
+    (cd "$work/order" && TF_CLI_CONFIG_FILE=/dev/null terraform show -json 2>/dev/null) | json_holds '[.values.root_module.resources[]] as $all
+        | ($all | map(select(.address == "terraform_data.instance" and .deposed_key != null and .values.triggers_replace == "2")) | .[0].values.id) as $old
+        | $old != null and ($all | map(select(.address == "terraform_data.association")) | length == 1 and .[0].values.triggers_replace == $old)'
+}
+old_host_stays() { ! model_apply 3 false && test "$(steps)" = "instance: Creation complete" && address_on_release_2; }
+check "  ... release 3 never ready: the apply fails, nothing is destroyed, the address stays on release 2" old_host_stays
+finished_later() { model_apply 3 true && steps | grep -q "association: Creation complete.*instance (old): Destroying"; }
+check "  ... and the next apply, once it is ready, moves the address and then removes the old host" finished_later
+
 # The host's fetches (host-lib.sh: the user data's and failoverd-settings'), tried again with a
 # bound (3 tries here, 2 + 4 s apart): an artifact that appears 3 s late is fetched; one that never
 # does fails after the last try, with curl's reason.
@@ -273,6 +303,7 @@ ssh_key_name|instance_connect_endpoint = true
 release|release = "0.9.0"
 releases|releases = { "1.0.0+git0123abc" = { failoverd_deb_sha256 = "abc" } }
 settings_parameter|settings_parameter = "no-slash"
+host_ready_timeout_seconds|host_ready_timeout_seconds = 30
 CASES
 check "terraform accepts a multi-region KMS key (mrk-)" accepted \
     'webhook_token_kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/mrk-1234abcd1234abcd1234abcd1234abcd"'

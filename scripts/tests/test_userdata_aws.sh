@@ -85,16 +85,35 @@ served_certificate() {
     openssl s_client -connect "127.0.0.1:$webhook_port" </dev/null 2>/dev/null | openssl x509 -outform PEM
 }
 
+# The instance ID cloud-init keeps, which the host names in its reports.
+as_instance() { in_host sh -c "mkdir -p /var/lib/cloud/data && echo $1 >/var/lib/cloud/data/instance-id"; }
+# terraform/files/await_host.sh as terraform_data.host_ready runs it on the operator's machine.
+await_host() {  # INSTANCE_ID [NAME=VALUE...]: its output in $work/await.log
+    env REGION=us-east-1 AWS_ENDPOINT_URL="$endpoint" AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing \
+        INSTANCE_ID="$1" BOOT_STATUS_PARAMETER=/failoverd/boot-status STATE_URL="s3://$bucket/$prefix/state/failoverd-state.json" \
+        REPLACING=true REPLACE_WHILE_FAILED_OVER=false AWAIT_SECONDS=60 AWAIT_POLL_SECONDS=1 "${@:2}" \
+        terraform/files/await_host.sh >"$work/await.log" 2>&1
+}
+awaited() { await_host "$@" && grep -q "is ready: .* $1 ok: failoverd" "$work/await.log"; }
+refused_by_await() {  # PATTERN INSTANCE_ID [NAME=VALUE...]: await_host fails, saying PATTERN
+    ! await_host "${@:2}" && grep -qE "$1" "$work/await.log" || { cat "$work/await.log"; return 1; }
+}
+
 # --- the first host, on release N+1
+first_host=i-0f1a5700000000001
 boot_host
+as_instance "$first_host"
 check "the AMI has no awscli and no failoverd" fails in_host sh -c 'command -v aws || command -v failoverd'
 check "the user data runs to completion with s3:// artifacts and ssm: secrets" run_user_data
 tail -5 "$work/user-data.log" | sed 's/^/       /'
 check "  ... it installed awscli from Debian (the host's mirror) to reach them" in_host dpkg -s awscli
 check "  ... and the release the user data names: N+1" test "$(in_host dpkg-query -W -f '${Version}' failoverd)" = "$version_next"
 boot_status() { aws_fixture parameter /failoverd/boot-status | jq -r .value; }
-boot_ok() { boot_status | grep -qF "Z ok: failoverd $(in_host dpkg-query -W -f '${Version}' failoverd) "; }
-check "  ... and reported its outcome to the boot status parameter: ok, with the version installed" boot_ok
+boot_ok() { boot_status | grep -qF "Z $1 ok: failoverd $(in_host dpkg-query -W -f '${Version}' failoverd) "; }
+check "  ... and reported its outcome to the boot status parameter: this instance ok, with the version installed" boot_ok "$first_host"
+check "Terraform's wait (await_host.sh) for the first host: ready, so the Elastic IP may move" awaited "$first_host" REPLACING=false
+check "  ... for an instance that never reports, it gives up at its deadline and keeps the address where it is" \
+    refused_by_await "i-0000000000000dead reported no boot outcome within 3 s, so the Elastic IP stays" i-0000000000000dead AWAIT_SECONDS=3
 check "  ... failoverd is active" test "$(in_host systemctl is-active failoverd.service)" = active
 check "  ... the token came from the SSM parameter" test "$(in_host cat /etc/failoverd/webhook-token)" = "$token"
 first_stored() { stored_identity | json_holds '.version == 1'; }
@@ -123,7 +142,7 @@ main_pid() { in_host systemctl show -P MainPID failoverd.service; }
 pid_before=$(main_pid)
 settings_sha() { sha256_of settings.yml | cut -c1-12; }
 apply_settings() { in_host systemctl start failoverd-settings.service; }
-status_says() { boot_status | grep -qE "^[0-9T:-]+Z settings $(settings_sha): $1"; }
+status_says() { boot_status | grep -qE "^[0-9T:-]+Z $first_host settings $(settings_sha): $1"; }
 check "a new hold-down and observe mode, stored as Terraform stores them" store_settings hold_down_seconds=120 mode=observe
 check "  ... failoverd-settings applies them" apply_settings
 observing() { api GET /status | json_holds '.mode == "observe"' && in_host grep -qx 'hold_down_seconds: 120' /etc/failoverd/failoverd.yml; }
@@ -154,8 +173,11 @@ check "  ... failoverd-state-backup copied the state, paused, to S3 at once" wai
 # --- the host is replaced: a new instance, a new disk, release N again (a rollback: release = N)
 render_release "$work/artifacts/failoverd.deb" || exit 1
 remove_host "$cloud"
+second_host=i-0f1a5700000000002
 boot_host
+as_instance "$second_host"
 check "a replacement host runs the user data of release N to completion" run_user_data
+check "  ... Terraform's wait sees this instance ready, not the old one's reports" awaited "$second_host"
 check "  ... it restored failoverd's state from S3" grep -q "failoverd's state from s3://$bucket/$prefix/state/failoverd-state.json" "$work/user-data.log"
 still_paused() { api GET /status | json_holds '.paused == true'; }
 check "  ... so failoverd carries on where the old host left: still paused (status)" still_paused
@@ -178,22 +200,30 @@ delivered_without_failure() {
         ! grep -v ' 0$' "$work/am-failed.txt"  # the failure counter is there (evidence), and 0
 }
 check "  ... Alertmanager counts the delivery, and no failed one" delivered_without_failure
+# A failover that began after a replacement's plan: the wait finds it in the state copy.
+state_copy_failed_over() { aws_fixture object "$bucket" "$prefix/state/failoverd-state.json" | json_holds '.failedOverSince != null'; }
+check "  ... failoverd-state-backup copied the failed-over state to S3" wait_for 20 state_copy_failed_over
+check "Terraform's wait for a new host now refuses to move the address: the copy serves, since when, and the way to force it" \
+    refused_by_await "the cloud copy has served since [0-9T:.-]+Z .*replace_while_failed_over = true" "$second_host"
+check "  ... unless forced (replace_while_failed_over)" awaited "$second_host" REPLACE_WHILE_FAILED_OVER=true
 
 # --- a stored identity for another address is refused, with the reason, and nothing is touched
 render_release "$work/artifacts/failoverd.deb" public_ip=127.0.0.2 || exit 1
 check "user data for a new Elastic IP fails on the stored identity" fails run_user_data "$work/user-data.sh"
 check "  ... naming both addresses and the way out" grep -q "is for IP Address:127.0.0.1.*not for this host's address 127.0.0.2.*delete the parameter" "$work/user-data.log"
 failed_with_reason() {
-    boot_status | grep -qE "^[0-9T:-]+Z failed \(exit 1\) at: .+: .*is for IP Address:127.0.0.1.*not for this host's address 127.0.0.2"
+    boot_status | grep -qE "^[0-9T:-]+Z $second_host failed \(exit 1\) at: .+: .*is for IP Address:127.0.0.1.*not for this host's address 127.0.0.2"
 }
 check "  ... and the boot status says so from outside: the step, and the message" failed_with_reason
 check "  ... while the serving certificate stays the pinned one" serves_the_pinned_one
+check "  ... and Terraform's wait for this instance stops at once, with the boot's step and message and the console command" \
+    refused_by_await "boot failed, so the Elastic IP stays .*not for this host's address 127.0.0.2.*get-console-output .*--instance-id $second_host" "$second_host"
 
 # --- a token parameter that does not exist yet: the boot fails, and says why from outside
 render_release "$work/artifacts/failoverd.deb" token_url=ssm:/failoverd/no-such-token || exit 1
 check "user data whose token parameter does not exist fails" fails run_user_data "$work/user-data.sh"
 no_token_reported() {
-    boot_status | grep -qE "^[0-9T:-]+Z failed \(exit 1\) at: webhook token from ssm:/failoverd/no-such-token: fetching ssm:/failoverd/no-such-token: .*ParameterNotFound"
+    boot_status | grep -qE "^[0-9T:-]+Z $second_host failed \(exit 1\) at: webhook token from ssm:/failoverd/no-such-token: fetching ssm:/failoverd/no-such-token: .*ParameterNotFound"
 }
 check "  ... and the boot status names the step and the parameter that was not found" no_token_reported
 

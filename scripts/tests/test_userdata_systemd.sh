@@ -26,8 +26,8 @@ boot_host
 
 check "the rendered user data runs to completion as root" in_host bash /var/lib/cloud/user-data.sh
 save_host_certificate
-boot_reported_ok() { in_host cat /var/lib/cloud/boot-status | grep -qF "Z ok: failoverd $(in_host dpkg-query -W -f '${Version}' failoverd) "; }
-check "  ... and reported its outcome where the operator reads it (ok, with the version installed)" boot_reported_ok
+boot_reported_ok() { in_host cat /var/lib/cloud/boot-status | grep -qF "Z failoverd-proof ok: failoverd $(in_host dpkg-query -W -f '${Version}' failoverd) "; }
+check "  ... and reported its outcome where the operator reads it (the host, ok, the version installed)" boot_reported_ok
 
 property() { in_host systemctl show -P "$1" failoverd.service; }
 check "systemctl is-active failoverd says active" test "$(in_host systemctl is-active failoverd.service)" = active

@@ -53,12 +53,15 @@ fetch_secret() {
 verify() {
     echo "$1  $2" | sha256sum --check --quiet - || die "$2 does not match SHA-256 $1; refusing to install it"
 }
-# report_status OUTCOME: the host's last event, with its time, where the operator reads it without
-# SSH (BOOT_STATUS_URL: ssm:/parameter, or file:// for a test): the boot's outcome, then each
-# settings change's.
+# The host in its reports: its EC2 instance ID, which cloud-init keeps. A replacement's boot is
+# told apart from the old host's reports by it (terraform/files/await_host.sh).
+host_id() { cat /var/lib/cloud/data/instance-id 2>/dev/null || hostname; }
+# report_status OUTCOME: the host's last event, with its time and the host, where the operator
+# reads it without SSH (BOOT_STATUS_URL: ssm:/parameter, or file:// for a test): the boot's
+# outcome, then each settings change's.
 report_status() {
     local line
-    line="$(date -u +%FT%TZ) $1"
+    line="$(date -u +%FT%TZ) $(host_id) $1"
     case "$BOOT_STATUS_URL" in
         ssm:*) aws_cli ssm put-parameter --overwrite --type String --name "${BOOT_STATUS_URL#ssm:}" --value "${line:0:4000}" >/dev/null ;;
         file://*) echo "$line" >"${BOOT_STATUS_URL#file://}" ;;
