@@ -178,6 +178,7 @@ boot_host
 as_instance "$second_host"
 check "a replacement host runs the user data of release N to completion" run_user_data
 check "  ... Terraform's wait sees this instance ready, not the old one's reports" awaited "$second_host"
+check "  ... test credentials stand in for its role too" stand_in_for_the_role failoverd-settings.service failoverd-state-backup.service
 check "  ... it restored failoverd's state from S3" grep -q "failoverd's state from s3://$bucket/$prefix/state/failoverd-state.json" "$work/user-data.log"
 still_paused() { api GET /status | json_holds '.paused == true'; }
 check "  ... so failoverd carries on where the old host left: still paused (status)" still_paused
