@@ -626,6 +626,6 @@ variable "host_ready_timeout_seconds" {
 
   validation {
     condition     = var.host_ready_timeout_seconds >= 60 && var.host_ready_timeout_seconds <= 3600 && floor(var.host_ready_timeout_seconds) == var.host_ready_timeout_seconds
-    error_message = "host_ready_timeout_seconds must be a whole number of seconds from 60 to 3600."
+    error_message = "host_ready_timeout_seconds: a whole number of seconds from 60 to 3600."
   }
 }
