@@ -165,12 +165,26 @@ public struct MatcherSyntaxError: Error, Equatable, CustomStringConvertible {
     public var description: String { "matcher '\(matcher)': \(problem)" }
 }
 
-extension StringProtocol {
+extension Substring {
+    /// The text without leading and trailing whitespace and line breaks: found by index and
+    /// copied once. Every webhook's `Content-Type` goes through it; rebuilt from reversed views in
+    /// a generic context, it cost as much CPU as reading the whole body.
+    package func trimmingWhitespace() -> String {
+        guard let first = firstIndex(where: { !$0.isWhitespace }), let last = lastIndex(where: { !$0.isWhitespace }) else {
+            return ""
+        }
+        return String(self[first...last])
+    }
+}
+
+extension String {
     /// The text without leading and trailing whitespace and line breaks.
     package func trimmingWhitespace() -> String {
-        String(drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+        self[...].trimmingWhitespace()
     }
+}
 
+extension StringProtocol {
     fileprivate func replacingOccurrencesOfEscapedQuotes() -> String {
         var out = ""
         var escaped = false

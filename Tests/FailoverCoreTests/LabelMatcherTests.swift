@@ -4,6 +4,14 @@ import Testing
 @Suite("Trigger matchers (Alertmanager syntax)")
 struct LabelMatcherTests {
     @Test(arguments: [
+        (" \t application/json \r\n", "application/json"), ("a  b", "a  b"), (" \n\t ", ""), ("", ""), ("\u{00A0}x\u{2003}", "x"),
+    ])
+    func trimmingDropsOnlyTheOuterWhitespace(text: String, trimmed: String) {
+        #expect(text.trimmingWhitespace() == trimmed)
+        #expect(("[" + text + "]").dropFirst().dropLast().trimmingWhitespace() == trimmed)
+    }
+
+    @Test(arguments: [
         (#"alertname="OnPremDown""#, ["alertname": "OnPremDown"], true),
         (#"alertname="OnPremDown""#, ["alertname": "OnPremDownish"], false),
         (#"{alertname="OnPremDown", severity=~"page|critical"}"#, ["alertname": "OnPremDown", "severity": "critical"], true),
