@@ -12,6 +12,8 @@ export FAILOVER_KIT_VERSION
 # --gc-sections (SwiftPM's default) drops the unused ones: its code is most of failoverd's RSS.
 # BENCHMARKS.md measures it (2.9 % less code, 0.6 MiB less RSS, the same speed) and -Osize and LTO,
 # which are not used: -Osize slowed the webhook path in one of two runs, LTO does not build here.
+# A build folder from before a flag like these keeps the objects of unchanged sources (swiftc skips
+# code generation when a file's IR is unchanged): `rm -rf .build-dist` once to apply it everywhere.
 flags=(-c release --product failoverd --scratch-path .build-dist -Xcc -D_FORTIFY_SOURCE=2
     -Xswiftc -Xfrontend -Xswiftc -function-sections -Xcc -ffunction-sections -Xcc -fdata-sections)
 swift build "${flags[@]}" >&2

@@ -99,6 +99,6 @@ if [ "$profile" = 1 ]; then
     read -r rps _ < <(wrk_load "${urls[0]}" "$work/non-trigger.json" "$token" "$work/wrk.out" -d "${duration}s")
     wait "$perf_pid" || true
     echo "profile of ${names[0]} at $rps req/s (perf record -e cpu-clock -F 999; self time, top 25):"
-    perf report -i "$work/perf.data" --stdio --no-children --sort symbol 2>/dev/null | grep -E '^ +[0-9.]+%' | head -25 |
+    perf report -i "$work/perf.data" --stdio --no-children --sort symbol 2>/dev/null | grep -E '^ +[0-9.]+%' | sed -n 1,25p |
         swift demangle --simplified | sed -E 's/^ +//' | cut -c1-160
 fi
