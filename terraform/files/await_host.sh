@@ -28,19 +28,20 @@ boot_outcome() {
 
 errors=$(mktemp)
 trap 'rm -f "$errors"' EXIT
-deadline=$((SECONDS + ${AWAIT_SECONDS:-900}))
-log "waiting for $INSTANCE_ID to report its boot in $BOOT_STATUS_PARAMETER (up to ${AWAIT_SECONDS:-900} s)"
+await_seconds=${AWAIT_SECONDS:-900}
+console="aws ec2 get-console-output --region $REGION --instance-id $INSTANCE_ID --latest --output text"
+deadline=$((SECONDS + await_seconds))
+log "waiting for $INSTANCE_ID to report its boot in $BOOT_STATUS_PARAMETER (up to $await_seconds s)"
 while :; do
     outcome=$(boot_outcome)
     case "$outcome" in
         *" $INSTANCE_ID ok"*) break ;;
         *" $INSTANCE_ID failed"*)
-            die "the new host's boot failed, so the Elastic IP stays with the host that has it: $outcome." \
-                "Its whole log: aws ec2 get-console-output --region $REGION --instance-id $INSTANCE_ID --latest --output text"
+            die "the new host's boot failed, so the Elastic IP stays with the host that has it: $outcome. Its whole log: $console"
             ;;
     esac
-    [ "$SECONDS" -lt "$deadline" ] || die "$INSTANCE_ID reported no boot outcome within ${AWAIT_SECONDS:-900} s, so the Elastic IP" \
-        "stays with the host that has it. Its log so far: aws ec2 get-console-output --region $REGION --instance-id $INSTANCE_ID --latest --output text"
+    [ "$SECONDS" -lt "$deadline" ] || die "$INSTANCE_ID reported no boot outcome within $await_seconds s, so the Elastic IP" \
+        "stays with the host that has it. Its log so far: $console"
     sleep "${AWAIT_POLL_SECONDS:-10}"
 done
 log "$INSTANCE_ID is ready: $outcome"
